@@ -262,6 +262,7 @@ class Trial:
     references: list[Reference] = field(default_factory=list)
     related_nct_ids: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
+    intervention_types: tuple[str, ...] = ()  # where a page lists types but no interventions
     # Cells named by a document that has no arms (filled by kg.extract; empty otherwise):
     products: list[CellProduct] = field(default_factory=list)
     doses: list[Dose] = field(default_factory=list)

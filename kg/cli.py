@@ -1,0 +1,261 @@
+"""The ``kg`` command: build, query, export and validate the knowledge graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+import click
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.build import BuildReport, DocumentResult, build
+from kg.queries import ParamError, load_queries, load_query
+from kg.store import open_store
+
+__all__ = ["main"]
+
+DEFAULT_STORE = Path("data/store")
+console = Console(stderr=True)
+
+RESULT_FORMATS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_STORE,
+    show_default=True,
+    envvar="KG_STORE",
+    help="Folder of the Oxigraph store.",
+)
+
+
+@click.group()
+@click.version_option(package_name="celltrials-kg")
+def main() -> None:
+    """A knowledge graph of cell-therapy clinical trials."""
+
+
+@main.command("build")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@store_option
+@click.option("--prune", is_flag=True, help="Remove documents no longer among the inputs.")
+@click.option("--force", is_flag=True, help="Re-map every document, changed or not.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; the summary only.")
+def build_cmd(paths: tuple[Path, ...], store_path: Path, prune: bool, force: bool, quiet: bool) -> None:
+    """Build or update the store from PATHS (files or folders; default: the bundled seeds).
+
+    Unchanged documents are skipped; a document that cannot be mapped is reported with
+    its reason and the others are still stored. Exits 1 when any document failed.
+    """
+    from kg.build import _inputs, SEEDS_DIR
+
+    total = sum(1 for _ in _inputs(list(paths) or [SEEDS_DIR]))
+    with Progress(
+        TextColumn("[bold]build"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[doc]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("build", total=total, doc="")
+
+        def tick(result: DocumentResult) -> None:
+            progress.update(task, advance=1, doc=result.key[-50:])
+
+        report = build(list(paths) or None, store_path, prune=prune, force=force, on_document=tick)
+    _print_report(report, store_path)
+    if report.failed:
+        sys.exit(1)
+
+
+def _print_report(report: BuildReport, store_path: Path) -> None:
+    docs = report.documents
+    mapped = [d for d in docs if d.status == "mapped"]
+    unchanged = [d for d in docs if d.status == "unchanged"]
+    failed = report.failed
+    console.print(
+        f"[bold]{len(docs)} documents[/]: {len(mapped)} mapped, {len(unchanged)} unchanged, "
+        f"{len(failed)} with errors; {report.count('trials')} trials, {report.count('arms')} arms, "
+        f"{report.count('products')} cell products, {report.count('doses')} doses, "
+        f"{report.count('quads')} quads written; store {store_path} holds {report.store_quads} quads "
+        f"({report.seconds:.2f} s)"
+    )
+    by_format = report.trials_by_format()
+    if by_format:
+        console.print("trials by format: " + ", ".join(f"{k} {v}" for k, v in sorted(by_format.items())))
+    for key in report.removed:
+        console.print(f"removed: {key}")
+    for d in docs:
+        for note in d.notes:
+            console.print(f"[dim]note[/] {d.key}: {note}", highlight=False)
+    for d in failed:
+        for error in d.errors:
+            console.print(f"[red]error[/] {error}", highlight=False)
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@store_option
+@click.option("--canned", help="Run queries/NAME.rq.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="Parameter of a canned query.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+def query_cmd(
+    query: str | None,
+    store_path: Path,
+    canned: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
+    """Run SPARQL (text or a .rq file) or a canned query on the store.
+
+    The default graph is the union of all named graphs.
+    """
+    if list_queries:
+        for cq in load_queries().values():
+            args = ", ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "") for p in cq.params)
+            click.echo(f"{cq.name}({args})\n    {cq.summary}")
+        return
+    substitutions = {}
+    if canned:
+        if query:
+            raise click.UsageError("give either QUERY or --canned, not both")
+        try:
+            cq = load_query(canned)
+        except KeyError as exc:
+            raise click.UsageError(str(exc.args[0])) from None
+        values = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise click.UsageError(f"--param {item!r}: expected K=V")
+            values[key.strip()] = value
+        try:
+            substitutions = cq.substitutions(values)
+        except ParamError as exc:
+            raise click.BadParameter(str(exc), param_hint="--param") from None
+        text = cq.text
+    elif query:
+        if params:
+            raise click.UsageError("--param applies to --canned queries only")
+        path = Path(query)
+        text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
+    else:
+        raise click.UsageError("give a QUERY, a .rq file, --canned NAME or --list")
+    _require_store(store_path)
+    gs = open_store(store_path, read_only=True)
+    try:
+        result = gs.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise click.ClickException(f"SPARQL syntax error: {exc}") from None
+    _write_result(result, fmt, sys.stdout)
+
+
+def _require_store(store_path: Path) -> None:
+    if not store_path.exists():
+        raise click.ClickException(f"no store at {store_path}: run `kg build` first")
+
+
+def _write_result(result: object, fmt: str, out: IO[str]) -> None:
+    if isinstance(result, QueryBoolean):
+        if fmt in RESULT_FORMATS:
+            out.write(result.serialize(format=RESULT_FORMATS[fmt]).decode())
+        else:
+            out.write(("true" if bool(result) else "false") + "\n")
+        return
+    if isinstance(result, QueryTriples):
+        graph_fmt = GRAPH_FORMATS.get(fmt, RdfFormat.TURTLE)
+        out.write(result.serialize(format=graph_fmt).decode())
+        return
+    assert isinstance(result, QuerySolutions)
+    if fmt in RESULT_FORMATS:
+        out.write(result.serialize(format=RESULT_FORMATS[fmt]).decode())
+        return
+    if fmt != "table":
+        raise click.UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results")
+    names = [v.value for v in result.variables]
+    table = Table(*names, show_lines=False)
+    rows = 0
+    for row in result:
+        table.add_row(*(_cell(row[name]) for name in names))
+        rows += 1
+    Console(file=out, width=max(160, Console().width)).print(table)
+    console.print(f"{rows} rows")
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = getattr(term, "value", term)
+    return str(value)
+
+
+@main.command("export")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(list(GRAPH_FORMATS)), default="turtle", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="File (default: standard output).")
+def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
+    """Dump the graph. Turtle, N-Triples, RDF/XML and JSON-LD hold the union of all
+    graphs (one graph); N-Quads and TriG keep the named graphs."""
+    _require_store(store_path)
+    gs = open_store(store_path, read_only=True)
+    rdf_format = GRAPH_FORMATS[fmt]
+    target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+    try:
+        if rdf_format.supports_datasets:
+            gs.store.dump(target, rdf_format)
+        else:
+            result = gs.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            assert isinstance(result, QueryTriples)
+            result.serialize(target, format=rdf_format)
+    finally:
+        if output:
+            target.close()
+
+
+@main.command("validate")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def validate_cmd(store_path: Path, as_json: bool) -> None:
+    """Check the graph against the SHACL shapes and the QC queries of ontology/qc/."""
+    from kg.validate import validate
+
+    _require_store(store_path)
+    gs = open_store(store_path, read_only=True)
+    findings = validate(gs.store)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
+    for f in findings:
+        console.print(f"[red]{f.check}[/] {f.focus}: {f.message}", highlight=False)
+    if findings:
+        console.print(f"[red]{len(findings)} violations[/]")
+        sys.exit(1)
+    console.print("[green]valid[/]: SHACL shapes and QC checks pass")

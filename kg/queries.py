@@ -1,0 +1,172 @@
+"""Canned queries: ``queries/<name>.rq`` files with a ``#+`` header, bound with typed terms.
+
+Header format (grlc-style)::
+
+    #+ summary: One line shown in lists
+    #+ description: What the query answers and how it decides
+    #+ params:
+    #+   - min_cells: xsd:double = 1e8 ; threshold of cells per administration
+    #+   - condition: xsd:string ; a word of the condition's name (no default: required)
+
+Parameters are passed to Oxigraph as SEP-0007 ``substitutions`` (typed RDF terms), never
+pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from kg.rdf import PREFIXES, curie_to_iri
+
+__all__ = [
+    "QUERIES_DIR",
+    "CannedQuery",
+    "Param",
+    "ParamError",
+    "load_queries",
+    "load_query",
+]
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+XSD = PREFIXES["xsd"]
+_PARAM_RE = re.compile(
+    r"^-\s*(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w:]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$"
+)
+TYPES = ("xsd:double", "xsd:decimal", "xsd:integer", "xsd:string", "xsd:boolean", "iri", "curie")
+
+
+class ParamError(ValueError):
+    """A parameter value that does not fit its declared type (names the parameter)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        super().__init__(f"parameter {name!r}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    def term(self, raw: str) -> Literal | NamedNode:
+        """The typed RDF term for a raw value, or ParamError."""
+        value = raw.strip()
+        if self.type in ("xsd:double", "xsd:decimal"):
+            try:
+                number = float(value)
+            except ValueError:
+                raise ParamError(self.name, f"{raw!r} is not a number") from None
+            if not math.isfinite(number):
+                raise ParamError(self.name, f"{raw!r} is not a finite number")
+            lexical = repr(number) if self.type == "xsd:double" else _decimal(number)
+            return Literal(lexical, datatype=NamedNode(XSD + self.type[4:]))
+        if self.type == "xsd:integer":
+            if not re.fullmatch(r"[+-]?\d+", value):
+                raise ParamError(self.name, f"{raw!r} is not an integer")
+            return Literal(str(int(value)), datatype=NamedNode(XSD + "integer"))
+        if self.type == "xsd:boolean":
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise ParamError(self.name, f"{raw!r} is not true or false")
+            return Literal(
+                str(value.lower() in ("true", "1")).lower(), datatype=NamedNode(XSD + "boolean")
+            )
+        if self.type == "iri":
+            if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", value, re.I):
+                raise ParamError(self.name, f"{raw!r} is not an absolute IRI")
+            return NamedNode(value)
+        if self.type == "curie":
+            try:
+                return NamedNode(curie_to_iri(value))
+            except ValueError as exc:
+                raise ParamError(self.name, str(exc)) from None
+        return Literal(value)
+
+
+def _decimal(number: float) -> str:
+    text = f"{number:.10f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+@dataclass(frozen=True, slots=True)
+class CannedQuery:
+    name: str
+    path: Path
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+    @property
+    def kind(self) -> str:
+        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s.*|BASE\s.*)$", "", self.text)
+        match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
+        return match.group(1).upper() if match else "SELECT"
+
+    def substitutions(self, values: dict[str, str]) -> dict[Variable, Literal | NamedNode]:
+        """Typed terms for every parameter: given values, else defaults. Unknown names and
+        missing required values are errors."""
+        known = {p.name for p in self.params}
+        for name in values:
+            if name not in known:
+                allowed = ", ".join(sorted(known)) or "none"
+                raise ParamError(name, f"unknown parameter (this query takes: {allowed})")
+        out: dict[Variable, Literal | NamedNode] = {}
+        for param in self.params:
+            raw = values.get(param.name, param.default)
+            if raw is None or raw == "":
+                if param.default is None:
+                    raise ParamError(param.name, "required, and no value was given")
+                continue
+            out[Variable(param.name)] = param.term(raw)
+        return out
+
+
+def _parse(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    summary = description = ""
+    params: list[Param] = []
+    in_params = False
+    for line in text.splitlines():
+        if not line.startswith("#+"):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        body = line[2:].strip()
+        if body.startswith("summary:"):
+            summary, in_params = body[8:].strip(), False
+        elif body.startswith("description:"):
+            description, in_params = body[12:].strip(), False
+        elif body.startswith("params:"):
+            in_params = True
+        elif in_params and (m := _PARAM_RE.match(body)):
+            if m["type"] not in TYPES:
+                raise ValueError(f"{path}: parameter {m['name']} has unknown type {m['type']}")
+            default = m["default"].strip() if m["default"] is not None else None
+            params.append(Param(m["name"], m["type"], default, (m["doc"] or "").strip()))
+        elif description and not in_params:
+            description += " " + body
+        else:
+            raise ValueError(f"{path}: cannot read header line {line!r}")
+    if not summary:
+        raise ValueError(f"{path}: the header has no '#+ summary:' line")
+    return CannedQuery(path.stem, path, summary, description, tuple(params), text)
+
+
+def load_queries(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    """Every canned query of the folder, by name."""
+    return {p.stem: _parse(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def load_query(name: str, directory: Path = QUERIES_DIR) -> CannedQuery:
+    path = directory / f"{name}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+        known = ", ".join(load_queries(directory)) or "none"
+        raise KeyError(f"no canned query named {name!r} (known: {known})")
+    return _parse(path)

@@ -1,0 +1,108 @@
+"""Graphs derived from the whole store: the project ontology, the closure of the outside
+terms in use (labels and ancestors), and VoID statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
+
+from kg.rdf import CTO, OBO, RDF, RDFS, Minter, curie_to_iri, iri_to_curie
+
+__all__ = ["ONTOLOGY_DIR", "ontology_quads", "term_quads", "void_quads"]
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "celltrials.ttl"
+VOID = "http://rdfs.org/ns/void#"
+XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def ontology_quads(minter: Minter) -> Iterator[Quad]:
+    """The project ontology (ontology/celltrials.ttl) in its own named graph."""
+    graph = minter.ontology_graph()
+    with ONTOLOGY_FILE.open("rb") as fh:
+        for triple in parse(fh, format=RdfFormat.TURTLE):
+            yield Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _used_terms(store: Store) -> list[str]:
+    result = store.query(
+        f"""SELECT DISTINCT ?t WHERE {{
+              ?x ?p ?t . FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{OBO}"))
+              FILTER(?p IN (<{CTO}cellType>, <{CTO}tissueSource>, <{CTO}route>,
+                            <http://www.w3.org/2004/02/skos/core#exactMatch>,
+                            <http://www.w3.org/2004/02/skos/core#closeMatch>,
+                            <{CTO}coAdministeredDrug>))
+            }} ORDER BY ?t""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, QuerySolutions)
+    return [str(row["t"].value) for row in result]
+
+
+def term_quads(store: Store, minter: Minter) -> Iterator[Quad]:
+    """Labels and ancestors (is_a or part_of, as the release's closure gives them) of
+    every outside term the record graphs use, so that a query for a tissue or cell type
+    also finds its parts and subtypes."""
+    from kg import link
+
+    graph = minter.terms_graph()
+    iris = _used_terms(store)
+    curies = [c for c in (iri_to_curie(i) for i in iris) if c]
+    labelled: set[str] = set()
+
+    def label(curie: str) -> Iterator[Quad]:
+        if curie in labelled:
+            return
+        labelled.add(curie)
+        text = link.term_label(curie)
+        if text:
+            yield Quad(NamedNode(curie_to_iri(curie)), NamedNode(RDFS + "label"), Literal(text), graph)
+
+    for curie in curies:
+        yield from label(curie)
+    for edge in link.ancestors(curies):
+        child, parent = NamedNode(curie_to_iri(edge.child)), NamedNode(curie_to_iri(edge.parent))
+        yield Quad(child, NamedNode(CTO + "hasAncestor"), parent, graph)
+        if edge.distance == 1:
+            yield Quad(child, NamedNode(CTO + "parentTerm"), parent, graph)
+        yield from label(edge.parent)
+
+
+def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
+    """VoID statistics of the whole dataset (no timestamps: builds stay reproducible)."""
+    graph = minter.stats_graph()
+    dataset = NamedNode(minter.base + "dataset")
+    yield Quad(dataset, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset"), graph)
+    special = {
+        minter.meta_graph(),
+        minter.terms_graph(),
+        minter.stats_graph(),
+        minter.ontology_graph(),
+    }
+    record_graphs = [g for g in store.named_graphs() if g not in special]
+    triples = len(store) - sum(
+        sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in special
+    )
+    yield Quad(dataset, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER), graph)
+    yield Quad(
+        dataset,
+        NamedNode(VOID + "documents"),
+        Literal(str(len(record_graphs)), datatype=XSD_INTEGER),
+        graph,
+    )
+    result = store.query(
+        f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              ?s a ?class . FILTER(STRSTARTS(STR(?class), "{CTO}"))
+            }} GROUP BY ?class ORDER BY ?class""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, QuerySolutions)
+    for row in result:
+        cls = row["class"]
+        assert isinstance(cls, NamedNode)
+        part = NamedNode(f"{minter.base}dataset/class/{cls.value.rsplit('#', 1)[-1]}")
+        yield Quad(dataset, NamedNode(VOID + "classPartition"), part, graph)
+        yield Quad(part, NamedNode(VOID + "class"), cls, graph)
+        yield Quad(part, NamedNode(VOID + "entities"), Literal(str(row["n"].value), datatype=XSD_INTEGER), graph)
