@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= data/store
 SHARED ?= ../shared
+# MONDO's SSSOM mappings: `kg ontology fetch` downloads them; the offline copy in ../shared is used when present.
+export KG_ONTOLOGY_DIR ?= $(wildcard $(abspath $(SHARED))/ontologies/mondo-sssom)
 
 .PHONY: setup run build query test lint typecheck bench clean
 

@@ -6,19 +6,26 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import terms
+from kg import link, terms
 from kg.extract import annotate_trial
-from kg.model import MappingError, Trial
+from kg.model import Condition, MappingError, Trial
 from kg.rdf import Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, iter_input_files, map_bytes
 from kg.store import GraphStore, fresh_store, open_store
 
-__all__ = ["PIPELINE_VERSION", "BuildReport", "DocumentResult", "build", "map_document_file"]
+__all__ = [
+    "PIPELINE_VERSION",
+    "BuildReport",
+    "DocumentResult",
+    "build",
+    "enrich",
+    "map_document_file",
+]
 
 # Bump when mapping or extraction changes in a way that changes triples: a rebuild then
 # re-maps every document even where the file's hash is unchanged.
@@ -99,7 +106,7 @@ def map_document_file(
             if isinstance(item, MappingError):
                 result.errors.append(str(item))
                 continue
-            annotate_trial(item)
+            enrich(item)
             trials.append(item)
     except MappingError as exc:
         result.status = "failed"
@@ -126,6 +133,51 @@ def map_document_file(
     if not trials:
         result.status = "failed"
     return result, quads, trials
+
+
+def enrich(trial: Trial) -> None:
+    """Free-text extraction and grounding of one mapped record (in place)."""
+    annotate_trial(trial)
+    if not trial.conditions:
+        _conditions_from_text(trial)
+    trial.conditions = [_grounded(c, trial) for c in trial.conditions]
+    for product in [*trial.products, *(p for a in trial.arms for p in a.products)]:
+        if product.tissue is None and product.cell_type is None:
+            note = f"cell product {product.name!r}: the record states neither its tissue nor its cell type"
+            if note not in trial.notes:
+                trial.notes.append(note)
+
+
+def _conditions_from_text(trial: Trial) -> None:
+    """Conditions a record names only in its title or summary (no conditions section)."""
+    for where, text in (
+        ("title", trial.brief_title),
+        ("title", trial.official_title),
+        ("summary", trial.brief_summary),
+    ):
+        if not text:
+            continue
+        found = link.find_conditions(text)
+        if found:
+            trial.conditions = [Condition(name=span, found_in=where, link=lk) for span, lk in found]
+            return
+    trial.notes.append("no condition named in a conditions section, the title or the summary")
+
+
+def _grounded(condition: Condition, trial: Trial) -> Condition:
+    if condition.link is not None:
+        return condition
+    try:
+        found = link.ground_condition(condition.name, mesh_ids=condition.mesh_ids)
+    except link.SSSOMNotFoundError as exc:
+        found = link.ground_condition(condition.name)
+        note = f"MeSH-to-MONDO mappings not available ({exc}); conditions linked by name only"
+        if note not in trial.notes:
+            trial.notes.append(note)
+    if found is None:
+        trial.notes.append(f"condition {condition.name!r} not linked to MONDO")
+        return condition
+    return replace(condition, link=found)
 
 
 def build(

@@ -241,6 +241,29 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
             target.close()
 
 
+@main.group("ontology")
+def ontology_group() -> None:
+    """Ontology data the linking needs beyond the packaged CL, UBERON and MONDO."""
+
+
+@ontology_group.command("fetch")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path.home() / ".cache" / "celltrials-kg" / "ontologies",
+    show_default=True,
+    envvar="KG_ONTOLOGY_DIR",
+    help="Where to keep the files (the build looks here, or in $KG_ONTOLOGY_DIR).",
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True)
+def ontology_fetch_cmd(cache_dir: Path, timeout: float) -> None:
+    """Download MONDO's SSSOM mappings to MeSH and NCIT from MONDO's release."""
+    from kg.link import fetch_sssom
+
+    for path in fetch_sssom(cache_dir, timeout=timeout):
+        console.print(f"fetched {path}")
+
+
 @main.command("validate")
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")

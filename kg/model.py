@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kg.link.records import Link
+
 __all__ = [
     "Arm",
     "CellProduct",
@@ -115,6 +117,7 @@ class Condition:
     found_in: str = "conditions"  # "conditions", "title", "summary", "keywords"
     mesh_ids: tuple[str, ...] = ()  # "D010024" from the registry's derived section
     mesh_terms: tuple[str, ...] = ()
+    link: Link | None = None  # the MONDO term it was grounded to, and how (kg.link)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
+SEMAPV = "https://w3id.org/semapv/vocab/"
 
 PREFIXES = {
     "cto": CTO,
@@ -71,6 +72,7 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "sh": "http://www.w3.org/ns/shacl#",
     "void": "http://rdfs.org/ns/void#",
+    "semapv": SEMAPV,
 }
 # CURIE prefixes of the outside ontologies (OBO PURLs) and of MeSH.
 CURIE_BASES = {
@@ -317,6 +319,20 @@ def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
         w.add(node, cto("meshTerm"), NamedNode(curie_to_iri(f"MESH:{mesh_id}")))
     for term in c.mesh_terms:
         w.text(node, cto("meshTermLabel"), term)
+    if c.link is not None:
+        link = c.link
+        term = NamedNode(curie_to_iri(link.curie))
+        w.add(node, NamedNode(SKOS + link.predicate.split(":", 1)[1]), term)
+        mapping = NamedNode(node.value + "/mapping")
+        w.add(node, cto("mapping"), mapping)
+        w.add(mapping, _TYPE, cto("Mapping"))
+        w.add(mapping, cto("mappedTerm"), term)
+        w.add(mapping, cto("mappingPredicate"), NamedNode(SKOS + link.predicate.split(":", 1)[1]))
+        w.add(mapping, cto("mappingJustification"), NamedNode(SEMAPV + link.justification.split(":", 1)[1]))
+        w.text(mapping, cto("matchMethod"), link.method)
+        w.add(mapping, cto("matchScore"), Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
+        w.text(mapping, cto("matchedText"), link.matched_text)
+        w.text(mapping, cto("mappingSource"), link.source)
 
 
 def _sponsor(w: _Writer, m: Minter, t: NamedNode, s: Sponsor) -> None:
@@ -412,7 +428,12 @@ def _regimen(w: _Writer, node: NamedNode, route: str | None, n: int | None, ev: 
 
 
 def _route(key: str) -> NamedNode:
-    return NamedNode(f"{CTO}route/{slug(key)}")
+    from kg.extract import ROUTES
+
+    route = ROUTES.get(key)
+    if route is None:
+        raise ValueError(f"route {key!r} is not in the route table (kg/extract)")
+    return NamedNode(curie_to_iri(route.ncit))
 
 
 def _cells(

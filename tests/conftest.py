@@ -30,6 +30,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def _shared_default() -> Path:
+    return Path(os.environ.get("KG_SHARED", ROOT.parent / "shared")).resolve()
+
+
+# Tests read MONDO's SSSOM mappings from the offline copy in ../shared (never the internet).
+os.environ.setdefault("KG_ONTOLOGY_DIR", str(_shared_default() / "ontologies" / "mondo-sssom"))
+
 _real_connect = socket.socket.connect
 
 
@@ -51,13 +58,9 @@ def _block_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
-def _shared() -> Path:
-    return Path(os.environ.get("KG_SHARED", ROOT.parent / "shared")).resolve()
-
-
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    path = _shared()
+    path = _shared_default()
     if not (path / "data").is_dir():
         pytest.fail(f"shared test data missing at {path} (set KG_SHARED / KG_TEST_DATA)")
     return path

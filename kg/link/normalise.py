@@ -6,7 +6,9 @@ Two levels:
   dashes made plain, runs of white space collapsed. ``"Wharton’s  Jelly"`` and
   ``"wharton's jelly"`` fold alike.
 * :func:`bag_key`: the "normalised string": words only (punctuation dropped, accents
-  stripped, possessive ``'s`` dropped, plurals made singular, ``vs`` read as ``versus``,
+  stripped, possessive ``'s`` dropped, plurals made singular, British spellings made
+  American (``haemo-``, ``oedema``, ``tumour``), ``vs`` read as ``versus``, letters and digits
+  split (``Covid19``),
   ``of``/``the``/``a``/``an`` dropped), sorted, so that word order does not count:
   ``"Fractures, Osteoporotic"`` and ``"osteoporotic fracture"`` share a key.
 
@@ -14,6 +16,8 @@ Two levels:
 True
 >>> tokens("Crohn's Disease")
 ['crohn', 'disease']
+>>> bag_key("Haemochromatosis") == bag_key("hemochromatosis"), tokens("Covid19")
+(True, ['covid', '19'])
 >>> singular("cirrhoses"), singular("nephropathies"), singular("abscesses")
 ('cirrhosis', 'nephropathy', 'abscess')
 """
@@ -38,7 +42,9 @@ __all__ = [
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-"})
 _SPACE = re.compile(r"\s+")
 # A word: letters and digits, with an optional possessive 's glued to it.
-_WORD = re.compile(r"[^\W_]+(?:'s\b)?")
+# A word: a run of letters (with an optional possessive 's) or a run of digits, so that
+# "Covid19" and "COVID-19" both give "covid", "19".
+_WORD = re.compile(r"[^\W\d_]+(?:'s\b)?|\d+")
 _FILLER = frozenset({"of", "the", "a", "an"})
 _RESPELL = {"vs": "versus", "v": "versus"}
 _KEEP_S = ("ss", "us", "is", "ys", "as", "os")
@@ -77,9 +83,20 @@ def singular(word: str) -> str:
     return word
 
 
+def _american(word: str) -> str:
+    """British medical spellings made American: haem-, anaemia, oedema, diarrhoea, tumour."""
+    if "ae" in word and not word.startswith("ae"):
+        word = word.replace("ae", "e")
+    if word.startswith("oe"):
+        word = "e" + word[2:]
+    if "oe" in word:
+        word = word.replace("rrhoe", "rrhe").replace("foet", "fet")
+    return word.replace("tumour", "tumor")
+
+
 def _norm_word(raw: str) -> str:
     word = raw[:-2] if raw.endswith("'s") else raw
-    word = _strip_accents(word)
+    word = _american(_strip_accents(word))
     return _RESPELL.get(word, singular(word))
 
 

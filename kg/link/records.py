@@ -8,7 +8,8 @@ A :class:`Link` says how the name was tied to the term:
   (``skos:exactMatch``, ``skos:closeMatch``, ``skos:relatedMatch``; ``skos:broadMatch`` where a
   curated table says the term is broader than the name, e.g. "osteoporotic fracture" ->
   MONDO "bone fracture").
-* ``justification``: a SEMAPV term (https://w3id.org/semapv/vocab/).
+* ``justification``: a SEMAPV term (https://w3id.org/semapv/vocab/); :data:`JUSTIFICATIONS`
+  are the ones :mod:`kg.link` makes itself, SSSOM rows may carry others.
 * ``method``: one of :data:`METHODS`.
 * ``score``: 0..1, how sure the method is (see :mod:`kg.link.conditions` for the scale).
 * ``matched_text``: the term-side text the input matched: a label, an exact synonym, a curated
@@ -84,7 +85,7 @@ class Link:
     def __post_init__(self) -> None:
         if self.predicate not in PREDICATES:
             raise ValueError(f"unknown mapping predicate {self.predicate!r}")
-        if self.justification not in JUSTIFICATIONS:
+        if not self.justification.startswith("semapv:"):
             raise ValueError(f"unknown mapping justification {self.justification!r}")
         if self.method not in METHODS:
             raise ValueError(f"unknown linking method {self.method!r}")

@@ -29,6 +29,7 @@ __all__ = [
     "find_sssom_dir",
     "load_sssom",
     "mesh_key",
+    "clear_cache",
     "user_cache_dir",
 ]
 
@@ -168,3 +169,8 @@ def _load(directory: Path) -> SSSOMIndex:
 def load_sssom(directory: Path | None = None) -> SSSOMIndex:
     """The mapping sets of the first place holding them (see :func:`find_sssom_dir`); cached."""
     return _load(find_sssom_dir(directory).resolve())
+
+
+def clear_cache() -> None:
+    """Forget the mapping sets read so far."""
+    _load.cache_clear()

@@ -1065,7 +1065,7 @@ def _responsible_party(raw: RawStudy, notes: list[str]) -> str | None:
             keep(scrub_contact(_clean(x), "responsible party"), notes)
             for x in (raw.rp_old_name, raw.rp_old_organization)
         ]
-        parts = [p for p in old if p and not _is_redacted(p)]
+        parts = dict.fromkeys(p for p in old if p and not _is_redacted(p))
         return ", ".join(parts) or None
     who = ", ".join(p for p in (name, affiliation) if p)
     return f"{kind}: {who}" if who and kind != "SPONSOR" else kind

@@ -1,0 +1,387 @@
+"""Cell products named in free text: name as written, cell type (CL), tissue (UBERON), donor.
+
+>>> [(p.name, p.cell_type, p.tissue, p.donor.value) for p in extract_products(
+...     "intramedullary injection of 4 x 107 WJ-MSCs", field="arm")]
+[('WJ-MSCs', 'CL:0002568', 'UBERON:0003422', 'unknown')]
+>>> [(p.name, p.tissue) for p in extract_products(
+...     "Safety of hMSC100 (Human UC-MSC Injection) in women", field="title")]
+[('hMSC100', 'UBERON:0002331')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kg.extract.tables import GENERIC_MSC, MSC_PREFIX_TISSUE, TISSUES, Tissue
+from kg.extract.text import Sentences, clause_bounds, is_negated
+from kg.model import CellProduct, Donor
+
+__all__ = [
+    "Mention",
+    "donor_words",
+    "extract_products",
+    "find_mentions",
+    "merge_mentions",
+    "tissue_by_uberon",
+]
+
+_TISSUE_BY_KEY: dict[str, Tissue] = {t.key: t for t in TISSUES}
+_TISSUE_BY_UBERON: dict[str, Tissue] = {t.uberon: t for t in TISSUES}
+_TISSUE_RE = re.compile(
+    "|".join(f"(?P<{t.key}>{t.pattern})" for t in TISSUES),
+    re.IGNORECASE,
+)
+
+_DERIVED_PRODUCT = (
+    r"exosomes?|secretomes?|secretions?|conditioned|extracellular|vesicles?|EVs?\b|lysates?"
+    r"|supernatants?|culture[\s-]+media|culture[\s-]+medium"
+)
+# A word for a product made from the cells, not the cells: "MSC-derived exosomes".
+_NOT_CELLS_AFTER = re.compile(rf"[\s-]*(?:derived[\s-]+)?(?:{_DERIVED_PRODUCT})", re.IGNORECASE)
+_NOT_CELLS_BEFORE = re.compile(
+    rf"(?:{_DERIVED_PRODUCT})(?:[\s-]+(?:of|from|derived\s+from))?[\s-]*$", re.IGNORECASE
+)
+
+_CORE_TISSUE = (
+    r"bone[\s-]+marrow|adipose(?:[\s-]+tissue)?|umbilical[\s-]+cord|placental?|amniotic"
+    r"|wharton[’'`]?s?[\s-]+jelly"
+)
+_MSC_PHRASE = (
+    r"(?:multi-?potent\s+)?mesenchymal"
+    rf"(?:[\s-]+(?:{_CORE_TISSUE})(?:[\s-]+derived)?)?"
+    r"(?:[\s-]+(?:stem|stromal|progenitor|precursor)(?:\s*/\s*(?:stem|stromal|progenitor))?)?"
+    r"[\s-]+cells?\b"
+)
+_TISSUE_STEM_PHRASE = (
+    r"(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|cord[\s-]+blood|placenta|placental"
+    r"|amniotic|amnion|wharton[’'`]?s?[\s-]+jelly|bone[\s-]+marrow)"
+    r"(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?P<ts_kind>stem|stromal)[\s-]+cells?\b"
+)
+
+# Mentions, in priority order of alternatives at one position (longest first in practice).
+_MENTION = re.compile(
+    r"(?P<ipsc>(?:(?<![\w-])(?:h|hu)?iPSCs?(?![\w])|induced[\s-]+pluripotent[\s-]+stem[\s-]+cells?)"
+    r"(?:[\s-]*(?:derived|differentiated)(?:[\s-]+[A-Za-z]+){0,3}?[\s-]+"
+    r"\w*(?:cells?|MSCs?|progenitors?|cytes|blasts|neurons))?)"
+    rf"|(?P<phrase>(?i:{_MSC_PHRASE}))"
+    rf"|(?P<tstem>(?i:{_TISSUE_STEM_PHRASE}))"
+    r"|(?<![\w-])(?P<msc>(?P<mpre>[A-Za-z]{1,5}-?)?MSCs?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
+    r"(?![\w-])"
+    r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
+    r"|(?<![\w-])(?P<dpsc>h?DPSCs?|SHEDs?)(?![\w-])"
+    r"|(?P<svf>\bSVF\b|(?i:stromal[\s-]+vascular[\s-]+fraction))"
+    r"|(?<![\w-])(?P<code>[A-Za-z0-9]{0,6}[a-z0-9][A-Za-z0-9]{0,6}?SCs?)(?![\w-])"
+)
+
+_LEFT_MODIFIERS = re.compile(
+    r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
+    r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo[\s-]+expanded|derived|umbilical|cord|bone"
+    r"|marrow|adipose|tissue|wharton[’'`]?s?|jelly|amniotic|amnion|placental?|iliac|donor"
+    r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP"
+    r"|off-the-shelf)[\s-]+)+$",
+    re.IGNORECASE,
+)
+_SOURCE_MODIFIER = (
+    r"(?:the|a|an|human|healthy|expanded|cultured|iliac|donors?|donor[’']s|autologous"
+    r"|allogeneic|own|patients?[’']?s?|subcutaneous|abdominal|crest|fresh|full-term|term"
+    r"|neonatal|newborn|expanded)"
+)
+_RIGHT_SOURCE = re.compile(
+    r"(?:\s*[(（][^()（）]{1,25}[)）])?[\s,]+"
+    r"(?:(?:which\s+are|that\s+are|will\s+be|are|were|is|was)\s+)?"
+    r"(?:(?:derived|isolated|obtained|expanded|harvested|prepared|sourced|taken|drived"
+    r"|originated|originating|coming)\s+)?"
+    rf"(?:from|of|origin\s+of)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}",
+    re.IGNORECASE,
+)
+_SOURCE_BEFORE_TISSUE = re.compile(
+    rf"(?:\bfrom|\bof)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}$", re.IGNORECASE
+)
+_DERIVED_AFTER_TISSUE = re.compile(r"(?:[\s-]+tissue)?[\s-]*derived\b", re.IGNORECASE)
+
+_TRANSPLANT_CONTEXT = (
+    r"(?![\s-]+(?:hematopoietic|haematopoietic|HSCT|HCT|SCT|BMT|HSC|PBSC|transplant\w*"
+    r"|(?:peripheral\s+blood\s+)?stem[\s-]+cell[\s-]+transplant\w*|bone[\s-]+marrow[\s-]+transplant\w*"
+    r"|cord[\s-]+blood[\s-]+transplant\w*|recipients?|grafts?\b|donors?\b))"
+)
+_DONOR_WORDS = re.compile(
+    r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
+    r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
+    r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer)\s+donors?|from\s+(?:a\s+|the\s+)?donors?\b"
+    r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mesenchymal|MSC|cells)))"
+    r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|\bauto\b|\bauto-(?!HSCT|HCT|SCT|BMT))"
+    + _TRANSPLANT_CONTEXT
+    + r"|patients?[’']?\s*[’']?s?\s+own\b|(?:their|his|her)\s+own\b|self-derived)",
+    re.IGNORECASE,
+)
+_PAREN_OPEN = re.compile(r"\s*(?:(?:for\s+)?\w+\s+){0,2}[(（]\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place where a text names a cell product."""
+
+    start: int
+    end: int
+    name: str
+    cell_type: str | None
+    tissue: str | None  # UBERON CURIE
+    donor: Donor
+    kind: str  # "phrase", "abbr", "code", "ipsc", "svf"
+    negated: bool = False
+
+    @property
+    def specific(self) -> bool:
+        """Typed beyond a generic MSC (a tissue, or a cell type other than CL:0000134)."""
+        return self.tissue is not None or (
+            self.cell_type is not None and self.cell_type != GENERIC_MSC
+        )
+
+
+def tissue_by_uberon(uberon: str) -> Tissue | None:
+    return _TISSUE_BY_UBERON.get(uberon)
+
+
+def _tissue_of(text: str) -> Tissue | None:
+    m = _TISSUE_RE.search(text)
+    return None if m is None else _TISSUE_BY_KEY[str(m.lastgroup)]
+
+
+def _typed(tissue: Tissue | None, *, stem_only: bool = False) -> tuple[str | None, str | None]:
+    """(cell type, tissue) of an MSC mention from ``tissue``."""
+    if tissue is None:
+        return GENERIC_MSC, None
+    if stem_only and tissue.key in {"bone_marrow", "cord_blood"}:
+        return None, tissue.uberon  # "bone marrow stem cells": not necessarily MSCs
+    return tissue.cell_type, tissue.uberon
+
+
+def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | None:
+    """(kind, cell type, tissue, donor) of one mention match."""
+    donor = Donor.UNKNOWN
+    if m.group("ipsc") is not None:
+        return "ipsc", None, None, donor
+    if m.group("phrase") is not None:
+        cell, tissue = _typed(_tissue_of(m.group("phrase")))
+        return "phrase", cell, tissue, donor
+    if m.group("tstem") is not None:
+        stem_only = m.group("ts_kind").lower() == "stem"
+        cell, tissue = _typed(_tissue_of(m.group("ts_tissue")), stem_only=stem_only)
+        return "phrase", cell, tissue, donor
+    if m.group("msc") is not None:
+        pre = (m.group("mpre") or "").rstrip("-").lower()
+        suf = m.group("msuf") or ""
+        if pre in {"allo", "auto"}:
+            donor = Donor.ALLOGENEIC if pre == "allo" else Donor.AUTOLOGOUS
+        if pre not in MSC_PREFIX_TISSUE:
+            return "code", None, None, donor
+        key = MSC_PREFIX_TISSUE[pre] or (_tissue_of(suf).key if _tissue_of(suf) else None)
+        if key is None and suf:
+            return "code", None, None, donor  # "hMSC100": kept as written, untyped
+        cell, tissue = _typed(_TISSUE_BY_KEY[key] if key else None)
+        return "abbr", cell, tissue, donor
+    if m.group("asc") is not None:
+        pre = (m.group("apre") or "").rstrip("-").lower()
+        if pre in {"allo", "auto"}:
+            donor = Donor.ALLOGENEIC if pre == "allo" else Donor.AUTOLOGOUS
+        cell, tissue = _typed(_TISSUE_BY_KEY["adipose"])
+        return "abbr", cell, tissue, donor
+    if m.group("dpsc") is not None:
+        cell, tissue = _typed(_TISSUE_BY_KEY["dental_pulp"])
+        return "abbr", cell, tissue, donor
+    if m.group("svf") is not None:
+        return "svf", None, _TISSUE_BY_KEY["adipose"].uberon, donor
+    return "code", None, None, donor
+
+
+def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue | None]:
+    """Extend a mention over its modifiers ("human umbilical cord-derived ...", "... from the
+    umbilical cord"); return the tissue the extension names."""
+    tissue: Tissue | None = None
+    if kind in {"phrase", "abbr", "code"}:
+        left = _LEFT_MODIFIERS.search(text[max(0, start - 80) : start])
+        if left is not None:
+            start -= len(left.group(0))
+            tissue = _tissue_of(left.group(0))
+    if kind in {"phrase", "abbr"}:
+        src = _RIGHT_SOURCE.match(text, end)
+        if src is not None:
+            t = _TISSUE_RE.match(text, src.end())
+            if t is not None:
+                end = t.end()
+                tissue = tissue or _TISSUE_BY_KEY[str(t.lastgroup)]
+    return start, end, tissue
+
+
+def _not_cells(text: str, start: int, end: int) -> bool:
+    return (
+        _NOT_CELLS_AFTER.match(text, end) is not None
+        or _NOT_CELLS_BEFORE.search(text[max(0, start - 40) : start]) is not None
+    )
+
+
+def _sentence_tissues(text: str, lo: int, hi: int) -> list[tuple[int, Tissue]]:
+    """Tissues a sentence names as a source: "from (the) bone marrow", "adipose-derived"."""
+    found: list[tuple[int, Tissue]] = []
+    for t in _TISSUE_RE.finditer(text, lo, hi):
+        before = text[max(lo, t.start() - 40) : t.start()]
+        if _SOURCE_BEFORE_TISSUE.search(before) or _DERIVED_AFTER_TISSUE.match(text, t.end()):
+            found.append((t.start(), _TISSUE_BY_KEY[str(t.lastgroup)]))
+    return found
+
+
+def _context_tissue(
+    tissues: list[tuple[int, Tissue]], start: int, end: int
+) -> Tissue | None:
+    distinct = {t.key for _, t in tissues}
+    if len(distinct) == 1:
+        return tissues[0][1]
+    near = [(min(abs(p - start), abs(p - end)), t) for p, t in tissues]
+    near = [x for x in near if x[0] <= 60]
+    return min(near, key=lambda x: x[0])[1] if near else None
+
+
+def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:
+    """Explicit donor words in ``text[lo:hi]``: allogeneic/third-party/... or autologous/own."""
+    out: list[tuple[int, int, Donor]] = []
+    for m in _DONOR_WORDS.finditer(text, lo, len(text) if hi is None else hi):
+        donor = Donor.ALLOGENEIC if m.group("allo") is not None else Donor.AUTOLOGOUS
+        out.append((m.start(), m.end(), donor))
+    return out
+
+
+def _mention_donor(
+    text: str, start: int, end: int, prev_end: int, next_start: int
+) -> Donor:
+    left, right = clause_bounds(text, start, end)
+    lo = max(left, prev_end, start - 70)
+    hi = min(right, next_start, end + 25)
+    words = donor_words(text, lo, hi)
+    if not words:
+        return Donor.UNKNOWN
+    nearest = min(words, key=lambda w: start - w[1] if w[1] <= start else w[0] - end + 30)
+    return nearest[2]
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every cell-product mention in ``text`` (negated ones flagged), in text order."""
+    raw: list[tuple[int, int, str, str | None, str | None, Donor]] = []
+    last_end = -1
+    for m in _MENTION.finditer(text):
+        if m.start() < last_end or _not_cells(text, m.start(), m.end()):
+            continue
+        info = _classify(m)
+        if info is None:
+            continue
+        kind, cell, tissue, donor = info
+        start, end, wide_tissue = _widen(text, m.start(), m.end(), kind)
+        start = max(start, last_end)
+        if tissue is None and wide_tissue is not None and kind in {"phrase", "abbr"}:
+            cell, tissue = _typed(wide_tissue)
+        raw.append((start, end, kind, cell, tissue, donor))
+        last_end = end
+    sentences = Sentences(text)
+    out: list[Mention] = []
+    for i, (start, end, kind, cell, tissue, donor) in enumerate(raw):
+        if tissue is None and kind in {"phrase", "abbr"}:
+            lo, hi = sentences.bounds(start)
+            ctx = _context_tissue(_sentence_tissues(text, lo, hi), start, end)
+            if ctx is not None:
+                cell, tissue = _typed(ctx)
+        if donor is Donor.UNKNOWN:
+            prev_end = raw[i - 1][1] if i else 0
+            next_start = raw[i + 1][0] if i + 1 < len(raw) else len(text)
+            donor = _mention_donor(text, start, end, prev_end, next_start)
+        out.append(
+            Mention(
+                start,
+                end,
+                text[start:end],
+                cell,
+                tissue,
+                donor,
+                kind,
+                is_negated(text, start, end),
+            )
+        )
+    return out
+
+
+def _code_like(m: Mention) -> bool:
+    return m.kind in {"abbr", "code"} and " " not in m.name.strip()
+
+
+def _merge_two(a: Mention, b: Mention, text: str) -> Mention:
+    """One product named twice in a row: "Allo-ASC" defined as "adipose-derived MSCs"."""
+    typed = a if a.specific else b if b.specific else a if a.cell_type else b
+    named = b if _code_like(b) and not _code_like(a) else a
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    donor = a.donor if a.donor is not Donor.UNKNOWN else b.donor
+    return Mention(
+        start,
+        end,
+        named.name,
+        typed.cell_type,
+        typed.tissue,
+        donor,
+        named.kind,
+        a.negated and b.negated,
+    )
+
+
+def _linked(a: Mention, b: Mention, text: str) -> bool:
+    gap = text[a.end : b.start]
+    if _PAREN_OPEN.fullmatch(gap) is not None or _PAREN_OPEN.search(gap) is not None:
+        close = text.find(")", b.end, b.end + 30)
+        close2 = text.find("）", b.end, b.end + 30)
+        return (close >= 0 or close2 >= 0) and len(gap) <= 30
+    if a.kind == "code" and re.fullmatch(r"\s*:\s*(?:\w+\s+){0,6}", gap) is not None:
+        return True
+    return False
+
+
+def merge_mentions(mentions: list[Mention], text: str) -> list[Mention]:
+    """Join a name and its definition in parentheses or after a colon into one mention."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out and _linked(out[-1], m, text):
+            out[-1] = _merge_two(out[-1], m, text)
+        else:
+            out.append(m)
+    return out
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[\s-]+", " ", name.lower()).rstrip("s ")
+
+
+def extract_products(text: str, *, field: str) -> list[CellProduct]:
+    """Cell products named in ``text`` (not negated ones), one per distinct name."""
+    products: list[CellProduct] = []
+    seen: dict[str, int] = {}
+    for m in merge_mentions(find_mentions(text), text):
+        if m.negated:
+            continue
+        key = _norm_name(m.name)
+        product = CellProduct(
+            name=m.name,
+            cell_type=m.cell_type,
+            tissue=m.tissue,
+            donor=m.donor,
+            evidence=text[m.start : m.end],
+            evidence_field=field,
+        )
+        if key in seen:
+            i = seen[key]
+            old = products[i]
+            products[i] = replace(
+                old,
+                cell_type=old.cell_type or product.cell_type,
+                tissue=old.tissue or product.tissue,
+                donor=old.donor if old.donor is not Donor.UNKNOWN else product.donor,
+            )
+            continue
+        seen[key] = len(products)
+        products.append(product)
+    return products

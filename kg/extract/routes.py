@@ -1,0 +1,197 @@
+"""Routes of administration: the route table (NCIt codes) and the words that state a route.
+
+>>> find_route("MSC 2X10E6/kg recipient weight are infused over 15 minutes intravenously")
+('intravenous', 'intravenously')
+>>> find_route("Allogeneic mesenchymal stem cells will be infused intravenously (single dose)")
+('intravenous', 'infused intravenously')
+>>> find_route("single infusion group") # no route word: "infusion" read as intravenous
+('intravenous', 'infusion')
+>>> find_route("Treatment of scleroderma by injection of allogeneic MSCs") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from kg.extract.tables import (
+    CDISC_ROUTES_URL,
+    FDA_ROUTES_URL,
+    NCIT_CONCEPT_URL,
+    ROUTE_ROWS,
+)
+
+__all__ = ["ROUTES", "Route", "RouteHit", "find_route", "find_routes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A route of administration with its NCI Thesaurus code and where the code comes from."""
+
+    key: str  # e.g. "intravenous"
+    label: str  # e.g. "intravenous"
+    ncit: str  # CURIE, e.g. "NCIT:C38276"
+    source: str  # URL of the concept and the list it was read from
+    broader: str | None = None  # key of a route this one is a kind of ("intratendinous")
+
+
+def _source(ncit: str, term: str, only_cdisc: bool) -> str:
+    code = ncit.split(":", 1)[1]
+    lists = f"CDISC SDTM CT codelist C66729 ROUTE ({CDISC_ROUTES_URL})"
+    if not only_cdisc:
+        lists = f"FDA Route of Administration C-DRG-00301 ({FDA_ROUTES_URL}); {lists}"
+    return f"{NCIT_CONCEPT_URL}{code} - term {term!r} in {lists}"
+
+
+ROUTES: Mapping[str, Route] = MappingProxyType(
+    {
+        r.key: Route(r.key, r.label, r.ncit, _source(r.ncit, r.source_term, r.only_cdisc), r.broader)
+        for r in ROUTE_ROWS
+    }
+)
+
+# Words that state a route, per route key (case-insensitive). Data, checked by the tests.
+ROUTE_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        "intravenous",
+        r"intra-?\s?venous(?:ly)?|endo-?venous(?:ly)?|\bi\.v\.?(?![a-z])"
+        r"|(?:into|via|through)\s+(?:a|the)\s+(?:peripheral\s+|central\s+)?vein",
+    ),
+    (
+        "intra-articular",
+        r"intra-?\s?articular(?:ly)?|into\s+the\s+(?:(?:knee|hip|ankle|shoulder|affected)\s+)?joint",
+    ),
+    ("intrathecal", r"intra-?\s?t(?:h?ec|ech)h?al(?:ly)?|(?:via|by)\s+lumbar\s+puncture"),
+    ("intramuscular", r"intra-?\s?muscular(?:ly)?"),
+    (
+        "subcutaneous",
+        r"sub-?\s?cutaneous(?:ly)?(?![\s-]+(?:fat|adipose|lipo\w*|abdominal\s+fat|emphysema"
+        r"|nodules?|tissue\s+(?:biopsy|harvest\w*)))",
+    ),
+    ("intratendinous", r"intra-?\s?tend(?:on|inous|ineous)|into\s+the\s+(?:\w+\s+){0,2}tendons?"),
+    (
+        "intralesional",
+        r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?"
+        r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
+        r"|inject\w*\s+(?:directly\s+)?(?:in|into|to|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract|scar|nonunion|non-union)s?\b",
+    ),
+    ("intradiscal", r"intra-?\s?discal(?:ly)?|into\s+the\s+(?:intervertebral\s+)?discs?\b"),
+    (
+        "endobronchial",
+        r"endo-?\s?bronchial(?:ly)?|intra-?\s?bronchial(?:ly)?|bronchoscop(?:e|y|ic|ically)\b",
+    ),
+    ("intratracheal", r"intra-?\s?trache(?:al|ally)|endo-?\s?tracheal(?:ly)?"),
+    ("intramedullary", r"intra-?\s?medullary"),
+    ("intraosseous", r"intra-?\s?osseo?us(?:ly)?|intra-?\s?bone[\s-]+marrow|intra-?\s?osteal"),
+    ("intradermal", r"intra-?\s?dermal(?:ly)?|intra-?\s?cutaneous(?:ly)?"),
+    ("intracoronary", r"intra-?\s?coronary"),
+    (
+        "intracardiac",
+        r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?|trans-?\s?endocardial(?:ly)?",
+    ),
+    ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
+    ("intraperitoneal", r"intra-?\s?peritoneal(?:ly)?"),
+    ("intravitreal", r"intra-?\s?vitreal(?:ly)?|intra-?\s?vitreous"),
+    ("subretinal", r"sub-?\s?retinal(?:ly)?"),
+    (
+        "topical",
+        r"topical(?:ly)?|applied\s+(?:on|onto|to|over)\s+the\s+(?:wound|ulcer|burn|skin|lesion)s?",
+    ),
+    ("intranasal", r"intra-?\s?nasal(?:ly)?|nasal\s+(?:spray|drops?|administration|instillation)"),
+    ("inhalation", r"inhal(?:ation|ed|ing)\b|nebuli[sz](?:ed|ation|er)|aerosoli[sz]ed"),
+    (
+        "intrauterine",
+        r"intra-?\s?uterine(?:ly)?|into\s+the\s+uter(?:us|ine\s+cavity)|intra-?\s?endometrial",
+    ),
+    (
+        "intracavernous",
+        r"intra-?\s?cavern(?:os|ous)(?:al|um)?(?:ly)?|intra-?\s?corpor(?:al|a|us)\s+cavernos\w*",
+    ),
+    ("epidural", r"epidural(?:ly)?"),
+    ("intracerebroventricular", r"intra-?\s?cerebro-?\s?ventricular(?:ly)?"),
+    ("intracerebral", r"intra-?\s?cerebral(?:ly)?"),
+    ("intraspinal", r"intra-?\s?spinal(?:ly)?"),
+    ("intraovarian", r"intra-?\s?ovarian(?:ly)?|into\s+the\s+ovar(?:y|ies)"),
+    ("intrahepatic", r"intra-?\s?hepatic(?:ally)?"),
+    ("intrapleural", r"intra-?\s?pleural(?:ly)?"),
+    ("submucosal", r"sub-?\s?mucosal(?:ly)?"),
+)
+
+_ROUTE_RE = re.compile(
+    "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(ROUTE_WORDS)),
+    re.IGNORECASE,
+)
+_ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
+# "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
+_IV = re.compile(r"(?<![\w/-])IV(?![\w/-])")
+_IV_NOT = re.compile(
+    r"(?:phase|grade|stage|type|class|level|part|group|arm|cohort|step|section|chapter)\s*$",
+    re.IGNORECASE,
+)
+# "infusion" with no route word: read as intravenous (reported as such by annotate_trial).
+_INFUSION = re.compile(r"\b(?:infus(?:e|ed|es|ing|ion|ions)|drip)\b", re.IGNORECASE)
+_VERB_BEFORE = re.compile(
+    r"\b(?:infused|injected|administered|administrated|given|delivered|transplanted|implanted"
+    r"|applied|instilled)\s+$",
+    re.IGNORECASE,
+)
+_NOUN_AFTER = re.compile(
+    r"\s+(?:infusions?|injections?|administrations?|transplantations?|implantations?|route"
+    r"|delivery|application|drip|bolus)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteHit:
+    """A route stated in a text: key, span, and whether a route word says it."""
+
+    key: str
+    start: int
+    end: int
+    explicit: bool  # False: read as intravenous from "infusion"/"infused" alone
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    m = _VERB_BEFORE.search(text[max(0, start - 20) : start])
+    if m is not None:
+        start -= len(m.group(0))
+    m2 = _NOUN_AFTER.match(text, end)
+    if m2 is not None:
+        end = m2.end()
+    return start, end
+
+
+def find_routes(text: str) -> list[RouteHit]:
+    """Every route stated in ``text``, in text order (explicit words and bare "infusion")."""
+    hits: list[RouteHit] = []
+    for m in _ROUTE_RE.finditer(text):
+        key = _ROUTE_KEYS[str(m.lastgroup)]
+        start, end = _widen(text, m.start(), m.end())
+        hits.append(RouteHit(key, start, end, True))
+    for m in _IV.finditer(text):
+        if _IV_NOT.search(text[max(0, m.start() - 12) : m.start()]) is None:
+            start, end = _widen(text, m.start(), m.end())
+            hits.append(RouteHit("intravenous", start, end, True))
+    for m in _INFUSION.finditer(text):
+        if not any(h.start <= m.start() < h.end for h in hits):
+            hits.append(RouteHit("intravenous", m.start(), m.end(), False))
+    hits.sort(key=lambda h: (h.start, not h.explicit))
+    return hits
+
+
+def find_route(text: str) -> tuple[str, str] | None:
+    """The first route a text states, with its verbatim span; None where none is stated.
+
+    A route word wins over a bare "infusion", which is read as intravenous.
+    """
+    hits = find_routes(text)
+    explicit = [h for h in hits if h.explicit]
+    best = explicit[0] if explicit else (hits[0] if hits else None)
+    if best is None:
+        return None
+    return best.key, text[best.start : best.end]

@@ -1,0 +1,214 @@
+"""Data tables of the extractors: tissue sources, cell types, routes of administration.
+
+Data in tables, logic in code. Every ontology id below was checked against the real
+releases (CL v2026-03-26 and UBERON v2026-04-01 as shipped by ``cellxgene-ontology-guide``;
+``cl-basic.obo``); ``tests/test_extract_tables.py`` checks each id and label row by row.
+
+Route codes are NCI Thesaurus concepts of the FDA / CDISC route-of-administration
+terminology (FDA Data Standards Manual "Route of Administration", C-DRG-00301; CDISC SDTM
+controlled terminology codelist C66729 ``ROUTE``). Each code was read from both lists
+unless the row says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = [
+    "CL_LABELS",
+    "GENERIC_MSC",
+    "ROUTE_ROWS",
+    "TISSUES",
+    "UBERON_LABELS",
+    "RouteRow",
+    "Tissue",
+]
+
+GENERIC_MSC = "CL:0000134"  # mesenchymal stem cell
+
+
+class Tissue(NamedTuple):
+    """A tissue source of cells: its UBERON term, the CL type of MSCs from it, its words."""
+
+    key: str
+    uberon: str
+    cell_type: str | None  # CL term of a mesenchymal stem/stromal cell from this tissue
+    pattern: str  # regular expression (case-insensitive) for the tissue words
+
+
+# Order matters: the first pattern that matches at a position wins ("cord blood" before
+# "umbilical cord", "amniotic fluid" before "amniotic").
+TISSUES: tuple[Tissue, ...] = (
+    Tissue(
+        "cord_blood",
+        "UBERON:0012168",
+        GENERIC_MSC,
+        r"(?:umbilical[\s-]+)?cord[\s-]+blood|\bh?UCB(?=[\s-]*(?:derived|MSC|mesenchymal))",
+    ),
+    Tissue(
+        "whartons_jelly",
+        "UBERON:0003422",
+        "CL:0002568",
+        r"wharton[’'`]?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|mesenchymal|stem|stromal))",
+    ),
+    Tissue(
+        "umbilical_cord",
+        "UBERON:0002331",
+        "CL:0002569",
+        r"umbilical[\s-]+cords?|umbilical(?=[\s-]+(?:derived|mesenchymal))"
+        r"|\bcord[\s-]+(?:tissue|derived|lining)|\bh?UC(?=[\s-]*(?:derived|MSC|mesenchymal))",
+    ),
+    Tissue("amniotic_fluid", "UBERON:0000173", GENERIC_MSC, r"amniotic[\s-]+fluid"),
+    Tissue(
+        "amnion",
+        "UBERON:0000305",
+        "CL:0002537",
+        r"amnion|amniotic(?:[\s-]+membrane)?|\bh?AM(?=-MSC)|\bhA(?=-MSC)",
+    ),
+    Tissue("placenta", "UBERON:0001987", GENERIC_MSC, r"placenta(?:l)?|\bP[LD]?(?=-MSC)"),
+    Tissue(
+        "bone_marrow",
+        "UBERON:0002371",
+        "CL:0002540",
+        r"(?:bone[\s-]+)?marrow(?![\s-]+(?:transplant\w*|failure|suppression|aplasia|edema"
+        r"|oedema|lesions?|involvement|infiltration|fibrosis|recovery|toxicity|function|disease"
+        r"|examination|cellularity))|\bBM(?=[\s-]*(?:derived|MSC|mesenchymal|stromal))",
+    ),
+    Tissue(
+        "adipose",
+        "UBERON:0001013",
+        "CL:0002570",
+        r"adipose|lipoaspirate|liposuction"
+        r"|\bfat\b(?![\s-]+(?:mass|free|content|intake|loss|percentage|distribution|embolism))"
+        r"|\bAD(?=[\s-]*(?:derived|MSC))|\bAT(?=-MSC)",
+    ),
+    Tissue(
+        "dental_pulp",
+        "UBERON:0001754",
+        "CL:4030035",
+        r"dental[\s-]+pulp|tooth[\s-]+pulp|exfoliated[\s-]+deciduous[\s-]+teeth",
+    ),
+)
+
+# Labels as the releases spell them (checked by the tests).
+UBERON_LABELS: dict[str, str] = {
+    "UBERON:0012168": "umbilical cord blood",
+    "UBERON:0003422": "mesenchyme of umbilical cord",
+    "UBERON:0002331": "umbilical cord",
+    "UBERON:0000173": "amniotic fluid",
+    "UBERON:0000305": "amnion",
+    "UBERON:0001987": "placenta",
+    "UBERON:0002371": "bone marrow",
+    "UBERON:0001013": "adipose tissue",
+    "UBERON:0001754": "dental pulp",
+}
+
+CL_LABELS: dict[str, str] = {
+    "CL:0000134": "mesenchymal stem cell",
+    "CL:0002568": "mesenchymal stem cell of Wharton's jelly",
+    "CL:0002569": "mesenchymal stem cell of umbilical cord",
+    "CL:0002537": "amnion mesenchymal stem cell",
+    "CL:0002540": "mesenchymal stem cell of the bone marrow",
+    "CL:0002570": "mesenchymal stem cell of adipose tissue",
+    "CL:4030035": "dental pulp stem cell",
+}
+
+# Prefixes of MSC abbreviations ("UC-MSC", "hWJMSC"...), lower-cased, to tissue keys.
+MSC_PREFIX_TISSUE: dict[str, str | None] = {
+    "": None,
+    "h": None,
+    "hu": None,
+    "allo": None,
+    "auto": None,
+    "uc": "umbilical_cord",
+    "huc": "umbilical_cord",
+    "hucb": "cord_blood",
+    "ucb": "cord_blood",
+    "cb": "cord_blood",
+    "wj": "whartons_jelly",
+    "hwj": "whartons_jelly",
+    "bm": "bone_marrow",
+    "hbm": "bone_marrow",
+    "b": "bone_marrow",
+    "ad": "adipose",
+    "had": "adipose",
+    "at": "adipose",
+    "hat": "adipose",
+    "ha": "amnion",
+    "am": "amnion",
+    "ham": "amnion",
+    "p": "placenta",
+    "hp": "placenta",
+    "pl": "placenta",
+    "pd": "placenta",
+    "dp": "dental_pulp",
+    "hdp": "dental_pulp",
+}
+
+
+class RouteRow(NamedTuple):
+    """One route of administration: key, label, NCIt code, the source term, a broader key."""
+
+    key: str
+    label: str
+    ncit: str
+    source_term: str  # the term of the FDA / CDISC list the code belongs to
+    broader: str | None = None  # a route key this one is a kind of
+    only_cdisc: bool = False  # code read from the CDISC codelist only (not in the FDA table)
+
+
+FDA_ROUTES_URL = (
+    "https://www.fda.gov/drugs/data-standards-manual-monographs/route-administration"
+)
+CDISC_ROUTES_URL = "https://evs.nci.nih.gov/ftp1/CDISC/SDTM/SDTM%20Terminology.html"
+NCIT_CONCEPT_URL = (
+    "https://ncit.nci.nih.gov/ncitbrowser/ConceptReport.jsp?dictionary=NCI_Thesaurus&code="
+)
+
+ROUTE_ROWS: tuple[RouteRow, ...] = (
+    RouteRow("intravenous", "intravenous", "NCIT:C38276", "INTRAVENOUS"),
+    RouteRow("intra-articular", "intra-articular", "NCIT:C38223", "INTRA-ARTICULAR"),
+    RouteRow("intrathecal", "intrathecal", "NCIT:C38267", "INTRATHECAL"),
+    RouteRow("intramuscular", "intramuscular", "NCIT:C28161", "INTRAMUSCULAR"),
+    RouteRow("subcutaneous", "subcutaneous", "NCIT:C38299", "SUBCUTANEOUS"),
+    RouteRow("intralesional", "intralesional / local injection", "NCIT:C38250", "INTRALESIONAL"),
+    RouteRow(
+        "intratendinous", "intratendinous", "NCIT:C38265", "INTRATENDINOUS", broader="intralesional"
+    ),
+    RouteRow(
+        "endobronchial", "endobronchial (bronchoscope)", "NCIT:C38225", "INTRABRONCHIAL"
+    ),
+    RouteRow("intratracheal", "intratracheal", "NCIT:C38208", "ENDOTRACHEAL"),
+    RouteRow("intramedullary", "intramedullary", "NCIT:C38253", "INTRAMEDULLARY"),
+    RouteRow("intraosseous", "intraosseous", "NCIT:C64987", "INTRAOSSEOUS", only_cdisc=True),
+    RouteRow("intradermal", "intradermal", "NCIT:C38238", "INTRADERMAL"),
+    RouteRow("intracoronary", "intracoronary", "NCIT:C38218", "INTRACORONARY"),
+    RouteRow(
+        "intracardiac", "intracardiac / intramyocardial", "NCIT:C38227", "INTRACARDIAC"
+    ),
+    RouteRow("intra-arterial", "intra-arterial", "NCIT:C38222", "INTRA-ARTERIAL"),
+    RouteRow("intraperitoneal", "intraperitoneal", "NCIT:C38258", "INTRAPERITONEAL"),
+    RouteRow("intravitreal", "intravitreal", "NCIT:C38280", "INTRAVITREAL"),
+    RouteRow("subretinal", "subretinal", "NCIT:C79143", "SUBRETINAL", only_cdisc=True),
+    RouteRow("topical", "topical", "NCIT:C38304", "TOPICAL"),
+    RouteRow("intranasal", "intranasal", "NCIT:C38284", "NASAL"),
+    RouteRow("inhalation", "inhalation", "NCIT:C38216", "RESPIRATORY (INHALATION)"),
+    RouteRow("intrauterine", "intrauterine", "NCIT:C38272", "INTRAUTERINE"),
+    RouteRow(
+        "intracavernous",
+        "intracavernous (corpus cavernosum)",
+        "NCIT:C38235",
+        "INTRACORPORUS CAVERNOSUM",
+    ),
+    RouteRow("intradiscal", "intradiscal", "NCIT:C38239", "INTRADISCAL"),
+    RouteRow("epidural", "epidural", "NCIT:C38210", "EPIDURAL"),
+    RouteRow("intracerebral", "intracerebral", "NCIT:C38232", "INTRACEREBRAL"),
+    RouteRow(
+        "intracerebroventricular", "intracerebroventricular", "NCIT:C38277", "INTRAVENTRICULAR"
+    ),
+    RouteRow("intraspinal", "intraspinal", "NCIT:C38263", "INTRASPINAL"),
+    RouteRow("intraovarian", "intraovarian", "NCIT:C38256", "INTRAOVARIAN"),
+    RouteRow("intrahepatic", "intrahepatic", "NCIT:C38248", "INTRAHEPATIC", only_cdisc=True),
+    RouteRow("intrapleural", "intrapleural", "NCIT:C38259", "INTRAPLEURAL"),
+    RouteRow("submucosal", "submucosal", "NCIT:C38301", "SUBMUCOSAL"),
+)
