@@ -61,8 +61,9 @@ _TISSUE_STEM_PHRASE = (
 
 # Mentions, in priority order of alternatives at one position (longest first in practice).
 _MENTION = re.compile(
-    r"(?P<ipsc>(?:(?<![\w-])(?:h|hu)?iPSCs?(?![\w])|induced[\s-]+pluripotent[\s-]+stem[\s-]+cells?)"
-    r"(?:[\s-]*(?:derived|differentiated)(?:[\s-]+[A-Za-z]+){0,3}?[\s-]+"
+    r"(?P<ipsc>(?:(?<![\w-])(?:h|hu)?iPSCs?(?![\w])"
+    r"|(?i:induced[\s-]+pluripotent[\s-]+stem[\s-]+cells?))"
+    r"(?i:[\s-]*(?:derived|differentiated)(?:[\s-]+[A-Za-z]+){0,3}?[\s-]+"
     r"\w*(?:cells?|MSCs?|progenitors?|cytes|blasts|neurons))?)"
     rf"|(?P<phrase>(?i:{_MSC_PHRASE}))"
     rf"|(?P<tstem>(?i:{_TISSUE_STEM_PHRASE}))"
@@ -89,7 +90,7 @@ _SOURCE_MODIFIER = (
 )
 _RIGHT_SOURCE = re.compile(
     r"(?:\s*[(（][^()（）]{1,25}[)）])?[\s,]+"
-    r"(?:(?:which\s+are|that\s+are|will\s+be|are|were|is|was)\s+)?"
+    r"(?P<aux>(?:which\s+are|that\s+are|will\s+be|are|were|is|was)\s+)?"
     r"(?:(?:derived|isolated|obtained|expanded|harvested|prepared|sourced|taken|drived"
     r"|originated|originating|coming)\s+)?"
     rf"(?:from|of|origin\s+of)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}",
@@ -176,7 +177,8 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
             donor = Donor.ALLOGENEIC if pre == "allo" else Donor.AUTOLOGOUS
         if pre not in MSC_PREFIX_TISSUE:
             return "code", None, None, donor
-        key = MSC_PREFIX_TISSUE[pre] or (_tissue_of(suf).key if _tissue_of(suf) else None)
+        suf_tissue = _tissue_of(suf) if suf else None
+        key = MSC_PREFIX_TISSUE[pre] or (suf_tissue.key if suf_tissue else None)
         if key is None and suf:
             return "code", None, None, donor  # "hMSC100": kept as written, untyped
         cell, tissue = _typed(_TISSUE_BY_KEY[key] if key else None)
@@ -209,7 +211,8 @@ def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue
         if src is not None:
             t = _TISSUE_RE.match(text, src.end())
             if t is not None:
-                end = t.end()
+                if src.group("aux") is None:  # "MSCs from the umbilical cord" is the name
+                    end = t.end()
                 tissue = tissue or _TISSUE_BY_KEY[str(t.lastgroup)]
     return start, end, tissue
 
@@ -231,9 +234,7 @@ def _sentence_tissues(text: str, lo: int, hi: int) -> list[tuple[int, Tissue]]:
     return found
 
 
-def _context_tissue(
-    tissues: list[tuple[int, Tissue]], start: int, end: int
-) -> Tissue | None:
+def _context_tissue(tissues: list[tuple[int, Tissue]], start: int, end: int) -> Tissue | None:
     distinct = {t.key for _, t in tissues}
     if len(distinct) == 1:
         return tissues[0][1]
@@ -251,9 +252,7 @@ def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int
     return out
 
 
-def _mention_donor(
-    text: str, start: int, end: int, prev_end: int, next_start: int
-) -> Donor:
+def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: int) -> Donor:
     left, right = clause_bounds(text, start, end)
     lo = max(left, prev_end, start - 70)
     hi = min(right, next_start, end + 25)

@@ -48,7 +48,9 @@ def _source(ncit: str, term: str, only_cdisc: bool) -> str:
 
 ROUTES: Mapping[str, Route] = MappingProxyType(
     {
-        r.key: Route(r.key, r.label, r.ncit, _source(r.ncit, r.source_term, r.only_cdisc), r.broader)
+        r.key: Route(
+            r.key, r.label, r.ncit, _source(r.ncit, r.source_term, r.only_cdisc), r.broader
+        )
         for r in ROUTE_ROWS
     }
 )

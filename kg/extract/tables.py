@@ -78,7 +78,7 @@ TISSUES: tuple[Tissue, ...] = (
         "adipose",
         "UBERON:0001013",
         "CL:0002570",
-        r"adipose|lipoaspirate|liposuction"
+        r"adipose(?:[\s-]+tissues?)?|lipoaspirate|liposuction"
         r"|\bfat\b(?![\s-]+(?:mass|free|content|intake|loss|percentage|distribution|embolism))"
         r"|\bAD(?=[\s-]*(?:derived|MSC))|\bAT(?=-MSC)",
     ),
@@ -157,9 +157,7 @@ class RouteRow(NamedTuple):
     only_cdisc: bool = False  # code read from the CDISC codelist only (not in the FDA table)
 
 
-FDA_ROUTES_URL = (
-    "https://www.fda.gov/drugs/data-standards-manual-monographs/route-administration"
-)
+FDA_ROUTES_URL = "https://www.fda.gov/drugs/data-standards-manual-monographs/route-administration"
 CDISC_ROUTES_URL = "https://evs.nci.nih.gov/ftp1/CDISC/SDTM/SDTM%20Terminology.html"
 NCIT_CONCEPT_URL = (
     "https://ncit.nci.nih.gov/ncitbrowser/ConceptReport.jsp?dictionary=NCI_Thesaurus&code="
@@ -175,17 +173,13 @@ ROUTE_ROWS: tuple[RouteRow, ...] = (
     RouteRow(
         "intratendinous", "intratendinous", "NCIT:C38265", "INTRATENDINOUS", broader="intralesional"
     ),
-    RouteRow(
-        "endobronchial", "endobronchial (bronchoscope)", "NCIT:C38225", "INTRABRONCHIAL"
-    ),
+    RouteRow("endobronchial", "endobronchial (bronchoscope)", "NCIT:C38225", "INTRABRONCHIAL"),
     RouteRow("intratracheal", "intratracheal", "NCIT:C38208", "ENDOTRACHEAL"),
     RouteRow("intramedullary", "intramedullary", "NCIT:C38253", "INTRAMEDULLARY"),
     RouteRow("intraosseous", "intraosseous", "NCIT:C64987", "INTRAOSSEOUS", only_cdisc=True),
     RouteRow("intradermal", "intradermal", "NCIT:C38238", "INTRADERMAL"),
     RouteRow("intracoronary", "intracoronary", "NCIT:C38218", "INTRACORONARY"),
-    RouteRow(
-        "intracardiac", "intracardiac / intramyocardial", "NCIT:C38227", "INTRACARDIAC"
-    ),
+    RouteRow("intracardiac", "intracardiac / intramyocardial", "NCIT:C38227", "INTRACARDIAC"),
     RouteRow("intra-arterial", "intra-arterial", "NCIT:C38222", "INTRA-ARTERIAL"),
     RouteRow("intraperitoneal", "intraperitoneal", "NCIT:C38258", "INTRAPERITONEAL"),
     RouteRow("intravitreal", "intravitreal", "NCIT:C38280", "INTRAVITREAL"),

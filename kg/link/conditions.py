@@ -11,11 +11,12 @@
 3. MONDO exact label, exact synonym, normalised string (scores in :mod:`kg.link.lexical`);
 4. the same without leading qualifiers ("Acute Stroke" -> stroke): ``skos:broadMatch``,
    method "normalised string", score at most 0.6;
-5. a MeSH id whose MONDO term shares content words with the name: score 0.5-0.8 by the
-   share of the name's words the term covers; ``skos:broadMatch`` when the term adds no word
-   ("Ischemic Cardiomyopathy" -> cardiomyopathy), ``skos:closeMatch`` when it covers half the
-   name, else ``skos:relatedMatch``. ClinicalTrials.gov lists MeSH terms per trial, not per
-   condition, so a MeSH id that shares no word with the name is never used for it.
+5. a MeSH id whose MONDO term has the name's content words ("disease", "syndrome"... aside),
+   or a part of them covering at least half ("Ischemic Cardiomyopathy" -> cardiomyopathy,
+   ``skos:broadMatch``), or all of them and more ("Fistula" -> anal fistula,
+   ``skos:relatedMatch``); scores 0.5-0.8 (see :func:`_fit`). ClinicalTrials.gov lists MeSH
+   terms per trial, not per condition, so a MeSH term that does not fit the name's words is
+   never used for it.
 
 Names that only say "disease", "syndrome", "injury"... and the MONDO roots are never grounded.
 :func:`find_conditions` scans free text (titles, summaries) for MONDO labels, exact synonyms
@@ -25,11 +26,11 @@ and curated names, longest match first, at word boundaries.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 
 from kg.link.curated import CuratedRow, CuratedTable, load_table
-from kg.link.lexical import choose, from_curated, from_terms, variants
+from kg.link.lexical import AMBIGUITY_PENALTY, choose, from_curated, from_terms, variants
 from kg.link.normalise import fold, phrase_key, spans, tokens
 from kg.link.records import (
     BROAD_MATCH,
@@ -95,13 +96,19 @@ STOP_TEXTS = frozenset(
         "diseases and disorders",
     )
 )
-# Reported by find_conditions only when the text names nothing more specific.
+# Reported by find_conditions only when the text names nothing more specific (broad
+# classes that titles name in passing: "... ulcers", "infections", "inflammatory disease").
 GENERIC_TERMS = frozenset(
     {
         "MONDO:0005315",  # bone fracture ("fracture")
         "MONDO:0004992",  # cancer
         "MONDO:0005070",  # neoplasm ("tumor")
         "MONDO:0005550",  # infectious disease ("infection")
+        "MONDO:0005108",  # viral infectious disease
+        "MONDO:0043839",  # ulcer disease ("ulcer")
+        "MONDO:0003847",  # hereditary disease
+        "MONDO:0021166",  # inflammatory disease
+        "MONDO:0005046",  # immune system disorder
     }
 )
 GENERIC_TEXTS = frozenset(fold(t) for t in ("fracture", "tumor", "tumour", "infection", "pain"))
@@ -126,7 +133,7 @@ QUALIFIERS = frozenset(
 )
 _MIN_PHRASE_CHARS = 4
 _MAX_PHRASE_WORDS = 12
-_CONTENT_STOP = frozenset(tokens(" ".join(STOP_TEXTS)) + ["and", "or", "with", "in", "to", "for"])
+_CONTENT_STOP = frozenset([*tokens(" ".join(STOP_TEXTS)), "and", "or", "with", "in", "to", "for"])
 
 
 def _usable(mondo: TermSet, curie: str) -> bool:
@@ -231,40 +238,47 @@ def _content(text: str) -> set[str]:
     return {t for t in tokens(text) if t not in _CONTENT_STOP and len(t) > 1}
 
 
-def _relation(share: float, broader: bool) -> str:
-    if broader:
-        return BROAD_MATCH
-    return CLOSE_MATCH if share >= 0.5 else RELATED_MATCH
+def _fit(wanted: set[str], texts: Sequence[set[str]]) -> tuple[str, float] | None:
+    """How a term (its names' content words ``texts``) fits a name's content words.
+
+    Same words: ``skos:closeMatch`` 0.8. Fewer words, at least half the name's:
+    ``skos:broadMatch`` 0.5-0.8 (the term is broader). More words, all the name's:
+    ``skos:relatedMatch`` 0.5 (the term is narrower: the registry indexed something more
+    specific than the name says). Otherwise no fit.
+    """
+    best: tuple[str, float] | None = None
+    for words in texts:
+        if not words:
+            continue
+        share = len(wanted & words) / len(wanted)
+        if words == wanted:
+            fit = (CLOSE_MATCH, 0.8)
+        elif words < wanted and share >= 0.5:
+            fit = (BROAD_MATCH, round(0.5 + 0.3 * share, 2))
+        elif wanted < words:
+            fit = (RELATED_MATCH, 0.5)
+        else:
+            continue
+        if best is None or fit[1] > best[1]:
+            best = fit
+    return best
 
 
 def _overlapping(mondo: TermSet, via_mesh: Sequence[Link], names: Sequence[str]) -> Link | None:
-    """The MeSH-derived term covering most of the name's content words (at least one).
-
-    ``skos:broadMatch`` where one of the term's names has no word the condition name lacks
-    ("Ischemic Cardiomyopathy" -> cardiomyopathy), ``skos:closeMatch`` where it covers at
-    least half of the name's words, else ``skos:relatedMatch``.
-    """
+    """The MeSH-derived term whose names fit the condition name best (see :func:`_fit`)."""
     wanted = _content(names[-1])
     if not wanted:
         return None
     scored = []
     for link in via_mesh:
-        texts = [_content(t) for t in _term_texts(mondo, link.curie)]
-        have = set().union(*texts)
-        share = len(wanted & have) / len(wanted)
-        if share > 0:
-            broader = any(t and t <= wanted for t in texts)
-            scored.append((share, broader, link.score, link))
+        fit = _fit(wanted, [_content(t) for t in _term_texts(mondo, link.curie)])
+        if fit is not None:
+            predicate, score = fit
+            scored.append((score if link.score >= 1.0 else score - 0.1, predicate, link))
     if not scored:
         return None
-    share, broader, _, link = max(scored, key=lambda s: (s[0], s[1], s[2], s[3].curie))
-    base = 0.5 if link.score >= 1.0 else 0.4
-    return replace(
-        link,
-        predicate=_relation(share, broader),
-        justification=MAPPING_CHAINING,
-        score=round(base + 0.3 * share, 2),
-    )
+    score, predicate, link = max(scored, key=lambda s: (s[0], s[2].curie))
+    return replace(link, predicate=predicate, justification=MAPPING_CHAINING, score=round(score, 2))
 
 
 def _unqualified(mondo: TermSet, names: Sequence[str]) -> Link | None:
@@ -285,9 +299,7 @@ def _unqualified(mondo: TermSet, names: Sequence[str]) -> Link | None:
     return None
 
 
-def _confirmed_mesh(
-    table: CuratedTable, curated: Link | None, mesh_ids: Sequence[str]
-) -> set[str]:
+def _confirmed_mesh(table: CuratedTable, curated: Link | None, mesh_ids: Sequence[str]) -> set[str]:
     """The MeSH key of the curated row that matched, if the record lists that MeSH id too."""
     if curated is None or not mesh_ids:
         return set()
@@ -322,58 +334,66 @@ def ground_condition(
 
 
 @dataclass(frozen=True, slots=True)
-class _Phrase:
-    surfaces: tuple[Surface, ...] = ()
-    row: CuratedRow | None = None
+class _Phrases:
+    """Word-sequence keys of MONDO labels and exact synonyms (no abbreviations), and of the
+    curated names (which win on the same key)."""
 
-    @property
-    def generic(self) -> bool:
-        if self.row is not None:
-            return False
-        return any(s.curie in GENERIC_TERMS or fold(s.text) in GENERIC_TEXTS for s in self.surfaces)
+    terms: Mapping[tuple[str, ...], list[Surface]]
+    curated: Mapping[tuple[str, ...], CuratedRow]
+    longest: int
+
+    def get(self, key: tuple[str, ...]) -> CuratedRow | list[Surface] | None:
+        row = self.curated.get(key)
+        if row is not None:
+            return row
+        return _usable_hit(self.terms.get(key, [])) or None
 
 
 @functools.cache
-def _phrases(mondo: TermSet) -> dict[tuple[str, ...], _Phrase]:
-    """Word-sequence keys of MONDO labels and exact synonyms (no abbreviations) + curated names."""
-    found: dict[tuple[str, ...], list[Surface]] = {}
-    for surface in mondo.surfaces():
-        folded = fold(surface.text)
-        if (
-            surface.is_abbreviation
-            or len(folded) < _MIN_PHRASE_CHARS
-            or folded in STOP_TEXTS
-            or surface.curie in STOP_TERMS
-        ):
-            continue
-        key = phrase_key(surface.text)
-        if 0 < len(key) <= _MAX_PHRASE_WORDS:
-            found.setdefault(key, []).append(surface)
-    phrases = {k: _Phrase(surfaces=tuple(v)) for k, v in found.items()}
-    for row in load_table(TABLE).rows:
-        phrases[phrase_key(row.name)] = _Phrase(row=row)
-    return phrases
+def _phrases(mondo: TermSet) -> _Phrases:
+    by_phrase = mondo.index.by_phrase
+    longest = min(_MAX_PHRASE_WORDS, max(len(k) for k in by_phrase))
+    curated = {phrase_key(row.name): row for row in load_table(TABLE).rows}
+    return _Phrases(by_phrase, curated, max(longest, *(len(k) for k in curated)))
 
 
-def _text_link(mondo: TermSet, phrase: _Phrase, span: str) -> Link:
-    if phrase.row is not None:
-        row = phrase.row
-        return Link(
-            curie=row.curie,
-            label=mondo.label(row.curie) or row.label,
-            predicate=row.predicate,
-            justification=MANUAL_CURATION,
-            method=CURATED_TABLE,
-            score=1.0 if fold(span) == fold(row.name) else 0.95,
-            matched_text=row.name,
-            source=TABLE,
-        )
-    labels = [s for s in phrase.surfaces if s.is_label]
-    pool = labels or list(phrase.surfaces)
+def _usable_hit(hit: list[Surface]) -> list[Surface]:
+    """Surfaces of a text hit that may stand as a condition."""
+    return [
+        s
+        for s in hit
+        if s.curie not in STOP_TERMS
+        and len(s.text) >= _MIN_PHRASE_CHARS
+        and fold(s.text) not in STOP_TEXTS
+    ]
+
+
+def _generic(hit: CuratedRow | list[Surface]) -> bool:
+    if isinstance(hit, CuratedRow):
+        return False
+    return any(s.curie in GENERIC_TERMS or fold(s.text) in GENERIC_TEXTS for s in hit)
+
+
+def _curated_link(mondo: TermSet, row: CuratedRow, span: str) -> Link:
+    return Link(
+        curie=row.curie,
+        label=mondo.label(row.curie) or row.label,
+        predicate=row.predicate,
+        justification=MANUAL_CURATION,
+        method=CURATED_TABLE,
+        score=1.0 if fold(span) == fold(row.name) else 0.95,
+        matched_text=row.name,
+        source=TABLE,
+    )
+
+
+def _text_link(mondo: TermSet, hit: CuratedRow | list[Surface], span: str) -> Link:
+    if isinstance(hit, CuratedRow):
+        return _curated_link(mondo, hit, span)
+    pool = [s for s in hit if s.is_label] or hit
     curie, ambiguous = choose(mondo, (s.curie for s in pool))
     surface = next(s for s in pool if s.curie == curie)
-    exact = fold(span) == fold(surface.text)
-    if exact:
+    if fold(span) == fold(surface.text):
         method, score = (EXACT_LABEL, 1.0) if surface.is_label else (EXACT_SYNONYM, 0.9)
     else:
         method, score = NORMALISED_STRING, 0.85 if surface.is_label else 0.8
@@ -383,39 +403,44 @@ def _text_link(mondo: TermSet, phrase: _Phrase, span: str) -> Link:
         predicate=CLOSE_MATCH if ambiguous else EXACT_MATCH,
         justification=LEXICAL_MATCHING,
         method=method,
-        score=round(score - (0.15 if ambiguous else 0.0), 2),
+        score=round(score - (AMBIGUITY_PENALTY if ambiguous else 0.0), 2),
         matched_text=surface.text,
         source=mondo.source,
     )
 
 
-def find_conditions(text: str, *, sources: Sources | None = None) -> list[tuple[str, Link]]:
-    """Condition mentions in ``text``: ``(verbatim span, link)``, in text order, one per term.
-
-    Longest match wins at each position; generic terms ("fracture", "cancer", "infection")
-    are dropped when the text names a more specific condition.
-    """
-    src = sources or default_sources()
-    mondo = src.terms("MONDO")
-    phrases = _phrases(mondo)
+def _scan(phrases: _Phrases, text: str) -> list[tuple[str, CuratedRow | list[Surface]]]:
+    """Leftmost-longest matches of the phrase keys over the words of ``text``."""
     toks = spans(text)
     words = [t.word for t in toks]
-    hits: list[tuple[str, _Phrase]] = []
+    hits: list[tuple[str, CuratedRow | list[Surface]]] = []
     i = 0
     while i < len(words):
-        for size in range(min(_MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-            phrase = phrases.get(tuple(words[i : i + size]))
-            if phrase is not None:
-                hits.append((text[toks[i].start : toks[i + size - 1].end], phrase))
+        for size in range(min(phrases.longest, len(words) - i), 0, -1):
+            hit = phrases.get(tuple(words[i : i + size]))
+            if hit is not None:
+                hits.append((text[toks[i].start : toks[i + size - 1].end], hit))
                 i += size
                 break
         else:
             i += 1
-    specific = [h for h in hits if not h[1].generic]
+    return hits
+
+
+def find_conditions(text: str, *, sources: Sources | None = None) -> list[tuple[str, Link]]:
+    """Condition mentions in ``text``: ``(verbatim span, link)``, in text order, one per term.
+
+    Longest match wins at each position, at word boundaries; generic terms ("fracture",
+    "cancer", "infection", see :data:`GENERIC_TERMS`) are dropped when the text names a more
+    specific condition.
+    """
+    mondo = (sources or default_sources()).terms("MONDO")
+    hits = _scan(_phrases(mondo), text)
+    specific = [h for h in hits if not _generic(h[1])]
     out: list[tuple[str, Link]] = []
     seen: set[str] = set()
-    for span, phrase in specific or hits:
-        link = _text_link(mondo, phrase, span)
+    for span, hit in specific or hits:
+        link = _text_link(mondo, hit, span)
         if link.curie not in seen:
             seen.add(link.curie)
             out.append((span, link))

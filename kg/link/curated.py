@@ -1,4 +1,4 @@
-"""The small hand-made tables in ``kg/link/data/``: names -> ontology ids, each with a public source.
+"""The small hand-made tables in ``kg/link/data/``: names -> ontology ids, each with a source.
 
 One row per written name. Columns: ``name``, ``curie``, ``label``, ``predicate``, ``source``
 (a public page of the id), ``note``; ``conditions.tsv`` adds ``mesh_id``. Lines starting

@@ -6,8 +6,7 @@ Scores (see also :mod:`kg.link.conditions`):
 how                             score  predicate
 ==============================  =====  ==============================================
 exact label (case-folded)       1.00   skos:exactMatch
-exact synonym                   0.90   skos:exactMatch
-abbreviation synonym (as cased) 0.75   skos:exactMatch
+exact synonym (no abbreviation) 0.90   skos:exactMatch
 normalised string, label        0.85   skos:exactMatch
 normalised string, synonym      0.80   skos:exactMatch
 several terms share the text    -0.15  skos:closeMatch (the most general one is taken)
@@ -17,9 +16,9 @@ several terms share the text    -0.15  skos:closeMatch (the most general one is 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from kg.link.curated import CuratedTable
+from kg.link.curated import CuratedRow, CuratedTable
 from kg.link.normalise import bag_key, fold
 from kg.link.records import (
     CLOSE_MATCH,
@@ -36,7 +35,7 @@ from kg.link.records import (
 )
 from kg.link.terms import Surface, TermSet, parse_curie
 
-__all__ = ["choose", "from_curie", "from_curated", "from_terms", "variants"]
+__all__ = ["choose", "from_curated", "from_curie", "from_terms", "variants"]
 
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 AMBIGUITY_PENALTY = 0.15
@@ -65,9 +64,7 @@ def choose(ts: TermSet, curies: Iterable[str]) -> tuple[str, bool]:
     return min(unique, key=lambda c: (len(ts.ancestors(c)), c)), True
 
 
-def _link(
-    ts: TermSet, surfaces: Sequence[Surface], method: str, score: float
-) -> Link:
+def _link(ts: TermSet, surfaces: Sequence[Surface], method: str, score: float) -> Link:
     curie, ambiguous = choose(ts, (s.curie for s in surfaces))
     matched = next(s.text for s in surfaces if s.curie == curie)
     return Link(
@@ -87,13 +84,10 @@ def _exact(ts: TermSet, text: str, keep: Callable[[str], bool]) -> Link | None:
     labels = [s for s in found if s.is_label]
     if labels:
         return _link(ts, labels, EXACT_LABEL, 1.0)
+    # Abbreviations ("SCD", "RA") are left out: alone they name too many diseases.
     synonyms = [s for s in found if not s.is_abbreviation]
     if synonyms:
         return _link(ts, synonyms, EXACT_SYNONYM, 0.9)
-    # An abbreviation only as written: "ALS" matches, "als" (a word) does not.
-    cased = [s for s in found if s.is_abbreviation and s.text == text.strip()]
-    if len({s.curie for s in cased}) == 1:
-        return _link(ts, cased, EXACT_SYNONYM, 0.75)
     return None
 
 
@@ -120,12 +114,17 @@ def from_terms(
     return None
 
 
-def from_curated(table: CuratedTable, names: Sequence[str], label_of: TermSet | None) -> Link | None:
+def from_curated(
+    table: CuratedTable, names: Sequence[str], label_of: TermSet | None
+) -> Link | None:
     """A curated row by folded name (score 1.0), then by normalised name (0.95)."""
-    for lookup, score in ((lambda t: table.by_fold.get(fold(t)), 1.0),
-                          (lambda t: table.by_bag.get(bag_key(t)), 0.95)):
+    keyed: tuple[tuple[Mapping[str, CuratedRow], Callable[[str], str], float], ...] = (
+        (table.by_fold, fold, 1.0),
+        (table.by_bag, bag_key, 0.95),
+    )
+    for rows, key, score in keyed:
         for text in names:
-            row = lookup(text)
+            row = rows.get(key(text))
             if row is not None:
                 label = (label_of.label(row.curie) if label_of else None) or row.label
                 return Link(

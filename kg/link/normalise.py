@@ -7,8 +7,8 @@ Two levels:
   ``"wharton's jelly"`` fold alike.
 * :func:`bag_key`: the "normalised string": words only (punctuation dropped, accents
   stripped, possessive ``'s`` dropped, plurals made singular, British spellings made
-  American (``haemo-``, ``oedema``, ``tumour``), ``vs`` read as ``versus``, letters and digits
-  split (``Covid19``),
+  American (``haemo-``, ``oedema``, ``tumour``), ``-ological`` read as ``-ologic``, ``vs`` as
+  ``versus``, ``disorder`` as ``disease``, letters and digits split (``Covid19``),
   ``of``/``the``/``a``/``an`` dropped), sorted, so that word order does not count:
   ``"Fractures, Osteoporotic"`` and ``"osteoporotic fracture"`` share a key.
 
@@ -31,8 +31,10 @@ from typing import NamedTuple
 __all__ = [
     "Token",
     "bag_key",
+    "bag_of",
     "fold",
     "folded_bag_key",
+    "folded_tokens",
     "phrase_key",
     "singular",
     "spans",
@@ -46,7 +48,7 @@ _SPACE = re.compile(r"\s+")
 # "Covid19" and "COVID-19" both give "covid", "19".
 _WORD = re.compile(r"[^\W\d_]+(?:'s\b)?|\d+")
 _FILLER = frozenset({"of", "the", "a", "an"})
-_RESPELL = {"vs": "versus", "v": "versus"}
+_RESPELL = {"vs": "versus", "v": "versus", "disorder": "disease"}
 _KEEP_S = ("ss", "us", "is", "ys", "as", "os")
 
 
@@ -91,13 +93,15 @@ def _american(word: str) -> str:
         word = "e" + word[2:]
     if "oe" in word:
         word = word.replace("rrhoe", "rrhe").replace("foet", "fet")
+    if word.endswith("ological"):  # haematological -> hematologic
+        word = word[:-2]
     return word.replace("tumour", "tumor")
 
 
 def _norm_word(raw: str) -> str:
     word = raw[:-2] if raw.endswith("'s") else raw
-    word = _american(_strip_accents(word))
-    return _RESPELL.get(word, singular(word))
+    word = singular(_american(_strip_accents(word)))
+    return _RESPELL.get(word, word)
 
 
 class _WordCache(dict[str, str]):
@@ -124,17 +128,16 @@ class Token(NamedTuple):
 def spans(text: str) -> list[Token]:
     """Normalised words of ``text`` with their character offsets in ``text``."""
     tidy = text.translate(_APOSTROPHES)  # same length as text: offsets stay valid
-    return [
-        Token(_WORDS[m.group().casefold()], m.start(), m.end()) for m in _WORD.finditer(tidy)
-    ]
+    return [Token(_WORDS[m.group().casefold()], m.start(), m.end()) for m in _WORD.finditer(tidy)]
 
 
 def tokens(text: str) -> list[str]:
     """Normalised words of ``text``, in order."""
-    return _folded_tokens(fold(text))
+    return folded_tokens(fold(text))
 
 
-def _folded_tokens(folded: str) -> list[str]:
+def folded_tokens(folded: str) -> list[str]:
+    """:func:`tokens` of text already passed through :func:`fold`."""
     words = _WORDS
     return [words[w] for w in _WORD.findall(folded)]
 
@@ -151,7 +154,11 @@ def bag_key(text: str) -> str:
 
 def folded_bag_key(folded: str) -> str:
     """:func:`bag_key` of text already passed through :func:`fold`."""
-    words = _WORDS
-    kept = [w for w in (words[raw] for raw in _WORD.findall(folded)) if w not in _FILLER]
+    return bag_of(folded_tokens(folded))
+
+
+def bag_of(words: list[str]) -> str:
+    """The :func:`bag_key` of already normalised words."""
+    kept = [w for w in words if w not in _FILLER]
     kept.sort()
     return " ".join(kept)

@@ -55,7 +55,7 @@ def clear_caches() -> None:
     """Forget every loaded release, mapping set and table (tests; after a fetch)."""
     from kg.link import conditions
 
-    terms.load_terms.cache_clear()
+    terms.clear_cache()
     sssom.clear_cache()
     curated.load_table.cache_clear()
     conditions.clear_cache()

@@ -26,10 +26,10 @@ __all__ = [
     "Mapping",
     "SSSOMIndex",
     "SSSOMNotFoundError",
+    "clear_cache",
     "find_sssom_dir",
     "load_sssom",
     "mesh_key",
-    "clear_cache",
     "user_cache_dir",
 ]
 
@@ -54,7 +54,8 @@ class SSSOMNotFoundError(FileNotFoundError):
 
 
 def mesh_key(mesh_id: str) -> str | None:
-    """Comparison key of a MeSH id: ``"MESH:D3424"`` for ``D003424``, ``D000003424``, ``mesh:D003424``."""
+    """Comparison key of a MeSH id: ``"MESH:D3424"`` for ``D003424``, ``D000003424``,
+    ``mesh:D003424``; None if it is not one."""
     m = _MESH.match(mesh_id.strip())
     return f"MESH:{m.group(1)}{int(m.group(2))}" if m else None
 
@@ -166,11 +167,18 @@ def _load(directory: Path) -> SSSOMIndex:
     return SSSOMIndex(directory, rows)
 
 
+@functools.lru_cache(maxsize=32)
+def _located(explicit: Path | None, env: str | None, cache: Path) -> Path:
+    del env, cache  # part of the cache key only: a changed setting is looked up anew
+    return find_sssom_dir(explicit).resolve()
+
+
 def load_sssom(directory: Path | None = None) -> SSSOMIndex:
     """The mapping sets of the first place holding them (see :func:`find_sssom_dir`); cached."""
-    return _load(find_sssom_dir(directory).resolve())
+    return _load(_located(directory, os.environ.get(ENV_DIR), user_cache_dir()))
 
 
 def clear_cache() -> None:
-    """Forget the mapping sets read so far."""
+    """Forget the mapping sets read so far, and where they were found."""
     _load.cache_clear()
+    _located.cache_clear()

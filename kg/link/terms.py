@@ -27,14 +27,16 @@ from typing import Any, NamedTuple
 
 import zstandard
 
-from kg.link.normalise import fold, folded_bag_key
+from kg.link.normalise import bag_of, fold, folded_tokens
 
 __all__ = [
     "ONTOLOGIES",
     "LexicalIndex",
     "Surface",
     "TermSet",
+    "clear_cache",
     "current_versions",
+    "is_abbreviation",
     "load_terms",
     "parse_curie",
 ]
@@ -49,7 +51,15 @@ _EXCLUDED_BRANCHES = {
 _CURIE = re.compile(
     r"^(?:https?://purl\.obolibrary\.org/obo/)?(?P<prefix>[A-Za-z][A-Za-z0-9]*)[:_](?P<local>[A-Za-z0-9]+)$"
 )
-_ABBREVIATION = re.compile(r"^[A-Z0-9][A-Z0-9\-/]{0,6}$")
+_CAPS = re.compile(r"^(?=.*[A-Z])[A-Z0-9\-/]{2,10}$")
+_UPPER = re.compile(r"[A-Z]")
+
+
+def is_abbreviation(text: str) -> bool:
+    """``"RA"``, ``"ARMS"``, ``"GvHD"``, ``"aRMS"``: one short token, capitals or mixed case."""
+    if len(text) > 10 or " " in text:
+        return False
+    return bool(_CAPS.match(text)) or len(_UPPER.findall(text)) >= 2
 
 
 def parse_curie(value: str) -> tuple[str, str] | None:
@@ -115,6 +125,7 @@ class LexicalIndex:
 
     by_fold: Mapping[str, list[Surface]]
     by_bag: Mapping[str, list[Surface]]
+    by_phrase: Mapping[tuple[str, ...], list[Surface]]  # words in order; no abbreviations
 
 
 class TermSet:
@@ -136,6 +147,9 @@ class TermSet:
 
     def __len__(self) -> int:
         return len(self._terms)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
 
     def label(self, curie: str) -> str | None:
         term = self._terms.get(curie)
@@ -175,9 +189,12 @@ class TermSet:
         return curie not in excluded and excluded.isdisjoint(term.get("ancestors", {}))
 
     def surfaces(self) -> Iterator[Surface]:
-        """Labels and exact synonyms of every usable term."""
+        """Labels and exact synonyms of every usable term.
+
+        A synonym is an abbreviation if it looks like one ("RA", "GvHD") or if the term also
+        has it in capitals (MONDO lists "ARMS" and "arms" for alveolar rhabdomyosarcoma).
+        """
         excluded = _EXCLUDED_BRANCHES.get(self.name, frozenset())
-        abbreviation = _ABBREVIATION.match
         for curie, term in self._terms.items():
             label = term.get("label")
             if term.get("deprecated") or not label or curie in excluded:
@@ -185,25 +202,30 @@ class TermSet:
             if excluded and not excluded.isdisjoint(term.get("ancestors", ())):
                 continue
             yield Surface(curie, label, True, False)
-            for syn in term.get("synonyms", ()):
+            synonyms = term.get("synonyms", ())
+            short = {s.casefold() for s in synonyms if is_abbreviation(s)}
+            for syn in synonyms:
                 if syn != label:
-                    yield Surface(curie, syn, False, abbreviation(syn) is not None)
+                    yield Surface(curie, syn, False, bool(short) and syn.casefold() in short)
 
     @functools.cached_property
     def index(self) -> LexicalIndex:
-        """Folded labels and synonyms, and their bag keys (abbreviations left out of those)."""
+        """Folded labels and synonyms; their word sequences and bag keys (no abbreviations)."""
         by_fold: dict[str, list[Surface]] = {}
         by_bag: dict[str, list[Surface]] = {}
+        by_phrase: dict[tuple[str, ...], list[Surface]] = {}
         for surface in self.surfaces():
             folded = fold(surface.text)
             by_fold.setdefault(folded, []).append(surface)
             if not surface.is_abbreviation:
-                by_bag.setdefault(folded_bag_key(folded), []).append(surface)
+                words = folded_tokens(folded)
+                by_bag.setdefault(bag_of(words), []).append(surface)
+                by_phrase.setdefault(tuple(words), []).append(surface)
         by_bag.pop("", None)
-        return LexicalIndex(by_fold, by_bag)
+        by_phrase.pop((), None)
+        return LexicalIndex(by_fold, by_bag, by_phrase)
 
 
-@functools.cache
 def load_terms(name: str, directory: Path | None = None) -> TermSet:
     """The release of ontology ``name`` ("CL", "UBERON", "MONDO", "CHEBI").
 
@@ -211,7 +233,11 @@ def load_terms(name: str, directory: Path | None = None) -> TermSet:
     file); an ontology missing there is read from the package. Without: the version the
     installed ``cellxgene-ontology-guide`` declares current.
     """
-    name = name.upper()
+    return _load_terms(name.upper(), None if directory is None else Path(directory))
+
+
+@functools.cache
+def _load_terms(name: str, directory: Path | None) -> TermSet:
     if directory is not None:
         version = _versions_in(directory).get(name)
         if version is not None:
@@ -222,3 +248,8 @@ def load_terms(name: str, directory: Path | None = None) -> TermSet:
         raise ValueError(f"ontology {name!r} is not in cellxgene-ontology-guide")
     source = _package_data().joinpath(_file_name(name, version))
     return TermSet(name, version, _read(source), "cellxgene-ontology-guide")
+
+
+def clear_cache() -> None:
+    """Forget the releases read so far."""
+    _load_terms.cache_clear()

@@ -87,6 +87,7 @@ __all__ = [
     "STUDY_TYPE",
     "Norm",
     "RawArm",
+    "RawDate",
     "RawIntervention",
     "RawSite",
     "RawStudy",
@@ -476,9 +477,10 @@ def norm_healthy_volunteers(value: str | bool | None) -> Norm[bool | None]:
     if value is None or isinstance(value, bool):
         return Norm(value)
     key = _key(value)
-    if key in {"yes", "y", "true", "accepts healthy volunteers"}:
+    # "t"/"f": PostgreSQL's boolean spelling, as AACT-derived pages print it.
+    if key in {"yes", "y", "true", "t", "accepts healthy volunteers"}:
         return Norm(True)
-    if key in {"no", "n", "false"}:
+    if key in {"no", "n", "false", "f"}:
         return Norm(False)
     if not key:
         return Norm(None)
@@ -594,7 +596,7 @@ EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _PHONE_RE = re.compile(r"(?<![\w/])\+?\(?\d(?:[\d\s().\-]*\d){6,}(?:\s*(?:ext\.?|x)\s*\d+)?", re.I)
 # A phone number in prose: only directly after a word that says it is one.
 _PROSE_PHONE_RE = re.compile(
-    r"(?P<label>\b(?:tel(?:ephone)?|phone|ph|fax|mobile|cell)\b\.?\s*(?:no\.?|number)?\s*[:.]?\s*)"
+    r"(?P<label>\b(?:tel(?:ephone)?|phone|fax|mobile)\b\.?\s*(?:no\.?|number)?\s*[:.]?\s*)"
     r"\+?\(?\d(?:[\d\s().\-]*\d){6,}",
     re.I,
 )
@@ -668,7 +670,18 @@ def find_doi(citation: str | None) -> str | None:
     m = _DOI_RE.search(citation)
     if not m:
         return None
-    return (m.group(1) or m.group(2)).rstrip(".,;:)]}>\"'")
+    return _trim_closing(m.group(1) or m.group(2))
+
+
+def _trim_closing(doi: str) -> str:
+    """A DOI without the punctuation and unbalanced brackets of the text around it."""
+    doi = doi.rstrip(".,;:>\"'")
+    while doi.endswith((")", "]")):
+        close = doi[-1]
+        if doi.count(close) <= doi.count("(" if close == ")" else "["):
+            break
+        doi = doi[:-1].rstrip(".,;:")
+    return doi
 
 
 def strip_type_prefix(name: str) -> str:
@@ -918,6 +931,11 @@ def _descriptions(trial: Trial, raw: RawStudy, notes: list[str]) -> None:
     trial.detailed_description = _prose(raw.detailed_description, "detailed description", notes)
 
 
+def _loose(text: str) -> str:
+    """Comparison key for names: letters and digits only (``"Covid19"`` = ``"COVID-19"``)."""
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
 def _contains_words(text: str, phrase: str) -> bool:
     pattern = r"(?<!\w)" + re.escape(phrase.casefold().strip()) + r"(?!\w)"
     return bool(phrase.strip()) and re.search(pattern, text.casefold()) is not None
@@ -933,7 +951,7 @@ def attach_mesh(
 
     A MeSH ``(id, term)`` goes to the conditions
 
-    1. whose name equals the term (case and punctuation ignored); else
+    1. whose name equals the term (case, spaces and punctuation ignored); else
     2. whose name equals the ``asFound`` text of the registry's browse leaf for the
        term (``leaves``: ``(term, asFound)``); else
     3. whose name contains that ``asFound`` text as whole words, unless the text equals
@@ -953,20 +971,20 @@ def attach_mesh(
     ids: list[list[str]] = [[] for _ in names]
     terms: list[list[str]] = [[] for _ in names]
     extra: dict[str, Condition] = {}
-    keyword_keys = {_key(k) for k in keywords}
+    keyword_keys = {_loose(k) for k in keywords}
     for mesh_id, written in meshes:
         term = written.strip()
         if not term:
             continue
-        found = [af for name, af in leaves if _key(name) == _key(term)]
+        found = [af for name, af in leaves if _loose(name) == _loose(term)]
         targets = _mesh_targets(names, term, found, keyword_keys)
         for i in targets:
             if mesh_id and mesh_id not in ids[i]:
                 ids[i].append(mesh_id)
             if term not in terms[i]:
                 terms[i].append(term)
-        if not targets and _key(term) not in extra:
-            extra[_key(term)] = Condition(term, "mesh", (mesh_id,) if mesh_id else (), (term,))
+        if not targets and _loose(term) not in extra:
+            extra[_loose(term)] = Condition(term, "mesh", (mesh_id,) if mesh_id else (), (term,))
     listed = [
         Condition(n, "conditions", tuple(i), tuple(t))
         for n, i, t in zip(names, ids, terms, strict=True)
@@ -978,13 +996,13 @@ def _mesh_targets(
     names: Sequence[str], term: str, found: Sequence[str], keyword_keys: set[str]
 ) -> list[int]:
     """Indexes of the conditions a MeSH term belongs to (see :func:`attach_mesh`)."""
-    exact = [i for i, n in enumerate(names) if _key(n) == _key(term)]
+    exact = [i for i, n in enumerate(names) if _loose(n) == _loose(term)]
     if exact:
         return exact
-    as_found = [i for i, n in enumerate(names) if any(_key(n) == _key(f) for f in found)]
+    as_found = [i for i, n in enumerate(names) if any(_loose(n) == _loose(f) for f in found)]
     if as_found:
         return as_found
-    inside = [f for f in found if _key(f) not in keyword_keys]
+    inside = [f for f in found if _loose(f) not in keyword_keys]
     return [i for i, n in enumerate(names) if any(_contains_words(n, f) for f in inside)]
 
 

@@ -32,7 +32,7 @@ from kg.model import (
     Sponsor,
     Trial,
 )
-from kg.sources import normalize as nz
+from kg.sources import ctgov_common as cc
 from kg.sources.text import decode_text, is_contact_line
 
 __all__ = ["LAYOUTS", "PageLayout"]
@@ -88,6 +88,24 @@ def _provenance(
 
 
 # --------------------------------------------------------------------------- helpers
+
+# The API v2 values of the crosswalks: a trial-detail page prints them as they are.
+STATUS_VALUES = frozenset(cc.STATUS.values())
+STUDY_TYPE_VALUES = frozenset(cc.STUDY_TYPE.values())
+ALLOCATION_VALUES = frozenset(cc.ALLOCATION.values())
+MODEL_VALUES = frozenset(cc.MODEL.values())
+PURPOSE_VALUES = frozenset(cc.PURPOSE.values())
+MASKING_VALUES = frozenset(cc.MASKING.values())
+AGENCY_CLASS_VALUES = frozenset(cc.AGENCY_CLASS.values())
+
+
+def _is_status_value(text: str) -> bool:
+    """A status in API v2 spelling, as pages print it (``RECRUITING``)."""
+    return text in STATUS_VALUES
+
+
+def _is_phase_value(text: str) -> bool:
+    return bool(re.fullmatch(r"(EARLY_)?PHASE[0-4](\s*[/,]\s*(EARLY_)?PHASE[0-4])*|NA", text))
 
 
 def _lines(text: str) -> list[str]:
@@ -162,7 +180,9 @@ def _people(lines: list[str], role: str) -> list[Official]:
     ]
 
 
-def _set(trial: Trial, attr: str, value: str | None, norm: Callable[[str], nz.Norm]) -> None:
+def _set(
+    trial: Trial, attr: str, value: str | None, norm: Callable[[str], cc.Norm[str | None]]
+) -> None:
     if not value:
         return
     result = norm(value)
@@ -212,32 +232,32 @@ def _parse_summary(text: str, trial: Trial) -> None:
     head = _nonblank(sec[""])
     trial.brief_title = head[0] if head and ":" not in head[0][:20] else None
     kv = _key_values(head)
-    _set(trial, "status", kv.get("Status"), nz.status)
-    _set(trial, "study_type", kv.get("Study Type"), nz.study_type)
+    _set(trial, "status", kv.get("Status"), cc.norm_status)
+    _set(trial, "study_type", kv.get("Study Type"), cc.norm_study_type)
     if kv.get("Study Phase"):
-        phase = nz.phases(kv["Study Phase"])
+        phase = cc.norm_phase(kv["Study Phase"])
         trial.phases = phase.value
         if phase.note:
             trial.notes.append(phase.note)
     if kv.get("Intervention Type"):
         trial.intervention_types = tuple(
-            nz.intervention_type(t).value for t in kv["Intervention Type"].split(",") if t.strip()
+            cc.norm_intervention_type(t).value for t in kv["Intervention Type"].split(",") if t.strip()
         )
     trial.brief_summary = _text(sec.get("SUMMARY", []))
     _summary_eligibility(sec.get("Eligibility", []), trial)
     trial.sites = _summary_sites(sec.get("Locations", []))
     trial.officials = _people(sec.get("Contact Information", []), "CONTACT")
     dates = _key_values(sec.get("Time Frame", []))
-    trial.start_date = nz.date(dates.get("Start Date"))
+    trial.start_date = cc.parse_date(dates.get("Start Date")).value
     for key, kind in (("Completion Date", "ACTUAL"), ("Estimated Completion Date", "ESTIMATED")):
         if dates.get(key):
-            trial.completion_date = nz.date(dates[key], kind=kind)
+            trial.completion_date = cc.parse_date(dates[key], kind).value
     for key, kind in (
         ("Primary Completion Date", "ACTUAL"),
         ("Estimated Primary Completion Date", "ESTIMATED"),
     ):
         if dates.get(key):
-            trial.primary_completion_date = nz.date(dates[key], kind=kind)
+            trial.primary_completion_date = cc.parse_date(dates[key], kind).value
     participants = _key_values(sec.get("Participants", []))
     for key in ("Target number of participants", "Number of participants"):
         if participants.get(key, "").isdigit():
@@ -254,10 +274,10 @@ def _summary_eligibility(lines: list[str], trial: Trial) -> None:
     sex = kv.get("Sex")
     healthy = kv.get("Healthy Volunteers")
     trial.eligibility = Eligibility(
-        sex=nz.sex(sex).value if sex else None,
+        sex=cc.norm_sex(sex).value if sex else None,
         min_age_years=_age_years(kv.get("Minimum Age")),
         max_age_years=_age_years(kv.get("Maximum Age")),
-        healthy_volunteers=nz.yes_no(healthy) if healthy else None,
+        healthy_volunteers=cc.norm_healthy_volunteers(healthy).value,
         criteria=_text(criteria),
     )
 
@@ -269,10 +289,10 @@ def _summary_sites(lines: list[str]) -> list[Site]:
     country: str | None = None
     i = 0
     while i < len(body):
-        if i + 1 < len(body) and nz.is_recruitment_status(body[i + 1]):
+        if i + 1 < len(body) and _is_status_value(body[i + 1]):
             city = body[i + 2] if i + 2 < len(body) else None
             sites.append(
-                Site(facility=body[i], status=nz.status(body[i + 1]).value, city=city, country=country)
+                Site(facility=body[i], status=cc.norm_status(body[i + 1]).value, city=city, country=country)
             )
             i += 3
         else:
@@ -286,7 +306,7 @@ def _summary_arms(lines: list[str]) -> list[Arm]:
     for line in lines:
         m = ARM_LINE_RE.match(line)
         if m:
-            arms.append(Arm(label=m.group(2).strip(), type=nz.arm_type(m.group(1)).value))
+            arms.append(Arm(label=m.group(2).strip(), type=cc.norm_arm_type(m.group(1)).value))
         elif arms and line:
             arms[-1].description = (
                 f"{arms[-1].description}\n{line}" if arms[-1].description else line
@@ -369,21 +389,21 @@ def _parse_veeva(text: str, trial: Trial) -> None:
     status_lines = _nonblank(sec.get("Status and phase", sec.get("Status", [])))
     for line in status_lines:
         if line.lower().startswith(("phase", "early phase", "not applicable")):
-            phase = nz.phases(line)
+            phase = cc.norm_phase(line)
             trial.phases = (*trial.phases, *phase.value)
         else:
-            _set(trial, "status", line, nz.status)
+            _set(trial, "status", line, cc.norm_status)
     trial.conditions = [Condition(name=c) for c in _nonblank(sec.get("Conditions", []))]
     trial.interventions = [
         Intervention(name=name, type=kind)
         for kind, name in _treatments(_nonblank(sec.get("Treatments", [])))
     ]
     study_type = _nonblank(sec.get("Study type", []))
-    _set(trial, "study_type", study_type[0] if study_type else None, nz.study_type)
+    _set(trial, "study_type", study_type[0] if study_type else None, cc.norm_study_type)
     funder = _nonblank(sec.get("Funder types", []))
     if funder and trial.sponsors:
         lead = trial.sponsors[0]
-        trial.sponsors[0] = Sponsor(lead.name, lead.role, nz.agency_class(funder[0]).value)
+        trial.sponsors[0] = Sponsor(lead.name, lead.role, cc.norm_agency_class(funder[0]).value)
     for ident in _nonblank(sec.get("Identifiers", [])):
         if NCT_RE.fullmatch(ident):
             trial.nct_id = ident
@@ -396,15 +416,15 @@ def _parse_veeva(text: str, trial: Trial) -> None:
     _veeva_enrollment(_nonblank(sec.get("Enrollment", [])), trial)
     _veeva_eligibility(sec, trial)
     for header, attr, norm in (
-        ("Primary purpose", "primary_purpose", nz.purpose),
-        ("Allocation", "allocation", nz.allocation),
-        ("Interventional model", "intervention_model", nz.model),
+        ("Primary purpose", "primary_purpose", cc.norm_purpose),
+        ("Allocation", "allocation", cc.norm_allocation),
+        ("Interventional model", "intervention_model", cc.norm_model),
     ):
         value = _nonblank(sec.get(header, []))
         _set(trial, attr, value[0] if value else None, norm)
     masking = _nonblank(sec.get("Masking", []))
     if masking and not GROUPS_RE.match(masking[0]):
-        _set(trial, "masking", masking[0], nz.masking)
+        _set(trial, "masking", masking[0], cc.norm_masking)
         masking = masking[1:]
     trial.arms = _veeva_groups(masking, trial)
     trial.officials = _people(sec.get("Central trial contact", []), "CONTACT")
@@ -416,7 +436,7 @@ def _treatments(lines: list[str]) -> list[tuple[str | None, str]]:
     for line in lines:
         m = TREATMENT_RE.match(line)
         if m:
-            out.append((nz.intervention_type(m.group(1)).value, m.group(2).strip()))
+            out.append((cc.norm_intervention_type(m.group(1)).value, m.group(2).strip()))
         else:
             out.append((None, line))
     return out
@@ -456,7 +476,7 @@ def _veeva_eligibility(sec: dict[str, list[str]], trial: Trial) -> None:
         if body:
             parts.append(f"{header}:\n{body}")
     trial.eligibility = Eligibility(
-        sex=nz.sex(sex[0]).value if sex else None,
+        sex=cc.norm_sex(sex[0]).value if sex else None,
         min_age_years=min_age,
         max_age_years=max_age,
         healthy_volunteers=healthy,
@@ -478,7 +498,7 @@ def _veeva_groups(lines: list[str], trial: Trial) -> list[Arm]:
         line = body[i]
         nxt = body[i + 1] if i + 1 < len(body) else ""
         if (gm := GROUP_TYPE_RE.match(nxt)) and line not in {"Description:", "Treatment:"}:
-            arms.append(Arm(label=line, type=nz.arm_type(gm.group(1)).value))
+            arms.append(Arm(label=line, type=cc.norm_arm_type(gm.group(1)).value))
             mode = ""
             i += 2
             continue
@@ -572,7 +592,7 @@ def _parse_detail(text: str, trial: Trial) -> None:
         if key == "NCT ID" and NCT_RE.fullmatch(value.strip()):
             trial.nct_id = value.strip()
         elif key == "Last Updated":
-            trial.last_update = nz.date(value.strip())
+            trial.last_update = cc.parse_date(value.strip()).value
         elif trial.brief_title is None:
             trial.brief_title = line
     _detail_basic(_nonblank(_body(sec, "Basic Information")), trial)
@@ -605,15 +625,15 @@ def _pairs(lines: list[str]) -> list[tuple[str, str | None]]:
 def _detail_basic(values: list[str], trial: Trial) -> None:
     dates: list[PartialDate] = []
     for value in values:
-        if nz.is_recruitment_status(value) or value in nz.STATUS_VALUES:
-            _set(trial, "status", value, nz.status)
-        elif nz.is_phase_value(value):
-            trial.phases = nz.phases(value).value
+        if _is_status_value(value):
+            _set(trial, "status", value, cc.norm_status)
+        elif _is_phase_value(value):
+            trial.phases = cc.norm_phase(value).value
         elif m := re.fullmatch(r"(\d+) participants", value):
             trial.enrollment = int(m.group(1))
-        elif value in nz.STUDY_TYPE_VALUES:
+        elif value in STUDY_TYPE_VALUES:
             trial.study_type = value
-        elif (d := nz.date(value)) is not None:
+        elif (d := cc.parse_date(value).value) is not None:
             dates.append(d)
         else:
             trial.notes.append(f"unrecognised Basic Information value {value!r}")
@@ -627,13 +647,13 @@ def _detail_basic(values: list[str], trial: Trial) -> None:
 def _detail_design(values: list[str], trial: Trial) -> None:
     """Values in API v2 spellings, assigned by vocabulary (the page has no labels)."""
     for value in values:
-        if value in nz.ALLOCATION_VALUES and trial.allocation is None:
+        if value in ALLOCATION_VALUES and trial.allocation is None:
             trial.allocation = value
-        elif value in nz.MODEL_VALUES and trial.intervention_model is None:
+        elif value in MODEL_VALUES and trial.intervention_model is None:
             trial.intervention_model = value
-        elif value in nz.PURPOSE_VALUES and trial.primary_purpose is None:
+        elif value in PURPOSE_VALUES and trial.primary_purpose is None:
             trial.primary_purpose = value
-        elif value in nz.MASKING_VALUES and trial.masking is None:
+        elif value in MASKING_VALUES and trial.masking is None:
             trial.masking = value
         else:
             trial.notes.append(f"unrecognised Study Design value {value!r}")
@@ -683,7 +703,7 @@ def _detail_sponsors(lines: list[str], trial: Trial) -> None:
     while i < len(lines):
         name = lines[i]
         kind = lines[i + 1] if i + 1 < len(lines) else None
-        if kind is not None and kind in nz.AGENCY_CLASS_VALUES:
+        if kind is not None and kind in AGENCY_CLASS_VALUES:
             role = "lead" if not trial.sponsors else "collaborator"
             trial.sponsors.append(Sponsor(name=name, role=role, agency_class=kind))
             i += 2

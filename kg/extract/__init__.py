@@ -1,0 +1,24 @@
+"""Free text -> cell products, doses and routes, each with its verbatim evidence.
+
+The public API::
+
+    from kg.extract import annotate_trial, extract_doses, extract_products, find_route, ROUTES
+
+* :func:`extract_doses` -- every cell-dose figure of a text (``Dose.evidence`` is a
+  verbatim span of the text).
+* :func:`extract_products` -- the cell products a text names (cell type CL, tissue UBERON,
+  donor from explicit words only).
+* :func:`find_route` -- the route a text states, as ``(route key, verbatim span)``.
+* :data:`ROUTES` -- route key -> :class:`Route` (label, NCIt code, source of the code).
+* :func:`annotate_trial` -- fill a :class:`kg.model.Trial`'s arms (or the trial itself for
+  documents with no arms) and report what was read and how in ``trial.notes``.
+"""
+
+from __future__ import annotations
+
+from kg.extract.annotate import annotate_trial
+from kg.extract.doses import extract_doses
+from kg.extract.products import extract_products
+from kg.extract.routes import ROUTES, Route, find_route
+
+__all__ = ["ROUTES", "Route", "annotate_trial", "extract_doses", "extract_products", "find_route"]

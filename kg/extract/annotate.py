@@ -1,0 +1,520 @@
+"""Fill a :class:`~kg.model.Trial` with the cell products, doses, route and number of
+administrations its texts state, arm by arm (or on the trial for documents with no arms).
+
+Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the words):
+
+* An arm's texts are its label and description and the names, other names and
+  descriptions of the interventions linked to it. Products and doses come from them.
+* An arm gets no cells when it is a placebo / sham / no-intervention arm whose own text
+  names no cells, or when every mention of cells in its texts is negated.
+* An arm whose texts name no product but clearly get the trial's cells (a dose figure, a
+  "Low Dose Group" label, the only experimental arm) gets the product the title/summary name.
+* Doses come from the arm's texts only; where no arm or intervention states a dose, the
+  figures of the title/summary/description go to the one arm that gets cells.
+* The tissue and the donor of a product come from the arm's texts, else from the trial's
+  title/summary/description when those name exactly one; the donor only from explicit words.
+* The route comes from route words next to the cells, else "infusion" read as intravenous,
+  else the trial's texts; every reading that is not a plain statement is noted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+
+from kg.extract.doses import extract_doses
+from kg.extract.products import (
+    Mention,
+    donor_words,
+    find_mentions,
+    merge_mentions,
+    tissue_by_uberon,
+)
+from kg.extract.regimen import Count, find_counts, resolve
+from kg.extract.routes import RouteHit, find_routes
+from kg.extract.tables import GENERIC_MSC
+from kg.extract.text import Sentences
+from kg.model import Arm, CellProduct, Donor, Dose, Intervention, Trial
+
+__all__ = ["annotate_trial"]
+
+_PLACEBO_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
+_PLACEBO_WORDS = re.compile(r"\b(?:placebo|sham|vehicle|saline|control)\b", re.IGNORECASE)
+_DOSE_LEVEL_LABEL = re.compile(
+    r"\b(?:(?:low|lower|medium|middle|mid|moderate|intermediate|high|higher|standard)"
+    r"[\s-]+dose|dose[\s-]+(?:level[\s-]+)?(?:\d+|[A-E]\b|I{1,3}V?\b)|cohort[\s-]*\d)",
+    re.IGNORECASE,
+)
+_STUDY_SENTENCE = re.compile(
+    r"\b(?:this|the\s+present|present|current|our|the)\s+(?:study|trial|protocol|project)\b",
+    re.IGNORECASE,
+)
+_TYPE_PREFIX = re.compile(r"^\s*[A-Za-z ]{2,30}:\s*")
+
+
+@dataclass(slots=True)
+class _Text:
+    """One text of a trial with where it sits."""
+
+    text: str
+    field: str
+    cells: bool = False  # known to be about cells: read unit-less figures as cells
+    mentions: list[Mention] = dc_field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.mentions = merge_mentions(find_mentions(self.text), self.text)
+
+    @property
+    def positive(self) -> list[Mention]:
+        return [m for m in self.mentions if not m.negated]
+
+
+@dataclass(slots=True)
+class _Regimen:
+    route: str | None = None
+    route_span: tuple[_Text, RouteHit] | None = None
+    count: int | None = None
+    count_span: tuple[_Text, Count] | None = None
+    notes: list[str] = dc_field(default_factory=list)
+
+
+def _norm_type(value: str | None) -> str:
+    return re.sub(r"[\s-]+", "_", (value or "").strip().upper())
+
+
+def _strip_type(name: str) -> str:
+    return _TYPE_PREFIX.sub("", name, count=1).strip().lower()
+
+
+def _linked(trial: Trial, arm: Arm) -> list[Intervention]:
+    label = arm.label.strip().lower()
+    names = {_strip_type(n) for n in arm.intervention_names}
+    names |= {n.strip().lower() for n in arm.intervention_names}
+    return [
+        iv
+        for iv in trial.interventions
+        if label in {a.strip().lower() for a in iv.arm_labels} or iv.name.strip().lower() in names
+    ]
+
+
+def _intervention_texts(iv: Intervention) -> list[_Text]:
+    texts = [_Text(iv.name, f"intervention '{iv.name}' name")]
+    texts += [_Text(o, f"intervention '{iv.name}' other name") for o in iv.other_names if o]
+    if iv.description:
+        texts.append(_Text(iv.description, f"intervention '{iv.name}' description"))
+    is_cells = any(t.positive for t in texts)
+    for t in texts:
+        t.cells = is_cells
+    return texts
+
+
+def _trial_texts(trial: Trial) -> list[_Text]:
+    parts = [
+        (trial.brief_title, "title"),
+        (trial.official_title, "official title"),
+        (trial.brief_summary, "brief summary"),
+        (trial.detailed_description, "detailed description"),
+    ]
+    return [_Text(text, name) for text, name in parts if text]
+
+
+# ---------------------------------------------------------------- products
+
+
+def _product(m: Mention, t: _Text) -> CellProduct:
+    return CellProduct(
+        name=m.name,
+        cell_type=m.cell_type,
+        tissue=m.tissue,
+        donor=m.donor,
+        evidence=t.text[m.start : m.end],
+        evidence_field=t.field,
+    )
+
+
+def _consolidate(found: list[tuple[Mention, _Text]]) -> list[CellProduct]:
+    """One product per (cell type, tissue); generic MSC mentions fold into a specific one."""
+    specific = [(m, t) for m, t in found if m.specific]
+    keep = specific or found
+    donors = {m.donor for m, _ in found if m.donor is not Donor.UNKNOWN}
+    groups: dict[tuple[str | None, str | None], list[tuple[Mention, _Text]]] = {}
+    for m, t in keep:
+        groups.setdefault((m.cell_type, m.tissue), []).append((m, t))
+    products: list[CellProduct] = []
+    for members in groups.values():
+        own = {m.donor for m, _ in members if m.donor is not Donor.UNKNOWN}
+        pool = own or (donors if len(groups) == 1 else set())
+        first, text = members[0]
+        product = _product(first, text)
+        if len(pool) == 1:
+            product = replace(product, donor=next(iter(pool)))
+        products.append(product)
+    return products
+
+
+def _single(values: set[str]) -> str | None:
+    return next(iter(values)) if len(values) == 1 else None
+
+
+@dataclass(slots=True)
+class _TrialFacts:
+    """What the trial's own texts (title, summary, description) say about its cells."""
+
+    texts: list[_Text]
+    products: list[CellProduct]
+    tissue: tuple[str, str] | None  # (UBERON, field)
+    donor: tuple[Donor, str] | None
+
+
+def _trial_tissue(texts: list[_Text]) -> tuple[str, str] | None:
+    titles = [t for t in texts if t.field in {"title", "official title"}]
+    prose = [t for t in texts if t.field not in {"title", "official title"}]
+    steps: list[list[tuple[Mention, _Text]]] = [
+        [(m, t) for t in titles for m in t.positive],
+    ]
+    study: list[tuple[Mention, _Text]] = []
+    for t in prose:
+        sentences = Sentences(t.text)
+        for m in t.positive:
+            lo, hi = sentences.bounds(m.start)
+            if _STUDY_SENTENCE.search(t.text, lo, hi):
+                study.append((m, t))
+    steps += [study, [(m, t) for t in prose for m in t.positive]]
+    for found in steps:
+        tissues = {m.tissue for m, _ in found if m.tissue}
+        if len(tissues) > 1:
+            return None
+        if tissues:
+            tissue = tissues.pop()
+            where = next(t.field for m, t in found if m.tissue == tissue)
+            return tissue, where
+    return None
+
+
+def _cell_sentence_spans(t: _Text) -> list[tuple[int, int]]:
+    sentences = Sentences(t.text)
+    spans = {sentences.bounds(m.start) for m in t.positive}
+    return sorted(spans)
+
+
+def _trial_donor(texts: list[_Text]) -> tuple[Donor, str] | None:
+    titles = [t for t in texts if t.field in {"title", "official title"}]
+    prose = [t for t in texts if t.field not in {"title", "official title"}]
+    for group in (titles, prose):
+        found: list[tuple[Donor, str]] = []
+        for t in group:
+            for lo, hi in _cell_sentence_spans(t):
+                found += [(d, t.field) for _, _, d in donor_words(t.text, lo, hi)]
+        kinds = {d for d, _ in found}
+        if len(kinds) > 1:
+            return None
+        if kinds:
+            return found[0]
+    return None
+
+
+def _trial_facts(trial: Trial) -> _TrialFacts:
+    texts = _trial_texts(trial)
+    named = [(m, t) for t in texts if t.field != "detailed description" for m in t.positive]
+    return _TrialFacts(texts, _consolidate(named), _trial_tissue(texts), _trial_donor(texts))
+
+
+def _fill_products(
+    products: list[CellProduct], facts: _TrialFacts, where: str, notes: list[str]
+) -> list[CellProduct]:
+    """Give products the trial's tissue and donor where their own texts state none."""
+    out: list[CellProduct] = []
+    for p in products:
+        if p.tissue is None and p.cell_type == GENERIC_MSC and facts.tissue is not None:
+            tissue = tissue_by_uberon(facts.tissue[0])
+            if tissue is not None:
+                p = replace(p, tissue=tissue.uberon, cell_type=tissue.cell_type)
+                notes.append(
+                    f"{where}: tissue of {p.name!r} ({tissue.uberon}) from {facts.tissue[1]}"
+                )
+        if p.donor is Donor.UNKNOWN and facts.donor is not None:
+            p = replace(p, donor=facts.donor[0])
+            notes.append(
+                f"{where}: donor of {p.name!r} ({facts.donor[0].value}) from {facts.donor[1]}"
+            )
+        if p.cell_type is None and re.search(r"ipsc|pluripotent", p.name, re.IGNORECASE):
+            notes.append(
+                f"{where}: cell type of {p.name!r} left empty (no CL term for iPSC-derived cells)"
+            )
+        out.append(p)
+    return out
+
+
+# ---------------------------------------------------------------- doses
+
+
+def _dose_key(d: Dose) -> tuple[float, float, str, str]:
+    return (d.min_cells, d.max_cells, d.unit.value, d.per.value)
+
+
+def _doses(texts: list[_Text], *, assume: bool) -> list[Dose]:
+    """Doses of several texts, a figure stated twice (arm and intervention) kept once."""
+    out: list[Dose] = []
+    index: dict[tuple[float, float, str, str], int] = {}
+    for t in texts:
+        same_text: Counter[tuple[float, float, str, str]] = Counter()
+        for d in extract_doses(t.text, field=t.field, assume_cells=assume and t.cells):
+            key = _dose_key(d)
+            same_text[key] += 1
+            if key not in index:
+                index[key] = len(out)
+                out.append(d)
+                continue
+            old = out[index[key]]
+            out[index[key]] = replace(
+                old,
+                administrations=old.administrations or d.administrations,
+                route=old.route or d.route,
+                qualifier=old.qualifier or d.qualifier,
+            )
+    return out
+
+
+# ---------------------------------------------------------------- route and count
+
+
+def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
+    """Sentences of ``t`` about the cells: all of a cell text's, else those naming them."""
+    sentences = Sentences(t.text)
+    if t.cells and t.field.startswith("intervention"):
+        return sentences.spans()
+    spans = {sentences.bounds(m.start) for m in t.positive}
+    for d in doses:
+        if d.evidence_field == t.field:
+            pos = t.text.find(d.evidence)
+            if pos >= 0:
+                spans.add(sentences.bounds(pos))
+    return sorted(spans)
+
+
+def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text, RouteHit]], ...]:
+    explicit: list[tuple[_Text, RouteHit]] = []
+    implied: list[tuple[_Text, RouteHit]] = []
+    other: list[tuple[_Text, RouteHit]] = []
+    for t in texts:
+        spans = _cell_spans(t, doses)
+        for h in find_routes(t.text):
+            inside = any(lo <= h.start < hi for lo, hi in spans)
+            if inside and h.explicit:
+                explicit.append((t, h))
+            elif inside:
+                implied.append((t, h))
+            elif h.explicit and not t.field.startswith(("title", "official", "brief", "detailed")):
+                other.append((t, h))
+    return explicit, implied, other
+
+
+def _pick_route(
+    texts: list[_Text], doses: list[Dose], *, vote: bool
+) -> tuple[str, _Text, RouteHit] | None:
+    explicit, implied, other = _route_hits(texts, doses)
+    for tier in (explicit, implied, other):
+        if not tier:
+            continue
+        if not vote:
+            t, h = tier[0]
+            return h.key, t, h
+        tally = Counter(h.key for _, h in tier)
+        key, n = tally.most_common(1)[0]
+        if n * 2 > sum(tally.values()):
+            t, h = next((t, h) for t, h in tier if h.key == key)
+            return key, t, h
+        return None
+    return None
+
+
+def _regimen(
+    texts: list[_Text], doses: list[Dose], trial_texts: list[_Text], sole: bool
+) -> _Regimen:
+    reg = _Regimen()
+    picked = _pick_route(texts, doses, vote=False)
+    if picked is None:
+        picked = _pick_route(trial_texts, [], vote=True)
+        if picked is not None:
+            reg.notes.append(f"route {picked[0]} from {picked[1].field}")
+    if picked is not None:
+        key, t, h = picked
+        reg.route, reg.route_span = key, (t, h)
+        if not h.explicit:
+            span = t.text[h.start : h.end]
+            reg.notes.append(f"route read as intravenous from {span!r} (no route word)")
+    counts: list[tuple[_Text, Count]] = []
+    for t in texts:
+        for lo, hi in _cell_spans(t, doses):
+            counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+    if not counts and sole:
+        for t in trial_texts:
+            for lo, hi in _cell_spans(t, []):
+                counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+    resolved = resolve([c for _, c in counts])
+    if resolved.ambiguous:
+        values = sorted({c.value for _, c in counts if c.strong})
+        reg.notes.append(f"number of administrations unclear ({', '.join(map(str, values))})")
+    elif resolved.evidence is not None:
+        reg.count = resolved.value
+        reg.count_span = next((t, c) for t, c in counts if c is resolved.evidence)
+    return reg
+
+
+def _regimen_evidence(reg: _Regimen) -> str | None:
+    if reg.count_span is not None and reg.route_span is not None:
+        (tc, c), (tr, r) = reg.count_span, reg.route_span
+        if tc is tr and abs(c.start - r.start) < 200:
+            return tc.text[min(c.start, r.start) : max(c.end, r.end)]
+    if reg.route_span is not None:
+        t, r = reg.route_span
+        return t.text[r.start : r.end]
+    if reg.count_span is not None:
+        t, c = reg.count_span
+        return t.text[c.start : c.end]
+    return None
+
+
+def _finish_doses(doses: list[Dose], reg: _Regimen, products: list[CellProduct]) -> list[Dose]:
+    name = products[0].name if len(products) == 1 else None
+    return [
+        replace(
+            d,
+            administrations=d.administrations if d.administrations is not None else reg.count,
+            route=d.route or reg.route,
+            product=d.product or name,
+        )
+        for d in doses
+    ]
+
+
+# ---------------------------------------------------------------- arms
+
+
+@dataclass(slots=True)
+class _ArmWork:
+    arm: Arm
+    texts: list[_Text]
+    placebo: bool
+    positive: list[tuple[Mention, _Text]]
+    gets_cells: bool = False
+
+
+def _arm_work(trial: Trial, arm: Arm) -> _ArmWork:
+    own = [_Text(arm.label, f"arm '{arm.label}' label")]
+    if arm.description:
+        own.append(_Text(arm.description, f"arm '{arm.label}' description"))
+    placebo = _norm_type(arm.type) in _PLACEBO_TYPES
+    positive: list[tuple[Mention, _Text]] = []
+    for t in own:
+        for m in t.positive:
+            if placebo and _PLACEBO_WORDS.search(t.text):
+                continue
+            positive.append((m, t))
+    texts = list(own)
+    if not placebo:
+        for iv in _linked(trial, arm):
+            ivt = _intervention_texts(iv)
+            texts += ivt
+            positive += [(m, t) for t in ivt for m in t.positive]
+    for t in own:
+        t.cells = bool(positive) or not placebo
+    return _ArmWork(arm, texts, placebo, positive)
+
+
+def _clear(arm: Arm) -> None:
+    arm.products, arm.doses = [], []
+    arm.route = arm.administrations = arm.regimen_evidence = None
+
+
+def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
+    work = [_arm_work(trial, arm) for arm in trial.arms]
+    any_named = any(w.positive for w in work)
+    experimental = [w for w in work if _norm_type(w.arm.type) == "EXPERIMENTAL"]
+    for w in work:
+        if w.positive:
+            w.gets_cells = True
+        elif not w.placebo and facts.products:
+            holds_dose = bool(_doses(w.texts, assume=True))
+            level = _DOSE_LEVEL_LABEL.search(w.arm.label) is not None
+            sole = not any_named and len(experimental) == 1 and experimental[0] is w
+            w.gets_cells = holds_dose or level or sole
+    cell_arms = [w for w in work if w.gets_cells]
+    stated = {id(w): _doses(w.texts, assume=True) for w in cell_arms}
+    summary_doses: list[Dose] = []
+    if cell_arms and not any(stated.values()):
+        summary_doses = _doses(facts.texts, assume=False)
+        if summary_doses and len(cell_arms) > 1:
+            trial.notes.append(
+                f"extract: {len(summary_doses)} dose figure(s) in "
+                f"{summary_doses[0].evidence_field} not attached: {len(cell_arms)} arms get cells"
+            )
+            summary_doses = []
+    for w in work:
+        if not w.gets_cells:
+            _clear(w.arm)
+            continue
+        where = f"extract: arm {w.arm.label!r}"
+        notes: list[str] = []
+        if w.positive:
+            products = _consolidate(w.positive)
+        else:
+            products = list(facts.products)
+            notes.append(f"{where}: no product named in the arm; the trial's product(s) used")
+        products = _fill_products(products, facts, where, notes)
+        doses = stated[id(w)] or summary_doses
+        sole = len(cell_arms) == 1
+        reg = _regimen(w.texts, doses, facts.texts, sole)
+        notes += [f"{where}: {n}" for n in reg.notes]
+        if not doses:
+            notes.append(f"{where}: no cell dose stated")
+        if reg.route is None:
+            notes.append(f"{where}: no route stated")
+        w.arm.products = products
+        w.arm.doses = _finish_doses(doses, reg, products)
+        w.arm.route = reg.route
+        w.arm.administrations = reg.count
+        if reg.count is None:
+            counts = {d.administrations for d in w.arm.doses}
+            if len(counts) == 1 and None not in counts:
+                w.arm.administrations = counts.pop()
+        w.arm.regimen_evidence = _regimen_evidence(reg)
+        trial.notes += notes
+
+
+def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
+    texts = [t for iv in trial.interventions for t in _intervention_texts(iv)]
+    found = [(m, t) for t in texts if t.cells for m in t.positive]
+    products = _consolidate(found) if found else list(facts.products)
+    if not products:
+        return
+    notes: list[str] = []
+    products = _fill_products(products, facts, "extract", notes)
+    doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
+    cell_texts = [t for t in texts if t.cells] or texts
+    reg = _regimen(cell_texts, doses, facts.texts, True)
+    notes += [f"extract: {n}" for n in reg.notes]
+    if not doses:
+        notes.append("extract: no cell dose stated")
+    trial.products = products
+    trial.doses = _finish_doses(doses, reg, products)
+    trial.route = reg.route
+    trial.administrations = reg.count
+    if reg.count is None:
+        counts = {d.administrations for d in trial.doses}
+        if len(counts) == 1 and None not in counts:
+            trial.administrations = counts.pop()
+    trial.regimen_evidence = _regimen_evidence(reg)
+    trial.notes += notes
+
+
+def annotate_trial(trial: Trial) -> None:
+    """Fill products, doses, route and administrations of each arm (or of the trial when the
+    document has no arms) from the trial's texts; append report lines to ``trial.notes``."""
+    facts = _trial_facts(trial)
+    if trial.arms:
+        _annotate_arms(trial, facts)
+    else:
+        _annotate_armless(trial, facts)
