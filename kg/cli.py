@@ -11,10 +11,11 @@ import click
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Table as Table_
 
 from kg.build import BuildReport, DocumentResult, build
 from kg.queries import ParamError, load_queries, load_query
+from kg.results import Table
 from kg.store import open_store
 
 __all__ = ["main"]
@@ -144,36 +145,36 @@ def query_cmd(
             args = ", ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "") for p in cq.params)
             click.echo(f"{cq.name}({args})\n    {cq.summary}")
         return
-    substitutions = {}
+    if canned and query:
+        raise click.UsageError("give either QUERY or --canned, not both")
+    if not canned and params:
+        raise click.UsageError("--param applies to --canned queries only")
+    if not canned and not query:
+        raise click.UsageError("give a QUERY, a .rq file, --canned NAME or --list")
+    _require_store(store_path)
+    gs = open_store(store_path, read_only=True)
     if canned:
-        if query:
-            raise click.UsageError("give either QUERY or --canned, not both")
         try:
             cq = load_query(canned)
         except KeyError as exc:
             raise click.UsageError(str(exc.args[0])) from None
-        values = {}
+        values: dict[str, str] = {}
         for item in params:
             key, sep, value = item.partition("=")
             if not sep:
                 raise click.UsageError(f"--param {item!r}: expected K=V")
             values[key.strip()] = value
         try:
-            substitutions = cq.substitutions(values)
+            table = cq.execute(gs.store, values)
         except ParamError as exc:
             raise click.BadParameter(str(exc), param_hint="--param") from None
-        text = cq.text
-    elif query:
-        if params:
-            raise click.UsageError("--param applies to --canned queries only")
-        path = Path(query)
-        text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
-    else:
-        raise click.UsageError("give a QUERY, a .rq file, --canned NAME or --list")
-    _require_store(store_path)
-    gs = open_store(store_path, read_only=True)
+        _write_table(table, fmt, sys.stdout)
+        return
+    assert query is not None
+    path = Path(query)
+    text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
     try:
-        result = gs.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        result = gs.store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise click.ClickException(f"SPARQL syntax error: {exc}") from None
     _write_result(result, fmt, sys.stdout)
@@ -199,16 +200,20 @@ def _write_result(result: object, fmt: str, out: IO[str]) -> None:
     if fmt in RESULT_FORMATS:
         out.write(result.serialize(format=RESULT_FORMATS[fmt]).decode())
         return
+    _write_table(Table.from_solutions(result), fmt, out)
+
+
+def _write_table(table: Table, fmt: str, out: IO[str]) -> None:
+    if fmt in RESULT_FORMATS:
+        out.write(table.serialize(fmt))
+        return
     if fmt != "table":
         raise click.UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results")
-    names = [v.value for v in result.variables]
-    table = Table(*names, show_lines=False)
-    rows = 0
-    for row in result:
-        table.add_row(*(_cell(row[name]) for name in names))
-        rows += 1
-    Console(file=out, width=max(160, Console().width)).print(table)
-    console.print(f"{rows} rows")
+    view = Table_(*table.columns, show_lines=False)
+    for row in table.rows:
+        view.add_row(*(_cell(term) for term in row))
+    Console(file=out, width=max(160, Console().width)).print(view)
+    console.print(f"{len(table.rows)} rows")
 
 
 def _cell(term: object) -> str:

@@ -9,7 +9,11 @@ Header format (grlc-style)::
     #+   - condition: xsd:string ; a word of the condition's name (no default: required)
 
 Parameters are passed to Oxigraph as SEP-0007 ``substitutions`` (typed RDF terms), never
-pasted into the query text.
+pasted into the query text. Oxigraph binds only variables of the SELECT projection, so
+a canned query projects its parameters (and groups by them where it aggregates);
+:meth:`CannedQuery.execute` drops those constant columns from the result. An optional
+parameter with an empty default stays unbound: test it with ``COALESCE(<test>, true)``
+(a substituted variable is a constant, so ``BOUND(?param)`` cannot tell).
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Variable
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
 
 from kg.rdf import PREFIXES, curie_to_iri
+from kg.results import Table
 
 __all__ = [
     "QUERIES_DIR",
@@ -126,6 +131,16 @@ class CannedQuery:
                 continue
             out[Variable(param.name)] = param.term(raw)
         return out
+
+
+    def execute(self, store: Store, values: dict[str, str], *, limit: int | None = None) -> Table:
+        """Run on a store (default graph = union of all graphs); ParamError for bad values."""
+        result = store.query(
+            self.text, use_default_graph_as_union=True, substitutions=self.substitutions(values)
+        )
+        if not isinstance(result, QuerySolutions):
+            raise TypeError(f"canned query {self.name} is not a SELECT query")
+        return Table.from_solutions(result, drop=[p.name for p in self.params], limit=limit)
 
 
 def _parse(path: Path) -> CannedQuery:

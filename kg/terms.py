@@ -60,7 +60,18 @@ def term_quads(store: Store, minter: Minter) -> Iterator[Quad]:
         if text:
             yield Quad(NamedNode(curie_to_iri(curie)), NamedNode(RDFS + "label"), Literal(text), graph)
 
+    from kg.extract import ROUTES
+
+    route_labels = {r.ncit: r.label for r in ROUTES.values()}
     for curie in curies:
+        if curie in route_labels and curie not in labelled:
+            labelled.add(curie)
+            yield Quad(
+                NamedNode(curie_to_iri(curie)),
+                NamedNode(RDFS + "label"),
+                Literal(route_labels[curie]),
+                graph,
+            )
         yield from label(curie)
     for edge in link.ancestors(curies):
         child, parent = NamedNode(curie_to_iri(edge.child)), NamedNode(curie_to_iri(edge.parent))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pyoxigraph import QuerySolutions, Store
+from pyoxigraph import Store
 
 from kg.queries import CannedQuery, ParamError, load_queries, load_query
 
@@ -13,11 +13,7 @@ ALL = load_queries()
 
 
 def run(store: Store, name: str, **params: str) -> list[dict[str, Any]]:
-    cq = load_query(name)
-    result = store.query(cq.text, use_default_graph_as_union=True, substitutions=cq.substitutions(params))
-    assert isinstance(result, QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
+    return load_query(name).execute(store, params).values()
 
 
 def test_every_query_has_a_header_and_a_test() -> None:
@@ -36,9 +32,9 @@ def test_every_query_has_a_header_and_a_test() -> None:
 
 @pytest.mark.parametrize("cq", ALL.values(), ids=lambda q: q.name)
 def test_every_query_runs_with_its_defaults(seed_graph: Store, cq: CannedQuery) -> None:
-    result = seed_graph.query(cq.text, use_default_graph_as_union=True, substitutions=cq.substitutions({}))
-    assert isinstance(result, QuerySolutions)
-    assert list(result), f"{cq.name} returns no rows on the seed graph"
+    table = cq.execute(seed_graph, {})
+    assert table.rows, f"{cq.name} returns no rows on the seed graph"
+    assert not {p.name for p in cq.params} & set(table.columns)
 
 
 def test_uc_msc_above_default_threshold(seed_graph: Store) -> None:
@@ -71,10 +67,8 @@ def test_per_kg_doses_use_the_body_weight_parameter(seed_graph: Store) -> None:
 
 
 def test_arm_doses_columns_and_seed_facts(seed_graph: Store) -> None:
-    cq = load_query("arm-doses")
-    result = seed_graph.query(cq.text, use_default_graph_as_union=True, substitutions=cq.substitutions({}))
-    assert isinstance(result, QuerySolutions)
-    assert [v.value for v in result.variables] == [
+    table = load_query("arm-doses").execute(seed_graph, {})
+    assert list(table.columns) == [
         "trial", "arm", "product", "cell_type", "tissue", "donor", "route",
         "dose_min", "dose_max", "dose_unit", "per", "administrations", "evidence",
     ]  # fmt: skip

@@ -65,7 +65,11 @@ LEGACY_TO_V2: list[tuple[str, str, str]] = [
     ("masking", "Single (Outcomes Assessor)", "SINGLE"),
     ("masking", "Double (Participant, Investigator)", "DOUBLE"),
     ("masking", "Triple (Participant, Care Provider, Investigator)", "TRIPLE"),
-    ("masking", "Quadruple (Participant, Care Provider, Investigator, Outcomes Assessor)", "QUADRUPLE"),
+    (
+        "masking",
+        "Quadruple (Participant, Care Provider, Investigator, Outcomes Assessor)",
+        "QUADRUPLE",
+    ),
     ("primary purpose", "Treatment", "TREATMENT"),
     ("primary purpose", "Prevention", "PREVENTION"),
     ("primary purpose", "Diagnostic", "DIAGNOSTIC"),
@@ -150,20 +154,20 @@ def test_missing_is_none_without_note(what: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("norm", "text", "value", "note"),
+    ("norm", "what", "text", "value"),
     [
-        (cc.norm_status, "Paused for lunch", "PAUSED_FOR_LUNCH", "unmapped status spelling 'Paused for lunch'"),
-        (cc.norm_allocation, "Cluster-randomised", "CLUSTER_RANDOMISED", "unmapped allocation spelling 'Cluster-randomised'"),
-        (cc.norm_masking, "Blinded (Statistician)", "BLINDED_STATISTICIAN", "unmapped masking spelling 'Blinded (Statistician)'"),
-        (cc.norm_arm_type, "Run-in", "RUN_IN", "unmapped arm type spelling 'Run-in'"),
-        (cc.norm_sex, "Intersex", "INTERSEX", "unmapped sex spelling 'Intersex'"),
-        (cc.norm_agency_class, "Charity", "CHARITY", "unmapped agency class spelling 'Charity'"),
+        (cc.norm_status, "status", "Paused for lunch", "PAUSED_FOR_LUNCH"),
+        (cc.norm_allocation, "allocation", "Cluster-randomised", "CLUSTER_RANDOMISED"),
+        (cc.norm_masking, "masking", "Blinded (Statistician)", "BLINDED_STATISTICIAN"),
+        (cc.norm_arm_type, "arm type", "Run-in", "RUN_IN"),
+        (cc.norm_sex, "sex", "Intersex", "INTERSEX"),
+        (cc.norm_agency_class, "agency class", "Charity", "CHARITY"),
     ],
-)  # fmt: skip
+)
 def test_unknown_spelling_is_kept_upper_snake_with_a_note(
-    norm: Callable[[str | None], Norm[str | None]], text: str, value: str, note: str
+    norm: Callable[[str | None], Norm[str | None]], what: str, text: str, value: str
 ) -> None:
-    assert norm(text) == Norm(value, note)
+    assert norm(text) == Norm(value, f"unmapped {what} spelling {text!r}")
 
 
 def test_study_type_na_is_none_with_note() -> None:
@@ -275,7 +279,10 @@ def test_scrub_text_removes_emails_and_labelled_phones() -> None:
         "Contact Dr. Li ([e-mail removed]), Tel: [phone removed], for 4 x 10^7 cells.",
         "e-mail address and phone number removed from summary",
     )
-    unchanged = "1-2 x 10^6 cells/kg on days 1, 8 and 15; NCT01234567 (2010-2012)"
+    unchanged = (
+        "1-2 x 10^6 cells/kg on days 1, 8 and 15; NCT01234567 (2010-2012); stem cell"
+        " 100 000 000 per infusion; pH 7.4; ISRCTN12345678"
+    )
     assert cc.scrub_text(unchanged, "summary") == Norm(unchanged)
 
 
@@ -306,6 +313,7 @@ def test_find_nct_ids_order_and_exclusion() -> None:
         ("Can J Cardiol. 2015;31(5):671-8. doi: 10.1016/j.cjca.2014.12.024. Epub 2014 Dec 24.",
          "10.1016/j.cjca.2014.12.024"),
         ("See https://doi.org/10.1002/jcla.22223)", "10.1002/jcla.22223"),
+        ("(J Nutr Biochem. doi: 10.1016/s0955-2863(99)00049-2.)", "10.1016/s0955-2863(99)00049-2"),
         ("Schacht JP, Anton RF, Voronin KE", None),
         (None, None),
     ],

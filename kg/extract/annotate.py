@@ -32,16 +32,21 @@ from kg.extract.products import (
     merge_mentions,
     tissue_by_uberon,
 )
-from kg.extract.regimen import Count, find_counts, resolve
+from kg.extract.regimen import Count, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import RouteHit, find_routes
 from kg.extract.tables import GENERIC_MSC
-from kg.extract.text import Sentences
+from kg.extract.text import sentences_of
 from kg.model import Arm, CellProduct, Donor, Dose, Intervention, Trial
 
 __all__ = ["annotate_trial"]
 
-_PLACEBO_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
-_PLACEBO_WORDS = re.compile(r"\b(?:placebo|sham|vehicle|saline|control)\b", re.IGNORECASE)
+_PLACEBO_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR"})
+# Arm types that get cells only where their own label or description says so.
+_OWN_TEXT_TYPES = _PLACEBO_TYPES | {"ACTIVE_COMPARATOR"}
+_PLACEBO_WORDS = re.compile(
+    r"\b(?:placebo|sham|vehicle|saline|control|medium|media|solution|excipient|buffer|without)\b",
+    re.IGNORECASE,
+)
 _DOSE_LEVEL_LABEL = re.compile(
     r"\b(?:(?:low|lower|medium|middle|mid|moderate|intermediate|high|higher|standard)"
     r"[\s-]+dose|dose[\s-]+(?:level[\s-]+)?(?:\d+|[A-E]\b|I{1,3}V?\b)|cohort[\s-]*\d)",
@@ -52,6 +57,7 @@ _STUDY_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _TYPE_PREFIX = re.compile(r"^\s*[A-Za-z ]{2,30}:\s*")
+_CELL_WORDS = re.compile(r"\b(?:stem|stromal)[\s-]+cells?\b|\bcell\s+(?:therapy|product)", re.I)
 
 
 @dataclass(slots=True)
@@ -68,6 +74,12 @@ class _Text:
 
     @property
     def positive(self) -> list[Mention]:
+        """Mentions of cell products that are not negated."""
+        return [m for m in self.mentions if not m.negated and m.kind != "weak"]
+
+    @property
+    def tissue_mentions(self) -> list[Mention]:
+        """Positive mentions, and "bone marrow stem cells" style ones (for the tissue only)."""
         return [m for m in self.mentions if not m.negated]
 
 
@@ -89,14 +101,18 @@ def _strip_type(name: str) -> str:
 
 
 def _linked(trial: Trial, arm: Arm) -> list[Intervention]:
+    """Interventions given in an arm: those listing the arm's label, and those the arm names
+    (by name only where the intervention lists no arm: several interventions may share a
+    name, each with its own arm and dose)."""
     label = arm.label.strip().lower()
     names = {_strip_type(n) for n in arm.intervention_names}
     names |= {n.strip().lower() for n in arm.intervention_names}
-    return [
-        iv
-        for iv in trial.interventions
-        if label in {a.strip().lower() for a in iv.arm_labels} or iv.name.strip().lower() in names
-    ]
+    out: list[Intervention] = []
+    for iv in trial.interventions:
+        labels = {a.strip().lower() for a in iv.arm_labels}
+        if label in labels or (not labels and iv.name.strip().lower() in names):
+            out.append(iv)
+    return out
 
 
 def _intervention_texts(iv: Intervention) -> list[_Text]:
@@ -172,16 +188,16 @@ def _trial_tissue(texts: list[_Text]) -> tuple[str, str] | None:
     titles = [t for t in texts if t.field in {"title", "official title"}]
     prose = [t for t in texts if t.field not in {"title", "official title"}]
     steps: list[list[tuple[Mention, _Text]]] = [
-        [(m, t) for t in titles for m in t.positive],
+        [(m, t) for t in titles for m in t.tissue_mentions],
     ]
     study: list[tuple[Mention, _Text]] = []
     for t in prose:
-        sentences = Sentences(t.text)
-        for m in t.positive:
+        sentences = sentences_of(t.text)
+        for m in t.tissue_mentions:
             lo, hi = sentences.bounds(m.start)
             if _STUDY_SENTENCE.search(t.text, lo, hi):
                 study.append((m, t))
-    steps += [study, [(m, t) for t in prose for m in t.positive]]
+    steps += [study, [(m, t) for t in prose for m in t.tissue_mentions]]
     for found in steps:
         tissues = {m.tissue for m, _ in found if m.tissue}
         if len(tissues) > 1:
@@ -194,7 +210,7 @@ def _trial_tissue(texts: list[_Text]) -> tuple[str, str] | None:
 
 
 def _cell_sentence_spans(t: _Text) -> list[tuple[int, int]]:
-    sentences = Sentences(t.text)
+    sentences = sentences_of(t.text)
     spans = {sentences.bounds(m.start) for m in t.positive}
     return sorted(spans)
 
@@ -282,10 +298,11 @@ def _doses(texts: list[_Text], *, assume: bool) -> list[Dose]:
 
 def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
     """Sentences of ``t`` about the cells: all of a cell text's, else those naming them."""
-    sentences = Sentences(t.text)
+    sentences = sentences_of(t.text)
     if t.cells and t.field.startswith("intervention"):
         return sentences.spans()
-    spans = {sentences.bounds(m.start) for m in t.positive}
+    spans = {sentences.bounds(m.start) for m in t.tissue_mentions}
+    spans |= {sentences.bounds(m.start()) for m in _CELL_WORDS.finditer(t.text)}
     for d in doses:
         if d.evidence_field == t.field:
             pos = t.text.find(d.evidence)
@@ -353,7 +370,10 @@ def _regimen(
         for t in trial_texts:
             for lo, hi in _cell_spans(t, []):
                 counts += [(t, c) for c in find_counts(t.text, lo, hi)]
-    resolved = resolve([c for _, c in counts])
+    levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
+    kept = drop_dose_levels([c for _, c in counts], levels)
+    counts = [(t, c) for t, c in counts if c in kept]
+    resolved = resolve(kept)
     if resolved.ambiguous:
         values = sorted({c.value for _, c in counts if c.strong})
         reg.notes.append(f"number of administrations unclear ({', '.join(map(str, values))})")
@@ -406,22 +426,23 @@ def _arm_work(trial: Trial, arm: Arm) -> _ArmWork:
     own = [_Text(arm.label, f"arm '{arm.label}' label")]
     if arm.description:
         own.append(_Text(arm.description, f"arm '{arm.label}' description"))
-    placebo = _norm_type(arm.type) in _PLACEBO_TYPES
+    kind = _norm_type(arm.type)
+    placebo = kind in _PLACEBO_TYPES or kind == "NO_INTERVENTION"
     positive: list[tuple[Mention, _Text]] = []
-    for t in own:
-        for m in t.positive:
-            if placebo and _PLACEBO_WORDS.search(t.text):
-                continue
-            positive.append((m, t))
+    if kind != "NO_INTERVENTION":
+        for t in own:
+            if not (placebo and _PLACEBO_WORDS.search(t.text)):
+                positive += [(m, t) for m in t.positive]
     texts = list(own)
     if not placebo:
         for iv in _linked(trial, arm):
             ivt = _intervention_texts(iv)
             texts += ivt
-            positive += [(m, t) for t in ivt for m in t.positive]
+            if kind not in _OWN_TEXT_TYPES or positive:
+                positive += [(m, t) for t in ivt for m in t.positive]
     for t in own:
         t.cells = bool(positive) or not placebo
-    return _ArmWork(arm, texts, placebo, positive)
+    return _ArmWork(arm, texts, placebo or kind in _OWN_TEXT_TYPES, positive)
 
 
 def _clear(arm: Arm) -> None:
@@ -493,8 +514,7 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
     notes: list[str] = []
     products = _fill_products(products, facts, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
-    cell_texts = [t for t in texts if t.cells] or texts
-    reg = _regimen(cell_texts, doses, facts.texts, True)
+    reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
     notes += [f"extract: {n}" for n in reg.notes]
     if not doses:
         notes.append("extract: no cell dose stated")

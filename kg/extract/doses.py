@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
 from kg.extract.numbers import Figure, find_figures
-from kg.extract.regimen import find_counts, resolve
+from kg.extract.regimen import drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes
-from kg.extract.text import Sentences, clause_bounds, parse_count
+from kg.extract.text import clause_bounds, parse_count, sentences_of
 from kg.model import Dose, DosePer, DoseUnit
 
 __all__ = ["extract_doses"]
@@ -27,7 +28,7 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<word>[A-Za-zµμ$€][\w'’+-]*)|(?P<num>\d+(?:[.,]\d+)?)|(?P<punct>\S))"
 )
 _CELL_WORD = re.compile(
-    r"(?:CSM|(?:[A-Za-z0-9-]*(?:MSC|MSV|ASC|ADSC)|[A-Za-z0-9-]+SC)s?(?:-[A-Za-z0-9]+)*\d*)"
+    r"(?:CSM|(?:[A-Za-z0-9-]*(?:MSC|MSV|ASC|ADSC|MPC)|[A-Za-z0-9-]+SC)s?(?:-[A-Za-z0-9]+)*\d*)"
 )
 _CELL_WORD_I = re.compile(
     r"(?:cells?|cellules?|stem|stromal|mesenchymal|nucleated|mononuclear)", re.IGNORECASE
@@ -45,26 +46,216 @@ _PER_ADMIN = re.compile(
     re.IGNORECASE,
 )
 _NON_CELL = frozenset(
-    """mg g gr gram grams µg μg ug mcg ng pg ml mls cc l dl µl μl ul iu u unit units mmol µmol
-    umol mol meq % percent copies cfu pfu vg vp gc tcid50 particles genomes mm cm mmhg km m2 m²
-    year years yr yrs month months week weeks day days hour hours hr hrs h minute minutes min
-    people persons patients adults children subjects participants individuals deaths cases women
-    men inhabitants population dollars usd rmb yuan euro euros $ € platelets times fold
-    americans chinese babies infants deliveries births visits""".split()
+    [
+        "mg",
+        "g",
+        "gr",
+        "gram",
+        "grams",
+        "µg",
+        "μg",
+        "ug",
+        "mcg",
+        "ng",
+        "pg",
+        "ml",
+        "mls",
+        "cc",
+        "l",
+        "dl",
+        "µl",
+        "μl",
+        "ul",
+        "iu",
+        "u",
+        "unit",
+        "units",
+        "mmol",
+        "µmol",
+        "umol",
+        "mol",
+        "meq",
+        "%",
+        "percent",
+        "copies",
+        "cfu",
+        "pfu",
+        "vg",
+        "vp",
+        "gc",
+        "tcid50",
+        "particles",
+        "genomes",
+        "mm",
+        "cm",
+        "mmhg",
+        "km",
+        "m2",
+        "m²",
+        "year",
+        "years",
+        "yr",
+        "yrs",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "h",
+        "minute",
+        "minutes",
+        "min",
+        "people",
+        "persons",
+        "patients",
+        "adults",
+        "children",
+        "subjects",
+        "participants",
+        "individuals",
+        "deaths",
+        "cases",
+        "women",
+        "men",
+        "inhabitants",
+        "population",
+        "dollars",
+        "usd",
+        "rmb",
+        "yuan",
+        "euro",
+        "euros",
+        "$",
+        "€",
+        "platelets",
+        "times",
+        "fold",
+        "americans",
+        "chinese",
+        "babies",
+        "infants",
+        "deliveries",
+        "births",
+        "visits",
+    ]
 )
 _MODIFIERS = frozenset(
-    """of the viable living allogeneic allogenic allogenous allogeneous autologous autologus adult
-    human expanded cultured total fresh frozen cryopreserved umbilical cord derived bone marrow
-    adipose tissue wharton's jelly amniotic placental donor healthy third-party hUC UC BM AD WJ
-    culture-expanded ex vivo mesenchymal stem stromal cd34+ cd34-positive cd133+ purified
-    autologous autologous irradiated allo auto""".split()
+    [
+        "of",
+        "the",
+        "viable",
+        "living",
+        "allogeneic",
+        "allogenic",
+        "allogenous",
+        "allogeneous",
+        "autologous",
+        "autologus",
+        "adult",
+        "human",
+        "expanded",
+        "cultured",
+        "total",
+        "fresh",
+        "frozen",
+        "cryopreserved",
+        "umbilical",
+        "cord",
+        "derived",
+        "bone",
+        "marrow",
+        "adipose",
+        "tissue",
+        "wharton's",
+        "jelly",
+        "amniotic",
+        "placental",
+        "donor",
+        "healthy",
+        "third-party",
+        "hUC",
+        "UC",
+        "BM",
+        "AD",
+        "WJ",
+        "culture-expanded",
+        "ex",
+        "vivo",
+        "mesenchymal",
+        "stem",
+        "stromal",
+        "cd34+",
+        "cd34-positive",
+        "cd133+",
+        "purified",
+        "autologous",
+        "autologous",
+        "irradiated",
+        "allo",
+        "auto",
+    ]
 )
 _CONNECTORS = frozenset(
-    """in at on for with per each followed via by and or to into diluted suspended resuspended
-    dissolved given administered injected infused was were will be is are as respectively
-    according once twice every weekly monthly daily intravenously intra-articularly
-    intrathecally intramuscularly subcutaneously locally then who which that during over after
-    before within from""".split()
+    [
+        "in",
+        "at",
+        "on",
+        "for",
+        "with",
+        "per",
+        "each",
+        "followed",
+        "via",
+        "by",
+        "and",
+        "or",
+        "to",
+        "into",
+        "diluted",
+        "suspended",
+        "resuspended",
+        "dissolved",
+        "given",
+        "administered",
+        "injected",
+        "infused",
+        "was",
+        "were",
+        "will",
+        "be",
+        "is",
+        "are",
+        "as",
+        "respectively",
+        "according",
+        "once",
+        "twice",
+        "every",
+        "weekly",
+        "monthly",
+        "daily",
+        "intravenously",
+        "intra-articularly",
+        "intrathecally",
+        "intramuscularly",
+        "subcutaneously",
+        "locally",
+        "then",
+        "who",
+        "which",
+        "that",
+        "during",
+        "over",
+        "after",
+        "before",
+        "within",
+        "from",
+    ]
 )
 _QUALIFIER = re.compile(
     r"(?P<q>approximately|approx\.?|about|around|circa|ca\.|nearly|roughly|~|≈|up\s+to"
@@ -117,7 +308,7 @@ class _Reading:
 
 def _tokens(text: str, pos: int, limit: int = 10) -> list[tuple[str, str, int, int]]:
     out: list[tuple[str, str, int, int]] = []
-    end = min(len(text), pos + 120)
+    end = min(len(text), pos + 160)
     while len(out) < limit and pos < end:
         m = _TOKEN.match(text, pos, end)
         if m is None or m.end() == pos:
@@ -132,37 +323,65 @@ def _is_cell_word(word: str) -> bool:
     return _CELL_WORD.fullmatch(word) is not None or _CELL_WORD_I.fullmatch(word) is not None
 
 
+_ABBREVIATION = re.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")
+_PER_LENGTH = re.compile(r"(?:cm|mm|cm2|cm²|mm2|mm²|inch|inches)\.?", re.IGNORECASE)
+_RESTATED = re.compile(r"[\d\s.,x×X*^\\eE+-]+(?:millions?|billions?)?", re.IGNORECASE)
+
+
 def _per_unit(
     text: str, toks: list[tuple[str, str, int, int]], i: int
 ) -> tuple[str, bool, int] | None:
     """Read "/kg", "per kilogram of body weight", "/4 ml", "/ person" at token i (the "/")."""
-    if i + 1 >= len(toks):
+    j = i + 1
+    if j < len(toks) and toks[j][1] == "/" and toks[i][1].lower() == "per":
+        j += 1  # "per/kg"
+    if j >= len(toks):
         return None
-    kind, value, _, end = toks[i + 1]
+    kind, value, _, end = toks[j]
     if kind == "word" and _KG.fullmatch(value):
         bw = _BODY_WEIGHT.match(text, end)
         return "perkg", True, bw.end() if bw else end
-    if kind == "word" and (value.lower() in {"body", "recipient"}) and i + 2 < len(toks):
-        return None
-    if kind == "num" and i + 2 < len(toks) and _VOLUME.fullmatch(toks[i + 2][1]):
-        return "cells", False, toks[i + 2][3]  # "40 million/4 ml": cells in a volume
-    if kind == "word" and _VOLUME.fullmatch(value):
-        return "reject", False, end  # a concentration (cells/mL), not a dose
+    if kind == "num" and j + 1 < len(toks) and _VOLUME.fullmatch(toks[j + 1][1]):
+        return "cells", False, toks[j + 1][3]  # "40 million/4 ml": cells in a volume
+    if kind == "word" and (_VOLUME.fullmatch(value) or _PER_LENGTH.fullmatch(value)):
+        return "reject", False, end  # a concentration (cells/mL, cells/cm), not a dose
     if kind == "word" and _PER_ADMIN.fullmatch(value):
         return "cells", False, end
     return None
 
 
-def _scan_after(text: str, end: int) -> _After:
-    toks = _tokens(text, end)
+def _skip_parenthesis(text: str, toks: list[tuple[str, str, int, int]], i: int) -> int | None:
+    """Index after a parenthesis that only names the cells or restates the figure:
+    "1.5 million (aMBMC) per kg", "20 million (2 x 10^7) MSCs"."""
+    close = text.find(")", toks[i][3], toks[i][3] + 30)
+    if close < 0:
+        return None
+    inner = text[toks[i][3] : close].strip()
+    words = re.findall(r"[A-Za-z][\w-]*", inner)
+    named = bool(words) and all(
+        _is_cell_word(w) or (_ABBREVIATION.fullmatch(w) and w.lower() not in _NON_CELL)
+        for w in words
+    )
+    if not (named or _RESTATED.fullmatch(inner)):
+        return None
+    j = i + 1
+    while j < len(toks) and toks[j][2] < close + 1:
+        j += 1
+    return j
+
+
+def _scan_after(text: str, end: int, kind_of_figure: str) -> _After:
+    toks = _tokens(text, end, limit=20)
     cells = False
     unit_end = end
     modifiers = 0
     i = 0
+    if kind_of_figure == "power" and toks and toks[0][1].lower() in {"million", "millions"}:
+        i = 1  # "1-2x10^6 million MSCs": the scale word repeats the power of ten
     while i < len(toks):
         kind, value, _, tok_end = toks[i]
         low = value.lower()
-        if kind == "punct" and value == "/" or kind == "word" and low == "per":
+        if (kind == "punct" and value == "/") or (kind == "word" and low == "per"):
             per = _per_unit(text, toks, i)
             if per is not None:
                 status, per_kg, per_end = per
@@ -170,6 +389,11 @@ def _scan_after(text: str, end: int) -> _After:
                     return _After("reject", False, per_end, "unit")
                 return _After("perkg" if per_kg and not cells else "cells", per_kg, per_end, "unit")
             return _After("cells" if cells else "none", False, unit_end, "other")
+        if kind == "punct" and value in "(（":
+            j = _skip_parenthesis(text, toks, i)
+            if j is not None:
+                i = j
+                continue
         if kind == "punct":
             return _After("cells" if cells else "none", False, unit_end, "punct")
         if kind == "num":
@@ -203,17 +427,27 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
+def _power_of_ten(value: float) -> bool:
+    exp = round(math.log10(value))
+    return math.isclose(value, 10.0**exp)
+
+
 def _read(text: str, fig: Figure) -> _Reading:
     start = fig.start
     count: int | None = None
     cp = _COUNT_PREFIX.search(text[max(0, fig.start - 12) : fig.start])
     if cp is not None and fig.kind != "power":
-        count = parse_count(cp.group("n"))
+        n = parse_count(cp.group("n"))
         start -= len(cp.group(0))
+        if n is not None and fig.kind == "plain" and _power_of_ten(fig.low):
+            # "2×1,000,000 MSC/kg" is 2x10^6, not two doses of 10^6
+            fig = replace(fig, start=start, low=fig.low * n, high=fig.high * n)
+        else:
+            count = n
     qualifier, qstart = _qualifier(text, start)
     if qualifier is not None and qstart >= start - 20:
         start = qstart
-    return _Reading(fig, _scan_after(text, fig.end), start, count, qualifier)
+    return _Reading(fig, _scan_after(text, fig.end, fig.kind), start, count, qualifier)
 
 
 def _cell_word_before(text: str, fig: Figure) -> bool:
@@ -230,7 +464,7 @@ def _accepted(text: str, r: _Reading, assume_cells: bool) -> bool:
         return True
     if after.status == "perkg":
         return fig.kind != "plain" or fig.low >= 1e4
-    if fig.kind == "plain":
+    if fig.kind in {"plain", "scale_m"}:
         return False
     quiet = after.stop in {"end", "punct", "connector"}
     if _cell_word_before(text, fig):
@@ -245,9 +479,9 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
     out = list(readings)
     groups: list[list[int]] = []
     for i, r in enumerate(out):
-        if i and _LIST_GAP.fullmatch(text[out[i - 1].after.end : r.start]):
-            groups[-1].append(i)
-        elif i and _LIST_GAP.fullmatch(text[out[i - 1].fig.end : r.start]):
+        if (i and _LIST_GAP.fullmatch(text[out[i - 1].after.end : r.start])) or (
+            i and _LIST_GAP.fullmatch(text[out[i - 1].fig.end : r.start])
+        ):
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -305,17 +539,19 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
         return []
     readings = [_read(text, fig) for fig in find_figures(text)]
     readings = _propagate_units(text, readings)
-    sentences = Sentences(text)
+    sentences = sentences_of(text)
     doses: list[Dose] = []
+    taken = 0  # end of the last accepted reading: a figure it restates is not read twice
     for r in readings:
-        if not _accepted(text, r, assume_cells):
+        if r.fig.start < taken or not _accepted(text, r, assume_cells):
             continue
         if not (MIN_CELLS <= r.fig.low <= r.fig.high <= MAX_CELLS):
             continue
         lo, hi = sentences.bounds(r.fig.start)
         count = r.count
         if count is None:
-            count = resolve(find_counts(text, lo, hi)).value
+            levels = len({(x.fig.low, x.fig.high) for x in readings if lo <= x.fig.start < hi})
+            count = resolve(drop_dose_levels(find_counts(text, lo, hi), levels)).value
         doses.append(
             Dose(
                 min_cells=r.fig.low,
@@ -329,4 +565,5 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
                 qualifier=r.qualifier,
             )
         )
+        taken = max(r.after.end, r.fig.end)
     return doses

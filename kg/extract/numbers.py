@@ -42,15 +42,17 @@ _SCALES: dict[str, float] = {
     "billion": 1e9,
     "billions": 1e9,
     "bn": 1e9,
+    "m": 1e6,
 }
 
-_NUM = r"\d+(?:[.,]\d+)*"
+_NUM = r"\d+(?:[.,·]\d+)*"
 _RSEP = r"\s*(?:-|–|—|~|to)\s*"
 _X = r"\s*(?:\\\*|[x×X✕✖*·⋅])\s*"
 _POW = (
     r"10\s*(?:"
-    r"(?:\\?\^|\*\*|[eE]\+?|exp)\s*\(?\s*\+?(?P<{g}1>\d{{1,2}})\s*\)?"
+    r"(?:\\?\^|\*\*|[eE]\+?|exp)\s*(?P<{g}p>\()?\s*\+?(?P<{g}1>\d{{1,2}})(?({g}p)\s*\))"
     r"|(?P<{g}2>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|\(\s*(?P<{g}5>\d{{1,2}})\s*\)"
     r"|\s+(?:elevated|raised)\s+to\s+(?:the\s+)?(?:power\s+of\s+)?(?P<{g}3>[a-z]+|\d{{1,2}})"
     r"(?:th|st|nd|rd)?(?:\s+power)?"
     r"|\s+to\s+the\s+(?P<{g}4>[a-z]+|\d{{1,2}})(?:th|st|nd|rd)?(?:\s+power)?"
@@ -67,7 +69,7 @@ _FIGURE = re.compile(
     rf"|(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
     rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
-    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn)\b"
+    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:M)(?=\s+[A-Za-z]))\b"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
@@ -89,15 +91,16 @@ class Figure:
     end: int
     low: float
     high: float
-    kind: str  # "power" (x 10^k), "scale" (million), "enot" (1e6), "plain" (1000000)
+    kind: str  # "power" (x 10^k), "scale" (million), "scale_m" (25 M), "enot" (1e6), "plain"
 
 
 def parse_number(s: str) -> float | None:
     """Read '1,000,000', '0,7' (decimal comma), '1.5', '1.000.000'.
 
-    >>> parse_number("0,7"), parse_number("1,500"), parse_number("1.000.000"), parse_number("2.5")
-    (0.7, 1500.0, 1000000.0, 2.5)
+    >>> parse_number("0,7"), parse_number("1,500"), parse_number("1.000.000"), parse_number("2·0")
+    (0.7, 1500.0, 1000000.0, 2.0)
     """
+    s = s.replace("·", ".")
     if "," in s and "." in s:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         grp = "." if dec == "," else ","
@@ -117,7 +120,7 @@ def parse_number(s: str) -> float | None:
 
 
 def _exponent(m: re.Match[str], g: str) -> int | None:
-    for i in "1234":
+    for i in "12345":
         raw = m.group(g + i)
         if raw is None:
             continue
@@ -152,8 +155,10 @@ def _value(m: re.Match[str]) -> tuple[float, float, str] | None:
         return None if exp is None else (10.0**exp, 10.0**exp, "power")
     if m.group("cm1") is not None:
         rng = _range(m, "cm1", "cm2")
-        scale = _SCALES[m.group("cscale").lower()]
-        return None if rng is None else (rng[0] * scale, rng[1] * scale, "scale")
+        word = m.group("cscale")
+        kind = "scale_m" if word == "M" else "scale"  # "25 M MPCs": read only before a cell word
+        scale = _SCALES[word.lower()]
+        return None if rng is None else (rng[0] * scale, rng[1] * scale, kind)
     if m.group("dm") is not None:
         mant = float(m.group("dm"))
         exp = int(m.group("de"))

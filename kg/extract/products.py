@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kg.extract.tables import GENERIC_MSC, MSC_PREFIX_TISSUE, TISSUES, Tissue
-from kg.extract.text import Sentences, clause_bounds, is_negated
+from kg.extract.text import clause_bounds, is_negated, sentences_of
 from kg.model import CellProduct, Donor
 
 __all__ = [
@@ -53,10 +54,14 @@ _MSC_PHRASE = (
     r"(?:[\s-]+(?:stem|stromal|progenitor|precursor)(?:\s*/\s*(?:stem|stromal|progenitor))?)?"
     r"[\s-]+cells?\b"
 )
+# "adipose-derived stem cells" are MSCs; "bone marrow stem cells" need not be (only
+# "bone marrow stromal cells" are read).
 _TISSUE_STEM_PHRASE = (
-    r"(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|cord[\s-]+blood|placenta|placental"
-    r"|amniotic|amnion|wharton[’'`]?s?[\s-]+jelly|bone[\s-]+marrow)"
-    r"(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?P<ts_kind>stem|stromal)[\s-]+cells?\b"
+    r"(?:(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|placenta|placental|amniotic"
+    r"|amnion|wharton[’'`]?s?[\s-]+jelly)(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
+    r"|(?P<ts_stromal>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stromal"
+    r"|(?P<ts_weak>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stem)"
+    r"[\s-]+cells?\b"
 )
 
 # Mentions, in priority order of alternatives at one position (longest first in practice).
@@ -69,17 +74,27 @@ _MENTION = re.compile(
     rf"|(?P<tstem>(?i:{_TISSUE_STEM_PHRASE}))"
     r"|(?<![\w-])(?P<msc>(?P<mpre>[A-Za-z]{1,5}-?)?MSCs?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
     r"(?![\w-])"
+    r"|(?<![\w-])(?P<mpc>h?MPCs?)(?![\w-])"
     r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
     r"|(?<![\w-])(?P<dpsc>h?DPSCs?|SHEDs?)(?![\w-])"
     r"|(?P<svf>\bSVF\b|(?i:stromal[\s-]+vascular[\s-]+fraction))"
-    r"|(?<![\w-])(?P<code>[A-Za-z0-9]{0,6}[a-z0-9][A-Za-z0-9]{0,6}?SCs?)(?![\w-])"
+    r"|(?<![\w-])(?P<code>[A-Za-z0-9]{1,13}SCs?)(?![\w-])"
 )
+
+# Every mention starts with one of these words, or is the word holding one of these letters.
+_MENTION_WORD = re.compile(
+    r"\b(?:multi|mesenchymal|dental|adipose|umbilical|placenta|amnio|wharton|bone|cord|induced"
+    r"|stromal|SVF)",
+    re.IGNORECASE,
+)
+_MENTION_CORE = re.compile(r"SC|MPC|SHED")
 
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo[\s-]+expanded|derived|umbilical|cord|bone"
     r"|marrow|adipose|tissue|wharton[’'`]?s?|jelly|amniotic|amnion|placental?|iliac|donor"
-    r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP"
+    r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
+    r"|peripheral"
     r"|off-the-shelf)[\s-]+)+$",
     re.IGNORECASE,
 )
@@ -129,7 +144,7 @@ class Mention:
     cell_type: str | None
     tissue: str | None  # UBERON CURIE
     donor: Donor
-    kind: str  # "phrase", "abbr", "code", "ipsc", "svf"
+    kind: str  # "phrase", "abbr", "code", "ipsc", "svf"; "weak": a tissue's stem cells
     negated: bool = False
 
     @property
@@ -149,12 +164,10 @@ def _tissue_of(text: str) -> Tissue | None:
     return None if m is None else _TISSUE_BY_KEY[str(m.lastgroup)]
 
 
-def _typed(tissue: Tissue | None, *, stem_only: bool = False) -> tuple[str | None, str | None]:
+def _typed(tissue: Tissue | None) -> tuple[str | None, str | None]:
     """(cell type, tissue) of an MSC mention from ``tissue``."""
     if tissue is None:
         return GENERIC_MSC, None
-    if stem_only and tissue.key in {"bone_marrow", "cord_blood"}:
-        return None, tissue.uberon  # "bone marrow stem cells": not necessarily MSCs
     return tissue.cell_type, tissue.uberon
 
 
@@ -166,9 +179,12 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
     if m.group("phrase") is not None:
         cell, tissue = _typed(_tissue_of(m.group("phrase")))
         return "phrase", cell, tissue, donor
+    if m.group("ts_weak") is not None:
+        # "bone marrow stem cells": a tissue, but not necessarily MSCs; never a product
+        tissue_t = _tissue_of(m.group("ts_weak"))
+        return "weak", None, tissue_t.uberon if tissue_t else None, donor
     if m.group("tstem") is not None:
-        stem_only = m.group("ts_kind").lower() == "stem"
-        cell, tissue = _typed(_tissue_of(m.group("ts_tissue")), stem_only=stem_only)
+        cell, tissue = _typed(_tissue_of(m.group("ts_tissue") or m.group("ts_stromal")))
         return "phrase", cell, tissue, donor
     if m.group("msc") is not None:
         pre = (m.group("mpre") or "").rstrip("-").lower()
@@ -183,6 +199,8 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
             return "code", None, None, donor  # "hMSC100": kept as written, untyped
         cell, tissue = _typed(_TISSUE_BY_KEY[key] if key else None)
         return "abbr", cell, tissue, donor
+    if m.group("mpc") is not None:  # mesenchymal precursor cells
+        return "abbr", GENERIC_MSC, None, donor
     if m.group("asc") is not None:
         pre = (m.group("apre") or "").rstrip("-").lower()
         if pre in {"allo", "auto"}:
@@ -194,6 +212,9 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
         return "abbr", cell, tissue, donor
     if m.group("svf") is not None:
         return "svf", None, _TISSUE_BY_KEY["adipose"].uberon, donor
+    code = m.group("code")
+    if not re.search(r"[a-z0-9]", code[: code.rindex("SC")]):
+        return None  # "PSC", "HSCs": all-capital abbreviations are too ambiguous to read
     return "code", None, None, donor
 
 
@@ -263,11 +284,36 @@ def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: i
     return nearest[2]
 
 
-def find_mentions(text: str) -> list[Mention]:
+def find_mentions(text: str) -> tuple[Mention, ...]:
     """Every cell-product mention in ``text`` (negated ones flagged), in text order."""
+    return _find_mentions(text)
+
+
+def _mention_matches(text: str) -> list[re.Match[str]]:
+    """Matches of :data:`_MENTION`, tried only where a mention can start (fast)."""
+    starts: set[int] = {m.start() for m in _MENTION_WORD.finditer(text)}
+    for m in _MENTION_CORE.finditer(text):
+        i = m.start()
+        while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "-"):
+            i -= 1
+        starts.add(i)
+    out: list[re.Match[str]] = []
+    taken = 0
+    for pos in sorted(starts):
+        if pos < taken:
+            continue
+        m = _MENTION.match(text, pos)
+        if m is not None:
+            out.append(m)
+            taken = m.end()
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _find_mentions(text: str) -> tuple[Mention, ...]:
     raw: list[tuple[int, int, str, str | None, str | None, Donor]] = []
     last_end = -1
-    for m in _MENTION.finditer(text):
+    for m in _mention_matches(text):
         if m.start() < last_end or _not_cells(text, m.start(), m.end()):
             continue
         info = _classify(m)
@@ -280,7 +326,7 @@ def find_mentions(text: str) -> list[Mention]:
             cell, tissue = _typed(wide_tissue)
         raw.append((start, end, kind, cell, tissue, donor))
         last_end = end
-    sentences = Sentences(text)
+    sentences = sentences_of(text)
     out: list[Mention] = []
     for i, (start, end, kind, cell, tissue, donor) in enumerate(raw):
         if tissue is None and kind in {"phrase", "abbr"}:
@@ -304,7 +350,7 @@ def find_mentions(text: str) -> list[Mention]:
                 is_negated(text, start, end),
             )
         )
-    return out
+    return tuple(out)
 
 
 def _code_like(m: Mention) -> bool:
@@ -340,7 +386,7 @@ def _linked(a: Mention, b: Mention, text: str) -> bool:
     return False
 
 
-def merge_mentions(mentions: list[Mention], text: str) -> list[Mention]:
+def merge_mentions(mentions: tuple[Mention, ...], text: str) -> list[Mention]:
     """Join a name and its definition in parentheses or after a colon into one mention."""
     out: list[Mention] = []
     for m in mentions:
@@ -360,7 +406,7 @@ def extract_products(text: str, *, field: str) -> list[CellProduct]:
     products: list[CellProduct] = []
     seen: dict[str, int] = {}
     for m in merge_mentions(find_mentions(text), text):
-        if m.negated:
+        if m.negated or m.kind == "weak":
             continue
         key = _norm_name(m.name)
         product = CellProduct(

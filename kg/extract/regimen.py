@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, parse_count
+from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
-__all__ = ["Count", "Resolved", "find_counts", "resolve"]
+__all__ = ["Count", "Resolved", "drop_dose_levels", "find_counts", "resolve"]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
 _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
@@ -29,7 +29,8 @@ _NOUN = (
 _BLOCKED_FILLER = (
     r"different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
     r"|people|persons?|days?|weeks?|months?|years?|hours?|minutes?|times?|and|or|ml|mg|cc"
-    r"|per|kg|million|millions|billion|thousand|x"
+    r"|per|kg|million|millions|billion|thousand|x|min|h|hr|hrs|sec|by|of|with|from|to|in|at|on"
+    r"|for|via|through|before|after"
 )
 _FILLER = rf"(?:(?!(?:{_BLOCKED_FILLER})\b)[A-Za-z][\w/+-]*|\([^()]{{1,15}}\))"
 _N_NOUN = re.compile(
@@ -38,7 +39,12 @@ _N_NOUN = re.compile(
     re.IGNORECASE,
 )
 _PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:day|week|month|year|cycle)\b", re.I)
-_AT_SITES = re.compile(r"[^.;]{0,40}?\b(?:sites?|points?|locations?|spots?)\b", re.IGNORECASE)
+# "8 injections at designated sites", "20 injections ... (single procedure)": one session.
+_AT_SITES = re.compile(
+    r"[^.;]{0,80}?\b(?:sites?|points?|locations?|spots?|single\s+(?:procedure|session)"
+    r"|(?:one|same)\s+(?:procedure|session))\b",
+    re.IGNORECASE,
+)
 _TIMES = re.compile(
     rf"\b(?:(?P<n>\d{{1,2}}|{_NUMWORD})\s+times|(?P<w>twice|thrice))\b"
     r"(?!\s+(?:a|per|each|every|daily|weekly|monthly|the|higher|lower|more|less|greater|as|"
@@ -72,6 +78,11 @@ _SUBSEQUENT = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_DIGITS = {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
+# "a second injection can be proposed": an option, not part of the regimen.
+_CONDITIONAL = re.compile(
+    r"\b(?:can|may|might|could|if|optional(?:ly)?|option|possibl\w*|discretion|in\s+case)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,7 @@ class Count:
     start: int
     end: int
     strong: bool
+    noun: str = ""  # "doses", "infusions"... where the count names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +128,10 @@ def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
         plural = m.group("noun").lower().endswith("s")
         if value == 1 and plural:
             continue
-        out.append(Count(value, m.start(), m.end(), strong))
+        fillers = len(text[m.start() : m.start("noun")].split()) - 1
+        if value > 1 and not plural and fillers > 2:
+            continue  # "25 M allogeneic MPCs by transendocardial injection" is no count
+        out.append(Count(value, m.start(), m.end(), strong, m.group("noun").lower()))
     return out
 
 
@@ -148,6 +163,11 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     return [Count(len(distinct), days[0][0], days[-1][1], True)]
 
 
+def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
+    lo, hi = sentences.bounds(pos)
+    return _CONDITIONAL.search(text, lo, hi) is not None
+
+
 def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
     """Every statement of a number of administrations in ``text[lo:hi]``."""
     end = len(text) if hi is None else hi
@@ -159,12 +179,24 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
             out.append(Count(value, m.start(), m.end(), True))
     out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
     out += _day_counts(text, lo, end)
+    sentences = sentences_of(text)
     for m in _ORDINAL.finditer(text, lo, end):
-        o = m.group("o").lower()
-        out.append(Count(ORDINAL_WORDS.get(o) or _ORDINAL_DIGITS[o], m.start(), m.end(), False))
-    out += [Count(2, m.start(), m.end(), False) for m in _SUBSEQUENT.finditer(text, lo, end)]
+        if not _conditional(text, sentences, m.start()):
+            o = m.group("o").lower()
+            value = ORDINAL_WORDS.get(o) or _ORDINAL_DIGITS[o]
+            out.append(Count(value, m.start(), m.end(), False))
+    for m in _SUBSEQUENT.finditer(text, lo, end):
+        if not _conditional(text, sentences, m.start()):
+            out.append(Count(2, m.start(), m.end(), False))
     out.sort(key=lambda c: c.start)
     return out
+
+
+def drop_dose_levels(counts: list[Count], levels: int) -> list[Count]:
+    """Drop "three doses" where the text lists three dose figures: those are dose levels."""
+    if levels < 2:
+        return counts
+    return [c for c in counts if not (c.noun.startswith("dose") and c.value == levels)]
 
 
 def resolve(counts: list[Count]) -> Resolved:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 from kg.extract.tables import (
@@ -128,6 +129,12 @@ _ROUTE_RE = re.compile(
     re.IGNORECASE,
 )
 _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
+# Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
+_ROUTE_ANCHOR = re.compile(
+    r"\b(?:intra|endo|sub|epi|peri|local|inject|into|via|through|by|i\.v|topical|applied"
+    r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans)",
+    re.IGNORECASE,
+)
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
 _IV = re.compile(r"(?<![\w/-])IV(?![\w/-])")
 _IV_NOT = re.compile(
@@ -168,10 +175,29 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_routes(text: str) -> list[RouteHit]:
+def find_routes(text: str) -> tuple[RouteHit, ...]:
     """Every route stated in ``text``, in text order (explicit words and bare "infusion")."""
+    return _find_routes(text)
+
+
+def _route_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the route words, tried only where a route word can start (fast)."""
+    out: list[re.Match[str]] = []
+    taken = 0
+    for anchor in _ROUTE_ANCHOR.finditer(text):
+        if anchor.start() < taken:
+            continue
+        m = _ROUTE_RE.match(text, anchor.start())
+        if m is not None:
+            out.append(m)
+            taken = m.end()
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _find_routes(text: str) -> tuple[RouteHit, ...]:
     hits: list[RouteHit] = []
-    for m in _ROUTE_RE.finditer(text):
+    for m in _route_matches(text):
         key = _ROUTE_KEYS[str(m.lastgroup)]
         start, end = _widen(text, m.start(), m.end())
         hits.append(RouteHit(key, start, end, True))
@@ -183,7 +209,7 @@ def find_routes(text: str) -> list[RouteHit]:
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
     hits.sort(key=lambda h: (h.start, not h.explicit))
-    return hits
+    return tuple(hits)
 
 
 def find_route(text: str) -> tuple[str, str] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 __all__ = [
     "NUMBER_WORDS",
@@ -12,6 +13,7 @@ __all__ = [
     "clause_bounds",
     "is_negated",
     "parse_count",
+    "sentences_of",
 ]
 
 NUMBER_WORDS: dict[str, int] = {
@@ -54,15 +56,21 @@ _NEG_BEFORE = re.compile(
     r"(?:[\s-]+(?:contain|contains|containing|any|receive|received|receiving|given|be|being"
     r"|the|of|a|an|infusion|infusions|injection|injections|transplantation|implantation"
     r"|administration|treatment|use|using|with|additional|intravenous|iv|local|human"
-    r"|allogeneic|autologous|cell|cells|stem))*[\s-]+$",
+    r"|allogeneic|autologous|cell|cells|stem))*(?:[\s-]+[\w’'-]+){0,2}?[\s-]+$",
     re.IGNORECASE,
 )
 # The product, then a negated verb: "will be not given", "will not be given", "is not used".
 _NEG_AFTER = re.compile(
-    r"^(?:\s*\([^()]{0,40}\))?\s+(?:(?:will|shall|would|is|are|was|were|be|being)\s+){0,2}"
-    r"(?:not|never)\b",
+    r"^(?:\s*\([^()]{0,40}\))?\s+(?:(?:will|shall|would|is|are|was|were|be|being|do|does|did"
+    r"|can|could|may|might|should|must)\s+){0,2}(?:not|never)\b|^\s+(?:cannot|can't|won't)\b",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=4096)
+def sentences_of(text: str) -> Sentences:
+    """The (cached) sentence boundaries of ``text``."""
+    return Sentences(text)
 
 
 class Sentences:

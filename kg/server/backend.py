@@ -1,0 +1,166 @@
+"""The web process's handle on the store: every request goes through the executor pool.
+
+The web process never opens the store itself; it asks a query process (see
+:mod:`kg.server.executor`) with a deadline, so pages, canned queries and the SPARQL
+endpoint all share the same time limit, row cap and read-only rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from kg.rdf import CURIE_BASES, PREFIXES, iri_to_curie
+from kg.server.config import ServerConfig
+from kg.server.executor import ExecutorPool, Reply
+from kg.server.results import term_json
+
+__all__ = ["Backend", "Row", "Term"]
+
+XSD = PREFIXES["xsd"]
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term as the pages need it (from SPARQL JSON results)."""
+
+    type: str  # uri, bnode, literal, triple
+    value: str
+    lang: str | None = None
+    datatype: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Term:
+        if data["type"] == "triple":
+            return cls("triple", json.dumps(data["value"]))
+        return cls(
+            "bnode" if data["type"] == "bnode" else data["type"],
+            str(data["value"]),
+            data.get("xml:lang"),
+            data.get("datatype"),
+        )
+
+    @property
+    def is_iri(self) -> bool:
+        return self.type == "uri"
+
+    @property
+    def is_literal(self) -> bool:
+        return self.type == "literal"
+
+    @property
+    def curie(self) -> str | None:
+        return iri_to_curie(self.value) if self.is_iri else None
+
+    @property
+    def number(self) -> float | None:
+        if self.is_literal and self.datatype in _NUMERIC:
+            try:
+                return float(self.value)
+            except ValueError:
+                return None
+        return None
+
+    @property
+    def is_obo(self) -> bool:
+        return self.is_iri and any(self.value.startswith(b) for b in CURIE_BASES.values())
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Row = dict[str, Term]
+
+
+class Backend:
+    """Queries, dumps and updates, each in a query process with a deadline."""
+
+    def __init__(self, config: ServerConfig, pool: ExecutorPool) -> None:
+        self.config = config
+        self.pool = pool
+
+    @property
+    def base(self) -> str:
+        return self.config.base_iri
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def run(
+        self,
+        text: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graph: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: Mapping[str, NamedNode | Literal | BlankNode] | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+    ) -> Reply:
+        """Run one query; the default graph is the union of all graphs unless a dataset
+        (``default_graph`` / ``named_graphs``) is given (None in ``default_graph``: the
+        store's own default graph)."""
+        request: dict[str, Any] = {
+            "op": "query",
+            "query": text,
+            "results_format": results_format,
+            "graph_format": graph_format,
+            "default_graph": list(default_graph) if default_graph is not None else None,
+            "named_graphs": list(named_graphs) if named_graphs is not None else None,
+            "substitutions": {k: term_json(v) for k, v in (substitutions or {}).items()},
+            "base_iri": base_iri,
+            "max_rows": max_rows or self.config.max_rows,
+            "prefixes": PREFIXES | {"celltrials": self.base},
+        }
+        return self.pool.call(request, timeout=self.config.query_timeout)
+
+    def select(
+        self,
+        text: str,
+        substitutions: Mapping[str, NamedNode | Literal | BlankNode] | None = None,
+        *,
+        max_rows: int | None = None,
+    ) -> tuple[list[str], list[Row], bool]:
+        """Variables, rows and whether the rows were cut at the row cap."""
+        reply = self.run(text, substitutions=substitutions, max_rows=max_rows)
+        data = json.loads(reply.read())
+        variables = list(data["head"]["vars"])
+        rows = [
+            {name: Term.from_json(value) for name, value in binding.items()}
+            for binding in data["results"]["bindings"]
+        ]
+        return variables, rows, reply.truncated
+
+    def rows(self, text: str, **subs: NamedNode | Literal) -> list[Row]:
+        return self.select(text, subs)[1]
+
+    def ask(self, text: str, **subs: NamedNode | Literal) -> bool:
+        data = json.loads(self.run(text, substitutions=subs).read())
+        return bool(data["boolean"])
+
+    def dump(self, fmt: str) -> Reply:
+        request = {"op": "dump", "format": fmt, "prefixes": PREFIXES | {"celltrials": self.base}}
+        return self.pool.call(request, timeout=self.config.dump_timeout)
+
+    def update(self, text: str, *, base_iri: str | None) -> Reply:
+        request = {"op": "update", "update": text, "base_iri": base_iri}
+        return self.pool.call(request, timeout=self.config.query_timeout)
+
+    def gsp_write(
+        self, *, mode: str, graph: str | None, data: str, fmt: str, base_iri: str
+    ) -> dict[str, Any]:
+        request = {
+            "op": "gsp_write",
+            "mode": mode,
+            "graph": graph,
+            "data": data,
+            "format": fmt,
+            "base_iri": base_iri,
+        }
+        return self.pool.call(request, timeout=self.config.query_timeout).header

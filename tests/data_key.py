@@ -1,0 +1,270 @@
+"""Score :func:`kg.extract.annotate_trial` against the hand-checked dose key.
+
+``../shared/keys/dose-key-dev.tsv`` holds one row per cell product (and per dose) of each
+arm of 20 trials whose classic-API v1 records sit in ``../shared/data/ctgov-v1/``. This
+module reads the records with :mod:`kg.sources.ctgov_v1`, annotates them and compares, row
+by row: the dose (min, max, unit), the tissue, the donor, the route, the number of
+administrations, and that arms without cells get nothing. Used by
+``tests/test_extract_key.py`` and ``bench/dose_key_score.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.extract import ROUTES, annotate_trial
+from kg.model import Arm, CellProduct, Donor, Dose, Trial
+from kg.sources import ctgov_v1
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TISSUES = {
+    "umbilical cord": "UBERON:0002331",
+    "bone marrow": "UBERON:0002371",
+    "adipose tissue": "UBERON:0001013",
+    "wharton's jelly": "UBERON:0003422",
+    "amnion": "UBERON:0000305",
+    "placenta": "UBERON:0001987",
+}
+ROUTE_NAMES = {"intralesional/local injection": "intralesional"}
+FIELDS = ("dose", "tissue", "donor", "route", "administrations", "no cells")
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("KG_SHARED", ROOT.parent / "shared")).resolve()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    nct_id: str
+    arm_label: str  # "-" for a document with no arms
+    product_name: str
+    cell_type: str
+    tissue: str
+    donor: str
+    route: str
+    dose_min: float | None
+    dose_max: float | None
+    dose_unit: str
+    administrations: int | None
+    evidence: str
+    note: str
+
+    @property
+    def no_cells(self) -> bool:
+        return self.product_name == "none"
+
+    @property
+    def cells(self) -> bool:
+        """A row about cells (not "none", not a cell-derived product such as a secretome)."""
+        return self.cell_type == "MSC"
+
+    def where(self) -> str:
+        return f"{self.nct_id} arm {self.arm_label!r}" if self.arm_label != "-" else self.nct_id
+
+
+def _num(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def load_key(path: Path | None = None) -> list[KeyRow]:
+    path = path or shared_dir() / "keys" / "dose-key-dev.tsv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [
+        KeyRow(
+            nct_id=r["nct_id"],
+            arm_label=r["arm_label"],
+            product_name=r["product_name"],
+            cell_type=r["cell_type"],
+            tissue=r["tissue_source"],
+            donor=r["donor"],
+            route=r["route"],
+            dose_min=_num(r["dose_min"]),
+            dose_max=_num(r["dose_max"]),
+            dose_unit=r["dose_unit"],
+            administrations=int(r["administrations"]) if r["administrations"].strip() else None,
+            evidence=r["evidence"],
+            note=r["note"],
+        )
+        for r in rows
+    ]
+
+
+def load_trials(nct_ids: set[str], data_dir: Path | None = None) -> dict[str, Trial]:
+    """The v1 records of ``nct_ids`` (first copy of each), mapped and annotated."""
+    data_dir = data_dir or shared_dir() / "data" / "ctgov-v1"
+    trials: dict[str, Trial] = {}
+    for path in sorted(data_dir.glob("*.json")):
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        for item in ctgov_v1.map_document(data, source_file=path.name, sha256=sha):
+            if isinstance(item, Trial) and item.nct_id in nct_ids and item.nct_id not in trials:
+                annotate_trial(item)
+                trials[item.nct_id] = item
+    return trials
+
+
+@dataclass(slots=True)
+class Score:
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    misses: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def add(self, name: str, ok: bool, row: KeyRow, got: str, want: str) -> None:
+        self.totals[name] += 1
+        if ok:
+            self.hits[name] += 1
+        else:
+            self.misses.append(
+                f"{name:<15} {row.where()}: got {got}; key {want}. Key note: {row.note}"
+            )
+
+    def rate(self, name: str) -> float:
+        return self.hits[name] / self.totals[name] if self.totals[name] else 1.0
+
+
+@dataclass(slots=True)
+class _Target:
+    products: list[CellProduct]
+    doses: list[Dose]
+    route: str | None
+    administrations: int | None
+
+
+def _target(trial: Trial, label: str) -> _Target | None:
+    if label == "-":
+        return _Target(trial.products, trial.doses, trial.route, trial.administrations)
+    arm: Arm | None = next((a for a in trial.arms if a.label == label), None)
+    if arm is None:
+        return None
+    return _Target(arm.products, arm.doses, arm.route, arm.administrations)
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9)
+
+
+def _fmt_dose(d: Dose) -> str:
+    return f"{d.min_cells:g}-{d.max_cells:g} {d.unit.value} ({d.per.value}) {d.evidence!r}"
+
+
+def _match_doses(rows: list[KeyRow], doses: list[Dose]) -> dict[int, Dose | None]:
+    """Pair key rows with extracted doses one to one, same per preferred."""
+    used: set[int] = set()
+    out: dict[int, Dose | None] = {}
+    for i, row in enumerate(rows):
+        found: Dose | None = None
+        for prefer_admin in (True, False):
+            for j, d in enumerate(doses):
+                if j in used or row.dose_min is None or row.dose_max is None:
+                    continue
+                if prefer_admin and d.per.value != "administration":
+                    continue
+                if (
+                    d.unit.value == row.dose_unit
+                    and _same(d.min_cells, row.dose_min)
+                    and _same(d.max_cells, row.dose_max)
+                ):
+                    found = d
+                    used.add(j)
+                    break
+            if found is not None:
+                break
+        out[i] = found
+    return out
+
+
+def _route_ok(got: str | None, want: str) -> bool:
+    if want == "unknown":
+        return got is None
+    key = ROUTE_NAMES.get(want, want)
+    if got == key:
+        return True
+    return got is not None and got in ROUTES and ROUTES[got].broader == key
+
+
+def score(trials: dict[str, Trial], rows: list[KeyRow]) -> Score:
+    s = Score()
+    by_arm: dict[tuple[str, str], list[KeyRow]] = {}
+    for row in rows:
+        by_arm.setdefault((row.nct_id, row.arm_label), []).append(row)
+    for (nct, label), arm_rows in by_arm.items():
+        trial = trials.get(nct)
+        target = _target(trial, label) if trial is not None else None
+        if target is None:
+            for row in arm_rows:
+                s.misses.append(f"record  {row.where()}: not found")
+            continue
+        dose_rows = [r for r in arm_rows if r.dose_min is not None]
+        matched = _match_doses(dose_rows, target.doses)
+        got_doses = "; ".join(_fmt_dose(d) for d in target.doses) or "no dose"
+        for i, row in enumerate(dose_rows):
+            want = f"{row.dose_min:g}-{row.dose_max:g} {row.dose_unit} ({row.evidence!r})"
+            s.add("dose", matched[i] is not None, row, got_doses, want)
+        tissues = {p.tissue for p in target.products if p.tissue}
+        donors = {p.donor.value for p in target.products if p.donor is not Donor.UNKNOWN}
+        for row in arm_rows:
+            if row.no_cells:
+                ok = not target.products and not target.doses
+                got = f"{len(target.products)} product(s), {len(target.doses)} dose(s)"
+                s.add("no cells", ok, row, got, "no cells")
+                continue
+            if not row.cells:
+                s.skipped.append(
+                    f"{row.where()}: {row.product_name!r} ({row.cell_type}) is not a cell "
+                    "product; only its dose row is scored"
+                )
+                continue
+            want_tissue = TISSUES.get(row.tissue)
+            s.add(
+                "tissue",
+                tissues == ({want_tissue} if want_tissue else set()),
+                row,
+                str(sorted(tissues) or "none"),
+                f"{row.tissue} ({want_tissue})",
+            )
+            want_donor = set() if row.donor == "unknown" else {row.donor}
+            s.add("donor", donors == want_donor, row, str(sorted(donors) or "unknown"), row.donor)
+            s.add("route", _route_ok(target.route, row.route), row, str(target.route), row.route)
+            count = target.administrations
+            if row.dose_min is not None:
+                j = dose_rows.index(row)
+                if matched[j] is not None:
+                    count = matched[j].administrations  # type: ignore[union-attr]
+            s.add(
+                "administrations",
+                count == row.administrations,
+                row,
+                str(count),
+                str(row.administrations),
+            )
+    return s
+
+
+def report(s: Score) -> str:
+    lines = ["field            hits / rows   rate"]
+    for name in FIELDS:
+        lines.append(
+            f"{name:<16} {s.hits[name]:>4} / {s.totals[name]:<4}  {100 * s.rate(name):5.1f}%"
+        )
+    if s.skipped:
+        lines.append("")
+        lines.append("not scored:")
+        lines += [f"  {x}" for x in s.skipped]
+    lines.append("")
+    lines.append(f"misses ({len(s.misses)}):")
+    lines += [f"  {m}" for m in s.misses]
+    return "\n".join(lines)
+
+
+def run() -> tuple[Score, dict[str, Trial]]:
+    rows = load_key()
+    trials = load_trials({r.nct_id for r in rows})
+    return score(trials, rows), trials
