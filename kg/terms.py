@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
+from typing import TypeVar
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from kg.rdf import CTO, OBO, RDF, RDFS, Minter, curie_to_iri, iri_to_curie
 
@@ -16,14 +18,29 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "celltrials.ttl"
 VOID = "http://rdfs.org/ns/void#"
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+T = TypeVar("T")
 
 
 def ontology_quads(minter: Minter) -> Iterator[Quad]:
-    """The project ontology (ontology/celltrials.ttl) in its own named graph."""
+    """The project ontology (ontology/celltrials.ttl) in its own named graph.
+
+    Blank nodes (OWL lists, restrictions) are skolemised to IRIs numbered in file order,
+    so that every build stores the same triples.
+    """
     graph = minter.ontology_graph()
+    skolem: dict[str, NamedNode] = {}
+
+    def term(t: T) -> T | NamedNode:
+        if isinstance(t, BlankNode):
+            key = t.value
+            if key not in skolem:
+                skolem[key] = NamedNode(f"{CTO[:-1]}/.well-known/genid/{len(skolem) + 1}")
+            return skolem[key]
+        return t
+
     with ONTOLOGY_FILE.open("rb") as fh:
         for triple in parse(fh, format=RdfFormat.TURTLE):
-            yield Quad(triple.subject, triple.predicate, triple.object, graph)
+            yield Quad(term(triple.subject), triple.predicate, term(triple.object), graph)  # type: ignore[arg-type]
 
 
 def _used_terms(store: Store) -> list[str]:

@@ -57,7 +57,7 @@ def test_canned_query_csv_json_table(built: Path) -> None:
     r = runner.invoke(main, ["query", "--store", str(built), "--canned", "uc-msc-above-dose",
                              "--param", "min_cells=1e7", "--format", "json"])
     data = json.loads(r.stdout)
-    assert len(data["results"]["bindings"]) == 8
+    assert len(data["results"]["bindings"]) == 7  # 3 hMSC100 + 1 WJ-MSC + 3 ILD doses
     r = runner.invoke(main, ["query", "--store", str(built), "--canned", "arm-doses"])
     assert r.exit_code == 0 and "hiSCs" in r.stdout and "cells/kg" in r.stdout
 

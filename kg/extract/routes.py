@@ -131,7 +131,7 @@ _ROUTE_RE = re.compile(
 _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
 _ROUTE_ANCHOR = re.compile(
-    r"\b(?:intra|endo|sub|epi|peri|local|inject|into|via|through|by|i\.v|topical|applied"
+    r"(?:intra|endo|sub|epi|peri|local|inject|into|via|through|by|i\.v|topical|applied"
     r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans)",
     re.IGNORECASE,
 )

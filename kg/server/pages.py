@@ -1,0 +1,711 @@
+"""Pages for people: the workbench home, the query editor, the canned-query gallery, and
+a page for every IRI the graph mints (content-negotiated: HTML, Turtle, JSON-LD ...).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from markupsafe import Markup
+
+from kg.queries import CannedQuery, ParamError, load_queries
+from kg.rdf import CTO, DCT, PREFIXES, PROV, iri_to_curie
+from kg.server.app import get_backend
+from kg.server.backend import Row, Term
+from kg.server.charts import DosePoint, dose_strip_chart
+from kg.server.executor import ExecutorError, QueryFailed
+from kg.server.formats import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    Format,
+    FormatError,
+    graph_format,
+    results_format,
+    wants_html,
+)
+from kg.server.protocol import _fail, reply_response, store_errors
+
+__all__ = ["pages"]
+
+pages = Blueprint("pages", __name__)
+
+RDFS = PREFIXES["rdfs"]
+RDF = PREFIXES["rdf"]
+SKOS = PREFIXES["skos"]
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_NCT = re.compile(r"NCT\d{8}$")
+BODY_WEIGHT_KG = 70.0
+_PREFIX_LINES = "\n".join(
+    f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p in ("cto", "rdfs", "rdf", "prov", "dcterms", "skos")
+)
+
+
+def _iri(iri: str) -> str:
+    """``<iri>`` for a query, after checking it cannot break out of the brackets."""
+    if not _SAFE_IRI.match(iri):
+        raise ValueError(f"not an absolute IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def _q(text: str) -> str:
+    return _PREFIX_LINES + "\n" + text
+
+
+# ------------------------------------------------------------ template helpers
+
+
+def local_href(iri: str) -> str:
+    """Where a page shows an IRI: our own IRIs at their path, others via /resource."""
+    base = get_backend().base
+    if iri.startswith(base) and "#" not in iri and "?" not in iri:
+        rest = iri[len(base) :]
+        if rest and not rest.startswith(("static/", "sparql", "queries", "resource", "dump.")):
+            return url_for("pages.resource_path", subpath=rest)
+    return url_for("pages.resource", iri=iri)
+
+
+def cells_text(value: float) -> Markup:
+    """``4e7`` -> ``4 × 10⁷`` (HTML)."""
+    if value == 0 or not math.isfinite(value):
+        return Markup("{}").format(f"{value:g}")
+    exp = math.floor(math.log10(abs(value)))
+    mantissa = value / 10**exp
+    if exp < 3:
+        return Markup("{}").format(f"{value:g}")
+    m = f"{mantissa:.3g}"
+    lead = "" if m == "1" else f"{m} × "
+    return Markup("{}10<sup>{}</sup>").format(lead, exp)
+
+
+@pages.app_template_filter("href")
+def _href_filter(term: Term | str) -> str:
+    return local_href(term.value if isinstance(term, Term) else term)
+
+
+@pages.app_template_filter("cells")
+def _cells_filter(term: Term | float | None) -> Markup:
+    if term is None:
+        return Markup("")
+    number = term.number if isinstance(term, Term) else float(term)
+    if number is None:
+        return Markup("{}").format(str(term))
+    return cells_text(number)
+
+
+@pages.app_template_filter("curie")
+def _curie_filter(term: Term | str) -> str:
+    value = term.value if isinstance(term, Term) else term
+    return iri_to_curie(value) or _shorten(value)
+
+
+def _shorten(iri: str) -> str:
+    base = get_backend().base
+    if iri.startswith(base):
+        return iri[len(base) :]
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@pages.app_context_processor
+def _context() -> dict[str, Any]:
+    return {"config": get_backend().config, "shorten": _shorten, "nct_re": _NCT}
+
+
+# ------------------------------------------------------------------ home
+
+
+STATS_QUERY = """
+SELECT ?cls ?n WHERE { GRAPH ?stats { ?part void:class ?cls ; void:entities ?n } }
+"""
+
+
+def _home_stats() -> tuple[dict[str, int], int | None]:
+    backend = get_backend()
+    stats = backend.graph("stats")
+    counts: dict[str, int] = {}
+    for row in backend.rows(
+        f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?cls ?n WHERE {{ GRAPH {_iri(stats)} "
+        "{ ?part void:class ?cls ; void:entities ?n } }"
+    ):
+        name = row["cls"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        counts[name] = int(float(row["n"].value))
+    triples = backend.rows(
+        f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE {{ GRAPH {_iri(stats)} "
+        "{ ?d a void:Dataset ; void:triples ?n } } LIMIT 1"
+    )
+    return counts, int(float(triples[0]["n"].value)) if triples else None
+
+
+DOSES_BY_TISSUE = """
+SELECT ?t ?nct ?tissue ?tissueLabel ?max ?perkg ?evidence WHERE {
+  ?t a cto:Trial ; cto:studiesProduct ?p .
+  ?owner cto:hasDose ?d .
+  ?d cto:doseOf ?p ; cto:maxCells ?max ; cto:evidence ?evidence .
+  OPTIONAL { ?d cto:perKilogram ?perkg }
+  OPTIONAL { ?p cto:tissueSource ?tissue . OPTIONAL { ?tissue rdfs:label ?tissueLabel } }
+  OPTIONAL { ?t cto:nctId ?nct }
+}
+"""
+
+TRIALS = """
+SELECT ?t ?nct ?title (SAMPLE(?st) AS ?status) (GROUP_CONCAT(DISTINCT ?ph; separator=", ") AS ?phase)
+       (COUNT(DISTINCT ?d) AS ?doses) (GROUP_CONCAT(DISTINCT ?pl; separator="; ") AS ?products) WHERE {
+  ?t a cto:Trial .
+  OPTIONAL { ?t cto:nctId ?nct }
+  OPTIONAL { ?t rdfs:label ?title }
+  OPTIONAL { ?t cto:overallStatus ?st }
+  OPTIONAL { ?t cto:phase ?ph }
+  OPTIONAL { ?t cto:studiesProduct/rdfs:label ?pl }
+  OPTIONAL { { ?t cto:hasDose ?d } UNION { ?t cto:hasArm/cto:hasDose ?d } }
+} GROUP BY ?t ?nct ?title ORDER BY ?nct ?title ?t
+"""
+
+
+@pages.route("/")
+def home() -> str:
+    backend = get_backend()
+    try:
+        counts, triples = _home_stats()
+        dose_rows = backend.rows(_q(DOSES_BY_TISSUE))
+        trials, trials_cut = backend.select(_q(TRIALS), max_rows=500)[1:]
+    except (ExecutorError, QueryFailed) as exc:
+        raise store_errors(exc) from None
+    points = []
+    for row in dose_rows:
+        value = row["max"].number
+        if value is None:
+            continue
+        per_kg = "perkg" in row and row["perkg"].value in ("true", "1")
+        tissue = row.get("tissueLabel") or row.get("tissue")
+        points.append(
+            DosePoint(
+                tissue=tissue.value if tissue else "tissue not stated",
+                cells=value * BODY_WEIGHT_KG if per_kg else value,
+                per_kg=per_kg,
+                trial=row["nct"].value if "nct" in row else row["t"].value,
+                evidence=row["evidence"].value,
+                href=local_href(row["t"].value),
+            )
+        )
+    return render_template(
+        "home.html",
+        page="home",
+        counts=counts,
+        triples=triples,
+        chart=Markup(dose_strip_chart(points, body_weight=BODY_WEIGHT_KG)),
+        n_points=len(points),
+        trials=trials,
+        trials_cut=trials_cut,
+        body_weight=BODY_WEIGHT_KG,
+    )
+
+
+@pages.route("/editor")
+def editor() -> str:
+    return render_template("editor.html", page="editor")
+
+
+@pages.app_template_global("editor_config")
+def editor_config() -> Markup:
+    """YASGUI's settings for this endpoint, as JSON for the page's script."""
+    config = {
+        "endpoint": url_for("protocol.sparql", _external=True),
+        "prefixes": PREFIXES | {"celltrials": get_backend().base},
+        "query": _q(
+            """SELECT ?trial ?arm ?product ?dose_max ?per_kg ?evidence WHERE {
+  ?t a cto:Trial ; cto:studiesProduct ?p .
+  ?p rdfs:label ?product .
+  ?owner cto:hasDose ?d .
+  ?d cto:doseOf ?p ; cto:maxCells ?dose_max ; cto:perKilogram ?per_kg ; cto:evidence ?evidence .
+  OPTIONAL { ?owner a cto:Arm ; rdfs:label ?arm }
+  BIND(COALESCE(?nct, STR(?t)) AS ?trial)
+  OPTIONAL { ?t cto:nctId ?nct }
+}
+ORDER BY DESC(?dose_max)
+LIMIT 100"""
+        ),
+    }
+    return Markup(json.dumps(config).replace("</", "<\\/"))
+
+
+# ------------------------------------------------------------ canned queries
+
+
+def _queries() -> dict[str, CannedQuery]:
+    return load_queries(get_backend().config.queries_dir)
+
+
+def _query_json(cq: CannedQuery) -> dict[str, Any]:
+    return {
+        "name": cq.name,
+        "summary": cq.summary,
+        "description": cq.description,
+        "kind": cq.kind,
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in cq.params
+        ],
+        "url": url_for("pages.canned_query", name=cq.name, _external=True),
+        "sparql": cq.text,
+    }
+
+
+def _wants_json() -> bool:
+    requested = request.args.get("format")
+    if requested:
+        return requested.lower() == "json"
+    return not wants_html(request.headers.get("Accept")) and request.accept_mimetypes.best_match(
+        ["application/json", "text/html"]
+    ) == "application/json"
+
+
+@pages.route("/queries")
+def queries_list() -> Response | str:
+    queries = _queries()
+    if _wants_json():
+        return jsonify([_query_json(cq) for cq in queries.values()])
+    return render_template("queries.html", page="queries", queries=list(queries.values()))
+
+
+@dataclass
+class _Table:
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    truncated: bool = False
+
+
+@pages.route("/queries/<name>")
+def canned_query(name: str) -> Response | str | tuple[str, int]:
+    queries = _queries()
+    cq = queries.get(name)
+    if cq is None:
+        if _wants_json() or not wants_html(request.headers.get("Accept")):
+            response = jsonify({"error": f"no canned query named {name!r}", "known": sorted(queries)})
+            response.status_code = 404
+            return response
+        abort(404)
+    values = {k: v for k, v in request.args.items() if k != "format"}
+    requested = (request.args.get("format") or "").lower()
+    html = requested == "html" or (not requested and wants_html(request.headers.get("Accept")))
+    try:
+        substitutions = cq.substitutions(values)
+    except ParamError as exc:
+        if html:
+            return render_template(
+                "query.html", page="queries", cq=cq, values=values, error=str(exc),
+                error_param=exc.name, table=None,
+            ), 400
+        response = jsonify({"error": str(exc), "parameter": exc.name, "query": cq.name})
+        response.status_code = 400
+        return response
+    backend = get_backend()
+    try:
+        if html:
+            variables, rows, truncated = backend.select(cq.text, substitutions)
+            table = _Table(variables, rows, truncated)
+            return render_template(
+                "query.html", page="queries", cq=cq, values=values, error=None,
+                error_param=None, table=table,
+            )
+        fmt: Format
+        if cq.kind in ("CONSTRUCT", "DESCRIBE"):
+            fmt = graph_format(request.headers.get("Accept"), requested or None)
+            reply = backend.run(cq.text, substitutions=substitutions, graph_format=fmt.name)
+        else:
+            fmt = results_format(request.headers.get("Accept"), requested or None)
+            reply = backend.run(cq.text, substitutions=substitutions, results_format=fmt.name)
+    except FormatError:
+        known = ", ".join(["html"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS])
+        response = jsonify({"error": f"format: unknown format {requested!r} (known: {known})", "parameter": "format"})
+        response.status_code = 400
+        return response
+    except (ExecutorError, QueryFailed) as exc:
+        raise store_errors(exc) from None
+    response = reply_response(reply, fmt)
+    if requested in ("csv", "tsv"):
+        response.headers["Content-Disposition"] = f'inline; filename="{cq.name}.{requested}"'
+    return response
+
+
+# ------------------------------------------------------------ linked data
+
+
+def _rdf_format() -> Format | None:
+    """The RDF format asked for (by ?format= or an explicit RDF type in Accept), or None
+    for the HTML page (browsers, and curl's ``*/*``)."""
+    requested = request.args.get("format")
+    if requested:
+        if requested.lower() == "html":
+            return None
+        try:
+            return graph_format(None, requested)
+        except FormatError:
+            raise _fail(400, f"format: unknown graph format {requested!r}") from None
+    accept = request.headers.get("Accept")
+    if not accept or wants_html(accept):
+        return None
+    machine = {m for f in GRAPH_FORMATS for m in f.accepts if m != "text/plain"}
+    if not any(value in machine and q > 0 for value, q in request.accept_mimetypes):
+        return None
+    return graph_format(accept, None)
+
+
+@pages.route("/resource")
+def resource() -> Response | tuple[str, int] | str:
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise _fail(400, "give the IRI: /resource?iri=...")
+    if not _SAFE_IRI.match(iri):
+        raise _fail(400, f"iri: {iri!r} is not an absolute IRI")
+    return _resource(iri)
+
+
+@pages.route("/<path:subpath>")
+def resource_path(subpath: str) -> Response | tuple[str, int] | str:
+    iri = get_backend().base + subpath
+    if not _SAFE_IRI.match(iri):
+        abort(404)
+    return _resource(iri)
+
+
+def _resource(iri: str) -> Response | tuple[str, int] | str:
+    backend = get_backend()
+    fmt = _rdf_format()
+    try:
+        if fmt is not None:
+            if not _exists(iri):
+                raise _fail(404, f"{iri} is not in the graph")
+            reply = backend.run(f"DESCRIBE {_iri(iri)}", graph_format=fmt.name)
+            response = reply_response(reply, fmt)
+            response.headers["Link"] = f'<{iri}>; rel="describedby"'
+            return response
+        return _resource_page(iri)
+    except (ExecutorError, QueryFailed) as exc:
+        raise store_errors(exc) from None
+
+
+def _exists(iri: str) -> bool:
+    return get_backend().ask(f"ASK {{ {{ {_iri(iri)} ?p ?o }} UNION {{ ?s ?p {_iri(iri)} }} }}")
+
+
+@dataclass
+class _Value:
+    term: Term
+    label: str | None = None
+    graphs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Property:
+    predicate: Term
+    label: str | None
+    values: list[_Value] = field(default_factory=list)
+
+
+def _resource_page(iri: str) -> tuple[str, int] | str:
+    backend = get_backend()
+    this = _iri(iri)
+    out_rows = backend.select(
+        _q(
+            f"""SELECT ?p ?o ?g (SAMPLE(?pl0) AS ?pl) (SAMPLE(?ol0) AS ?ol) WHERE {{
+  GRAPH ?g {{ {this} ?p ?o }}
+  OPTIONAL {{ ?p rdfs:label ?pl0 }}
+  OPTIONAL {{ ?o rdfs:label ?ol0 }}
+}} GROUP BY ?p ?o ?g ORDER BY ?p ?o"""
+        ),
+        max_rows=2000,
+    )[1]
+    in_rows, in_cut = backend.select(
+        _q(
+            f"""SELECT ?s ?p (SAMPLE(?sl0) AS ?sl) (SAMPLE(?pl0) AS ?pl) WHERE {{
+  ?s ?p {this} .
+  OPTIONAL {{ ?s rdfs:label ?sl0 }}
+  OPTIONAL {{ ?p rdfs:label ?pl0 }}
+}} GROUP BY ?s ?p ORDER BY ?p ?s"""
+        ),
+        max_rows=300,
+    )[1:]
+    if not out_rows and not in_rows:
+        members = backend.rows(
+            _q(
+                f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ GRAPH {_iri(backend.graph("ontology"))} {{
+  ?s ?p ?o FILTER(STRSTARTS(STR(?s), {json.dumps(iri + "#")})) OPTIONAL {{ ?s rdfs:label ?l }} }} }}
+GROUP BY ?s ORDER BY ?s"""
+            )
+        )
+        if members:
+            return render_template("namespace.html", page="", iri=iri, members=members)
+        return render_template("not_found.html", page="", iri=iri), 404
+    props: dict[str, _Property] = {}
+    types: list[_Value] = []
+    label = None
+    graphs: set[str] = set()
+    for row in out_rows:
+        p, o, g = row["p"], row["o"], row["g"].value
+        graphs.add(g)
+        if p.value == RDFS + "label" and label is None:
+            label = o.value
+        prop = props.setdefault(p.value, _Property(p, row["pl"].value if "pl" in row else None))
+        for value in prop.values:
+            if value.term == o:
+                value.graphs.add(g)
+                break
+        else:
+            prop.values.append(_Value(o, row["ol"].value if "ol" in row else None, {g}))
+    if RDF + "type" in props:
+        types = props.pop(RDF + "type").values
+    incoming: dict[str, _Property] = {}
+    for row in in_rows:
+        p = row["p"]
+        prop = incoming.setdefault(p.value, _Property(p, row["pl"].value if "pl" in row else None))
+        prop.values.append(_Value(row["s"], row["sl"].value if "sl" in row else None))
+    provenance = _provenance(graphs)
+    if any(t.term.value == CTO + "Trial" for t in types):
+        return _trial_page(iri, label, props, provenance)
+    evidence = [
+        value
+        for key in (CTO + "evidence", CTO + "regimenEvidence")
+        if key in props
+        for value in props[key].values
+    ]
+    return render_template(
+        "resource.html",
+        page="",
+        iri=iri,
+        label=label,
+        types=types,
+        props=list(props.values()),
+        incoming=list(incoming.values()),
+        incoming_cut=in_cut,
+        provenance=provenance,
+        evidence=evidence,
+        evidence_field=props.get(CTO + "evidenceField"),
+        outside=_outside_link(iri),
+    )
+
+
+def _outside_link(iri: str) -> str | None:
+    """Where an outside term lives (its OBO PURL, MeSH page ...), when it is one."""
+    if iri.startswith(get_backend().base):
+        return None
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
+@dataclass
+class _Source:
+    graph: str
+    source: str | None
+    key: str | None
+    fmt: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _provenance(graphs: Iterable[str]) -> list[_Source]:
+    backend = get_backend()
+    wanted = sorted(g for g in graphs if _SAFE_IRI.match(g))
+    if not wanted:
+        return []
+    values = " ".join(_iri(g) for g in wanted)
+    rows = backend.rows(
+        _q(
+            f"""SELECT ?g ?source ?key ?fmt ?note WHERE {{
+  VALUES ?g {{ {values} }}
+  GRAPH {_iri(backend.graph("meta"))} {{
+    ?g prov:wasDerivedFrom ?source .
+    OPTIONAL {{ ?source cto:sourceKey ?key }}
+    OPTIONAL {{ ?g cto:sourceFormat ?fmt }}
+    OPTIONAL {{ ?g cto:buildNote ?note }}
+  }}
+}} ORDER BY ?g ?note"""
+        )
+    )
+    out: dict[str, _Source] = {}
+    for row in rows:
+        g = row["g"].value
+        src = out.setdefault(
+            g,
+            _Source(
+                g,
+                row["source"].value if "source" in row else None,
+                row["key"].value if "key" in row else None,
+                row["fmt"].value if "fmt" in row else None,
+            ),
+        )
+        if "note" in row and row["note"].value not in src.notes:
+            src.notes.append(row["note"].value)
+    for g in wanted:
+        out.setdefault(g, _Source(g, None, None, None))
+    return list(out.values())
+
+
+# ------------------------------------------------------------------ trials
+
+
+TRIAL_ARMS = """
+SELECT ?owner ?arm ?type ?desc ?route ?routeLabel ?adm ?regimen WHERE {
+  { THIS cto:hasArm ?owner . OPTIONAL { ?owner rdfs:label ?arm } }
+  UNION
+  { BIND(THIS AS ?owner) FILTER EXISTS { THIS cto:administersProduct|cto:hasDose ?x } }
+  OPTIONAL { ?owner cto:armType ?type }
+  OPTIONAL { ?owner dcterms:description ?desc }
+  OPTIONAL { ?owner cto:route ?route OPTIONAL { ?route rdfs:label ?routeLabel } }
+  OPTIONAL { ?owner cto:administrations ?adm }
+  OPTIONAL { ?owner cto:regimenEvidence ?regimen }
+} ORDER BY ?arm
+"""
+
+TRIAL_PRODUCTS = """
+SELECT ?owner ?product ?label ?cell ?cellLabel ?tissue ?tissueLabel ?donor ?evidence ?field WHERE {
+  { THIS cto:hasArm ?owner } UNION { BIND(THIS AS ?owner) }
+  ?owner cto:administersProduct ?product .
+  OPTIONAL { ?product rdfs:label ?label }
+  OPTIONAL { ?product cto:cellType ?cell OPTIONAL { ?cell rdfs:label ?cellLabel } }
+  OPTIONAL { ?product cto:tissueSource ?tissue OPTIONAL { ?tissue rdfs:label ?tissueLabel } }
+  OPTIONAL { ?product cto:donor ?donor }
+  OPTIONAL { ?product cto:evidence ?evidence }
+  OPTIONAL { ?product cto:evidenceField ?field }
+}
+"""
+
+TRIAL_DOSES = """
+SELECT ?owner ?dose ?min ?max ?unit ?basis ?adm ?route ?routeLabel ?qualifier ?evidence ?field
+       ?productLabel ?g ?source ?key WHERE {
+  { THIS cto:hasArm ?owner } UNION { BIND(THIS AS ?owner) }
+  ?owner cto:hasDose ?dose .
+  OPTIONAL { ?dose cto:minCells ?min }
+  OPTIONAL { ?dose cto:maxCells ?max }
+  OPTIONAL { ?dose cto:doseUnit ?unit }
+  OPTIONAL { ?dose cto:doseBasis ?basis }
+  OPTIONAL { ?dose cto:administrations ?adm }
+  OPTIONAL { ?dose cto:route ?route OPTIONAL { ?route rdfs:label ?routeLabel } }
+  OPTIONAL { ?dose cto:qualifier ?qualifier }
+  OPTIONAL { ?dose cto:evidence ?evidence }
+  OPTIONAL { ?dose cto:evidenceField ?field }
+  OPTIONAL { ?dose cto:doseOf/rdfs:label ?productLabel }
+  OPTIONAL { GRAPH ?g { ?dose a cto:Dose }
+             OPTIONAL { GRAPH META { ?g prov:wasDerivedFrom ?source OPTIONAL { ?source cto:sourceKey ?key } } } }
+} ORDER BY ?owner ?min ?max
+"""
+
+TRIAL_CONDITIONS = """
+SELECT ?c ?label ?term ?termLabel ?predicate WHERE {
+  THIS cto:studiesCondition ?c .
+  OPTIONAL { ?c rdfs:label ?label }
+  OPTIONAL { ?c cto:mapping ?m . ?m cto:mappedTerm ?term .
+             OPTIONAL { ?m cto:mappingPredicate ?predicate }
+             OPTIONAL { ?term rdfs:label ?termLabel } }
+} ORDER BY ?label
+"""
+
+
+@dataclass
+class _Arm:
+    iri: str
+    label: str | None
+    row: Row
+    products: list[Row] = field(default_factory=list)
+    doses: list[Row] = field(default_factory=list)
+
+
+def _dedupe(rows: Iterable[Row], key: str) -> list[Row]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Row] = []
+    for row in rows:
+        k = (row["owner"].value, row[key].value if key in row else "")
+        if k not in seen:
+            seen.add(k)
+            out.append(row)
+    return out
+
+
+def _trial_page(
+    iri: str, label: str | None, props: dict[str, _Property], provenance: list[_Source]
+) -> str:
+    backend = get_backend()
+
+    def q(text: str) -> str:
+        return _q(text.replace("THIS", _iri(iri)).replace("META", _iri(backend.graph("meta"))))
+
+    arms_rows = backend.rows(q(TRIAL_ARMS))
+    arms: dict[str, _Arm] = {}
+    for row in arms_rows:
+        owner = row["owner"].value
+        if owner not in arms:
+            arms[owner] = _Arm(owner, row["arm"].value if "arm" in row else None, row)
+    for row in _dedupe(backend.rows(q(TRIAL_PRODUCTS)), "product"):
+        arm = arms.get(row["owner"].value)
+        if arm is not None:
+            arm.products.append(row)
+    for row in _dedupe(backend.rows(q(TRIAL_DOSES)), "dose"):
+        arm = arms.get(row["owner"].value)
+        if arm is not None:
+            arm.doses.append(row)
+    conditions = _dedupe_conditions(backend.rows(q(TRIAL_CONDITIONS)))
+
+    def first(name: str) -> str | None:
+        prop = props.get(CTO + name) or props.get(name)
+        return prop.values[0].term.value if prop and prop.values else None
+
+    def all_values(name: str) -> list[_Value]:
+        prop = props.get(CTO + name) or props.get(name)
+        return prop.values if prop else []
+
+    shown = {
+        CTO + n
+        for n in (
+            "nctId", "briefTitle", "officialTitle", "overallStatus", "phase", "studyType",
+            "enrollment", "enrollmentType", "startDate", "completionDate", "primaryCompletionDate",
+            "briefSummary", "detailedDescription", "eligibilityCriteria", "studiesCondition",
+            "leadSponsor", "collaborator", "hasArm", "studiesProduct", "hasIntervention",
+            "administersProduct", "hasDose", "sex", "minimumAgeYears", "maximumAgeYears",
+        )
+    } | {RDFS + "label", RDFS + "seeAlso"}
+    others = [p for k, p in props.items() if k not in shown]
+    # arms with cells first, then the others (comparators)
+    ordered = sorted(arms.values(), key=lambda a: (not (a.doses or a.products), a.label or ""))
+    return render_template(
+        "trial.html",
+        page="",
+        iri=iri,
+        label=label,
+        first=first,
+        all_values=all_values,
+        arms=ordered,
+        conditions=conditions,
+        provenance=provenance,
+        others=others,
+        ctgov=[v for v in all_values(RDFS + "seeAlso")],
+        dcterms=DCT,
+        prov=PROV,
+    )
+
+
+def _dedupe_conditions(rows: list[Row]) -> list[Row]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for row in rows:
+        k = (row["c"].value, row["term"].value if "term" in row else "")
+        if k not in seen:
+            seen.add(k)
+            out.append(row)
+    return out
+
+
+@pages.app_template_global("query_url")
+def query_url(name: str, values: dict[str, str], fmt: str) -> str:
+    params = {k: v for k, v in values.items() if v != ""} | {"format": fmt}
+    return url_for("pages.canned_query", name=name) + "?" + urlencode(params)
+
+
+@pages.app_template_global("editor_url")
+def editor_url(text: str) -> str:
+    return url_for("pages.editor") + "?query=" + quote(text)
