@@ -29,9 +29,12 @@ __all__ = [
 
 # Bump when mapping or extraction changes in a way that changes triples: a rebuild then
 # re-maps every document even where the file's hash is unchanged.
-PIPELINE_VERSION = "1+" + hashlib.sha256(
-    "|".join(f"{f.name}:{f.mapper_version}" for f in FORMATS).encode()
-).hexdigest()[:8]
+PIPELINE_VERSION = (
+    "1+"
+    + hashlib.sha256(
+        "|".join(f"{f.name}:{f.mapper_version}" for f in FORMATS).encode()
+    ).hexdigest()[:8]
+)
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -210,7 +213,9 @@ def build(
     else:
         with fresh_store(store_path) as gs:
             gs.minter = m
-            _update(gs, inputs, report, prune=prune, force=True, fresh=True, on_document=on_document)
+            _update(
+                gs, inputs, report, prune=prune, force=True, fresh=True, on_document=on_document
+            )
             _finish(gs)
             report.store_quads = len(gs.store)
     report.seconds = time.perf_counter() - started

@@ -60,13 +60,15 @@ def main() -> None:
 @click.option("--prune", is_flag=True, help="Remove documents no longer among the inputs.")
 @click.option("--force", is_flag=True, help="Re-map every document, changed or not.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; the summary only.")
-def build_cmd(paths: tuple[Path, ...], store_path: Path, prune: bool, force: bool, quiet: bool) -> None:
+def build_cmd(
+    paths: tuple[Path, ...], store_path: Path, prune: bool, force: bool, quiet: bool
+) -> None:
     """Build or update the store from PATHS (files or folders; default: the bundled seeds).
 
     Unchanged documents are skipped; a document that cannot be mapped is reported with
     its reason and the others are still stored. Exits 1 when any document failed.
     """
-    from kg.build import _inputs, SEEDS_DIR
+    from kg.build import SEEDS_DIR, _inputs
 
     total = sum(1 for _ in _inputs(list(paths) or [SEEDS_DIR]))
     with Progress(
@@ -104,7 +106,9 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
     )
     by_format = report.trials_by_format()
     if by_format:
-        console.print("trials by format: " + ", ".join(f"{k} {v}" for k, v in sorted(by_format.items())))
+        console.print(
+            "trials by format: " + ", ".join(f"{k} {v}" for k, v in sorted(by_format.items()))
+        )
     for key in report.removed:
         console.print(f"removed: {key}")
     for d in docs:
@@ -119,7 +123,9 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
 @click.argument("query", required=False)
 @store_option
 @click.option("--canned", help="Run queries/NAME.rq.")
-@click.option("--param", "params", multiple=True, metavar="K=V", help="Parameter of a canned query.")
+@click.option(
+    "--param", "params", multiple=True, metavar="K=V", help="Parameter of a canned query."
+)
 @click.option(
     "--format",
     "fmt",
@@ -142,7 +148,9 @@ def query_cmd(
     """
     if list_queries:
         for cq in load_queries().values():
-            args = ", ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "") for p in cq.params)
+            args = ", ".join(
+                f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "") for p in cq.params
+            )
             click.echo(f"{cq.name}({args})\n    {cq.summary}")
         return
     if canned and query:
@@ -188,19 +196,24 @@ def _require_store(store_path: Path) -> None:
 def _write_result(result: object, fmt: str, out: IO[str]) -> None:
     if isinstance(result, QueryBoolean):
         if fmt in RESULT_FORMATS:
-            out.write(result.serialize(format=RESULT_FORMATS[fmt]).decode())
+            out.write(_bytes(result.serialize(format=RESULT_FORMATS[fmt])).decode())
         else:
             out.write(("true" if bool(result) else "false") + "\n")
         return
     if isinstance(result, QueryTriples):
         graph_fmt = GRAPH_FORMATS.get(fmt, RdfFormat.TURTLE)
-        out.write(result.serialize(format=graph_fmt).decode())
+        out.write(_bytes(result.serialize(format=graph_fmt)).decode())
         return
     assert isinstance(result, QuerySolutions)
     if fmt in RESULT_FORMATS:
-        out.write(result.serialize(format=RESULT_FORMATS[fmt]).decode())
+        out.write(_bytes(result.serialize(format=RESULT_FORMATS[fmt])).decode())
         return
     _write_table(Table.from_solutions(result), fmt, out)
+
+
+def _bytes(data: bytes | None) -> bytes:
+    assert data is not None  # serialize() without an output returns the bytes
+    return data
 
 
 def _write_table(table: Table, fmt: str, out: IO[str]) -> None:
@@ -225,8 +238,15 @@ def _cell(term: object) -> str:
 
 @main.command("export")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(list(GRAPH_FORMATS)), default="turtle", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="File (default: standard output).")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(GRAPH_FORMATS)), default="turtle", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File (default: standard output).",
+)
 def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
     """Dump the graph. Turtle, N-Triples, RDF/XML and JSON-LD hold the union of all
     graphs (one graph); N-Quads and TriG keep the named graphs."""
@@ -238,7 +258,9 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
         if rdf_format.supports_datasets:
             gs.store.dump(target, rdf_format)
         else:
-            result = gs.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            result = gs.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
             assert isinstance(result, QueryTriples)
             result.serialize(target, format=rdf_format)
     finally:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
 from kg.rdf import PREFIXES, curie_to_iri
 from kg.results import Table
@@ -114,7 +114,9 @@ class CannedQuery:
         match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
         return match.group(1).upper() if match else "SELECT"
 
-    def substitutions(self, values: dict[str, str]) -> dict[Variable, Literal | NamedNode]:
+    def substitutions(
+        self, values: dict[str, str]
+    ) -> dict[Variable, NamedNode | BlankNode | Literal | Triple]:
         """Typed terms for every parameter: given values, else defaults. Unknown names and
         missing required values are errors."""
         known = {p.name for p in self.params}
@@ -122,7 +124,7 @@ class CannedQuery:
             if name not in known:
                 allowed = ", ".join(sorted(known)) or "none"
                 raise ParamError(name, f"unknown parameter (this query takes: {allowed})")
-        out: dict[Variable, Literal | NamedNode] = {}
+        out: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {}
         for param in self.params:
             raw = values.get(param.name, param.default)
             if raw is None or raw == "":
@@ -131,7 +133,6 @@ class CannedQuery:
                 continue
             out[Variable(param.name)] = param.term(raw)
         return out
-
 
     def execute(self, store: Store, values: dict[str, str], *, limit: int | None = None) -> Table:
         """Run on a store (default graph = union of all graphs); ParamError for bad values."""

@@ -19,10 +19,10 @@ from kg.model import (
     Arm,
     CellProduct,
     Condition,
+    Donor,
     Dose,
     DosePer,
     DoseUnit,
-    Donor,
     Intervention,
     Official,
     PartialDate,
@@ -202,7 +202,9 @@ class _Writer:
         self.graph = graph
         self.quads: list[Quad] = []
 
-    def add(self, s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | Literal | BlankNode) -> None:
+    def add(
+        self, s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | Literal | BlankNode
+    ) -> None:
         self.quads.append(Quad(s, p, o, self.graph))
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
@@ -321,14 +323,18 @@ def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
         w.text(node, cto("meshTermLabel"), term)
     if c.link is not None:
         link = c.link
-        term = NamedNode(curie_to_iri(link.curie))
-        w.add(node, NamedNode(SKOS + link.predicate.split(":", 1)[1]), term)
+        target = NamedNode(curie_to_iri(link.curie))
+        w.add(node, NamedNode(SKOS + link.predicate.split(":", 1)[1]), target)
         mapping = NamedNode(node.value + "/mapping")
         w.add(node, cto("mapping"), mapping)
         w.add(mapping, _TYPE, cto("Mapping"))
-        w.add(mapping, cto("mappedTerm"), term)
+        w.add(mapping, cto("mappedTerm"), target)
         w.add(mapping, cto("mappingPredicate"), NamedNode(SKOS + link.predicate.split(":", 1)[1]))
-        w.add(mapping, cto("mappingJustification"), NamedNode(SEMAPV + link.justification.split(":", 1)[1]))
+        w.add(
+            mapping,
+            cto("mappingJustification"),
+            NamedNode(SEMAPV + link.justification.split(":", 1)[1]),
+        )
         w.text(mapping, cto("matchMethod"), link.method)
         w.add(mapping, cto("matchScore"), Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
         w.text(mapping, cto("matchedText"), link.matched_text)
@@ -412,7 +418,11 @@ def _arm(
     w.text(node, cto("armType"), arm.type)
     w.text(node, _DESCRIPTION, arm.description)
     for name in arm.intervention_names:
-        bare = name.split(": ", 1)[1] if ": " in name and name.split(": ", 1)[1] in interventions else name
+        bare = (
+            name.split(": ", 1)[1]
+            if ": " in name and name.split(": ", 1)[1] in interventions
+            else name
+        )
         if bare in interventions:
             w.add(node, cto("receivesIntervention"), interventions[bare])
     _cells(w, m, t, node, arm.products, arm.doses, products)
@@ -452,7 +462,13 @@ def _cells(
         w.add(owner, cto("administersProduct"), node)
         owned.append(node)
     for dose in doses:
-        node = m.under(owner, "dose", _short_hash(dose.min_cells, dose.max_cells, dose.unit, dose.per, dose.evidence, dose.product))
+        node = m.under(
+            owner,
+            "dose",
+            _short_hash(
+                dose.min_cells, dose.max_cells, dose.unit, dose.per, dose.evidence, dose.product
+            ),
+        )
         w.add(owner, cto("hasDose"), node)
         w.add(node, _TYPE, cto("Dose"))
         w.add(node, cto("minCells"), _double(dose.min_cells))

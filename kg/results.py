@@ -52,7 +52,10 @@ class Table:
     def values(self) -> list[dict[str, str | None]]:
         """Rows as dicts of lexical values (None for unbound)."""
         return [
-            {c: (t.value if t is not None else None) for c, t in zip(self.columns, row, strict=True)}
+            {
+                c: (t.value if t is not None else None)
+                for c, t in zip(self.columns, row, strict=True)
+            }
             for row in self.rows
         ]
 
@@ -73,12 +76,18 @@ class Table:
             {c: _json_term(t) for c, t in zip(self.columns, row, strict=True) if t is not None}
             for row in self.rows
         ]
-        return json.dumps({"head": {"vars": list(self.columns)}, "results": {"bindings": bindings}},
-                          ensure_ascii=False)
+        return json.dumps(
+            {"head": {"vars": list(self.columns)}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+        )
 
     # --- W3C SPARQL Query Results XML Format
     def _xml(self) -> str:
-        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+        out = [
+            '<?xml version="1.0"?>',
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+            "<head>",
+        ]
         out += [f"<variable name={quoteattr(c)}/>" for c in self.columns]
         out += ["</head>", "<results>"]
         for row in self.rows:
@@ -96,7 +105,12 @@ class Table:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, BlankNode) else t.value) for t in row])
+            writer.writerow(
+                [
+                    "" if t is None else (f"_:{t.value}" if isinstance(t, BlankNode) else t.value)
+                    for t in row
+                ]
+            )
         return buffer.getvalue()
 
     def _tsv(self) -> str:

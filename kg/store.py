@@ -16,6 +16,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
 from pyoxigraph import NamedNode, Quad, QuerySolutions, Store
 
 from kg.rdf import CTO, PROV, Minter

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-
 from typing import TypeVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
@@ -40,7 +39,7 @@ def ontology_quads(minter: Minter) -> Iterator[Quad]:
 
     with ONTOLOGY_FILE.open("rb") as fh:
         for triple in parse(fh, format=RdfFormat.TURTLE):
-            yield Quad(term(triple.subject), triple.predicate, term(triple.object), graph)  # type: ignore[arg-type]
+            yield Quad(term(triple.subject), triple.predicate, term(triple.object), graph)
 
 
 def _used_terms(store: Store) -> list[str]:
@@ -75,7 +74,9 @@ def term_quads(store: Store, minter: Minter) -> Iterator[Quad]:
         labelled.add(curie)
         text = link.term_label(curie)
         if text:
-            yield Quad(NamedNode(curie_to_iri(curie)), NamedNode(RDFS + "label"), Literal(text), graph)
+            yield Quad(
+                NamedNode(curie_to_iri(curie)), NamedNode(RDFS + "label"), Literal(text), graph
+            )
 
     from kg.extract import ROUTES
 
@@ -113,7 +114,9 @@ def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
     triples = len(store) - sum(
         sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in special
     )
-    yield Quad(dataset, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER), graph)
+    yield Quad(
+        dataset, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER), graph
+    )
     yield Quad(
         dataset,
         NamedNode(VOID + "documents"),
@@ -133,4 +136,9 @@ def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
         part = NamedNode(f"{minter.base}dataset/class/{cls.value.rsplit('#', 1)[-1]}")
         yield Quad(dataset, NamedNode(VOID + "classPartition"), part, graph)
         yield Quad(part, NamedNode(VOID + "class"), cls, graph)
-        yield Quad(part, NamedNode(VOID + "entities"), Literal(str(row["n"].value), datatype=XSD_INTEGER), graph)
+        yield Quad(
+            part,
+            NamedNode(VOID + "entities"),
+            Literal(str(row["n"].value), datatype=XSD_INTEGER),
+            graph,
+        )

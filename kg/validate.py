@@ -62,8 +62,7 @@ def run_qc(store: Store, *, directory: Path = QC_DIR) -> list[Finding]:
 
 def _union_view(store: Store) -> rdflib.Graph:
     """An rdflib graph whose triples are the union of all the store's graphs."""
-    dataset = rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
-    return dataset
+    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
 def run_shacl(store: Store, *, shapes_file: Path = SHAPES_FILE) -> list[Finding]:

@@ -17,7 +17,9 @@ SEEDS = ROOT / "seeds"
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-live", action="store_true", help="run tests that touch the internet")
     parser.addoption(
-        "--regen-golden", action="store_true", help="rewrite tests/golden/*.nt from the current build"
+        "--regen-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.nt from the current build",
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -61,8 +60,12 @@ def test_bad_inputs_are_reported_and_the_rest_is_stored(tmp_path: Path) -> None:
     assert "unknown layout" in failed["truncated.txt"]
     assert report.count("trials") == 5  # every seed is still stored
     gs = open_store(tmp_path / "store", read_only=True)
-    assert bool(gs.store.query("ASK { ?t <https://w3id.org/celltrials/ontology#nctId> 'NCT06534528' }",
-                               use_default_graph_as_union=True))
+    assert bool(
+        gs.store.query(
+            "ASK { ?t <https://w3id.org/celltrials/ontology#nctId> 'NCT06534528' }",
+            use_default_graph_as_union=True,
+        )
+    )
 
 
 @pytest.mark.parametrize("variant", ["bom", "crlf", "latin1"])
@@ -102,13 +105,18 @@ def test_rebuild_replaces_only_the_changed_document(tmp_path: Path) -> None:
     build([folder], store)
     before = nquads(store)
     page = folder / "004_0e34bf711cacdb3f.txt"
-    page.write_text(page.read_text(encoding="utf-8").replace("24 participants", "30 participants"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("24 participants", "30 participants"),
+        encoding="utf-8",
+    )
     report = build([folder], store)
     assert [d.key for d in report.documents if d.status == "mapped"] == ["004_0e34bf711cacdb3f.txt"]
     after = nquads(store)
     changed = {q.rsplit(" ", 2)[-2] for q in before ^ after}
     # only the changed record's graphs and the derived graphs (meta, stats) differ
-    assert all("NCT06534528" in g or g.endswith(("/graph/meta>", "/graph/stats>")) for g in changed), changed
+    assert all(
+        "NCT06534528" in g or g.endswith(("/graph/meta>", "/graph/stats>")) for g in changed
+    ), changed
     assert any('"30"^^<http://www.w3.org/2001/XMLSchema#integer>' in q for q in after - before)
     assert not any("NCT06534528" in q and '"24"^^' in q for q in after)
     # the result equals a clean build of the changed inputs
@@ -116,7 +124,9 @@ def test_rebuild_replaces_only_the_changed_document(tmp_path: Path) -> None:
     assert after == nquads(tmp_path / "clean")
 
 
-def test_failed_build_leaves_previous_store_usable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_leaves_previous_store_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = tmp_path / "store"
     build(None, store)
     before = nquads(store)
@@ -152,7 +162,9 @@ def test_killed_build_leaves_previous_store_usable(tmp_path: Path) -> None:
     for i in range(60):  # enough documents that the kill lands mid-build
         shutil.copy(folder / "004_0e34bf711cacdb3f.txt", folder / f"copy-{i:03d}.txt")
         text = (folder / f"copy-{i:03d}.txt").read_text(encoding="utf-8")
-        (folder / f"copy-{i:03d}.txt").write_text(text.replace("NCT06534528", f"NCT9{i:07d}"), encoding="utf-8")
+        (folder / f"copy-{i:03d}.txt").write_text(
+            text.replace("NCT06534528", f"NCT9{i:07d}"), encoding="utf-8"
+        )
     # The child slows each document down so that the kill lands mid-build.
     script = (
         "import sys, time, kg.build as kb\n"

@@ -40,22 +40,47 @@ def test_build_exit_status_when_a_document_fails(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder)
     (folder / "zz-empty.txt").write_bytes(b"")
-    result = CliRunner().invoke(main, ["build", str(folder), "--store", str(tmp_path / "s"), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["build", str(folder), "--store", str(tmp_path / "s"), "--quiet"]
+    )
     assert result.exit_code == 1
     assert "zz-empty.txt: empty file" in result.output
-    again = CliRunner().invoke(main, ["query", "--store", str(tmp_path / "s"), "--format", "csv",
-                                      "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/celltrials/ontology#Trial> }"])
+    again = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(tmp_path / "s"),
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/celltrials/ontology#Trial> }",
+        ],
+    )
     assert again.output.splitlines()[1].strip() == "5"
 
 
 def test_canned_query_csv_json_table(built: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(main, ["query", "--store", str(built), "--canned", "uc-msc-above-dose", "--format", "csv"])
+    r = runner.invoke(
+        main, ["query", "--store", str(built), "--canned", "uc-msc-above-dose", "--format", "csv"]
+    )
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [row["arm"] for row in rows] == ["Medium Dose Group", "High Dose Group"]
-    r = runner.invoke(main, ["query", "--store", str(built), "--canned", "uc-msc-above-dose",
-                             "--param", "min_cells=1e7", "--format", "json"])
+    r = runner.invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(built),
+            "--canned",
+            "uc-msc-above-dose",
+            "--param",
+            "min_cells=1e7",
+            "--format",
+            "json",
+        ],
+    )
     data = json.loads(r.stdout)
     assert len(data["results"]["bindings"]) == 7  # 3 hMSC100 + 1 WJ-MSC + 3 ILD doses
     r = runner.invoke(main, ["query", "--store", str(built), "--canned", "arm-doses"])
@@ -63,8 +88,18 @@ def test_canned_query_csv_json_table(built: Path) -> None:
 
 
 def test_bad_parameter_is_a_usage_error(built: Path) -> None:
-    r = CliRunner().invoke(main, ["query", "--store", str(built), "--canned", "uc-msc-above-dose",
-                                  "--param", "min_cells=lots"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(built),
+            "--canned",
+            "uc-msc-above-dose",
+            "--param",
+            "min_cells=lots",
+        ],
+    )
     assert r.exit_code == 2 and "min_cells" in r.output
 
 
@@ -79,11 +114,15 @@ def test_query_from_rq_file_and_syntax_error(built: Path, tmp_path: Path) -> Non
 
 def test_export_turtle_round_trips(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "dump.ttl"
-    r = CliRunner().invoke(main, ["export", "--store", str(built), "--format", "turtle", "-o", str(out)])
+    r = CliRunner().invoke(
+        main, ["export", "--store", str(built), "--format", "turtle", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     parsed = rdflib.Graph().parse(out, format="turtle")
     nt = tmp_path / "dump.nt"
-    CliRunner().invoke(main, ["export", "--store", str(built), "--format", "ntriples", "-o", str(nt)])
+    CliRunner().invoke(
+        main, ["export", "--store", str(built), "--format", "ntriples", "-o", str(nt)]
+    )
     reference = rdflib.Graph().parse(nt, format="nt")
     assert len(parsed) == len(reference) > 500
     assert rdflib.compare.isomorphic(parsed, reference)
@@ -123,8 +162,14 @@ def test_validate_fails_on_a_broken_graph(built: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["validate", "--store", str(copy), "--json"])
     assert r.exit_code == 1
     text = r.output
-    for expected in ("dose-without-evidence", "dose-range", "contact-data", "shacl:PatternConstraintComponent",
-                     "shacl:MinCountConstraintComponent", "dose-orphan"):
+    for expected in (
+        "dose-without-evidence",
+        "dose-range",
+        "contact-data",
+        "shacl:PatternConstraintComponent",
+        "shacl:MinCountConstraintComponent",
+        "dose-orphan",
+    ):
         assert expected in text, expected
 
 

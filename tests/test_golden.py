@@ -28,9 +28,13 @@ def test_seed_matches_golden_graph(path: Path, request: pytest.FixtureRequest) -
     actual = seed_graph(path)
     if request.config.getoption("--regen-golden"):
         lines = sorted(actual.serialize(format="nt").splitlines())
-        golden.write_text("\n".join(line for line in lines if line.strip()) + "\n", encoding="utf-8")
+        golden.write_text(
+            "\n".join(line for line in lines if line.strip()) + "\n", encoding="utf-8"
+        )
         pytest.skip(f"rewrote {golden.name}")
-    assert golden.exists(), f"no golden graph {golden}; run pytest --regen-golden once and review it"
+    assert golden.exists(), (
+        f"no golden graph {golden}; run pytest --regen-golden once and review it"
+    )
     expected = rdflib.Graph().parse(golden, format="nt")
     if not isomorphic(actual, expected):
         _, missing, added = graph_diff(to_isomorphic(expected), to_isomorphic(actual))

@@ -21,7 +21,11 @@ def ontology() -> rdflib.Graph:
 
 
 def test_every_term_has_label_and_definition(ontology: rdflib.Graph) -> None:
-    terms = {s for s in ontology.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(str(CTO))}
+    terms = {
+        s
+        for s in ontology.subjects()
+        if isinstance(s, rdflib.URIRef) and str(s).startswith(str(CTO))
+    }
     assert len(terms) > 60
     for term in sorted(terms):
         assert ontology.value(term, rdflib.RDFS.label) is not None, f"{term} has no label"
@@ -31,7 +35,11 @@ def test_every_term_has_label_and_definition(ontology: rdflib.Graph) -> None:
 def test_alignments(ontology: rdflib.Graph) -> None:
     obo = rdflib.Namespace("http://purl.obolibrary.org/obo/")
     assert (CTO.Trial, rdflib.RDFS.subClassOf, obo.OBI_0003699) in ontology
-    assert (CTO.Trial, rdflib.RDFS.subClassOf, rdflib.URIRef("https://schema.org/MedicalTrial")) in ontology
+    assert (
+        CTO.Trial,
+        rdflib.RDFS.subClassOf,
+        rdflib.URIRef("https://schema.org/MedicalTrial"),
+    ) in ontology
 
 
 def test_graph_uses_only_declared_terms(seed_graph: Store, ontology: rdflib.Graph) -> None:

@@ -14,7 +14,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 def seed(prefix: str) -> Trial:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    trials = [t for t in map_bytes(path.read_bytes(), source_file=path.name) if isinstance(t, Trial)]
+    trials = [
+        t for t in map_bytes(path.read_bytes(), source_file=path.name) if isinstance(t, Trial)
+    ]
     assert len(trials) == 1
     return trials[0]
 
@@ -48,7 +50,12 @@ def test_seed_000_hmsc100() -> None:
     assert t.start_date == PartialDate("2025-05")
     assert t.completion_date == PartialDate("2027-12", "ESTIMATED")
     e = t.eligibility
-    assert (e.sex, e.min_age_years, e.max_age_years, e.healthy_volunteers) == ("FEMALE", 45, 85, False)
+    assert (e.sex, e.min_age_years, e.max_age_years, e.healthy_volunteers) == (
+        "FEMALE",
+        45,
+        85,
+        False,
+    )
     assert e.criteria is not None and "FRAX" in e.criteria
     assert [(a.label, a.type, a.description) for a in t.arms] == [
         ("Low Dose Group", "EXPERIMENTAL", "6.0×10\\^7"),
@@ -76,8 +83,14 @@ def test_seed_001_wj_msc() -> None:
         "for Vertebral Compression Fracture"
     )
     assert (t.status, t.phases, t.study_type) == ("UNKNOWN", ("PHASE2",), "INTERVENTIONAL")
-    assert [c.name for c in t.conditions] == ["Osteoporotic Fractures", "Vertebral Compression Fracture"]
-    assert [(i.type, i.name) for i in t.interventions] == [("DRUG", "Teriparatide"), ("DRUG", "WJ-MSC")]
+    assert [c.name for c in t.conditions] == [
+        "Osteoporotic Fractures",
+        "Vertebral Compression Fracture",
+    ]
+    assert [(i.type, i.name) for i in t.interventions] == [
+        ("DRUG", "Teriparatide"),
+        ("DRUG", "WJ-MSC"),
+    ]
     assert (t.allocation, t.intervention_model, t.masking, t.primary_purpose) == (
         "RANDOMIZED",
         "PARALLEL",
@@ -86,7 +99,12 @@ def test_seed_001_wj_msc() -> None:
     )
     assert (t.enrollment, t.enrollment_type) == (30, "ESTIMATED")
     e = t.eligibility
-    assert (e.sex, e.min_age_years, e.max_age_years, e.healthy_volunteers) == ("FEMALE", 40, None, False)
+    assert (e.sex, e.min_age_years, e.max_age_years, e.healthy_volunteers) == (
+        "FEMALE",
+        40,
+        None,
+        False,
+    )
     assert e.criteria is not None and e.criteria.startswith("Inclusion criteria:")
     assert "Exclusion criteria:" in e.criteria
     assert [(a.label, a.type, a.intervention_names) for a in t.arms] == [
@@ -125,7 +143,10 @@ def test_seed_003_damaged_veeva() -> None:
     assert t.status is None and t.phases == () and t.conditions == []
     assert t.enrollment == 15
     assert t.arms == []
-    assert t.brief_summary is not None and "hiSCs for the treatment of rheumatoid arthritis" in t.brief_summary
+    assert (
+        t.brief_summary is not None
+        and "hiSCs for the treatment of rheumatoid arthritis" in t.brief_summary
+    )
     assert t.eligibility.sex is None and t.eligibility.min_age_years is None
     assert [o.name for o in t.officials] == ["Huji Xu, Ph.D, MD"]
     assert any("no NCT id" in n for n in t.notes) and any("no title" in n for n in t.notes)
@@ -154,10 +175,18 @@ def test_seed_004_trial_detail() -> None:
         "TREATMENT",
         "NONE",
     )
-    assert t.related_nct_ids == ("NCT06823063", "NCT04996966", "NCT05983627", "NCT05495711", "NCT06984497")
+    assert t.related_nct_ids == (
+        "NCT06823063",
+        "NCT04996966",
+        "NCT05983627",
+        "NCT05495711",
+        "NCT06984497",
+    )
     assert [a.label for a in t.arms] == ["Dose escalation"]
     assert t.arms[0].intervention_names == ("Human umbilical cord mesenchymal stem cell injection",)
-    assert [i.name for i in t.interventions] == ["Human umbilical cord mesenchymal stem cell injection"]
+    assert [i.name for i in t.interventions] == [
+        "Human umbilical cord mesenchymal stem cell injection"
+    ]
     assert [(s.name, s.role, s.agency_class) for s in t.sponsors] == [
         ("Shanghai Life Science & Technology", "lead", "INDUSTRY")
     ]

@@ -95,7 +95,9 @@ def test_arm_doses_for_one_trial(seed_graph: Store) -> None:
     rows = run(seed_graph, "arm-doses", trial_iri="https://w3id.org/celltrials/trial/NCT05018637")
     assert {r["trial"] for r in rows} == {"NCT05018637"}
     wj = [r for r in rows if r["dose_max"]]
-    assert [(float(r["dose_max"]), r["dose_unit"], r["tissue"]) for r in wj] == [(4e7, "cells", "UBERON:0003422")]
+    assert [(float(r["dose_max"]), r["dose_unit"], r["tissue"]) for r in wj] == [
+        (4e7, "cells", "UBERON:0003422")
+    ]
 
 
 def test_trials_by_condition(seed_graph: Store) -> None:
@@ -104,7 +106,12 @@ def test_trials_by_condition(seed_graph: Store) -> None:
     assert ("osteoporotic fractures", "NCT05018637") in conditions
     assert ("vertebral compression fracture", "NCT05018637") in conditions
     names = {r["condition"].lower() for r in rows}
-    assert {"osteoporosis", "rheumatoid arthritis", "interstitial lung disease", "premature ovarian insufficiency"} <= names
+    assert {
+        "osteoporosis",
+        "rheumatoid arthritis",
+        "interstitial lung disease",
+        "premature ovarian insufficiency",
+    } <= names
     only = run(seed_graph, "trials-by-condition", condition_text="RHEUMATOID")
     assert len(only) == 1 and only[0]["trial"].startswith("https://w3id.org/celltrials/trial/doc-")
     assert only[0]["found_in"] == "summary"

@@ -18,8 +18,7 @@ import functools
 import json
 import re
 import warnings
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -119,13 +118,50 @@ class Surface(NamedTuple):
     is_abbreviation: bool
 
 
-@dataclass(frozen=True, slots=True)
 class LexicalIndex:
-    """Lookup tables of one term set, built once: folded text and bag keys -> surfaces."""
+    """Lookup tables of one term set, each built on first use and kept.
 
-    by_fold: Mapping[str, list[Surface]]
-    by_bag: Mapping[str, list[Surface]]
-    by_phrase: Mapping[tuple[str, ...], list[Surface]]  # words in order; no abbreviations
+    ``by_fold``: folded label or synonym -> surfaces; ``by_bag``: normalised bag key ->
+    surfaces; ``by_phrase``: normalised words in order -> surfaces. Abbreviations are only
+    in ``by_fold``.
+    """
+
+    def __init__(self, surfaces: Callable[[], Iterator[Surface]]) -> None:
+        self._surfaces = surfaces
+
+    @functools.cached_property
+    def by_fold(self) -> dict[str, list[Surface]]:
+        found: dict[str, list[Surface]] = {}
+        for surface in self._surfaces():
+            found.setdefault(fold(surface.text), []).append(surface)
+        return found
+
+    @functools.cached_property
+    def _words(self) -> list[tuple[list[str], list[Surface]]]:
+        """Normalised words of each folded text, with its non-abbreviation surfaces."""
+        out = []
+        for folded, surfaces in self.by_fold.items():
+            kept = [s for s in surfaces if not s.is_abbreviation]
+            if kept:
+                out.append((folded_tokens(folded), kept))
+        return out
+
+    @functools.cached_property
+    def by_bag(self) -> dict[str, list[Surface]]:
+        found: dict[str, list[Surface]] = {}
+        for words, surfaces in self._words:
+            if words:
+                found.setdefault(bag_of(words), []).extend(surfaces)
+        found.pop("", None)
+        return found
+
+    @functools.cached_property
+    def by_phrase(self) -> dict[tuple[str, ...], list[Surface]]:
+        found: dict[tuple[str, ...], list[Surface]] = {}
+        for words, surfaces in self._words:
+            if words:
+                found.setdefault(tuple(words), []).extend(surfaces)
+        return found
 
 
 class TermSet:
@@ -210,20 +246,8 @@ class TermSet:
 
     @functools.cached_property
     def index(self) -> LexicalIndex:
-        """Folded labels and synonyms; their word sequences and bag keys (no abbreviations)."""
-        by_fold: dict[str, list[Surface]] = {}
-        by_bag: dict[str, list[Surface]] = {}
-        by_phrase: dict[tuple[str, ...], list[Surface]] = {}
-        for surface in self.surfaces():
-            folded = fold(surface.text)
-            by_fold.setdefault(folded, []).append(surface)
-            if not surface.is_abbreviation:
-                words = folded_tokens(folded)
-                by_bag.setdefault(bag_of(words), []).append(surface)
-                by_phrase.setdefault(tuple(words), []).append(surface)
-        by_bag.pop("", None)
-        by_phrase.pop((), None)
-        return LexicalIndex(by_fold, by_bag, by_phrase)
+        """Labels and exact synonyms by folded text, bag key and word sequence (lazy)."""
+        return LexicalIndex(self.surfaces)
 
 
 def load_terms(name: str, directory: Path | None = None) -> TermSet:

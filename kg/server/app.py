@@ -69,7 +69,9 @@ def _cors(cfg: ServerConfig, response: Response) -> None:
         response.vary.add("Origin")
     else:
         return
-    response.headers["Access-Control-Expose-Headers"] = "X-Result-Limit, X-Result-Truncated, X-Result-Rows"
+    response.headers["Access-Control-Expose-Headers"] = (
+        "X-Result-Limit, X-Result-Truncated, X-Result-Rows"
+    )
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"

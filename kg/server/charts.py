@@ -71,7 +71,9 @@ def dose_strip_chart(
     )
     for i, tissue in enumerate(tissues):
         cy = top + row_height * i + row_height / 2
-        out.append(f'<line x1="{left}" y1="{cy:.1f}" x2="{left + plot_w}" y2="{cy:.1f}" class="row"/>')
+        out.append(
+            f'<line x1="{left}" y1="{cy:.1f}" x2="{left + plot_w}" y2="{cy:.1f}" class="row"/>'
+        )
         n = len(by_tissue[tissue])
         out.append(
             f'<text x="{left - 10}" y="{cy + 4:.1f}" text-anchor="end" class="tissue">'

@@ -79,7 +79,9 @@ class ServerConfig:
                 f"no store at {self.store} (run `kg build` first, or `kg serve` builds one from the seeds)"
             )
         if not (_ABSOLUTE_HTTP.match(self.base_iri) and self.base_iri[-1] in "/#"):
-            out.append(f"base IRI {self.base_iri!r} is not an absolute http(s) IRI ending in '/' or '#'")
+            out.append(
+                f"base IRI {self.base_iri!r} is not an absolute http(s) IRI ending in '/' or '#'"
+            )
         for name in ("query_timeout", "dump_timeout"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not value > 0:

@@ -333,7 +333,9 @@ class ExecutorPool:
                 else:
                     error = decode(payload)
                     self.release(proc)
-                    raise QueryFailed(str(error.get("kind", "error")), str(error.get("message", "")))
+                    raise QueryFailed(
+                        str(error.get("kind", "error")), str(error.get("message", ""))
+                    )
             return Reply(header, None, _Stream(self, proc, chunks, deadline, timeout))
         except QueryFailed:
             raise

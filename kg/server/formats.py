@@ -48,7 +48,9 @@ RESULT_FORMATS: tuple[Format, ...] = (
         "srx",
     ),
     Format("csv", "text/csv; charset=utf-8", ("text/csv",), "csv"),
-    Format("tsv", "text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",), "tsv"),
+    Format(
+        "tsv", "text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",), "tsv"
+    ),
 )
 GRAPH_FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle; charset=utf-8", ("text/turtle", "application/x-turtle"), "ttl"),

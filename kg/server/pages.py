@@ -43,7 +43,9 @@ _SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _NCT = re.compile(r"NCT\d{8}$")
 BODY_WEIGHT_KG = 70.0
 _PREFIX_LINES = "\n".join(
-    f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p in ("cto", "rdfs", "rdf", "prov", "dcterms", "skos")
+    f"PREFIX {p}: <{iri}>"
+    for p, iri in PREFIXES.items()
+    if p in ("cto", "rdfs", "rdf", "prov", "dcterms", "skos")
 )
 
 
@@ -99,6 +101,11 @@ def _cells_filter(term: Term | float | None) -> Markup:
     return cells_text(number)
 
 
+@pages.app_template_filter("as_term")
+def _as_term(data: dict[str, Any]) -> Term:
+    return Term.from_json(data)
+
+
 @pages.app_template_filter("curie")
 def _curie_filter(term: Term | str) -> str:
     value = term.value if isinstance(term, Term) else term
@@ -111,7 +118,7 @@ def _shorten(iri: str) -> str:
         return iri[len(base) :]
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -263,9 +270,11 @@ def _wants_json() -> bool:
     requested = request.args.get("format")
     if requested:
         return requested.lower() == "json"
-    return not wants_html(request.headers.get("Accept")) and request.accept_mimetypes.best_match(
-        ["application/json", "text/html"]
-    ) == "application/json"
+    return (
+        not wants_html(request.headers.get("Accept"))
+        and request.accept_mimetypes.best_match(["application/json", "text/html"])
+        == "application/json"
+    )
 
 
 @pages.route("/queries")
@@ -289,7 +298,9 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
     cq = queries.get(name)
     if cq is None:
         if _wants_json() or not wants_html(request.headers.get("Accept")):
-            response = jsonify({"error": f"no canned query named {name!r}", "known": sorted(queries)})
+            response = jsonify(
+                {"error": f"no canned query named {name!r}", "known": sorted(queries)}
+            )
             response.status_code = 404
             return response
         abort(404)
@@ -301,8 +312,13 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
     except ParamError as exc:
         if html:
             return render_template(
-                "query.html", page="queries", cq=cq, values=values, error=str(exc),
-                error_param=exc.name, table=None,
+                "query.html",
+                page="queries",
+                cq=cq,
+                values=values,
+                error=str(exc),
+                error_param=exc.name,
+                table=None,
             ), 400
         response = jsonify({"error": str(exc), "parameter": exc.name, "query": cq.name})
         response.status_code = 400
@@ -313,8 +329,13 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
             variables, rows, truncated = backend.select(cq.text, substitutions)
             table = _Table(variables, rows, truncated)
             return render_template(
-                "query.html", page="queries", cq=cq, values=values, error=None,
-                error_param=None, table=table,
+                "query.html",
+                page="queries",
+                cq=cq,
+                values=values,
+                error=None,
+                error_param=None,
+                table=table,
             )
         fmt: Format
         if cq.kind in ("CONSTRUCT", "DESCRIBE"):
@@ -325,7 +346,12 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
             reply = backend.run(cq.text, substitutions=substitutions, results_format=fmt.name)
     except FormatError:
         known = ", ".join(["html"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS])
-        response = jsonify({"error": f"format: unknown format {requested!r} (known: {known})", "parameter": "format"})
+        response = jsonify(
+            {
+                "error": f"format: unknown format {requested!r} (known: {known})",
+                "parameter": "format",
+            }
+        )
         response.status_code = 400
         return response
     except (ExecutorError, QueryFailed) as exc:
@@ -662,11 +688,31 @@ def _trial_page(
     shown = {
         CTO + n
         for n in (
-            "nctId", "briefTitle", "officialTitle", "overallStatus", "phase", "studyType",
-            "enrollment", "enrollmentType", "startDate", "completionDate", "primaryCompletionDate",
-            "briefSummary", "detailedDescription", "eligibilityCriteria", "studiesCondition",
-            "leadSponsor", "collaborator", "hasArm", "studiesProduct", "hasIntervention",
-            "administersProduct", "hasDose", "sex", "minimumAgeYears", "maximumAgeYears",
+            "nctId",
+            "briefTitle",
+            "officialTitle",
+            "overallStatus",
+            "phase",
+            "studyType",
+            "enrollment",
+            "enrollmentType",
+            "startDate",
+            "completionDate",
+            "primaryCompletionDate",
+            "briefSummary",
+            "detailedDescription",
+            "eligibilityCriteria",
+            "studiesCondition",
+            "leadSponsor",
+            "collaborator",
+            "hasArm",
+            "studiesProduct",
+            "hasIntervention",
+            "administersProduct",
+            "hasDose",
+            "sex",
+            "minimumAgeYears",
+            "maximumAgeYears",
         )
     } | {RDFS + "label", RDFS + "seeAlso"}
     others = [p for k, p in props.items() if k not in shown]

@@ -203,7 +203,9 @@ def _authorised() -> None:
     if not header:
         raise _fail(401, "updates need 'Authorization: Bearer <token>'", WWW_Authenticate="Bearer")
     scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
         raise _fail(403, "wrong update token")
 
 
@@ -264,7 +266,9 @@ def _query(text: str, params: MultiDict[str, str]) -> Response:
     if guard.is_update(text):
         if not backend.config.writable:
             raise _fail(403, "this endpoint is read-only: SPARQL updates are refused")
-        raise _fail(400, "this is a SPARQL update: send it as update=... or application/sparql-update")
+        raise _fail(
+            400, "this is a SPARQL update: send it as update=... or application/sparql-update"
+        )
     _check_service(text)
     results, graph = _formats(params)
     default_graph = _iris(params, "default-graph-uri")
@@ -288,7 +292,10 @@ def _query(text: str, params: MultiDict[str, str]) -> Response:
 def _update(text: str, params: MultiDict[str, str]) -> Response:
     _authorised()
     if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-        raise _fail(400, "using-graph-uri / using-named-graph-uri are not supported: use USING in the update")
+        raise _fail(
+            400,
+            "using-graph-uri / using-named-graph-uri are not supported: use USING in the update",
+        )
     refused = guard.find_refused(text, ("LOAD", "SERVICE"))
     if refused:
         raise _fail(403, f"{refused} is refused: this endpoint never fetches other addresses")
@@ -319,7 +326,11 @@ def service_description() -> Response:
         Triple(endpoint, sd(SD + "endpoint"), endpoint),
         Triple(endpoint, sd(SD + "supportedLanguage"), sd(SD + "SPARQL11Query")),
         Triple(endpoint, sd(SD + "feature"), sd(SD + "UnionDefaultGraph")),
-        Triple(endpoint, sd(SD + "defaultEntailmentRegime"), sd("http://www.w3.org/ns/entailment/Simple")),
+        Triple(
+            endpoint,
+            sd(SD + "defaultEntailmentRegime"),
+            sd("http://www.w3.org/ns/entailment/Simple"),
+        ),
         Triple(endpoint, sd(SD + "defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, sd(SD + "Dataset")),
         Triple(dataset, sd(SD + "defaultGraph"), default),
@@ -330,7 +341,11 @@ def service_description() -> Response:
             Literal("the union of all named graphs of the store"),
         ),
         Triple(dataset, sd(VOID + "sparqlEndpoint"), endpoint),
-        Triple(endpoint, sd(PREFIXES["rdfs"] + "seeAlso"), NamedNode(request.host_url + ".well-known/void")),
+        Triple(
+            endpoint,
+            sd(PREFIXES["rdfs"] + "seeAlso"),
+            NamedNode(request.host_url + ".well-known/void"),
+        ),
         Triple(
             endpoint,
             sd(PREFIXES["rdfs"] + "comment"),
@@ -339,7 +354,11 @@ def service_description() -> Response:
                 "the UNION of all named graphs (one per source record, plus graph/meta, "
                 "graph/terms, graph/ontology, graph/stats) unless default-graph-uri / "
                 "named-graph-uri or FROM say otherwise. "
-                + ("Read-only: updates are refused. " if not cfg.writable else "Updates need a bearer token. ")
+                + (
+                    "Read-only: updates are refused. "
+                    if not cfg.writable
+                    else "Updates need a bearer token. "
+                )
                 + f"Queries stop after {cfg.query_timeout:g} s; results are cut at {cfg.max_rows} rows "
                 "(header X-Result-Truncated). SERVICE and LOAD are refused."
             ),
@@ -347,8 +366,16 @@ def service_description() -> Response:
     ]
     if cfg.writable:
         triples.append(Triple(endpoint, sd(SD + "supportedLanguage"), sd(SD + "SPARQL11Update")))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+    ):
         triples.append(Triple(endpoint, sd(SD + "resultFormat"), NamedNode(FORMATS_NS + name)))
     for name in ("meta", "terms", "ontology", "stats"):
         named = BlankNode()

@@ -68,7 +68,9 @@ def _xml_term(term: Any) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
     if isinstance(term, Triple):
         return (
@@ -117,8 +119,12 @@ def write_solutions(
     if fmt == "json":
         emit('{"head":{"vars":' + json.dumps(list(variables)) + '},"results":{"bindings":[')
         for i, row in enumerate(rows):
-            binding = {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
-            emit(("," if i else "") + json.dumps(binding, ensure_ascii=False, separators=(",", ":")))
+            binding = {
+                v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None
+            }
+            emit(
+                ("," if i else "") + json.dumps(binding, ensure_ascii=False, separators=(",", ":"))
+            )
         emit("]}}\n")
     elif fmt == "xml":
         emit(f'<?xml version="1.0"?>\n<sparql xmlns="{_NS}"><head>')

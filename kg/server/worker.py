@@ -123,7 +123,11 @@ def term_from_json(value: dict[str, Any]) -> NamedNode | BlankNode | Literal | T
         return Literal(value["value"])
     if kind == "triple":
         v = value["value"]
-        return Triple(term_from_json(v["subject"]), term_from_json(v["predicate"]), term_from_json(v["object"]))
+        return Triple(
+            term_from_json(v["subject"]),
+            term_from_json(v["predicate"]),
+            term_from_json(v["object"]),
+        )
     raise ValueError(f"unknown term type {kind!r}")
 
 
@@ -168,9 +172,7 @@ def _query(store: Store, req: dict[str, Any], out: _Out) -> None:
     out.frame(b"E")
 
 
-def _serialize(
-    items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: _Out
-) -> None:
+def _serialize(items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: _Out) -> None:
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) and prefixes:
         serialize(items, out, rdf_format, prefixes=prefixes)
@@ -184,7 +186,9 @@ def _dump(store: Store, req: dict[str, Any], out: _Out) -> None:
     if RDF_FORMATS[fmt].supports_datasets:
         store.dump(out, RDF_FORMATS[fmt])
     else:
-        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        union = store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
         assert isinstance(union, QueryTriples)
         _serialize(union, fmt, req.get("prefixes"), out)
     out.frame(b"E")
@@ -208,7 +212,11 @@ def _gsp_write(store: Store, req: dict[str, Any], out: _Out) -> None:
         ops.append(f"DROP SILENT {target}" if graph else "CLEAR SILENT DEFAULT")
     if req["mode"] in ("put", "post"):
         triples = list(
-            parse(req["data"].encode("utf-8"), RDF_FORMATS[req["format"]], base_iri=graph or req.get("base_iri"))
+            parse(
+                req["data"].encode("utf-8"),
+                RDF_FORMATS[req["format"]],
+                base_iri=graph or req.get("base_iri"),
+            )
         )
         lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         if lines:

@@ -142,7 +142,9 @@ def _nonblank(lines: list[str]) -> list[str]:
 def _age_years(value: str | None) -> float | None:
     if not value:
         return None
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\+?\s*years?(?:\s+old)?|years?|months?|weeks?|days?)?\+?", value, re.I)
+    m = re.fullmatch(
+        r"(\d+(?:\.\d+)?)\s*(\+?\s*years?(?:\s+old)?|years?|months?|weeks?|days?)?\+?", value, re.I
+    )
     if not m:
         return None
     number = float(m.group(1))
@@ -240,9 +242,8 @@ def _parse_summary(text: str, trial: Trial) -> None:
         if phase.note:
             trial.notes.append(phase.note)
     if kv.get("Intervention Type"):
-        trial.intervention_types = tuple(
-            cc.norm_intervention_type(t).value for t in kv["Intervention Type"].split(",") if t.strip()
-        )
+        kinds = (cc.norm_intervention_type(t).value for t in kv["Intervention Type"].split(","))
+        trial.intervention_types = tuple(k for k in kinds if k)
     trial.brief_summary = _text(sec.get("SUMMARY", []))
     _summary_eligibility(sec.get("Eligibility", []), trial)
     trial.sites = _summary_sites(sec.get("Locations", []))
@@ -292,7 +293,12 @@ def _summary_sites(lines: list[str]) -> list[Site]:
         if i + 1 < len(body) and _is_status_value(body[i + 1]):
             city = body[i + 2] if i + 2 < len(body) else None
             sites.append(
-                Site(facility=body[i], status=cc.norm_status(body[i + 1]).value, city=city, country=country)
+                Site(
+                    facility=body[i],
+                    status=cc.norm_status(body[i + 1]).value,
+                    city=city,
+                    country=country,
+                )
             )
             i += 3
         else:
@@ -357,7 +363,13 @@ VEEVA_HEADERS = {
     "Central trial contact",
     "Data sourced from clinicaltrials.gov",
 }
-VEEVA_FOOTER = {"Clinical trials", "Research sites", "Resources", "Legal", "Find clinical trialsTrials by location"}
+VEEVA_FOOTER = {
+    "Clinical trials",
+    "Research sites",
+    "Resources",
+    "Legal",
+    "Find clinical trialsTrials by location",
+}
 GROUPS_RE = re.compile(r"^(\d+) participants in (\d+) patient groups?$")
 GROUP_TYPE_RE = re.compile(
     r"^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other)"
@@ -598,7 +610,9 @@ def _parse_detail(text: str, trial: Trial) -> None:
     _detail_basic(_nonblank(_body(sec, "Basic Information")), trial)
     trial.brief_summary = _text(_body(sec, "Brief Summary"))
     trial.detailed_description = _text(_body(sec, "Detailed Description"))
-    related = [line for line in _nonblank(_body(sec, "Related Clinical Trials")) if NCT_RE.fullmatch(line)]
+    related = [
+        line for line in _nonblank(_body(sec, "Related Clinical Trials")) if NCT_RE.fullmatch(line)
+    ]
     trial.related_nct_ids = tuple(dict.fromkeys(n for n in related if n != trial.nct_id))
     trial.conditions = [Condition(name=c) for c in _nonblank(_body(sec, "Conditions"))]
     _detail_design(_nonblank(_body(sec, "Study Design")), trial)
@@ -619,7 +633,9 @@ def _parse_detail(text: str, trial: Trial) -> None:
 
 def _pairs(lines: list[str]) -> list[tuple[str, str | None]]:
     """Name / description pairs (a list with an odd count ends with a name alone)."""
-    return [(lines[i], lines[i + 1] if i + 1 < len(lines) else None) for i in range(0, len(lines), 2)]
+    return [
+        (lines[i], lines[i + 1] if i + 1 < len(lines) else None) for i in range(0, len(lines), 2)
+    ]
 
 
 def _detail_basic(values: list[str], trial: Trial) -> None:
