@@ -309,3 +309,16 @@ def validate_cmd(store_path: Path, as_json: bool) -> None:
         console.print(f"[red]{len(findings)} violations[/]")
         sys.exit(1)
     console.print("[green]valid[/]: SHACL shapes and QC checks pass")
+
+
+@main.command(
+    "serve",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.pass_context
+def serve_cmd(ctx: click.Context) -> None:
+    """Serve the SPARQL endpoint, canned queries, trial pages and editor (kg serve --help)."""
+    from kg.server.serve import command
+
+    command.main(args=ctx.args, prog_name="kg serve")

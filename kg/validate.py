@@ -1,9 +1,10 @@
 """`kg validate`: the SHACL shapes of ontology/shapes.ttl and the QC queries of ontology/qc/.
 
-SHACL runs with pyshacl on an rdflib view of the store (oxrdflib), so the data is read
-from Oxigraph without being copied into rdflib's own memory store. QC checks are
-SPARQL SELECT queries (``*-violation.rq``) that must return no rows; they run on
-Oxigraph directly.
+SHACL runs with pyshacl on an in-memory rdflib copy of the union graph, parsed with
+oxrdflib's N-Triples parser. (pyshacl over oxrdflib's live Store view was measured at
+over 8 minutes for 120k quads, from its many small pattern look-ups; the copy takes
+about 7 s and the validation 4 s.) QC checks are SPARQL SELECT queries
+(``*-violation.rq``) that must return no rows; they run on Oxigraph directly.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import rdflib
-from oxrdflib import OxigraphStore
-from pyoxigraph import QuerySolutions, Store
+from pyoxigraph import QuerySolutions, QueryTriples, RdfFormat, Store
 from pyshacl import validate as shacl_validate
 
 from kg.terms import ONTOLOGY_DIR
@@ -60,15 +60,21 @@ def run_qc(store: Store, *, directory: Path = QC_DIR) -> list[Finding]:
     return findings
 
 
-def _union_view(store: Store) -> rdflib.Graph:
-    """An rdflib graph whose triples are the union of all the store's graphs."""
-    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
+def _union_copy(store: Store) -> rdflib.Graph:
+    """An rdflib graph holding the union of all the store's graphs."""
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    assert isinstance(result, QueryTriples)
+    data = result.serialize(format=RdfFormat.N_TRIPLES)
+    graph = rdflib.Graph()
+    if data:
+        graph.parse(data=data, format="ox-ntriples")  # oxrdflib's parser: fast, same literals
+    return graph
 
 
 def run_shacl(store: Store, *, shapes_file: Path = SHAPES_FILE) -> list[Finding]:
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")
     conforms, report, _ = shacl_validate(
-        _union_view(store),
+        _union_copy(store),
         shacl_graph=shapes,
         inference="none",
         allow_warnings=True,

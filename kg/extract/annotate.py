@@ -242,7 +242,8 @@ def _fill_products(
 ) -> list[CellProduct]:
     """Give products the trial's tissue and donor where their own texts state none."""
     out: list[CellProduct] = []
-    for p in products:
+    for given in products:
+        p = given
         if p.tissue is None and p.cell_type == GENERIC_MSC and facts.tissue is not None:
             tissue = tissue_by_uberon(facts.tissue[0])
             if tissue is not None:

@@ -497,15 +497,15 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
-def _per(text: str, r: _Reading, lo: int, hi: int) -> DosePer:
+def _per(text: str, r: _Reading, lo: int, hi: int, count: int | None) -> DosePer:
+    """Course where the text says "cumulative", or "total" over several administrations."""
     before = text[max(lo, r.start - 40) : r.start]
     after = text[r.after.end : min(hi, r.after.end + 20)]
     if _CUMULATIVE.search(before):
         return DosePer.COURSE
     if not (_TOTAL.search(before) or _TOTAL.search(after)):
         return DosePer.ADMINISTRATION
-    several = resolve(find_counts(text)).value
-    if (several is not None and several > 1) or _PLURAL_ADMIN.search(text):
+    if (count is not None and count > 1) or _PLURAL_ADMIN.search(text, lo, hi):
         return DosePer.COURSE
     return DosePer.ADMINISTRATION
 
@@ -517,6 +517,7 @@ _CLAUSE_BREAK = re.compile(
 
 def _route(text: str, lo: int, hi: int, start: int, end: int) -> str | None:
     """The route stated in the clause of a figure (not one a later "followed by" names)."""
+    lo, hi = max(lo, start - 200), min(hi, end + 200)
     left = lo
     for m in _CLAUSE_BREAK.finditer(text, lo, start):
         left = m.end()
@@ -540,6 +541,10 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
     readings = [_read(text, fig) for fig in find_figures(text)]
     readings = _propagate_units(text, readings)
     sentences = sentences_of(text)
+    levels: dict[tuple[int, int], set[tuple[float, float]]] = {}
+    for x in readings:
+        levels.setdefault(sentences.bounds(x.fig.start), set()).add((x.fig.low, x.fig.high))
+    counts: dict[tuple[int, int], int | None] = {}
     doses: list[Dose] = []
     taken = 0  # end of the last accepted reading: a figure it restates is not read twice
     for r in readings:
@@ -548,16 +553,16 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
         if not (MIN_CELLS <= r.fig.low <= r.fig.high <= MAX_CELLS):
             continue
         lo, hi = sentences.bounds(r.fig.start)
-        count = r.count
-        if count is None:
-            levels = len({(x.fig.low, x.fig.high) for x in readings if lo <= x.fig.start < hi})
-            count = resolve(drop_dose_levels(find_counts(text, lo, hi), levels)).value
+        if (lo, hi) not in counts:  # the sentence's number of administrations, read once
+            stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
+            counts[(lo, hi)] = resolve(stated).value
+        count = r.count if r.count is not None else counts[(lo, hi)]
         doses.append(
             Dose(
                 min_cells=r.fig.low,
                 max_cells=r.fig.high,
                 unit=DoseUnit.CELLS_PER_KG if r.after.per_kg else DoseUnit.CELLS,
-                per=_per(text, r, lo, hi),
+                per=_per(text, r, lo, hi, counts[(lo, hi)]),
                 evidence=text[r.start : max(r.after.end, r.fig.end)],
                 evidence_field=field,
                 administrations=count,

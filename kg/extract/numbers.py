@@ -45,7 +45,7 @@ _SCALES: dict[str, float] = {
     "m": 1e6,
 }
 
-_NUM = r"\d+(?:[.,·]\d+)*"
+_NUM = r"\d{1,12}(?:[.,·]\d{1,12}){0,3}"  # bounded: no runaway backtracking on "1,1,1,..."
 _RSEP = r"\s*(?:-|–|—|~|to)\s*"
 _X = r"\s*(?:\\\*|[x×X✕✖*·⋅])\s*"
 _POW = (
@@ -73,7 +73,7 @@ _FIGURE = re.compile(
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
-    r"|(?P<plain>\d{1,3}(?:,\d{3})+(?![.,]?\d)|\d{4,}(?![.,]?\d))"
+    r"|(?P<plain>\d{1,3}(?:,\d{3}){1,4}(?![.,]?\d)|\d{4,15}(?![.,]?\d))"
     r")",
     re.IGNORECASE,
 )

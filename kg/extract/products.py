@@ -131,6 +131,7 @@ _DONOR_WORDS = re.compile(
     + r"|patients?[’']?\s*[’']?s?\s+own\b|(?:their|his|her)\s+own\b|self-derived)",
     re.IGNORECASE,
 )
+_COLON_DEFINITION = re.compile(r"\s*:\s*(?:\w+\s+){0,6}")  # "TC-MSC: a cell product containing"
 _PAREN_OPEN = re.compile(r"\s*(?:(?:for\s+)?\w+\s+){0,2}[(（]\s*$", re.IGNORECASE)
 
 
@@ -292,8 +293,8 @@ def find_mentions(text: str) -> tuple[Mention, ...]:
 def _mention_matches(text: str) -> list[re.Match[str]]:
     """Matches of :data:`_MENTION`, tried only where a mention can start (fast)."""
     starts: set[int] = {m.start() for m in _MENTION_WORD.finditer(text)}
-    for m in _MENTION_CORE.finditer(text):
-        i = m.start()
+    for core in _MENTION_CORE.finditer(text):
+        i = core.start()
         while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "-"):
             i -= 1
         starts.add(i)
@@ -328,7 +329,8 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
         last_end = end
     sentences = sentences_of(text)
     out: list[Mention] = []
-    for i, (start, end, kind, cell, tissue, donor) in enumerate(raw):
+    for i, (start, end, kind, raw_cell, raw_tissue, raw_donor) in enumerate(raw):
+        cell, tissue, donor = raw_cell, raw_tissue, raw_donor
         if tissue is None and kind in {"phrase", "abbr"}:
             lo, hi = sentences.bounds(start)
             ctx = _context_tissue(_sentence_tissues(text, lo, hi), start, end)
@@ -338,18 +340,8 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
             prev_end = raw[i - 1][1] if i else 0
             next_start = raw[i + 1][0] if i + 1 < len(raw) else len(text)
             donor = _mention_donor(text, start, end, prev_end, next_start)
-        out.append(
-            Mention(
-                start,
-                end,
-                text[start:end],
-                cell,
-                tissue,
-                donor,
-                kind,
-                is_negated(text, start, end),
-            )
-        )
+        negated = is_negated(text, start, end)
+        out.append(Mention(start, end, text[start:end], cell, tissue, donor, kind, negated))
     return tuple(out)
 
 
@@ -381,9 +373,7 @@ def _linked(a: Mention, b: Mention, text: str) -> bool:
         close = text.find(")", b.end, b.end + 30)
         close2 = text.find("）", b.end, b.end + 30)
         return (close >= 0 or close2 >= 0) and len(gap) <= 30
-    if a.kind == "code" and re.fullmatch(r"\s*:\s*(?:\w+\s+){0,6}", gap) is not None:
-        return True
-    return False
+    return a.kind == "code" and _COLON_DEFINITION.fullmatch(gap) is not None
 
 
 def merge_mentions(mentions: tuple[Mention, ...], text: str) -> list[Mention]:

@@ -34,7 +34,7 @@ _BLOCKED_FILLER = (
 )
 _FILLER = rf"(?:(?!(?:{_BLOCKED_FILLER})\b)[A-Za-z][\w/+-]*|\([^()]{{1,15}}\))"
 _N_NOUN = re.compile(
-    rf"\b{_N}(?:\s*\(\d{{1,2}}\))?[\s-]+(?:{_FILLER}[\s-]+){{0,6}}?(?P<noun>{_NOUN})\b"
+    rf"\b{_N}(?:\s*\(\d{{1,2}}\))?[\s-]+(?:{_FILLER}\s+){{0,6}}?(?P<noun>{_NOUN})\b"
     r"(?![\s-]+(?:levels?|groups?|cohorts?|arms?|escalation|regimens?|finding))",
     re.IGNORECASE,
 )

@@ -150,7 +150,7 @@ _VERB_BEFORE = re.compile(
 )
 _NOUN_AFTER = re.compile(
     r"\s+(?:infusions?|injections?|administrations?|transplantations?|implantations?|route"
-    r"|delivery|application|drip|bolus)\b",
+    r"|delivery|application|drip|bolus|doses?)\b",
     re.IGNORECASE,
 )
 

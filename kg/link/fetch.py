@@ -44,13 +44,12 @@ def _download(session: requests.Session, url: str, target: Path, timeout: float)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     tmp = Path(tmp_name)
     try:
-        with session.get(url, stream=True, timeout=timeout) as response:
+        with os.fdopen(fd, "wb") as out, session.get(url, stream=True, timeout=timeout) as response:
             response.raise_for_status()
-            with os.fdopen(fd, "wb") as out:
-                for chunk in response.iter_content(chunk_size=1 << 16):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+            for chunk in response.iter_content(chunk_size=1 << 16):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
         if not _looks_like_sssom(tmp):
             raise ValueError(f"{url}: not an SSSOM TSV file (no subject_id header)")
         os.replace(tmp, target)

@@ -4,10 +4,11 @@ These are plain records. Only :mod:`kg.rdf` turns them into triples.
 
 A :class:`Link` says how the name was tied to the term:
 
-* ``predicate``: the SKOS mapping relation from the name (as the source used it) to the term
-  (``skos:exactMatch``, ``skos:closeMatch``, ``skos:relatedMatch``; ``skos:broadMatch`` where a
-  curated table says the term is broader than the name, e.g. "osteoporotic fracture" ->
-  MONDO "bone fracture").
+* ``predicate``: the SKOS mapping relation from the name (as the source used it) to the term:
+  ``skos:exactMatch``; ``skos:closeMatch``; ``skos:broadMatch`` where the term is broader than
+  the name ("Osteoporotic Fractures" -> MONDO "bone fracture", "Acute Stroke" -> "stroke");
+  ``skos:relatedMatch`` where it is only related (a MeSH-derived term narrower than a vague
+  name).
 * ``justification``: a SEMAPV term (https://w3id.org/semapv/vocab/); :data:`JUSTIFICATIONS`
   are the ones :mod:`kg.link` makes itself, SSSOM rows may carry others.
 * ``method``: one of :data:`METHODS`.

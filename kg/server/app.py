@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 
+from kg.rdf import CTO
 from kg.server.backend import Backend
 from kg.server.config import ConfigError, ServerConfig
 from kg.server.executor import ExecutorError, ExecutorPool, QueryFailed
@@ -30,6 +31,7 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
     pool = ExecutorPool(cfg.store, size=cfg.query_processes, writable=cfg.writable)
     try:
         pool.ping(timeout=max(cfg.query_timeout, 30.0))
+        _check_base(Backend(cfg, pool))
     except (ExecutorError, QueryFailed) as exc:
         raise ConfigError([f"the store at {cfg.store} does not open: {exc}"]) from None
     finally:
@@ -56,6 +58,23 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
         return response
 
     return app
+
+
+def _check_base(backend: Backend) -> None:
+    """Refuse a base IRI the store was not built with (no page would find its IRIs)."""
+    rows = backend.rows(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s a <{CTO}SourceDocument> }} }} LIMIT 1")
+    if not rows:
+        return  # not a store of this project (a test store): nothing to compare
+    meta = rows[0]["g"].value
+    if meta != backend.graph("meta"):
+        built = meta.removesuffix("graph/meta")
+        raise ConfigError(
+            [
+                f"the store at {backend.config.store} was built with the base IRI {built} "
+                f"(its metadata graph is <{meta}>), not {backend.base}: serve it with "
+                f"--base-iri {built}, or rebuild it with that base"
+            ]
+        )
 
 
 def _cors(cfg: ServerConfig, response: Response) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, Variable
 
 from kg.rdf import CURIE_BASES, PREFIXES, iri_to_curie
 from kg.server.config import ServerConfig
@@ -75,6 +75,8 @@ class Term:
 
 
 Row = dict[str, Term]
+_RdfTerm = NamedNode | Literal | BlankNode | Triple
+Substitutions = Mapping[str, _RdfTerm] | Mapping[Variable, _RdfTerm]
 
 
 class Backend:
@@ -99,13 +101,15 @@ class Backend:
         graph_format: str = "turtle",
         default_graph: Sequence[str | None] | None = None,
         named_graphs: Sequence[str] | None = None,
-        substitutions: Mapping[str, NamedNode | Literal | BlankNode] | None = None,
+        substitutions: Substitutions | None = None,
         base_iri: str | None = None,
         max_rows: int | None = None,
+        drop: Sequence[str] = (),
     ) -> Reply:
         """Run one query; the default graph is the union of all graphs unless a dataset
         (``default_graph`` / ``named_graphs``) is given (None in ``default_graph``: the
-        store's own default graph)."""
+        store's own default graph). ``drop``: variables left out of SELECT results (the
+        parameters a canned query projects so that they can be substituted)."""
         request: dict[str, Any] = {
             "op": "query",
             "query": text,
@@ -113,9 +117,13 @@ class Backend:
             "graph_format": graph_format,
             "default_graph": list(default_graph) if default_graph is not None else None,
             "named_graphs": list(named_graphs) if named_graphs is not None else None,
-            "substitutions": {k: term_json(v) for k, v in (substitutions or {}).items()},
+            "substitutions": {
+                k.value if isinstance(k, Variable) else k: term_json(v)
+                for k, v in (substitutions or {}).items()
+            },
             "base_iri": base_iri,
             "max_rows": max_rows or self.config.max_rows,
+            "drop": list(drop),
             "prefixes": PREFIXES | {"celltrials": self.base},
         }
         return self.pool.call(request, timeout=self.config.query_timeout)
@@ -123,12 +131,13 @@ class Backend:
     def select(
         self,
         text: str,
-        substitutions: Mapping[str, NamedNode | Literal | BlankNode] | None = None,
+        substitutions: Substitutions | None = None,
         *,
         max_rows: int | None = None,
+        drop: Sequence[str] = (),
     ) -> tuple[list[str], list[Row], bool]:
         """Variables, rows and whether the rows were cut at the row cap."""
-        reply = self.run(text, substitutions=substitutions, max_rows=max_rows)
+        reply = self.run(text, substitutions=substitutions, max_rows=max_rows, drop=drop)
         data = json.loads(reply.read())
         variables = list(data["head"]["vars"])
         rows = [
@@ -146,7 +155,7 @@ class Backend:
 
     def dump(self, fmt: str) -> Reply:
         request = {"op": "dump", "format": fmt, "prefixes": PREFIXES | {"celltrials": self.base}}
-        return self.pool.call(request, timeout=self.config.dump_timeout)
+        return self.pool.call(request, timeout=self.config.dump_timeout, stream=True)
 
     def update(self, text: str, *, base_iri: str | None) -> Reply:
         request = {"op": "update", "update": text, "base_iri": base_iri}

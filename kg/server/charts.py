@@ -29,7 +29,7 @@ class DosePoint:
 
 
 def dose_strip_chart(
-    points: Iterable[DosePoint], *, width: int = 760, row_height: int = 34, body_weight: float = 70
+    points: Iterable[DosePoint], *, width: int = 900, row_height: int = 34, body_weight: float = 70
 ) -> str:
     """SVG markup (safe to embed) of the doses by tissue source on a log10 axis."""
     by_tissue: dict[str, list[DosePoint]] = defaultdict(list)
@@ -44,7 +44,8 @@ def dose_strip_chart(
     hi = math.ceil(math.log10(max(values)))
     if hi == lo:
         hi += 1
-    left, right, top = 210, 20, 16
+    longest = max(len(f"{t} ({len(by_tissue[t])})") for t in tissues)
+    left, right, top = min(max(120, 12 + int(longest * 7.2)), width // 2), 20, 16
     plot_w = width - left - right
     height = top + row_height * len(tissues) + 56
 
@@ -81,7 +82,7 @@ def dose_strip_chart(
         )
         for j, p in enumerate(sorted(by_tissue[tissue], key=lambda p: p.cells)):
             jitter = ((j % 3) - 1) * 6
-            kind = "per-kg dose × {:g} kg".format(body_weight) if p.per_kg else "cells"
+            kind = f"per-kg dose × {body_weight:g} kg" if p.per_kg else "cells"
             tip = f"{p.trial}: {p.cells:.3g} ({kind}) — “{p.evidence}”"
             dot = (
                 f'<circle cx="{x(p.cells):.1f}" cy="{cy + jitter:.1f}" r="5" '

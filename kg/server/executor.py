@@ -75,7 +75,7 @@ class _Process:
         cmd = [sys.executable, "-m", "kg.server.worker", str(store)]
         if writable:
             cmd.append("--writable")
-        self.proc = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -302,8 +302,9 @@ class ExecutorPool:
 
     # ---------------------------------------------------------------- requests
 
-    def call(self, request: dict[str, Any], *, timeout: float) -> Reply:
+    def call(self, request: dict[str, Any], *, timeout: float, stream: bool = False) -> Reply:
         """Send one request; the header (and a small body) within ``timeout`` seconds.
+        ``stream``: hand the body over as it comes, however small (downloads).
 
         Raises QueryTimeout (process killed), QueryFailed (the store's error message)
         or ExecutorError.
@@ -322,7 +323,8 @@ class ExecutorPool:
             header = decode(payload)
             chunks: list[bytes] = []
             size = 0
-            while size <= self.buffer_limit:
+            limit = -1 if stream else self.buffer_limit
+            while size <= limit:
                 kind, payload = proc.read_frame(deadline, limit=timeout)
                 if kind == b"D":
                     chunks.append(payload)

@@ -120,10 +120,6 @@ def graph_format(accept: str | None, requested: str | None) -> Format:
     return _choose(accept, requested, GRAPH_FORMATS)
 
 
-def known_format(name: str) -> bool:
-    return _by_name(name, RESULT_FORMATS + GRAPH_FORMATS) is not None
-
-
 def wants_html(accept: str | None) -> bool:
     """Whether a browser is asking: HTML named explicitly and preferred over every RDF and
     results type (``*/*`` alone, as curl sends, is not a browser)."""

@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "Token",
+    "add_using",
     "find_refused",
     "is_update",
     "query_form",
     "service_targets",
     "tokens",
+    "unescape",
 ]
 
 _TOKEN_RE = re.compile(
@@ -65,13 +67,56 @@ class Token:
 
 def tokens(text: str) -> Iterator[Token]:
     """The tokens of a SPARQL text, whitespace left out."""
+    for tok, _ in _spans(text):
+        yield tok
+
+
+def _spans(text: str) -> Iterator[tuple[Token, int]]:
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup or "other"
         if kind != "ws":
-            yield Token(kind, match.group())
+            yield Token(kind, match.group()), match.start()
 
 
-def _unescape(text: str) -> str:
+def add_using(text: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri``
+    written as USING / USING NAMED clauses before the WHERE of each DELETE/INSERT operation.
+
+    ValueError when the update names its own dataset (WITH, USING): the protocol calls
+    that a conflict.
+
+    >>> add_using("INSERT { ?s a <C> } WHERE { ?s ?p ?o }", ["http://g/1"], [])
+    'INSERT { ?s a <C> } USING <http://g/1> WHERE { ?s ?p ?o }'
+    """
+    clause = " ".join(
+        [f"USING <{iri}>" for iri in using] + [f"USING NAMED <{iri}>" for iri in using_named]
+    )
+    depth = 0
+    previous = ""
+    inserts: list[int] = []
+    for tok, start in _spans(text):
+        if tok.kind == "other" and tok.text == "{":
+            depth += 1
+        elif tok.kind == "other" and tok.text == "}":
+            depth -= 1
+        elif tok.kind == "word" and depth == 0:
+            word = tok.text.upper()
+            if word in ("WITH", "USING"):
+                raise ValueError(
+                    f"the update has its own {word} clause and the request gives a dataset"
+                )
+            if word == "WHERE" and previous != "DELETE":
+                inserts.append(start)
+        if tok.kind != "comment":
+            previous = tok.text.upper()
+    for start in reversed(inserts):
+        text = text[:start] + clause + " " + text[start:]
+    return text
+
+
+def unescape(text: str) -> str:
+    """The text with its ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded."""
+
     def char(m: re.Match[str]) -> str:
         code = int(m.group(1) or m.group(2), 16)
         return chr(code) if code <= 0x10FFFF else m.group()
@@ -80,7 +125,7 @@ def _unescape(text: str) -> str:
 
 
 def _readings(text: str) -> list[str]:
-    decoded = _unescape(text)
+    decoded = unescape(text)
     return [text] if decoded == text else [text, decoded]
 
 

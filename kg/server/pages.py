@@ -324,9 +324,10 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
         response.status_code = 400
         return response
     backend = get_backend()
+    params = [p.name for p in cq.params]
     try:
         if html:
-            variables, rows, truncated = backend.select(cq.text, substitutions)
+            variables, rows, truncated = backend.select(cq.text, substitutions, drop=params)
             table = _Table(variables, rows, truncated)
             return render_template(
                 "query.html",
@@ -343,7 +344,9 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
             reply = backend.run(cq.text, substitutions=substitutions, graph_format=fmt.name)
         else:
             fmt = results_format(request.headers.get("Accept"), requested or None)
-            reply = backend.run(cq.text, substitutions=substitutions, results_format=fmt.name)
+            reply = backend.run(
+                cq.text, substitutions=substitutions, results_format=fmt.name, drop=params
+            )
     except FormatError:
         known = ", ".join(["html"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS])
         response = jsonify(
@@ -729,7 +732,7 @@ def _trial_page(
         conditions=conditions,
         provenance=provenance,
         others=others,
-        ctgov=[v for v in all_values(RDFS + "seeAlso")],
+        ctgov=list(all_values(RDFS + "seeAlso")),
         dcterms=DCT,
         prov=PROV,
     )

@@ -67,7 +67,7 @@ class ProtocolError(HTTPException):
         self.message = message
         self.extra_headers = headers or {}
 
-    def get_response(self, environ: Any = None, scope: Any = None) -> Response:  # type: ignore[override]
+    def get_response(self, environ: Any = None, scope: Any = None) -> Response:
         return Response(
             self.message.rstrip("\n") + "\n",
             status=self.code,
@@ -180,7 +180,7 @@ def _check_service(text: str) -> None:
         return
     allowed = set(get_backend().config.allow_service)
     if allowed:
-        decoded = guard._unescape(text)
+        decoded = guard.unescape(text)
         targets = guard.service_targets(text) + guard.service_targets(decoded)
         if targets and all(t is not None and t in allowed for t in targets):
             return
@@ -248,8 +248,8 @@ def _prefixes() -> dict[str, str]:
 # ------------------------------------------------------------------ routes
 
 
+@protocol.route("/sparql/", methods=["GET", "POST", "OPTIONS"], endpoint="sparql_slash")
 @protocol.route("/sparql", methods=["GET", "POST", "OPTIONS"])
-@protocol.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
@@ -291,11 +291,12 @@ def _query(text: str, params: MultiDict[str, str]) -> Response:
 
 def _update(text: str, params: MultiDict[str, str]) -> Response:
     _authorised()
-    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-        raise _fail(
-            400,
-            "using-graph-uri / using-named-graph-uri are not supported: use USING in the update",
-        )
+    using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
+    if using or using_named:
+        try:
+            text = guard.add_using(text, using, using_named)
+        except ValueError as exc:
+            raise _fail(400, str(exc)) from None
     refused = guard.find_refused(text, ("LOAD", "SERVICE"))
     if refused:
         raise _fail(403, f"{refused} is refused: this endpoint never fetches other addresses")
@@ -467,10 +468,7 @@ def graph_store() -> Response:
             )
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
-    response = reply_response(reply, fmt)
-    if request.method == "HEAD":
-        response.set_data(b"")
-    return response
+    return reply_response(reply, fmt)  # for HEAD the server sends no body
 
 
 def _graph_store_write(graph: str | None) -> Response:

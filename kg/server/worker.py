@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import IO, Any, cast
 
 from pyoxigraph import (
     BlankNode,
@@ -38,7 +39,7 @@ from pyoxigraph import (
 )
 
 from kg.server.results import write_boolean, write_solutions
-from kg.server.wire import HEADER, decode, encode, encode_json
+from kg.server.wire import HEADER, decode, encode
 
 __all__ = ["RDF_FORMATS", "main", "term_from_json"]
 
@@ -54,36 +55,51 @@ RDF_FORMATS = {
 
 
 class _Out:
-    """Writes frames to the reply pipe; ``write`` collects body bytes into ``D`` frames."""
+    """Frames for the reply pipe. ``write`` collects body bytes into ``D`` frames; frames
+    go out in one write per reply for small replies (header, body and end together), and
+    in 64 KiB chunks for large ones."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.buffer = bytearray()
+        self.buffer = bytearray()  # body bytes not yet framed
+        self.pending = bytearray()  # frames not yet written to the pipe
 
-    def _raw(self, data: bytes) -> None:
+    def _send(self) -> None:
+        data = bytes(self.pending)
+        self.pending.clear()
         view = memoryview(data)
         while view:
             written = os.write(self.fd, view)
             view = view[written:]
 
+    def _frame_body(self) -> None:
+        if self.buffer:
+            self.pending += encode(b"D", bytes(self.buffer))
+            self.buffer.clear()
+
     def frame(self, kind: bytes, payload: bytes = b"") -> None:
-        self.flush()
-        self._raw(encode(kind, payload))
+        self._frame_body()
+        self.pending += encode(kind, payload)
+        if kind != b"H":  # a header waits for its body (or the end)
+            self._send()
 
     def json(self, kind: bytes, value: Any) -> None:
-        self.flush()
-        self._raw(encode_json(kind, value))
+        self.frame(kind, json.dumps(value, separators=(",", ":")).encode("utf-8"))
 
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
-            self.flush()
+            self._frame_body()
+            self._send()
         return len(data)
 
     def flush(self) -> None:
-        if self.buffer:
-            self._raw(encode(b"D", bytes(self.buffer)))
-            self.buffer.clear()
+        """Called by pyoxigraph's serialisers; frames go out by size and at the end."""
+
+    def discard(self) -> None:
+        """Forget what was not sent yet (a reply that failed midway)."""
+        self.buffer.clear()
+        self.pending.clear()
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -123,11 +139,12 @@ def term_from_json(value: dict[str, Any]) -> NamedNode | BlankNode | Literal | T
         return Literal(value["value"])
     if kind == "triple":
         v = value["value"]
-        return Triple(
-            term_from_json(v["subject"]),
-            term_from_json(v["predicate"]),
-            term_from_json(v["object"]),
-        )
+        subject, predicate = term_from_json(v["subject"]), term_from_json(v["predicate"])
+        if isinstance(subject, Literal) or not isinstance(predicate, NamedNode):
+            raise ValueError(
+                "a quoted triple needs an IRI or blank node subject and an IRI predicate"
+            )
+        return Triple(subject, predicate, term_from_json(v["object"]))
     raise ValueError(f"unknown term type {kind!r}")
 
 
@@ -153,7 +170,8 @@ def _query(store: Store, req: dict[str, Any], out: _Out) -> None:
     max_rows = int(req["max_rows"])
     result = store.query(req["query"], **kwargs)
     if isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
+        dropped = set(req.get("drop") or ())
+        variables = [v.value for v in result.variables if v.value not in dropped]
         rows = [[s[v] for v in variables] for s in islice(result, max_rows + 1)]
         truncated = len(rows) > max_rows
         del rows[max_rows:]
@@ -175,16 +193,16 @@ def _query(store: Store, req: dict[str, Any], out: _Out) -> None:
 def _serialize(items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: _Out) -> None:
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) and prefixes:
-        serialize(items, out, rdf_format, prefixes=prefixes)
+        serialize(items, cast(IO[bytes], out), rdf_format, prefixes=prefixes)
     else:
-        serialize(items, out, rdf_format)
+        serialize(items, cast(IO[bytes], out), rdf_format)
 
 
 def _dump(store: Store, req: dict[str, Any], out: _Out) -> None:
     fmt = req["format"]
     out.json(b"H", {"kind": "dump", "rows": -1, "truncated": False})
     if RDF_FORMATS[fmt].supports_datasets:
-        store.dump(out, RDF_FORMATS[fmt])
+        store.dump(cast(IO[bytes], out), RDF_FORMATS[fmt])
     else:
         union = store.query(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
@@ -276,10 +294,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _handle(store, req, out, writable=writable)
         except SyntaxError as exc:
-            out.buffer.clear()
+            out.discard()
             out.json(b"X", {"kind": "syntax", "message": str(exc)})
         except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
-            out.buffer.clear()
+            out.discard()
             out.json(b"X", {"kind": "error", "message": f"{type(exc).__name__}: {exc}"})
     if writable:
         store.flush()

@@ -1,0 +1,192 @@
+"""``kg serve``: build the store from the seeds if there is none, then serve it under
+gunicorn (sync workers; each worker with its own query processes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+from gunicorn.config import Config as GunicornConfig
+
+from kg.rdf import DEFAULT_BASE
+from kg.server.app import create_app, get_backend
+from kg.server.config import ConfigError, ServerConfig
+
+__all__ = ["command", "ensure_store", "gunicorn_options", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def ensure_store(config: ServerConfig, *, echo: bool = True) -> None:
+    """Build the store from the bundled seeds when there is none yet."""
+    if config.store.exists():
+        return
+    from kg.build import build
+    from kg.rdf import Minter
+
+    if echo:
+        click.echo(f"no store at {config.store}: building it from the bundled seeds", err=True)
+    report = build(None, config.store, minter=Minter(base=config.base_iri))
+    if echo:
+        click.echo(
+            f"built {len(report.documents)} documents, {report.store_quads} quads "
+            f"({len(report.failed)} with errors) in {report.seconds:.1f} s",
+            err=True,
+        )
+
+
+def gunicorn_options(
+    config: ServerConfig, *, host: str, port: int, workers: int, access_log: bool = True
+) -> dict[str, Any]:
+    def close_pool(server: Any, worker: Any) -> None:
+        with_app = worker.app.application if hasattr(worker.app, "application") else None
+        if with_app is not None:
+            with with_app.app_context():
+                get_backend().pool.close()
+
+    options: dict[str, Any] = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        # a sync worker that streams a long dump must not be taken for a hung one
+        "timeout": int(max(config.query_timeout, config.dump_timeout) + 30),
+        "graceful_timeout": 10,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "worker_exit": close_pool,
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+    if "control_socket_disable" in GunicornConfig().settings:
+        # gunicorn >= 25 opens a control socket at one fixed path per user: two servers
+        # (or two test runs) would fight over it, and the endpoint does not need it.
+        options["control_socket_disable"] = True
+    return options
+
+
+def serve(
+    config: ServerConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    access_log: bool = True,
+) -> None:
+    """Serve until interrupted (ConfigError before anything starts when misconfigured)."""
+    if workers < 1:
+        raise ConfigError([f"workers must be at least 1, not {workers}"])
+    if config.writable and workers != 1:
+        raise ConfigError(
+            ["an update token needs --workers 1: only one process may open the store for writing"]
+        )
+    ensure_store(config)
+    app = create_app(config)
+    _Gunicorn(
+        app, gunicorn_options(config, host=host, port=port, workers=workers, access_log=access_log)
+    ).run()
+
+
+@click.command("serve")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/store"),
+    show_default=True,
+    envvar="KG_STORE",
+    help="Folder of the Oxigraph store (built from the seeds if missing).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+)
+@click.option(
+    "--base-iri",
+    default=DEFAULT_BASE,
+    show_default=True,
+    envvar="KG_BASE_IRI",
+    help="Base of the graph's IRIs; /trial/... resolves to <base>trial/...",
+)
+@click.option(
+    "--query-timeout", default=30.0, show_default=True, type=float, help="Seconds per query."
+)
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows per result.")
+@click.option(
+    "--max-body",
+    "max_body_bytes",
+    default=1 << 20,
+    show_default=True,
+    type=int,
+    help="Bytes per request body.",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="Allowed CORS origin ('*' for any); repeatable.",
+)
+@click.option(
+    "--allow-service", multiple=True, help="Endpoint a SERVICE clause may call; repeatable."
+)
+@click.option(
+    "--update-token-env",
+    default=None,
+    metavar="VAR",
+    help="Accept SPARQL updates and Graph Store writes with the bearer token held in this environment variable (needs --workers 1).",
+)
+@click.option("--no-access-log", is_flag=True, help="Do not log every request.")
+def command(
+    store_path: Path,
+    host: str,
+    port: int,
+    workers: int,
+    base_iri: str,
+    query_timeout: float,
+    max_rows: int,
+    max_body_bytes: int,
+    cors_origins: tuple[str, ...],
+    allow_service: tuple[str, ...],
+    update_token_env: str | None,
+    no_access_log: bool,
+) -> None:
+    """Serve the SPARQL endpoint, canned queries, trial pages and the query editor."""
+    token = None
+    if update_token_env:
+        token = os.environ.get(update_token_env)
+        if not token:
+            raise click.UsageError(f"--update-token-env: ${update_token_env} is not set")
+    config = ServerConfig(
+        store=store_path,
+        base_iri=base_iri,
+        query_timeout=query_timeout,
+        max_rows=max_rows,
+        max_body_bytes=max_body_bytes,
+        cors_origins=cors_origins,
+        allow_service=allow_service,
+        update_token=token,
+    )
+    try:
+        serve(config, host=host, port=port, workers=workers, access_log=not no_access_log)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
