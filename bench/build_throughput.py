@@ -33,7 +33,9 @@ def main() -> int:
     shared = Path(os.environ.get("KG_TEST_DATA", ROOT.parent / "shared" / "data"))
     inputs = args.inputs or [ROOT / "seeds", *([shared] if shared.is_dir() else [])]
     print(f"inputs: {', '.join(map(str, inputs))}")
-    print(f"python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, {os.cpu_count()} cores")
+    print(
+        f"python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, {os.cpu_count()} cores"
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
@@ -58,11 +60,15 @@ def main() -> int:
             again = build(inputs, store)
             rebuild_s = time.perf_counter() - t2
             assert {d.status for d in again.documents} <= {"unchanged", "failed"}
-            rows.append((docs, trials, quads, total, build_s, bulk_s, rebuild_s, len(report.failed)))
+            rows.append(
+                (docs, trials, quads, total, build_s, bulk_s, rebuild_s, len(report.failed))
+            )
             shutil.rmtree(store)
             shutil.rmtree(bulk_dir)
     print()
-    print("run  docs  trials   quads  store_quads  build_s  docs/s  trials/s  quads/s  bulk_load_s  bulk quads/s  build/bulk  noop_rebuild_s  failed")
+    print(
+        "run  docs  trials   quads  store_quads  build_s  docs/s  trials/s  quads/s  bulk_load_s  bulk quads/s  build/bulk  noop_rebuild_s  failed"
+    )
     for i, (docs, trials, quads, total, b, k, r, failed) in enumerate(rows, 1):
         print(
             f"{i:>3} {docs:>5} {trials:>7} {quads:>7} {total:>12} {b:>8.2f} {docs / b:>7.1f} {trials / b:>9.1f}"

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg.link import SSSOMNotFoundError, clear_caches, fetch_sssom, find_sssom_dir, load_sssom
+from kg.link import (
+    Sources,
+    SSSOMNotFoundError,
+    clear_caches,
+    fetch_sssom,
+    find_sssom_dir,
+    load_sssom,
+    mondo_xrefs,
+)
 from kg.link.fetch import MONDO_MAPPINGS_URL, default_mappings_url
 from kg.link.sssom import ENV_DIR, SSSOM_FILES, user_cache_dir
 
@@ -115,3 +123,18 @@ def test_clear_error_naming_the_places(tmp_path: Path, monkeypatch: pytest.Monke
     for place in ("explicit", "env", "xdg"):
         assert str(tmp_path / place) in message
     assert "fetch_sssom" in message and ENV_DIR in message
+
+
+def test_optional_doid_mapping_set_is_read_when_present(shared_dir: Path, tmp_path: Path) -> None:
+    # The shared copies hold no DOID set; this one row is made up for the test only.
+    for name in SSSOM_FILES:
+        src = shared_dir / "ontologies" / "mondo-sssom" / name
+        (tmp_path / name).write_bytes(src.read_bytes())
+    (tmp_path / "mondo_exactmatch_doid.sssom.tsv").write_text(
+        "# mapping_set_version: http://purl.obolibrary.org/obo/mondo/releases/2026-01-01/x\n"
+        "subject_id\tsubject_label\tpredicate_id\tobject_id\tmapping_justification\n"
+        "MONDO:0005298\tosteoporosis\tskos:exactMatch\tDOID:0\tsemapv:ManualMappingCuration\n"
+    )
+    xrefs = mondo_xrefs("MONDO:0005298", sources=Sources(sssom_dir=tmp_path))
+    assert xrefs["DOID"] == ["DOID:0"]
+    assert "Wikidata" not in xrefs

@@ -170,10 +170,6 @@ def _consolidate(found: list[tuple[Mention, _Text]]) -> list[CellProduct]:
     return products
 
 
-def _single(values: set[str]) -> str | None:
-    return next(iter(values)) if len(values) == 1 else None
-
-
 @dataclass(slots=True)
 class _TrialFacts:
     """What the trial's own texts (title, summary, description) say about its cells."""
@@ -276,10 +272,8 @@ def _doses(texts: list[_Text], *, assume: bool) -> list[Dose]:
     out: list[Dose] = []
     index: dict[tuple[float, float, str, str], int] = {}
     for t in texts:
-        same_text: Counter[tuple[float, float, str, str]] = Counter()
         for d in extract_doses(t.text, field=t.field, assume_cells=assume and t.cells):
             key = _dose_key(d)
-            same_text[key] += 1
             if key not in index:
                 index[key] = len(out)
                 out.append(d)
@@ -451,8 +445,9 @@ def _clear(arm: Arm) -> None:
     arm.route = arm.administrations = arm.regimen_evidence = None
 
 
-def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
-    work = [_arm_work(trial, arm) for arm in trial.arms]
+def _decide_cells(work: list[_ArmWork], facts: _TrialFacts) -> None:
+    """Which arms get cells: those naming them, and those that clearly get the trial's
+    cells (a dose figure, a dose-level label, the only experimental arm of the trial)."""
     any_named = any(w.positive for w in work)
     experimental = [w for w in work if _norm_type(w.arm.type) == "EXPERIMENTAL"]
     for w in work:
@@ -463,46 +458,72 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
             level = _DOSE_LEVEL_LABEL.search(w.arm.label) is not None
             sole = not any_named and len(experimental) == 1 and experimental[0] is w
             w.gets_cells = holds_dose or level or sole
+
+
+def _summary_doses(trial: Trial, facts: _TrialFacts, cell_arms: int) -> list[Dose]:
+    """Dose figures of the title/summary/description, for the one arm that gets cells."""
+    doses = _doses(facts.texts, assume=False)
+    if doses and cell_arms > 1:
+        trial.notes.append(
+            f"extract: {len(doses)} dose figure(s) in {doses[0].evidence_field} not attached: "
+            f"{cell_arms} arms get cells"
+        )
+        return []
+    return doses
+
+
+def _trial_product(facts: _TrialFacts, where: str, notes: list[str]) -> list[CellProduct]:
+    if len(facts.products) == 1:
+        notes.append(f"{where}: no product named in the arm; the trial's product(s) used")
+        return list(facts.products)
+    names = ", ".join(repr(p.name) for p in facts.products)
+    notes.append(f"{where}: no product named in the arm; the trial names several ({names})")
+    return []
+
+
+def _fill(
+    holder: Arm | Trial,
+    products: list[CellProduct],
+    doses: list[Dose],
+    reg: _Regimen,
+    where: str,
+    notes: list[str],
+) -> None:
+    """Write products, doses, route and count on an arm (or an arm-less trial)."""
+    notes += [f"{where}: {n}" for n in reg.notes]
+    if not doses:
+        notes.append(f"{where}: no cell dose stated")
+    if reg.route is None:
+        notes.append(f"{where}: no route stated")
+    holder.products = products
+    holder.doses = _finish_doses(doses, reg, products)
+    holder.route = reg.route
+    holder.administrations = reg.count
+    counts = {d.administrations for d in holder.doses}
+    if reg.count is None and len(counts) == 1 and None not in counts:
+        holder.administrations = counts.pop()
+    holder.regimen_evidence = _regimen_evidence(reg)
+
+
+def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
+    work = [_arm_work(trial, arm) for arm in trial.arms]
+    _decide_cells(work, facts)
     cell_arms = [w for w in work if w.gets_cells]
     stated = {id(w): _doses(w.texts, assume=True) for w in cell_arms}
-    summary_doses: list[Dose] = []
+    summary: list[Dose] = []
     if cell_arms and not any(stated.values()):
-        summary_doses = _doses(facts.texts, assume=False)
-        if summary_doses and len(cell_arms) > 1:
-            trial.notes.append(
-                f"extract: {len(summary_doses)} dose figure(s) in "
-                f"{summary_doses[0].evidence_field} not attached: {len(cell_arms)} arms get cells"
-            )
-            summary_doses = []
+        summary = _summary_doses(trial, facts, len(cell_arms))
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)
             continue
         where = f"extract: arm {w.arm.label!r}"
         notes: list[str] = []
-        if w.positive:
-            products = _consolidate(w.positive)
-        else:
-            products = list(facts.products)
-            notes.append(f"{where}: no product named in the arm; the trial's product(s) used")
-        products = _fill_products(products, facts, where, notes)
-        doses = stated[id(w)] or summary_doses
-        sole = len(cell_arms) == 1
-        reg = _regimen(w.texts, doses, facts.texts, sole)
-        notes += [f"{where}: {n}" for n in reg.notes]
-        if not doses:
-            notes.append(f"{where}: no cell dose stated")
-        if reg.route is None:
-            notes.append(f"{where}: no route stated")
-        w.arm.products = products
-        w.arm.doses = _finish_doses(doses, reg, products)
-        w.arm.route = reg.route
-        w.arm.administrations = reg.count
-        if reg.count is None:
-            counts = {d.administrations for d in w.arm.doses}
-            if len(counts) == 1 and None not in counts:
-                w.arm.administrations = counts.pop()
-        w.arm.regimen_evidence = _regimen_evidence(reg)
+        named = _consolidate(w.positive) if w.positive else _trial_product(facts, where, notes)
+        products = _fill_products(named, facts, where, notes)
+        doses = stated[id(w)] or summary
+        reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1)
+        _fill(w.arm, products, doses, reg, where, notes)
         trial.notes += notes
 
 
@@ -516,18 +537,7 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
     products = _fill_products(products, facts, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
     reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
-    notes += [f"extract: {n}" for n in reg.notes]
-    if not doses:
-        notes.append("extract: no cell dose stated")
-    trial.products = products
-    trial.doses = _finish_doses(doses, reg, products)
-    trial.route = reg.route
-    trial.administrations = reg.count
-    if reg.count is None:
-        counts = {d.administrations for d in trial.doses}
-        if len(counts) == 1 and None not in counts:
-            trial.administrations = counts.pop()
-    trial.regimen_evidence = _regimen_evidence(reg)
+    _fill(trial, products, doses, reg, "extract", notes)
     trial.notes += notes
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from kg.extract.numbers import Figure, find_figures
-from kg.extract.regimen import drop_dose_levels, find_counts, resolve
+from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes
 from kg.extract.text import clause_bounds, parse_count, sentences_of
 from kg.model import Dose, DosePer, DoseUnit
@@ -497,15 +497,18 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
-def _per(text: str, r: _Reading, lo: int, hi: int, count: int | None) -> DosePer:
-    """Course where the text says "cumulative", or "total" over several administrations."""
+def _per(text: str, r: _Reading, lo: int, hi: int, count: Resolved) -> DosePer:
+    """Course where the text says "cumulative", or "total" over several administrations;
+    unknown for a "total" where the number of administrations is unclear."""
     before = text[max(lo, r.start - 40) : r.start]
     after = text[r.after.end : min(hi, r.after.end + 20)]
     if _CUMULATIVE.search(before):
         return DosePer.COURSE
     if not (_TOTAL.search(before) or _TOTAL.search(after)):
         return DosePer.ADMINISTRATION
-    if (count is not None and count > 1) or _PLURAL_ADMIN.search(text, lo, hi):
+    if count.ambiguous:
+        return DosePer.UNKNOWN
+    if (count.value is not None and count.value > 1) or _PLURAL_ADMIN.search(text, lo, hi):
         return DosePer.COURSE
     return DosePer.ADMINISTRATION
 
@@ -544,7 +547,7 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
     levels: dict[tuple[int, int], set[tuple[float, float]]] = {}
     for x in readings:
         levels.setdefault(sentences.bounds(x.fig.start), set()).add((x.fig.low, x.fig.high))
-    counts: dict[tuple[int, int], int | None] = {}
+    counts: dict[tuple[int, int], Resolved] = {}
     doses: list[Dose] = []
     taken = 0  # end of the last accepted reading: a figure it restates is not read twice
     for r in readings:
@@ -555,8 +558,8 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
         lo, hi = sentences.bounds(r.fig.start)
         if (lo, hi) not in counts:  # the sentence's number of administrations, read once
             stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
-            counts[(lo, hi)] = resolve(stated).value
-        count = r.count if r.count is not None else counts[(lo, hi)]
+            counts[(lo, hi)] = resolve(stated)
+        count = r.count if r.count is not None else counts[(lo, hi)].value
         doses.append(
             Dose(
                 min_cells=r.fig.low,

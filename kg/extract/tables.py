@@ -15,8 +15,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 __all__ = [
+    "CDISC_ROUTES_URL",
     "CL_LABELS",
+    "FDA_ROUTES_URL",
     "GENERIC_MSC",
+    "MSC_PREFIX_TISSUE",
+    "NCIT_CONCEPT_URL",
     "ROUTE_ROWS",
     "TISSUES",
     "UBERON_LABELS",

@@ -29,7 +29,7 @@ class DosePoint:
 
 
 def dose_strip_chart(
-    points: Iterable[DosePoint], *, width: int = 900, row_height: int = 34, body_weight: float = 70
+    points: Iterable[DosePoint], *, width: int = 1000, row_height: int = 34, body_weight: float = 70
 ) -> str:
     """SVG markup (safe to embed) of the doses by tissue source on a log10 axis."""
     by_tissue: dict[str, list[DosePoint]] = defaultdict(list)

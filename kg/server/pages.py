@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from markupsafe import Markup
 
 from kg.queries import CannedQuery, ParamError, load_queries
-from kg.rdf import CTO, DCT, PREFIXES, PROV, iri_to_curie
+from kg.rdf import CTO, PREFIXES, iri_to_curie
 from kg.server.app import get_backend
 from kg.server.backend import Row, Term
 from kg.server.charts import DosePoint, dose_strip_chart
@@ -38,7 +38,6 @@ pages = Blueprint("pages", __name__)
 
 RDFS = PREFIXES["rdfs"]
 RDF = PREFIXES["rdf"]
-SKOS = PREFIXES["skos"]
 _SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _NCT = re.compile(r"NCT\d{8}$")
 BODY_WEIGHT_KG = 70.0
@@ -130,11 +129,6 @@ def _context() -> dict[str, Any]:
 # ------------------------------------------------------------------ home
 
 
-STATS_QUERY = """
-SELECT ?cls ?n WHERE { GRAPH ?stats { ?part void:class ?cls ; void:entities ?n } }
-"""
-
-
 def _home_stats() -> tuple[dict[str, int], int | None]:
     backend = get_backend()
     stats = backend.graph("stats")
@@ -153,7 +147,7 @@ def _home_stats() -> tuple[dict[str, int], int | None]:
 
 
 DOSES_BY_TISSUE = """
-SELECT ?t ?nct ?tissue ?tissueLabel ?max ?perkg ?evidence WHERE {
+SELECT ?d ?t ?nct ?tissue ?tissueLabel ?max ?perkg ?evidence WHERE {
   ?t a cto:Trial ; cto:studiesProduct ?p .
   ?owner cto:hasDose ?d .
   ?d cto:doseOf ?p ; cto:maxCells ?max ; cto:evidence ?evidence .
@@ -187,10 +181,12 @@ def home() -> str:
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
     points = []
+    seen: set[str] = set()
     for row in dose_rows:
         value = row["max"].number
-        if value is None:
+        if value is None or row["d"].value in seen:
             continue
+        seen.add(row["d"].value)
         per_kg = "perkg" in row and row["perkg"].value in ("true", "1")
         tissue = row.get("tissueLabel") or row.get("tissue")
         points.append(
@@ -414,9 +410,7 @@ def _resource(iri: str) -> Response | tuple[str, int] | str:
             if not _exists(iri):
                 raise _fail(404, f"{iri} is not in the graph")
             reply = backend.run(f"DESCRIBE {_iri(iri)}", graph_format=fmt.name)
-            response = reply_response(reply, fmt)
-            response.headers["Link"] = f'<{iri}>; rel="describedby"'
-            return response
+            return reply_response(reply, fmt)
         return _resource_page(iri)
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
@@ -456,7 +450,7 @@ def _resource_page(iri: str) -> tuple[str, int] | str:
     in_rows, in_cut = backend.select(
         _q(
             f"""SELECT ?s ?p (SAMPLE(?sl0) AS ?sl) (SAMPLE(?pl0) AS ?pl) WHERE {{
-  ?s ?p {this} .
+  {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {this} }} LIMIT 301 }}
   OPTIONAL {{ ?s rdfs:label ?sl0 }}
   OPTIONAL {{ ?p rdfs:label ?pl0 }}
 }} GROUP BY ?s ?p ORDER BY ?p ?s"""
@@ -519,6 +513,32 @@ GROUP BY ?s ORDER BY ?s"""
         evidence=evidence,
         evidence_field=props.get(CTO + "evidenceField"),
         outside=_outside_link(iri),
+        heading=_dose_heading(props) if any(t.term.value == CTO + "Dose" for t in types) else None,
+    )
+
+
+def _dose_heading(props: dict[str, _Property]) -> Markup | None:
+    """``Dose of WJ-MSC: 4 × 10⁷ cells`` for a dose page (doses have no label)."""
+
+    def number(name: str) -> float | None:
+        prop = props.get(CTO + name)
+        return prop.values[0].term.number if prop and prop.values else None
+
+    low, high = number("minCells"), number("maxCells")
+    if low is None or high is None:
+        return None
+    unit = props.get(CTO + "doseUnit")
+    per_kg = bool(unit and unit.values[0].term.value.endswith("CellsPerKilogram"))
+    figure = (
+        cells_text(high)
+        if low == high
+        else Markup("{} – {}").format(cells_text(low), cells_text(high))
+    )
+    product = props.get(CTO + "doseOf")
+    of = product.values[0].label if product and product.values else None
+    plain = f"{high:.3g}" if low == high else f"{low:.3g} – {high:.3g}"
+    return Markup('Dose{}: <span title="{}">{}</span> {}').format(
+        f" of {of}" if of else "", plain, figure, "cells/kg" if per_kg else "cells"
     )
 
 
@@ -733,8 +753,6 @@ def _trial_page(
         provenance=provenance,
         others=others,
         ctgov=list(all_values(RDFS + "seeAlso")),
-        dcterms=DCT,
-        prov=PROV,
     )
 
 

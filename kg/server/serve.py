@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +39,42 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def ensure_store(config: ServerConfig, *, echo: bool = True) -> None:
-    """Build the store from the bundled seeds when there is none yet."""
+def ensure_store(config: ServerConfig) -> None:
+    """Build the store from the bundled seeds when there is none yet.
+
+    The build runs in a process of its own: a writable RocksDB store leaves threads
+    behind, and gunicorn forks its workers from this process (a worker forked after
+    a build in the same process crashed at exit).
+    """
     if config.store.exists():
         return
+    click.echo(f"no store at {config.store}: building it from the bundled seeds", err=True)
+    code = (
+        "import sys; from kg.server.serve import _build; sys.exit(_build(sys.argv[1], sys.argv[2]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(config.store), config.base_iri], check=False
+    )
+    if done.returncode != 0 or not config.store.is_dir():
+        raise ConfigError(
+            [f"building the store at {config.store} failed (exit status {done.returncode})"]
+        )
+
+
+def _build(store: str, base_iri: str) -> int:
     from kg.build import build
     from kg.rdf import Minter
 
-    if echo:
-        click.echo(f"no store at {config.store}: building it from the bundled seeds", err=True)
-    report = build(None, config.store, minter=Minter(base=config.base_iri))
-    if echo:
-        click.echo(
-            f"built {len(report.documents)} documents, {report.store_quads} quads "
-            f"({len(report.failed)} with errors) in {report.seconds:.1f} s",
-            err=True,
-        )
+    report = build(None, Path(store), minter=Minter(base=base_iri))
+    click.echo(
+        f"built {len(report.documents)} documents, {report.store_quads} quads "
+        f"({len(report.failed)} with errors) in {report.seconds:.1f} s",
+        err=True,
+    )
+    for doc in report.failed:
+        for error in doc.errors:
+            click.echo(f"error: {error}", err=True)
+    return 0
 
 
 def gunicorn_options(

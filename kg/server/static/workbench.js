@@ -21,6 +21,13 @@
       keys: [],
     },
     yasqe: { value: cfg.query },
+    yasr: { prefixes: cfg.prefixes }, // results show cto:Dose, obo:CL_… instead of full IRIs
   });
   window.celltrialsYasgui = yasgui;
+  var button = document.getElementById("add-prefixes");
+  if (button) {
+    button.addEventListener("click", function () {
+      yasgui.getTab().getYasqe().addPrefixes(cfg.prefixes);
+    });
+  }
 })();

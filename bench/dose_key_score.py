@@ -1,0 +1,61 @@
+"""Score the free-text extractor against the hand-checked dose key and time it.
+
+    .venv/bin/python bench/dose_key_score.py
+
+Prints the score table of ``tests/test_extract_key.py`` (dose value+unit, tissue, donor,
+route, number of administrations, arms without cells) with every miss and its reason, then
+the time annotate_trial takes per trial on the shared record sets. Reads ../shared through
+KG_SHARED like the tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import data_key  # noqa: E402
+
+from kg.extract import annotate_trial  # noqa: E402
+from kg.model import Trial  # noqa: E402
+from kg.sources import ctgov_v1  # noqa: E402
+
+
+def _records(path: Path) -> list[Trial]:
+    data = path.read_bytes()
+    items = ctgov_v1.map_document(data, source_file=path.name, sha256="")
+    return [t for t in items if isinstance(t, Trial)]
+
+
+def timing() -> list[str]:
+    lines = []
+    for path in sorted((data_key.shared_dir() / "data" / "ctgov-v1").glob("*.json")):
+        trials = _records(path)
+        if not trials:
+            continue
+        work = copy.deepcopy(trials)
+        start = time.perf_counter()
+        for t in work:
+            annotate_trial(t)
+        per = 1000 * (time.perf_counter() - start) / len(work)
+        lines.append(f"  {path.name:<36} {len(work):>4} trials  {per:6.2f} ms/trial")
+    return lines
+
+
+def main() -> int:
+    score, _ = data_key.run()
+    print("dose key:", data_key.shared_dir() / "keys" / "dose-key-dev.tsv")
+    print(data_key.report(score))
+    print()
+    print("annotate_trial time (first run, cold caches):")
+    print("\n".join(timing()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,356 @@
+"""Dose figures as registries write them: one row per phrase, then properties of any text."""
+
+from __future__ import annotations
+
+import doctest
+import math
+import random
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kg.extract.doses
+import kg.extract.numbers
+import kg.extract.regimen
+import kg.extract.text
+from kg.extract import extract_doses
+from kg.model import DosePer, DoseUnit
+
+C, KG = DoseUnit.CELLS, DoseUnit.CELLS_PER_KG
+
+# (text, [(min, max, unit)], assume_cells)
+PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]], bool]] = [
+    ("6.0×10\\^7", [(6e7, 6e7, C)], False),  # markdown-escaped caret
+    ("1.2×10^8", [(1.2e8, 1.2e8, C)], False),
+    (
+        "Each subject received a single dose of 6.0\\*10\\^6, 3.0\\*10\\^7,6.0\\*10\\^7, and "
+        "9.0\\*10\\^7 cells / person.",
+        [(6e6, 6e6, C), (3e7, 3e7, C), (6e7, 6e7, C), (9e7, 9e7, C)],
+        False,
+    ),
+    ("intramedullary injection of 4 x 107 WJ-MSCs", [(4e7, 4e7, C)], False),  # lost superscript
+    ("2 x 106 cells/kg", [(2e6, 2e6, KG)], False),
+    ("1x108 cells", [(1e8, 1e8, C)], False),
+    (
+        "The number of stem cells infused was calculated according to 1 million cells per "
+        "kilogram of body weight.",
+        [(1e6, 1e6, KG)],
+        False,
+    ),
+    ("1-2x10^6 cells/kg", [(1e6, 2e6, KG)], False),
+    ("1-2X10^6 MSC per kg", [(1e6, 2e6, KG)], False),
+    ("Allogeneic UC-MSCs 20 x 10e6 diluted on 3 mL of saline", [(2e7, 2e7, C)], False),
+    ("MSC 2X10E6/kg recipient weight", [(2e6, 2e6, KG)], False),
+    ("approximately 40 X 10E6 Mesenchymal Stem Cells (MSC)", [(4e7, 4e7, C)], False),
+    ("10 million cells/kg", [(1e7, 1e7, KG)], False),
+    ("injected intravenously at a dose of 1-2 million/kg", [(1e6, 2e6, KG)], False),
+    ("100 x 10^6 cells", [(1e8, 1e8, C)], False),
+    ("2x10 elevated to sixth power", [(2e6, 2e6, C)], False),
+    ("Dosage 0,7 x 10e6 MSC/Kg/dose", [(7e5, 7e5, KG)], False),  # decimal comma
+    ("Day 1: 0.7-1 x 106 MSC / kg", [(7e5, 1e6, KG)], False),
+    (
+        "injected intravenously with 1.5x10E6/kg and 2.0x10E6/kg",
+        [(1.5e6, 1.5e6, KG), (2e6, 2e6, KG)],
+        False,
+    ),
+    ("Intramuscular injection of 50 million allogeneic MSCs in 0.9% NaCl", [(5e7, 5e7, C)], False),
+    ("Allo-ASC 0.5cc (Total: 10 million cells)", [(1e7, 1e7, C)], False),
+    ("single dose, 10^6 cells/kg body weight", [(1e6, 1e6, KG)], False),
+    ("up to 2 x 10^8 cells", [(2e8, 2e8, C)], False),
+    ("approximately 2 x 106 cells/kg body weight", [(2e6, 2e6, KG)], False),
+    ("1x10^6 - 2x10^6 cells/kg", [(1e6, 2e6, KG)], False),
+    ("1.5 × 10⁶ cells/kg", [(1.5e6, 1.5e6, KG)], False),
+    ("intra spinal injection of 1 ×10(8) mesenchymal stem cells", [(1e8, 1e8, C)], False),
+    ("MSC 2×1,000,000 MSC/kg, IV", [(2e6, 2e6, KG)], False),
+    ("1,000,000 cells/50 µL", [(1e6, 1e6, C)], False),
+    ("2·0×106 cells/kg i.v.", [(2e6, 2e6, KG)], False),
+    (
+        "Dose A - 1 million cells per kg Dose B - 5 million cells per kg",
+        [(1e6, 1e6, KG), (5e6, 5e6, KG)],
+        False,
+    ),
+    ("Intra-articular injection 40 million/4 ml.", [(4e7, 4e7, C)], True),
+    ("1.5 million (aMBMC) per kg", [(1.5e6, 1.5e6, KG)], False),
+    ("Doses of MSCs will be 1-2x10^6 million MSCs per/kg body weight", [(1e6, 2e6, KG)], False),
+    ("receive 25 M allogeneic MPCs by transendocardial injection", [(2.5e7, 2.5e7, C)], False),
+    # a figure with no cell word, in the text of an arm known to give cells
+    ("6.0×10\\^7", [(6e7, 6e7, C)], True),
+    ("as much as 2 x 50 million followed by", [(5e7, 5e7, C)], True),
+]
+
+NOT_DOSES = [
+    "subcutaneous injection of 20 µg teriparatide once daily for 6 months",
+    "The first 11 tablets contain 2 milligrams of estradiol valerate each.",
+    "Each placebo infusion will consist of 50 ml of PlasmaLyte A.",
+    "aged 18 to 65 years, followed for 12 months, 24 hours after the infusion",
+    "10% human serum albumin and 5 mM glucose",
+    "A dose escalation using the 3+3 design",
+    "hemoglobin less than 10 g/dL",
+    "NCT05018637 registered in 2019; protocol 2019-11-010",
+    "approximately 80 million American adults have one or more types of CVD",
+    "In China, there are about 10 million psoriasis patients.",
+    "cell concentration 5 x 10^6 cells/mL",
+    "platelet count > 100 x 10^9/L",
+    "pentostatin at a dose of 1 mg/m2",
+    "HBV DNA below 10^4 copies/mL",
+    "1.5 mL/kg Lactated Ringer's Solution",
+    "Hyaluronic Acid 60mg/3ml administered intra-articularly.",
+    "2 million cells/cm of tract",
+]
+
+
+@pytest.mark.parametrize(("text", "want", "assume"), PHRASES, ids=[p[0][:40] for p in PHRASES])
+def test_phrase(text: str, want: list[tuple[float, float, DoseUnit]], assume: bool) -> None:
+    doses = extract_doses(text, field="test", assume_cells=assume)
+    got = [(d.min_cells, d.max_cells, d.unit) for d in doses]
+    assert len(got) == len(want), got
+    for (lo, hi, unit), (wlo, whi, wunit) in zip(got, want, strict=True):
+        assert math.isclose(lo, wlo) and math.isclose(hi, whi) and unit is wunit, got
+    for d in doses:
+        assert d.evidence in text
+
+
+@pytest.mark.parametrize("text", NOT_DOSES)
+def test_not_a_dose(text: str) -> None:
+    assert extract_doses(text, field="test") == []
+    assert extract_doses(text, field="test", assume_cells=True) == []
+
+
+def test_bare_figure_needs_a_cell_context() -> None:
+    """A bare "50 million" is a cell dose only in an arm known to give cells."""
+    assert extract_doses("a total of 50 million", field="t") == []
+    assert len(extract_doses("a total of 50 million", field="t", assume_cells=True)) == 1
+
+
+def test_qualifiers_and_evidence() -> None:
+    (d,) = extract_doses("up to 2 x 10^8 cells", field="t")
+    assert d.qualifier == "up to" and d.min_cells == d.max_cells == 2e8
+    assert d.evidence == "up to 2 x 10^8 cells"
+    (d,) = extract_doses("(approximately 2 x 106 cells/kg body weight)", field="t")
+    assert d.qualifier == "approximately"
+    assert d.evidence == "approximately 2 x 106 cells/kg body weight"
+    (d,) = extract_doses("1-2X10^6 MSC per kg", field="intervention 'MSC' description")
+    assert d.evidence == "1-2X10^6 MSC per kg"
+    assert d.evidence_field == "intervention 'MSC' description"
+
+
+def test_per_course_and_administration() -> None:
+    text = "Dosage 0,7 x 10e6 MSC/Kg/dose (cumulative minimum dose: 2,8 x 10e6 CSM/Kg."
+    first, total = extract_doses(text, field="t")
+    assert first.per is DosePer.ADMINISTRATION and math.isclose(first.min_cells, 7e5)
+    assert total.per is DosePer.COURSE and total.qualifier == "at least"
+    assert math.isclose(total.min_cells, 2.8e6)
+    text = (
+        "the administration of 1x106 /kg UC-MSC per dose per three doses for the first three "
+        "patients (total up to 3x106/kg)."
+    )
+    per_dose, course = extract_doses(text, field="t")
+    assert per_dose.per is DosePer.ADMINISTRATION and per_dose.administrations == 3
+    assert course.per is DosePer.COURSE and course.qualifier == "up to"
+    # "total" where the number of administrations is unclear
+    (d,) = extract_doses("a total of 2 x 10^8 cells in a single infusion or 2 infusions", field="t")
+    assert d.per is DosePer.UNKNOWN
+    # "Total" of a single injection is the dose given
+    (d,) = extract_doses(
+        "Allo-ASC 0.5cc (Total: 10 million cells) by intra-tendon injection", field="t"
+    )
+    assert d.per is DosePer.ADMINISTRATION
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("with a dose of 2 x 50 million cells given with a distance of 1 month", 2),
+        ("3 patients → 3 infusions of 1x106 cells /kg", 3),
+        ("1 x 106 cells/kg administered intravenously (IV) weekly for 4 consecutive weeks", 4),
+        (
+            "MSC 2X10E6/kg recipient weight are infused over 15 minutes intravenously weekly for 4 weeks",
+            4,
+        ),
+        (
+            "injected intravenously with 1.5x10E6/kg at baseline and every 2 weeks, 4 times is a course",
+            4,
+        ),
+        (
+            "Each subject received a single dose of 6.0*10^6, 3.0*10^7 and 9.0*10^7 cells / person.",
+            1,
+        ),
+        ("single dose, 10^6 cells/kg body weight", 1),
+        (
+            "to be injected intravenously at a dose of 1-2 million/kg at a frequency of once a month "
+            "for 6-9 months",
+            None,
+        ),
+        (
+            "Intramuscular injection of 50 million allogeneic MSCs; 8 intramuscular injections at "
+            "designated sites",
+            None,
+        ),
+        # "three doses" that are three dose levels of a list is no number of administrations
+        ("The three doses are 1 x 10^6, 3 x 10^6, and 5 x 10^6 hMSCs/kg.", None),
+    ],
+)
+def test_administrations(text: str, count: int | None) -> None:
+    doses = extract_doses(text, field="t")
+    assert doses
+    assert {d.administrations for d in doses} == {count}
+
+
+def test_route_of_a_dose_is_that_of_its_clause() -> None:
+    text = (
+        "intrathecal implantation of allogeneic mesenchymal stem cells from the umbilical cord as "
+        "much as 2 x 50 million followed by 2 x 10cc secretions intravenously"
+    )
+    (d,) = extract_doses(text, field="t", assume_cells=True)
+    assert d.route == "intrathecal" and d.administrations == 2
+
+
+def test_doctests() -> None:
+    for module in (kg.extract.doses, kg.extract.numbers, kg.extract.regimen, kg.extract.text):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+
+
+# ---------------------------------------------------------------- properties
+
+WORDS = [
+    "1",
+    "2",
+    "0,7",
+    "1.5",
+    "10",
+    "106",
+    "107",
+    "10^6",
+    "10\\^7",
+    "10e6",
+    "10E6",
+    "x",
+    "X",
+    "×",
+    "*",
+    "\\*",
+    "-",
+    "to",
+    "million",
+    "millions",
+    "billion",
+    "M",
+    "cells",
+    "cell",
+    "MSC",
+    "MSCs",
+    "UC-MSC",
+    "/",
+    "kg",
+    "per",
+    "kilogram",
+    "of",
+    "body",
+    "weight",
+    "/kg",
+    "(",
+    ")",
+    ",",
+    ".",
+    ";",
+    "and",
+    "approximately",
+    "up",
+    "total",
+    "cumulative",
+    "dose",
+    "doses",
+    "infusions",
+    "single",
+    "twice",
+    "weekly",
+    "for",
+    "4",
+    "weeks",
+    "times",
+    "mg",
+    "ml",
+    "µg",
+    "%",
+    "Day",
+    "elevated",
+    "sixth",
+    "power",
+    "⁶",
+    "1,000,000",
+    "2019",
+    "NCT01234567",
+    " ",
+]
+DOSE_WORDS = st.sampled_from(WORDS)
+dose_texts = st.lists(DOSE_WORDS, max_size=60).map(" ".join) | st.lists(
+    DOSE_WORDS, max_size=60
+).map("".join)
+
+
+def _check(text: str, assume: bool) -> None:
+    doses = extract_doses(text, field="prop", assume_cells=assume)
+    assert isinstance(doses, list)
+    for d in doses:
+        assert d.evidence and d.evidence in text
+        assert math.isfinite(d.min_cells) and math.isfinite(d.max_cells)
+        assert 0 < d.min_cells <= d.max_cells
+        assert d.administrations is None or d.administrations > 0
+        assert d.evidence_field == "prop"
+
+
+@given(st.text(max_size=400), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_a_list(text: str, assume: bool) -> None:
+    _check(text, assume)
+
+
+@given(dose_texts, st.booleans())
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_dose_like_text_gives_sound_doses(text: str, assume: bool) -> None:
+    _check(text, assume)
+
+
+@given(st.integers(min_value=0, max_value=2**32))
+@settings(max_examples=5, deadline=None)
+def test_long_text_stays_fast(seed: int) -> None:
+    """20,000 words of dose-like noise are read in well under a few seconds."""
+    text = " ".join(random.Random(seed).choices(WORDS, k=20_000))
+    start = time.perf_counter()
+    _check(text, True)
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1," * 5000,
+        "1." * 5000,
+        "10^" * 3000,
+        "1 x " * 3000,
+        "1-" * 5000 + "x10^6",
+        "not " * 3000 + "MSC",
+        "cord-derived " * 600 + "MSC",
+        "intra " * 3000,
+        "a-b-" * 3000 + "3 infusions",
+        "Day 1, " * 2000,
+        "(" * 5000 + "2 x 10^6 cells/kg",
+    ],
+    ids=lambda t: repr(t[:12]),
+)
+def test_adversarial_text_stays_fast(text: str) -> None:
+    from kg.extract import annotate_trial, extract_products, find_route
+    from kg.model import Arm, Provenance, Trial
+
+    start = time.perf_counter()
+    _check(text, True)
+    extract_products(text, field="t")
+    find_route(text)
+    prov = Provenance("t", "test", "0", "0", "t", "0")
+    annotate_trial(
+        Trial(provenance=prov, brief_summary=text, arms=[Arm("a", "EXPERIMENTAL", text)])
+    )
+    assert time.perf_counter() - start < 5.0

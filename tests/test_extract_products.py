@@ -1,0 +1,260 @@
+"""Cell products named in text: name as written, CL cell type, UBERON tissue, donor."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kg.extract.products
+from kg.extract import extract_products
+from kg.extract.products import _MENTION, _mention_matches
+from kg.model import Donor
+
+UC, WJ, AMNION, PLACENTA = "UBERON:0002331", "UBERON:0003422", "UBERON:0000305", "UBERON:0001987"
+BM, FAT, CORD_BLOOD = "UBERON:0002371", "UBERON:0001013", "UBERON:0012168"
+MSC, UC_MSC, WJ_MSC = "CL:0000134", "CL:0002569", "CL:0002568"
+AMNION_MSC, BM_MSC, FAT_MSC = "CL:0002537", "CL:0002540", "CL:0002570"
+
+# (text, name, cell type, tissue)
+PRODUCTS: list[tuple[str, str, str | None, str | None]] = [
+    ("infusion of UC-MSC", "UC-MSC", UC_MSC, UC),
+    ("infusion of hUC-MSCs", "hUC-MSCs", UC_MSC, UC),
+    ("1 million UCMSC/kg", "UCMSC", UC_MSC, UC),
+    ("huc-MSCs are effective", "huc-MSCs", UC_MSC, UC),
+    (
+        "Umbilical Cord-derived Mesenchymal Stromal Cells were given",
+        "Umbilical Cord-derived Mesenchymal Stromal Cells",
+        UC_MSC,
+        UC,
+    ),
+    (
+        "human umbilical cord mesenchymal stem cells",
+        "human umbilical cord mesenchymal stem cells",
+        UC_MSC,
+        UC,
+    ),
+    (
+        "mesenchymal stem cells from the umbilical cord",
+        "mesenchymal stem cells from the umbilical cord",
+        UC_MSC,
+        UC,
+    ),
+    ("4 x 107 WJ-MSCs", "WJ-MSCs", WJ_MSC, WJ),
+    (
+        "Wharton's jelly-derived mesenchymal stem cells",
+        "Wharton's jelly-derived mesenchymal stem cells",
+        WJ_MSC,
+        WJ,
+    ),
+    ("hA-MSCs therapy", "hA-MSCs", AMNION_MSC, AMNION),
+    ("infusion of amniotic MSCs intravenously", "amniotic MSCs", AMNION_MSC, AMNION),
+    ("Amniotic Mesenchymal Stem Cells", "Amniotic Mesenchymal Stem Cells", AMNION_MSC, AMNION),
+    (
+        "placenta-derived mesenchymal stromal cells",
+        "placenta-derived mesenchymal stromal cells",
+        MSC,
+        PLACENTA,
+    ),
+    (
+        "Allogeneic bone marrow-derived mesenchymal stromal cells",
+        "Allogeneic bone marrow-derived mesenchymal stromal cells",
+        BM_MSC,
+        BM,
+    ),
+    ("BM-MSCs were expanded", "BM-MSCs", BM_MSC, BM),
+    (
+        "ALLOGENEIC MESENCHYMAL BONE MARROW CELLS",
+        "ALLOGENEIC MESENCHYMAL BONE MARROW CELLS",
+        BM_MSC,
+        BM,
+    ),
+    ("bone marrow stromal cells", "bone marrow stromal cells", BM_MSC, BM),
+    (
+        "Mesenchymal Stem Cell (MSC) derived from donors adipose tissue",
+        "Mesenchymal Stem Cell (MSC) derived from donors adipose tissue",
+        FAT_MSC,
+        FAT,
+    ),
+    (
+        "The mesenchymal stem cells will be derived from human umbilical cord",
+        "mesenchymal stem cells",
+        UC_MSC,
+        UC,
+    ),
+    (
+        "stem cells drived from iliac bone marrow, then 40 X 10E6 Mesenchymal Stem Cells",
+        "Mesenchymal Stem Cells",
+        BM_MSC,
+        BM,
+    ),
+    (
+        "adipose-derived mesenchymal stem cells",
+        "adipose-derived mesenchymal stem cells",
+        FAT_MSC,
+        FAT,
+    ),
+    ("ASCs were injected", "ASCs", FAT_MSC, FAT),
+    ("AD-MSC suspension", "AD-MSC", FAT_MSC, FAT),
+    ("High concentration of Allo-ASC", "Allo-ASC", FAT_MSC, FAT),
+    (
+        "Umbilical Cord Blood Derived Mesenchymal Stem Cells",
+        "Umbilical Cord Blood Derived Mesenchymal Stem Cells",
+        MSC,
+        CORD_BLOOD,
+    ),
+    ("mesenchymal stromal cells", "mesenchymal stromal cells", MSC, None),
+    ("Mesenchymal stem/stromal cells", "Mesenchymal stem/stromal cells", MSC, None),
+    ("MSC transplantation", "MSC", MSC, None),
+    ("iPSC-derived mesenchymal cells", "iPSC-derived mesenchymal cells", None, None),
+    ("a single intra-articular injection of hiSCs", "hiSCs", None, None),
+    ("Safety of hMSC100 in women", "hMSC100", None, None),
+    # a code defined by a product in parentheses gets its cell type and tissue
+    ("Tolerability of hMSC100 (Human UC-MSC Injection) in Women", "hMSC100", UC_MSC, UC),
+    (
+        "human umbilical cord-derived mesenchymal stem cells for injection (hMSC100) in women",
+        "hMSC100",
+        UC_MSC,
+        UC,
+    ),
+    (
+        "allogeneic adipose-derived mesenchymal stem cells (Allo-ASC) in patients",
+        "Allo-ASC",
+        FAT_MSC,
+        FAT,
+    ),
+    ("TC-MSC: a cell product containing mesenchymal stromal cells", "TC-MSC", MSC, None),
+    ("Dental pulp stem cells", "Dental pulp stem cells", "CL:4030035", "UBERON:0001754"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cell", "tissue"), PRODUCTS, ids=[p[0][:40] for p in PRODUCTS]
+)
+def test_product(text: str, name: str, cell: str | None, tissue: str | None) -> None:
+    products = extract_products(text, field="test")
+    assert [(p.name, p.cell_type, p.tissue) for p in products] == [(name, cell, tissue)]
+    (p,) = products
+    assert p.evidence in text and p.evidence_field == "test"
+
+
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [
+        ("Autologous transplantation of the patients own mesenchymal stem cells", Donor.AUTOLOGOUS),
+        ("autologous MSCs", Donor.AUTOLOGOUS),
+        ("Allogeneic UC-MSCs 20 x 10e6", Donor.ALLOGENEIC),
+        ("Allogenic Mesenchymal Stem Cell", Donor.ALLOGENEIC),
+        ("Allogenous mesenchymal stromal cells", Donor.ALLOGENEIC),
+        ("third-party mesenchymal stromal cells", Donor.ALLOGENEIC),
+        ("donor-derived mesenchymal stromal cells", Donor.ALLOGENEIC),
+        ("Allo-ASC", Donor.ALLOGENEIC),
+        ("mesenchymal stem cells", Donor.UNKNOWN),
+        # a donor word about the transplant, not the cells
+        ("patients after allogeneic stem cell transplantation receive MSC", Donor.UNKNOWN),
+    ],
+)
+def test_donor_from_explicit_words_only(text: str, donor: Donor) -> None:
+    (p,) = extract_products(text, field="t")
+    assert p.donor is donor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Participants will receive a placebo infusion that does not contain any mesenchymal stem cells.",
+        "Mesenchymal stem cell will be not given to preterm infants with BPD.",
+        "No transplantation of mesenchymal stem cell",
+        "Culture medium without MSC.",
+        "MSC-derived exosomes",
+        "2 x 10cc mesenchymal stem cell secretions from adipose tissue",
+        "secretome MSC from Adipose",
+        "With no thymus function, bone marrow stem cells do not develop into T cells",
+        "Lactated Ringer's Solution",
+        "in patients with systemic sclerosis (SSc) and primary sclerosing cholangitis (PSC)",
+    ],
+)
+def test_no_product(text: str) -> None:
+    assert extract_products(text, field="t") == []
+
+
+def test_two_products_in_one_text() -> None:
+    text = "Comparing Allogeneic Mesenchymal Cells Versus Autologous Mesenchymal Cells from bone marrow"
+    got = [(p.name, p.donor) for p in extract_products(text, field="t")]
+    assert got == [
+        ("Allogeneic Mesenchymal Cells", Donor.ALLOGENEIC),
+        ("Autologous Mesenchymal Cells from bone marrow", Donor.AUTOLOGOUS),
+    ]
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(kg.extract.products).failed == 0
+
+
+@pytest.mark.parametrize("text", [p[0] for p in PRODUCTS])
+def test_anchored_search_finds_what_a_full_scan_finds(text: str) -> None:
+    """find_mentions tries the mention pattern only where an anchor matches (for speed)."""
+    full = [m.span() for m in _MENTION.finditer(text)]
+    assert [m.span() for m in _mention_matches(text)] == full
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_products_with_evidence(text: str) -> None:
+    for p in extract_products(text, field="prop"):
+        assert p.evidence in text and p.name
+        assert p.cell_type is None or p.cell_type.startswith("CL:")
+        assert p.tissue is None or p.tissue.startswith("UBERON:")
+
+
+WORDS = st.sampled_from(
+    [
+        "MSC",
+        "MSCs",
+        "UC-MSC",
+        "hMSC100",
+        "hiSCs",
+        "mesenchymal",
+        "stem",
+        "stromal",
+        "cells",
+        "cell",
+        "from",
+        "the",
+        "umbilical",
+        "cord",
+        "bone",
+        "marrow",
+        "adipose",
+        "derived",
+        "-",
+        "(",
+        ")",
+        ":",
+        "allogeneic",
+        "autologous",
+        "not",
+        "no",
+        "without",
+        "placebo",
+        "exosomes",
+        "Wharton's",
+        "jelly",
+        "iPSC",
+        "Allo-ASC",
+        "of",
+        ".",
+        ",",
+        "placenta",
+        "amniotic",
+        "donor",
+    ]
+)
+
+
+@given(st.lists(WORDS, max_size=40).map(" ".join))
+@settings(max_examples=400, deadline=None)
+def test_product_like_text(text: str) -> None:
+    test_any_text_gives_products_with_evidence.hypothesis.inner_test(text)  # type: ignore[attr-defined]

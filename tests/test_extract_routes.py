@@ -1,0 +1,139 @@
+"""Routes of administration: the words that state them and the route table."""
+
+from __future__ import annotations
+
+import doctest
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kg.extract.routes
+from kg.extract import ROUTES, find_route
+from kg.extract.routes import _ROUTE_RE, ROUTE_WORDS, _route_matches
+from kg.extract.tables import ROUTE_ROWS
+
+# One phrase per route key (every key of the table has a row here).
+PHRASES: list[tuple[str, str, str]] = [
+    (
+        "Allogeneic MSCs will be infused intravenously (single dose)",
+        "intravenous",
+        "infused intravenously",
+    ),
+    (
+        "1 x 106 cells/kg administered intravenously (IV) weekly",
+        "intravenous",
+        "administered intravenously",
+    ),
+    ("four sequential IV dose of MSC", "intravenous", "IV dose"),
+    ("Endovenous injection of MSV in saline", "intravenous", "Endovenous injection"),
+    ("Intra-articular knee injection of UC-MSC 20x10e6", "intra-articular", "Intra-articular"),
+    (
+        "40 millions of MSCs administered intra-articularly.",
+        "intra-articular",
+        "administered intra-articularly",
+    ),
+    ("intrathecal implantation of allogeneic MSCs", "intrathecal", "intrathecal implantation"),
+    ("doses 2x50 million cells intratechally", "intrathecal", "intratechally"),
+    (
+        "Intramuscular injection of mesenchymal stromal cells",
+        "intramuscular",
+        "Intramuscular injection",
+    ),
+    ("subcutaneous injection of 20 µg teriparatide", "subcutaneous", "subcutaneous injection"),
+    ("ultrasonographic guided intra-tendon injection", "intratendinous", "intra-tendon injection"),
+    ("then inject to non union site 2-3 ml", "intralesional", "inject to non union site"),
+    ("local injection of MSCs", "intralesional", "local injection"),
+    ("intradiscal injection of 5×10^6 AD-MSCs", "intradiscal", "intradiscal injection"),
+    ("infused to the focus of patients through bronchoscope", "endobronchial", "bronchoscope"),
+    ("endotracheal instillation of MSCs", "intratracheal", "endotracheal"),
+    ("intramedullary injection of 4 x 107 WJ-MSCs", "intramedullary", "intramedullary injection"),
+    ("intraosseous injection into the femoral head", "intraosseous", "intraosseous injection"),
+    ("intradermal injection of MSCs", "intradermal", "intradermal injection"),
+    ("intracoronary infusion of MSCs", "intracoronary", "intracoronary infusion"),
+    ("transendocardial injection of allo-MSCs", "intracardiac", "transendocardial injection"),
+    ("intramyocardial implantation of MSCs", "intracardiac", "intramyocardial implantation"),
+    ("intra-arterial delivery of MSCs", "intra-arterial", "intra-arterial delivery"),
+    ("intraperitoneal injection of MSCs", "intraperitoneal", "intraperitoneal injection"),
+    ("intravitreal injection of MSCs", "intravitreal", "intravitreal injection"),
+    ("subretinal injection of cells", "subretinal", "subretinal injection"),
+    ("MSCs applied topically on the wound", "topical", "applied topically"),
+    ("intranasal administration of MSCs", "intranasal", "intranasal administration"),
+    ("nebulized MSC secretome inhalation", "inhalation", "nebulized"),
+    ("intrauterine infusion of MSCs", "intrauterine", "intrauterine infusion"),
+    ("intracavernous injection of MSCs", "intracavernous", "intracavernous injection"),
+    ("epidural injection of MSCs", "epidural", "epidural injection"),
+    ("intracerebral implantation of MSCs", "intracerebral", "intracerebral implantation"),
+    (
+        "intracerebroventricular injection of MSCs",
+        "intracerebroventricular",
+        "intracerebroventricular injection",
+    ),
+    ("intra spinal injection of 1 ×10(8) MSCs", "intraspinal", "intra spinal injection"),
+    ("intraovarian injection of MSCs", "intraovarian", "intraovarian injection"),
+    ("intrahepatic injection of MSCs", "intrahepatic", "intrahepatic injection"),
+    ("intrapleural injection of MSCs", "intrapleural", "intrapleural injection"),
+    ("submucosal injection of MSCs", "submucosal", "submucosal injection"),
+    # "infusion" with no route word is read as intravenous
+    ("Sequential Infusion of Allogenic Mesenchymal Stem Cell", "intravenous", "Infusion"),
+]
+
+NOT_ROUTES = [
+    "Treatment of Refractory Sever Systemic Scleroderma by Injection of Allogeneic MSCs",
+    "Adipose tissue was taken through 5 grams of subcutaneous fat biopsy",
+    "A PHASE IV study in grade III-IV GVHD",
+    "Umbilical cord MSC injection for interstitial lung disease",
+]
+
+
+@pytest.mark.parametrize(("text", "key", "span"), PHRASES, ids=[p[0][:40] for p in PHRASES])
+def test_route_phrase(text: str, key: str, span: str) -> None:
+    assert find_route(text) == (key, span)
+    assert span in text
+
+
+@pytest.mark.parametrize("text", NOT_ROUTES)
+def test_not_a_route(text: str) -> None:
+    assert find_route(text) is None
+
+
+def test_every_route_has_a_phrase_and_words() -> None:
+    assert {k for _, k, _ in PHRASES} == set(ROUTES)
+    assert {k for k, _ in ROUTE_WORDS} == set(ROUTES)
+
+
+@pytest.mark.parametrize("row", ROUTE_ROWS, ids=lambda r: r.key)
+def test_route_table_row(row: object) -> None:
+    route = ROUTES[row.key]  # type: ignore[attr-defined]
+    assert re.fullmatch(r"NCIT:C\d{4,6}", route.ncit)
+    assert route.source.startswith("https://ncit.nci.nih.gov/") and route.ncit[5:] in route.source
+    assert "C66729" in route.source  # the CDISC route codelist the code was read from
+    assert route.broader is None or route.broader in ROUTES
+    assert route.label
+
+
+def test_route_codes_are_distinct() -> None:
+    codes = [r.ncit for r in ROUTES.values()]
+    assert len(codes) == len(set(codes))
+    assert ROUTES["intravenous"].ncit == "NCIT:C38276"
+
+
+@pytest.mark.parametrize("text", [p[0] for p in PHRASES] + NOT_ROUTES)
+def test_anchored_search_finds_what_a_full_scan_finds(text: str) -> None:
+    """find_routes tries the route words only where an anchor matches (for speed)."""
+    full = [m.span() for m in _ROUTE_RE.finditer(text)]
+    assert [m.span() for m in _route_matches(text)] == full
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(kg.extract.routes).failed == 0
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text(text: str) -> None:
+    found = find_route(text)
+    if found is not None:
+        key, span = found
+        assert key in ROUTES and span in text

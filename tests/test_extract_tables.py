@@ -1,0 +1,109 @@
+"""Every CL / UBERON id of the extractors' tables exists in the real releases, is not
+deprecated, and carries the label the table says (row by row)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from kg.extract.tables import (
+    CL_LABELS,
+    GENERIC_MSC,
+    MSC_PREFIX_TISSUE,
+    TISSUES,
+    UBERON_LABELS,
+)
+
+
+@cache
+def _release(shared: Path, name: str) -> dict[str, dict[str, object]]:
+    (path,) = sorted((shared / "ontologies" / "cellxgene").glob(f"{name}-ontology-*.json.zst"))
+    with path.open("rb") as fh:
+        data: dict[str, dict[str, object]] = json.loads(
+            zstandard.ZstdDecompressor().stream_reader(fh).read()
+        )
+    return data
+
+
+@cache
+def _obo_terms(shared: Path) -> dict[str, tuple[str, bool]]:
+    """id -> (name, obsolete) from cl-basic.obo."""
+    terms: dict[str, tuple[str, bool]] = {}
+    text = (shared / "ontologies" / "obo" / "cl-basic.obo").read_text(encoding="utf-8")
+    for block in text.split("\n[Term]\n")[1:]:
+        ident = re.search(r"^id: (\S+)", block, re.M)
+        name = re.search(r"^name: (.+)$", block, re.M)
+        if ident and name:
+            terms[ident.group(1)] = (name.group(1), "is_obsolete: true" in block)
+    return terms
+
+
+def _cell_types() -> list[str]:
+    ids = {t.cell_type for t in TISSUES if t.cell_type} | {GENERIC_MSC}
+    return sorted(ids)
+
+
+@pytest.mark.parametrize("curie", _cell_types())
+def test_cell_type_in_cl_release(shared_dir: Path, curie: str) -> None:
+    term = _release(shared_dir, "CL").get(curie)
+    assert term is not None, f"{curie} not in the CL release"
+    assert term["deprecated"] is False
+    assert term["label"] == CL_LABELS[curie]
+    obo = _obo_terms(shared_dir).get(curie)
+    if obo is not None:  # cl-basic.obo is an older release: where it has the term, it agrees
+        assert obo == (CL_LABELS[curie], False)
+
+
+@pytest.mark.parametrize("curie", sorted({t.uberon for t in TISSUES}))
+def test_tissue_in_uberon_release(shared_dir: Path, curie: str) -> None:
+    term = _release(shared_dir, "UBERON").get(curie)
+    assert term is not None, f"{curie} not in the UBERON release"
+    assert term["deprecated"] is False
+    assert term["label"] == UBERON_LABELS[curie]
+
+
+def test_msc_types_are_kinds_of_mesenchymal_stem_cell(shared_dir: Path) -> None:
+    """A query for CL:0000134 and its descendants finds every typed MSC product."""
+    cl = _release(shared_dir, "CL")
+    for t in TISSUES:
+        if t.cell_type and t.cell_type != GENERIC_MSC and t.key != "dental_pulp":
+            ancestors = cl[t.cell_type]["ancestors"]
+            assert isinstance(ancestors, dict) and GENERIC_MSC in ancestors, t.key
+    # Wharton's jelly MSCs are umbilical-cord MSCs
+    wj = cl["CL:0002568"]["ancestors"]
+    assert isinstance(wj, dict) and "CL:0002569" in wj
+
+
+def test_label_tables_hold_only_used_ids() -> None:
+    assert set(CL_LABELS) == set(_cell_types())
+    assert set(UBERON_LABELS) == {t.uberon for t in TISSUES}
+
+
+def test_prefix_table_names_known_tissues() -> None:
+    keys = {t.key for t in TISSUES}
+    assert {v for v in MSC_PREFIX_TISSUE.values() if v} <= keys
+
+
+def test_tissue_patterns_match_their_words() -> None:
+    examples = {
+        "cord_blood": "umbilical cord blood",
+        "whartons_jelly": "Wharton's jelly",
+        "umbilical_cord": "umbilical cord",
+        "amniotic_fluid": "amniotic fluid",
+        "amnion": "amniotic membrane",
+        "placenta": "placental",
+        "bone_marrow": "bone marrow",
+        "adipose": "adipose tissue",
+        "dental_pulp": "dental pulp",
+    }
+    assert set(examples) == {t.key for t in TISSUES}
+    for t in TISSUES:
+        first = next(
+            (u for u in TISSUES if re.match(u.pattern, examples[t.key], re.IGNORECASE)), None
+        )
+        assert first is t, (t.key, first)
