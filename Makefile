@@ -17,11 +17,15 @@ $(BIN)/kg: pyproject.toml
 
 setup: $(BIN)/kg
 
-# The main job: build the graph from the bundled seeds, then answer the headline question.
+# The main job: build the graph from the bundled seeds (incremental: only what changed),
+# answer the headline question, then serve the endpoint, pages and editor until Ctrl+C.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: setup
 	$(BIN)/kg build --store $(STORE)
 	$(BIN)/kg validate --store $(STORE)
 	$(BIN)/kg query --store $(STORE) --canned uc-msc-above-dose
+	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check kg tests bench
