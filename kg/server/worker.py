@@ -38,7 +38,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.server.results import write_boolean, write_solutions
+from kg.results import write_boolean, write_solutions
 from kg.server.wire import HEADER, decode, encode
 
 __all__ = ["RDF_FORMATS", "main", "term_from_json"]
@@ -125,7 +125,7 @@ def _requests(fd: int) -> Iterator[dict[str, Any]]:
 
 
 def term_from_json(value: dict[str, Any]) -> NamedNode | BlankNode | Literal | Triple:
-    """The inverse of :func:`kg.server.results.term_json`."""
+    """The inverse of :func:`kg.results.term_json`."""
     kind = value["type"]
     if kind == "uri":
         return NamedNode(value["value"])
