@@ -313,7 +313,11 @@ def validate_cmd(store_path: Path, as_json: bool) -> None:
 
 @main.command(
     "serve",
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "help_option_names": [],
+    },
     add_help_option=False,
 )
 @click.pass_context

@@ -62,7 +62,9 @@ def run_qc(store: Store, *, directory: Path = QC_DIR) -> list[Finding]:
 
 def _union_copy(store: Store) -> rdflib.Graph:
     """An rdflib graph holding the union of all the store's graphs."""
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    result = store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+    )
     assert isinstance(result, QueryTriples)
     data = result.serialize(format=RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from rdflib.compare import isomorphic
 
 from kg.cli import main
 
@@ -125,7 +126,7 @@ def test_export_turtle_round_trips(built: Path, tmp_path: Path) -> None:
     )
     reference = rdflib.Graph().parse(nt, format="nt")
     assert len(parsed) == len(reference) > 500
-    assert rdflib.compare.isomorphic(parsed, reference)
+    assert isomorphic(parsed, reference)
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig", "jsonld"])

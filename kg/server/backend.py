@@ -15,9 +15,9 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, Variable
 
 from kg.rdf import CURIE_BASES, PREFIXES, iri_to_curie
+from kg.results import term_json
 from kg.server.config import ServerConfig
 from kg.server.executor import ExecutorPool, Reply
-from kg.results import term_json
 
 __all__ = ["Backend", "Row", "Term"]
 
