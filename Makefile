@@ -36,7 +36,7 @@ typecheck: setup
 
 # The test command of the README and of CI: lint, types, then the whole suite.
 test: lint typecheck
-	KG_TEST_DATA=$(SHARED)/data KG_SHARED=$(SHARED) $(BIN)/pytest
+	KG_TEST_DATA=$(abspath $(SHARED))/data KG_SHARED=$(abspath $(SHARED)) $(BIN)/pytest
 
 bench: setup
 	$(BIN)/python bench/build_throughput.py

@@ -41,7 +41,7 @@ TOKEN = "w3c-protocol-test-token-0123456789"
 
 def _manifest_dir() -> Path:
     root = Path(__file__).resolve().parent.parent
-    shared = Path(os.environ.get("KG_SHARED", root.parent / "shared"))
+    shared = Path(os.environ.get("KG_SHARED", root.parent / "shared")).resolve()
     return shared / "w3c-sparql11-protocol"
 
 
