@@ -24,6 +24,7 @@ def test_every_query_has_a_header_and_a_test() -> None:
         "products-by-tissue",
         "trials-by-sponsor",
         "trials-by-country",
+        "source-conflicts",
     }
     assert set(ALL) == tested
     for cq in ALL.values():
@@ -33,6 +34,9 @@ def test_every_query_has_a_header_and_a_test() -> None:
 @pytest.mark.parametrize("cq", ALL.values(), ids=lambda q: q.name)
 def test_every_query_runs_with_its_defaults(seed_graph: Store, cq: CannedQuery) -> None:
     table = cq.execute(seed_graph, {})
+    if cq.name == "source-conflicts":  # the seeds state each trial once: nothing to disagree on
+        assert not table.rows
+        return
     assert table.rows, f"{cq.name} returns no rows on the seed graph"
     assert not {p.name for p in cq.params} & set(table.columns)
 
