@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from kg.link.records import CURATED_TABLE, EXACT_MATCH, MANUAL_CURATION, Link
 from kg.model import (
     Arm,
     CellProduct,
@@ -33,6 +34,9 @@ from kg.model import (
     Trial,
 )
 from kg.sources.text import EMAIL_RE
+
+# Where the product words' cell types and tissues are curated (each row cites its source).
+PRODUCT_TABLE = "kg/extract/tables.py"
 
 __all__ = [
     "CTO",
@@ -84,6 +88,8 @@ CURIE_BASES = {
     "OBI": OBO + "OBI_",
     "UO": OBO + "UO_",
     "MESH": "http://id.nlm.nih.gov/mesh/",
+    "DOID": OBO + "DOID_",
+    "WIKIDATA": "http://www.wikidata.org/entity/",
 }
 
 _TYPE = NamedNode(RDF + "type")
@@ -322,23 +328,42 @@ def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
     for term in c.mesh_terms:
         w.text(node, cto("meshTermLabel"), term)
     if c.link is not None:
-        link = c.link
-        target = NamedNode(curie_to_iri(link.curie))
-        w.add(node, NamedNode(SKOS + link.predicate.split(":", 1)[1]), target)
-        mapping = NamedNode(node.value + "/mapping")
-        w.add(node, cto("mapping"), mapping)
-        w.add(mapping, _TYPE, cto("Mapping"))
-        w.add(mapping, cto("mappedTerm"), target)
-        w.add(mapping, cto("mappingPredicate"), NamedNode(SKOS + link.predicate.split(":", 1)[1]))
-        w.add(
-            mapping,
-            cto("mappingJustification"),
-            NamedNode(SEMAPV + link.justification.split(":", 1)[1]),
-        )
-        w.text(mapping, cto("matchMethod"), link.method)
-        w.add(mapping, cto("matchScore"), Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
-        w.text(mapping, cto("matchedText"), link.matched_text)
-        w.text(mapping, cto("mappingSource"), link.source)
+        _mapping(w, node, "mapping", c.link)
+
+
+def _mapping(w: _Writer, node: NamedNode, key: str, link: Link) -> None:
+    """The link itself (a SKOS triple) and, beside it, how it was made (SSSOM-style)."""
+    target = NamedNode(curie_to_iri(link.curie))
+    predicate = NamedNode(SKOS + link.predicate.split(":", 1)[1])
+    w.add(node, predicate, target)
+    mapping = NamedNode(f"{node.value}/{key}")
+    w.add(node, cto("mapping"), mapping)
+    w.add(mapping, _TYPE, cto("Mapping"))
+    w.add(mapping, cto("mappedTerm"), target)
+    w.add(mapping, cto("mappingPredicate"), predicate)
+    w.add(
+        mapping,
+        cto("mappingJustification"),
+        NamedNode(SEMAPV + link.justification.split(":", 1)[1]),
+    )
+    w.text(mapping, cto("matchMethod"), link.method)
+    w.add(mapping, cto("matchScore"), Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
+    w.text(mapping, cto("matchedText"), link.matched_text)
+    w.text(mapping, cto("mappingSource"), link.source)
+
+
+def _curated(curie: str, matched: str) -> Link:
+    """How a product's cell type or tissue was found: the product-word table of kg.extract."""
+    return Link(
+        curie=curie,
+        label="",
+        predicate=EXACT_MATCH,
+        justification=MANUAL_CURATION,
+        method=CURATED_TABLE,
+        score=1.0,
+        matched_text=matched,
+        source=PRODUCT_TABLE,
+    )
 
 
 def _sponsor(w: _Writer, m: Minter, t: NamedNode, s: Sponsor) -> None:
@@ -501,8 +526,10 @@ def _product(
     w.text(node, _LABEL, p.name)
     if p.cell_type:
         w.add(node, cto("cellType"), NamedNode(curie_to_iri(p.cell_type)))
+        _mapping(w, node, "cell-type-mapping", _curated(p.cell_type, p.evidence or p.name))
     if p.tissue:
         w.add(node, cto("tissueSource"), NamedNode(curie_to_iri(p.tissue)))
+        _mapping(w, node, "tissue-mapping", _curated(p.tissue, p.evidence or p.name))
     w.add(node, cto("donor"), cto(_DONOR[p.donor]))
     if p.evidence:
         w.add(node, cto("evidence"), Literal(p.evidence))

@@ -9,13 +9,15 @@ from typing import TypeVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
-from kg.rdf import CTO, OBO, RDF, RDFS, Minter, curie_to_iri, iri_to_curie
+from kg.rdf import CTO, OBO, RDF, RDFS, SKOS, Minter, curie_to_iri, iri_to_curie
 
 __all__ = ["ONTOLOGY_DIR", "ontology_quads", "term_quads", "void_quads"]
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "celltrials.ttl"
 VOID = "http://rdfs.org/ns/void#"
+OWL = "http://www.w3.org/2002/07/owl#"
+TRUE = Literal("true", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 T = TypeVar("T")
 
@@ -46,10 +48,7 @@ def _used_terms(store: Store) -> list[str]:
     result = store.query(
         f"""SELECT DISTINCT ?t WHERE {{
               ?x ?p ?t . FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{OBO}"))
-              FILTER(?p IN (<{CTO}cellType>, <{CTO}tissueSource>, <{CTO}route>,
-                            <http://www.w3.org/2004/02/skos/core#exactMatch>,
-                            <http://www.w3.org/2004/02/skos/core#closeMatch>,
-                            <{CTO}coAdministeredDrug>))
+              FILTER(?p IN (<{CTO}cellType>, <{CTO}tissueSource>, <{CTO}route>, <{CTO}mappedTerm>))
             }} ORDER BY ?t""",
         use_default_graph_as_union=True,
     )
@@ -97,6 +96,36 @@ def term_quads(store: Store, minter: Minter) -> Iterator[Quad]:
         if edge.distance == 1:
             yield Quad(child, NamedNode(CTO + "parentTerm"), parent, graph)
         yield from label(edge.parent)
+    for curie in curies:
+        if link.is_obsolete(curie):
+            yield Quad(NamedNode(curie_to_iri(curie)), NamedNode(OWL + "deprecated"), TRUE, graph)
+    yield from _xrefs([c for c in curies if c.startswith("MONDO:")], graph)
+
+
+def _xrefs(mondo: list[str], graph: NamedNode) -> Iterator[Quad]:
+    """MONDO's own mappings of the conditions in use (MeSH, NCIT; DOID and Wikidata where
+    the SSSOM directory has those sets), so a user can take a condition elsewhere."""
+    from kg import link
+
+    for curie in mondo:
+        try:
+            xrefs = link.mondo_xrefs(curie)
+        except link.SSSOMNotFoundError:
+            return  # reported by the build for every condition it links
+        for prefix, ids in sorted(xrefs.items()):
+            for xref in ids:
+                try:
+                    target = curie_to_iri(
+                        xref if prefix != "Wikidata" else f"WIKIDATA:{xref.partition(':')[2]}"
+                    )
+                except ValueError:
+                    continue
+                yield Quad(
+                    NamedNode(curie_to_iri(curie)),
+                    NamedNode(SKOS + "exactMatch"),
+                    NamedNode(target),
+                    graph,
+                )
 
 
 def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:

@@ -25,6 +25,9 @@ def test_every_query_has_a_header_and_a_test() -> None:
         "trials-by-sponsor",
         "trials-by-country",
         "source-conflicts",
+        "trials-under-condition",
+        "products-under-tissue",
+        "doses-by-tissue-route",
     }
     assert set(ALL) == tested
     for cq in ALL.values():
@@ -163,3 +166,56 @@ def test_parameters_are_typed_terms_not_text() -> None:
 def test_unknown_query_name() -> None:
     with pytest.raises(KeyError, match="no canned query named"):
         load_query("../etc/passwd")
+
+
+def test_trials_under_a_mondo_term_include_subtypes(seed_graph: Store) -> None:
+    rows = run(seed_graph, "trials-under-condition")  # MONDO:0005298 osteoporosis
+    assert [(r["condition"], r["term"], r["method"]) for r in rows] == [
+        ("Osteoporosis", "MONDO:0005298", "exact label")
+    ]
+    assert rows[0]["trial"].startswith("https://w3id.org/celltrials/trial/doc-")
+    fractures = run(seed_graph, "trials-under-condition", mondo="MONDO:0005315")  # bone fracture
+    assert {(r["trial"], r["condition"]) for r in fractures} == {
+        ("NCT05018637", "Osteoporotic Fractures"),
+        ("NCT05018637", "Vertebral Compression Fracture"),  # spinal fracture, a subtype
+    }
+    assert {r["predicate"] for r in fractures} == {"skos:broadMatch"}
+    poi = run(seed_graph, "trials-under-condition", mondo="MONDO:0005387")
+    assert [r["condition"] for r in poi] == ["Premature Ovarian Insufficiency"]
+    ild = run(seed_graph, "trials-under-condition", mondo="MONDO:0015925")
+    assert [r["trial"] for r in ild] == ["NCT06534528"]
+    ra = run(seed_graph, "trials-under-condition", mondo="MONDO:0008383")
+    assert len(ra) == 1 and ra[0]["trial"].startswith("https://w3id.org/celltrials/trial/doc-")
+    assert not run(seed_graph, "trials-under-condition", mondo="MONDO:0005298", min_score="1.5")
+
+
+def test_products_under_a_tissue_include_its_parts(seed_graph: Store) -> None:
+    rows = run(seed_graph, "products-under-tissue")  # UBERON:0002331 umbilical cord
+    assert {(r["product"], r["tissue"]) for r in rows} == {
+        ("hMSC100", "UBERON:0002331"),
+        ("human umbilical cord mesenchymal stem cell", "UBERON:0002331"),
+        ("WJ-MSC", "UBERON:0003422"),  # Wharton's jelly: a part of the cord
+    }
+    amnion = run(seed_graph, "products-under-tissue", uberon="UBERON:0000305")
+    assert [(r["product"], r["cell_type"]) for r in amnion] == [("hA-MSCs", "CL:0002537")]
+    with pytest.raises(ParamError, match="uberon"):
+        load_query("products-under-tissue").substitutions({"uberon": "umbilical cord"})
+
+
+def test_doses_by_tissue_and_route(seed_graph: Store) -> None:
+    rows = run(seed_graph, "doses-by-tissue-route")
+    got = {
+        (r["tissue"], r["route"], r["dose_unit"], r["doses"], r["min_dose"], r["max_dose"])
+        for r in rows
+    }
+    assert ("UBERON:0000305", "intravenous", "cells/kg", "1", "1000000", "1000000") in got
+    assert ("UBERON:0003422", "intramedullary", "cells", "1", "40000000", "40000000") in got
+    assert (
+        "UBERON:0002331",
+        "",
+        "cells",
+        "3",
+        "60000000",
+        "240000000",
+    ) in got  # hMSC100: no route stated
+    assert len(rows) == 4
