@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import multiprocessing
+import os
+import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pyoxigraph import Quad
+from pyoxigraph import Quad, RdfFormat, serialize
 
 from kg import link, terms
 from kg.extract import annotate_trial
 from kg.model import Condition, MappingError, Trial
 from kg.rdf import Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, iter_input_files, map_bytes
-from kg.store import GraphStore, fresh_store, open_store
+from kg.store import FileStat, GraphStore, fresh_store, open_store
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -57,24 +62,54 @@ class DocumentResult:
 
 @dataclass(slots=True)
 class BuildReport:
+    """What a build did. Counts cover every document; ``documents`` keeps every document
+    with errors and the first ``keep`` others (with their notes), so that a build of
+    hundreds of thousands of documents keeps a report of bounded size. Every note is in
+    the graph anyway (``cto:buildNote`` in ``graph/meta``)."""
+
     documents: list[DocumentResult] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     store_quads: int = 0
+    keep: int = 10_000
+    statuses: Counter[str] = field(default_factory=Counter)
+    totals: Counter[str] = field(default_factory=Counter)
+    by_format: Counter[str] = field(default_factory=Counter)
+    notes_not_kept: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    jobs: int = 1
+
+    def add(self, result: DocumentResult) -> None:
+        self.statuses[result.status] += 1
+        if result.status == "mapped":
+            for attr in _COUNTED:
+                self.totals[attr] += getattr(result, attr)
+            if result.format:
+                self.by_format[result.format] += result.trials
+        if result.status == "failed" or result.errors or len(self.documents) < self.keep:
+            self.documents.append(result)
+        else:
+            self.notes_not_kept += len(result.notes)
+
+    @property
+    def n_documents(self) -> int:
+        return sum(self.statuses.values())
 
     @property
     def failed(self) -> list[DocumentResult]:
         return [d for d in self.documents if d.status == "failed" or d.errors]
 
     def count(self, attr: str) -> int:
-        return sum(int(getattr(d, attr)) for d in self.documents if d.status == "mapped")
+        """Sum of ``attr`` (trials, arms, doses, products, quads) over mapped documents."""
+        if attr not in _COUNTED:
+            raise ValueError(f"not a counted attribute: {attr!r}")
+        return self.totals[attr]
 
     def trials_by_format(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for d in self.documents:
-            if d.status == "mapped" and d.format:
-                counts[d.format] += d.trials
-        return counts
+        return Counter(self.by_format)
+
+
+_COUNTED = ("trials", "arms", "doses", "products", "quads")
 
 
 def _key(path: Path, root: Path) -> str:
@@ -191,22 +226,29 @@ def build(
     prune: bool = False,
     force: bool = False,
     on_document: Callable[[DocumentResult], None] | None = None,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Build or update the store at ``store_path`` from the given files and folders.
 
-    A new store is written aside and moved into place at the end. An existing store is
-    updated one document at a time (each in one transaction); unchanged documents (same
-    bytes, same pipeline version) are skipped.
+    A new store is written aside and moved into place at the end; its documents are
+    mapped by ``jobs`` worker processes (default: one per core, for large inputs) and
+    their quads streamed into Oxigraph's bulk loader. An existing store is updated one
+    changed document at a time (each in one transaction); unchanged documents (same
+    bytes, same pipeline version) are skipped, known by their size and modification
+    time when those match what the last build saw, else by their sha256.
     """
     m = minter or Minter()
-    inputs = list(_inputs(list(paths) if paths else [SEEDS_DIR]))
-    report = BuildReport()
+    roots = list(paths) if paths else [SEEDS_DIR]
+    for root in roots:
+        if not root.exists():
+            raise FileNotFoundError(f"{root}: no such file or folder")
+    report = BuildReport(jobs=_jobs(jobs))
     started = time.perf_counter()
     if store_path.exists():
         gs = open_store(store_path)
         gs.minter = m
-        _update(gs, inputs, report, prune=prune, force=force, on_document=on_document)
-        _finish(gs)
+        _update(gs, roots, report, prune=prune, force=force, jobs=jobs, on_document=on_document)
+        _finish(gs, report)
         report.store_quads = len(gs.store)
         gs.close()
         del gs
@@ -214,63 +256,274 @@ def build(
         with fresh_store(store_path) as gs:
             gs.minter = m
             _update(
-                gs, inputs, report, prune=prune, force=True, fresh=True, on_document=on_document
+                gs,
+                roots,
+                report,
+                prune=prune,
+                force=True,
+                fresh=True,
+                jobs=jobs,
+                on_document=on_document,
             )
-            _finish(gs)
+            _finish(gs, report)
             report.store_quads = len(gs.store)
+            t = time.perf_counter()
+        report.timings["commit"] = time.perf_counter() - t
     report.seconds = time.perf_counter() - started
     return report
 
 
+# ------------------------------------------------------------------------ one document
+
+# A document to map: (path, key, sha256 of the version in the store or None).
+_Task = tuple[str, str, str | None]
+# What mapping gave: the result, its quads as N-Quads (record graphs, provenance and
+# source bookkeeping; empty unless mapped), the document's sha256 (None if unread).
+_Mapped = tuple[DocumentResult, bytes, str | None]
+
+
+def _map_task(task: _Task, minter: Minter) -> _Mapped:
+    """Read, hash and map one document (in a worker process or in the build's own)."""
+    path, key, known_sha = task
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return (
+            DocumentResult(key=key, status="failed", errors=[f"{key}: {exc.strerror}"]),
+            b"",
+            None,
+        )
+    sha = hashlib.sha256(data).hexdigest()
+    if known_sha == sha:
+        return DocumentResult(key=key, status="unchanged"), b"", sha
+    result, quads, _ = map_document_file(data, key, minter=minter)
+    if result.status != "mapped":
+        return result, b"", sha
+    quads.extend(
+        source_quads(
+            key,
+            sha256=sha,
+            fmt=result.format or "",
+            pipeline_version=PIPELINE_VERSION,
+            minter=minter,
+        )
+    )
+    result.quads = len(quads)
+    payload = serialize(quads, format=RdfFormat.N_QUADS)
+    assert payload is not None
+    return result, payload, sha
+
+
+_WORKER_MINTER: Minter | None = None
+
+
+def _init_worker(minter: Minter) -> None:
+    global _WORKER_MINTER  # noqa: PLW0603 - one minter per worker process
+    _WORKER_MINTER = minter
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's own process handles Ctrl+C
+
+
+def _map_chunk(tasks: list[_Task]) -> list[_Mapped]:
+    assert _WORKER_MINTER is not None
+    return [_map_task(t, _WORKER_MINTER) for t in tasks]
+
+
+# ------------------------------------------------------------------------ the pipeline
+
+# Input is mapped in a pool of processes when it is this large (or when jobs > 1 is asked).
+POOL_MIN_TASKS = 200
+POOL_MIN_BYTES = 16 << 20
+CHUNK_TASKS = 64  # documents sent to a worker at once ...
+CHUNK_BYTES = 2 << 20  # ... or this many bytes of them
+BULK_BYTES = 128 << 20  # N-Quads handed to one bulk_load call
+RACY_SECONDS = 2.0  # a file changed this close to the build's start is always hashed
+
+
+def _jobs(jobs: int | None) -> int:
+    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+
+
+@dataclass(slots=True)
+class _Ready:
+    """A document decided without mapping (unchanged by size and time)."""
+
+    result: DocumentResult
+
+
+_Item = tuple[_Task, int] | _Ready  # a task with the file's size, or a decided document
+
+
+def _mapped_in_order(
+    items: Iterable[_Item], minter: Minter, jobs: int | None
+) -> Iterator[_Mapped | _Ready]:
+    """Map the tasks among ``items``, in order, in this process or in a pool."""
+    it = iter(items)
+    n = _jobs(jobs)
+    head: list[_Item] = []
+    if n > 1:
+        tasks = size = 0
+        for item in it:
+            head.append(item)
+            if not isinstance(item, _Ready):
+                tasks += 1
+                size += item[1]
+            if jobs is not None and tasks:
+                break  # explicit jobs > 1: a pool for any work
+            if tasks >= POOL_MIN_TASKS or size >= POOL_MIN_BYTES:
+                break
+        else:
+            n = 1  # small input: not worth starting processes
+    if n == 1:
+        for item in itertools.chain(head, it):
+            yield item if isinstance(item, _Ready) else _map_task(item[0], minter)
+        return
+    yield from _pool_map(itertools.chain(head, it), minter, n)
+
+
+def _pool_map(items: Iterator[_Item], minter: Minter, jobs: int) -> Iterator[_Mapped | _Ready]:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(minter,),
+    )
+    pending: deque[Future[list[_Mapped]] | _Ready] = deque()
+    in_flight = 0
+    window = 3 * jobs
+
+    def drain(limit: int) -> Iterator[_Mapped | _Ready]:
+        nonlocal in_flight
+        while pending and (isinstance(pending[0], _Ready) or in_flight > limit):
+            head = pending.popleft()
+            if isinstance(head, _Ready):
+                yield head
+            else:
+                in_flight -= 1
+                yield from head.result()
+
+    try:
+        chunk: list[_Task] = []
+        size = 0
+        for item in items:
+            if isinstance(item, _Ready):
+                if chunk:
+                    pending.append(pool.submit(_map_chunk, chunk))
+                    in_flight += 1
+                    chunk, size = [], 0
+                pending.append(item)
+            else:
+                chunk.append(item[0])
+                size += item[1]
+                if len(chunk) >= CHUNK_TASKS or size >= CHUNK_BYTES:
+                    pending.append(pool.submit(_map_chunk, chunk))
+                    in_flight += 1
+                    chunk, size = [], 0
+            yield from drain(window)
+        if chunk:
+            pending.append(pool.submit(_map_chunk, chunk))
+            in_flight += 1
+        yield from drain(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _update(
     gs: GraphStore,
-    inputs: list[tuple[Path, str]],
+    roots: list[Path],
     report: BuildReport,
     *,
     prune: bool,
     force: bool,
     fresh: bool = False,
+    jobs: int | None,
     on_document: Callable[[DocumentResult], None] | None,
 ) -> None:
-    known = gs.sources()
-    for path, key in inputs:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            result = DocumentResult(key=key, status="failed", errors=[f"{key}: {exc.strerror}"])
-        else:
-            sha = hashlib.sha256(data).hexdigest()
-            if not force and known.get(key) == (sha, PIPELINE_VERSION):
-                result = DocumentResult(key=key, status="unchanged")
+    t0 = time.perf_counter()
+    known = {} if fresh else gs.sources()
+    stats = {} if fresh else gs.file_stats()
+    new_stats: dict[str, FileStat] = {}
+    current: set[str] = set()
+    racy = time.time_ns() - int(RACY_SECONDS * 1e9)
+    stat_of: dict[str, tuple[int, int]] = {}
+    report.timings["sources"] = time.perf_counter() - t0
+
+    def items() -> Iterator[_Item]:
+        for path, key in _inputs(roots):
+            current.add(key)
+            state = known.get(key)
+            known_sha = state[0] if state and state[1] == PIPELINE_VERSION and not force else None
+            try:
+                st = path.stat()
+            except OSError:
+                yield (str(path), key, known_sha), 0
+                continue
+            if st.st_mtime_ns < racy:
+                stat_of[key] = (st.st_size, st.st_mtime_ns)
+            seen = stats.get(key)
+            if known_sha and seen and seen == (st.st_size, st.st_mtime_ns, known_sha):
+                new_stats[key] = seen
+                yield _Ready(DocumentResult(key=key, status="unchanged"))
             else:
-                result, quads, _ = map_document_file(data, key, minter=gs.minter)
-                if result.status == "mapped":
-                    quads.extend(
-                        source_quads(
-                            key,
-                            sha256=sha,
-                            fmt=result.format or "",
-                            pipeline_version=PIPELINE_VERSION,
-                            minter=gs.minter,
-                        )
-                    )
-                    if fresh:
-                        gs.store.extend(quads)  # nothing to replace in a new store
-                    else:
-                        gs.replace_source(key, quads)
-                    result.quads = len(quads)
-        report.documents.append(result)
+                yield (str(path), key, known_sha), st.st_size
+
+    loader = _BulkLoader(gs) if fresh else None
+    t1 = time.perf_counter()
+    for out in _mapped_in_order(items(), gs.minter, jobs):
+        if isinstance(out, _Ready):
+            result = out.result
+        else:
+            result, payload, sha = out
+            if sha is not None and result.key in stat_of:
+                new_stats[result.key] = (*stat_of.pop(result.key), sha)
+            if payload:
+                if loader is not None:
+                    loader.add(payload)  # nothing to replace in a new store
+                else:
+                    gs.replace_source(result.key, payload)
+        report.add(result)
         if on_document:
             on_document(result)
+    if loader is not None:
+        loader.close()
+    report.timings["map_and_load"] = time.perf_counter() - t1
     if prune:
-        current = {key for _, key in inputs}
         for key in sorted(set(known) - current):
             gs.remove_source(key)
             report.removed.append(key)
+    # Sizes and times of the files as hashed (only of documents the store now holds).
+    gs.save_file_stats({k: v for k, v in new_stats.items() if k in current})
 
 
-def _finish(gs: GraphStore) -> None:
+class _BulkLoader:
+    """N-Quads into a new store through Oxigraph's bulk loader, in large batches."""
+
+    def __init__(self, gs: GraphStore) -> None:
+        self.gs = gs
+        self.buffer: list[bytes] = []
+        self.size = 0
+
+    def add(self, payload: bytes) -> None:
+        self.buffer.append(payload)
+        self.size += len(payload)
+        if self.size >= BULK_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.gs.bulk_load_nquads(b"".join(self.buffer))
+            self.buffer, self.size = [], 0
+
+    def close(self) -> None:
+        self.flush()
+
+
+def _finish(gs: GraphStore, report: BuildReport | None = None) -> None:
     """Refresh the graphs derived from the whole store: ontology, term closure, statistics."""
+    t = time.perf_counter()
     gs.replace_graph(gs.minter.ontology_graph(), terms.ontology_quads(gs.minter))
     gs.replace_graph(gs.minter.terms_graph(), terms.term_quads(gs.store, gs.minter))
+    t1 = time.perf_counter()
     gs.replace_graph(gs.minter.stats_graph(), terms.void_quads(gs.store, gs.minter))
+    if report is not None:
+        report.timings["terms"] = t1 - t
+        report.timings["void"] = time.perf_counter() - t1

@@ -60,8 +60,19 @@ def main() -> None:
 @click.option("--prune", is_flag=True, help="Remove documents no longer among the inputs.")
 @click.option("--force", is_flag=True, help="Re-map every document, changed or not.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; the summary only.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes that map documents (default: one per core, for large inputs).",
+)
 def build_cmd(
-    paths: tuple[Path, ...], store_path: Path, prune: bool, force: bool, quiet: bool
+    paths: tuple[Path, ...],
+    store_path: Path,
+    prune: bool,
+    force: bool,
+    quiet: bool,
+    jobs: int | None,
 ) -> None:
     """Build or update the store from PATHS (files or folders; default: the bundled seeds).
 
@@ -86,7 +97,14 @@ def build_cmd(
         def tick(result: DocumentResult) -> None:
             progress.update(task, advance=1, doc=result.key[-50:])
 
-        report = build(list(paths) or None, store_path, prune=prune, force=force, on_document=tick)
+        report = build(
+            list(paths) or None,
+            store_path,
+            prune=prune,
+            force=force,
+            on_document=tick,
+            jobs=jobs,
+        )
     _print_report(report, store_path)
     if report.failed:
         sys.exit(1)
@@ -94,11 +112,10 @@ def build_cmd(
 
 def _print_report(report: BuildReport, store_path: Path) -> None:
     docs = report.documents
-    mapped = [d for d in docs if d.status == "mapped"]
-    unchanged = [d for d in docs if d.status == "unchanged"]
     failed = report.failed
     console.print(
-        f"[bold]{len(docs)} documents[/]: {len(mapped)} mapped, {len(unchanged)} unchanged, "
+        f"[bold]{report.n_documents} documents[/]: {report.statuses['mapped']} mapped, "
+        f"{report.statuses['unchanged']} unchanged, "
         f"{len(failed)} with errors; {report.count('trials')} trials, {report.count('arms')} arms, "
         f"{report.count('products')} cell products, {report.count('doses')} doses, "
         f"{report.count('quads')} quads written; store {store_path} holds {report.store_quads} quads "
@@ -114,6 +131,12 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
     for d in docs:
         for note in d.notes:
             console.print(f"[dim]note[/] {d.key}: {note}", highlight=False)
+    if report.notes_not_kept:
+        console.print(
+            f"[dim]note[/] {report.notes_not_kept} more notes (of documents past the first "
+            f"{report.keep}) are in the graph: cto:buildNote in graph/meta",
+            highlight=False,
+        )
     for d in failed:
         for error in d.errors:
             console.print(f"[red]error[/] {error}", highlight=False)
@@ -326,3 +349,95 @@ def serve_cmd(ctx: click.Context) -> None:
     from kg.server.serve import command
 
     command.main(args=ctx.args, prog_name="kg serve")
+
+
+@main.command("fetch")
+@click.option("--term", help="Other terms: query.term (searches titles, summaries, ...).")
+@click.option("--condition", help="Condition or disease: query.cond.")
+@click.option("--intervention", help="Intervention or treatment: query.intr.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS",
+    help="filter.overallStatus, e.g. RECRUITING (repeat, or separate with commas).",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="Studies per page (the API allows up to 1000).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/ctgov"),
+    show_default=True,
+    envvar="KG_CTGOV_CACHE",
+    help="Cache root: one folder of raw API pages per query.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    help="Stop once the query's folder holds this many pages (run again to go on).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for one request, from connecting to the end of the body.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Retries of a request after a 429, a 5xx, a cut-off body or a network error.",
+)
+@click.option(
+    "--base-url",
+    default="https://clinicaltrials.gov/api/v2/studies",
+    show_default=True,
+    help="The studies endpoint (a mirror or a test server).",
+)
+@click.option("--refresh", is_flag=True, help="Delete the query's cached pages and start over.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; the summary only.")
+def fetch_cmd(
+    term: str | None,
+    condition: str | None,
+    intervention: str | None,
+    statuses: tuple[str, ...],
+    page_size: int,
+    cache_dir: Path,
+    max_pages: int | None,
+    timeout: float,
+    retries: int,
+    base_url: str,
+    refresh: bool,
+    quiet: bool,
+) -> None:
+    """Page the ClinicalTrials.gov API v2 into a local cache that `kg build` reads.
+
+    Re-running the same command resumes an interrupted fetch after its last saved page;
+    a complete query fetches nothing unless --refresh is given.
+    """
+    from kg.fetch import command
+
+    command(
+        console,
+        term=term,
+        condition=condition,
+        intervention=intervention,
+        statuses=statuses,
+        page_size=page_size,
+        cache_dir=cache_dir,
+        max_pages=max_pages,
+        timeout=timeout,
+        retries=retries,
+        base_url=base_url,
+        refresh=refresh,
+        quiet=quiet,
+    )

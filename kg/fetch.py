@@ -28,15 +28,18 @@ import json
 import os
 import random
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "API_URL",
@@ -46,7 +49,9 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Manifest",
+    "PageEvent",
     "PageInfo",
+    "RetryEvent",
     "RetryPolicy",
     "StudyQuery",
     "fetch",
@@ -89,6 +94,10 @@ def _user_agent() -> str:
     except Exception:  # pragma: no cover - not installed as a distribution
         v = "dev"
     return f"celltrials-kg/{v} (kg fetch; cell-therapy trial knowledge graph) python-requests/{requests.__version__}"
+
+
+# The back-off waits (the tests put a recorder here).
+_sleep: Callable[[float], None] = time.sleep
 
 
 class FetchError(Exception):
@@ -265,8 +274,9 @@ def _now() -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    # os.open rather than mkstemp: the file gets the umask's permissions, not 0600
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -391,8 +401,9 @@ class RetryPolicy:
     max_retry_after: float = 600.0
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
-        d = min(self.cap, self.base * 2**attempt)
-        return d / 2 + (rng or random).uniform(0, d / 2)
+        d = min(self.cap, self.base * 2.0**attempt)
+        jitter = rng.uniform(0, d / 2) if rng else random.uniform(0, d / 2)
+        return d / 2 + jitter
 
 
 class _Retryable(Exception):
@@ -505,7 +516,7 @@ def _attempt(
     except requests.Timeout:
         raise _Retryable(f"timed out after {timeout:g} s") from None
     except requests.ConnectionError as exc:
-        raise _Retryable(f"connection error: {_short(exc)}") from None
+        raise _Retryable(f"connection error: {_cause(exc)}") from None
     except requests.exceptions.ChunkedEncodingError as exc:
         raise _Retryable(f"the body was cut off: {_short(exc)}") from None
     except requests.exceptions.ContentDecodingError as exc:
@@ -514,7 +525,17 @@ def _attempt(
         raise FetchError(f"GET {url}: {_short(exc)}") from None
 
 
-def _short(exc: BaseException) -> str:
+def _cause(exc: requests.ConnectionError) -> str:
+    """The reason under requests' and urllib3's wrappers ("Failed to resolve ...")."""
+    reason: object = exc
+    inner = exc.args[0] if exc.args else None
+    if inner is not None and getattr(inner, "reason", None) is not None:
+        reason = inner.reason  # urllib3's MaxRetryError wraps the real error
+    text = re.sub(r"^<[^>]*object at 0x[0-9a-f]+>: ", "", str(reason))
+    return _short(text)
+
+
+def _short(exc: BaseException | str) -> str:
     text = str(exc)
     return text if len(text) <= 200 else text[:200] + "…"
 
@@ -572,7 +593,7 @@ def fetch(
     if timeout <= 0:
         raise ValueError("timeout must be positive")
     policy = policy or RetryPolicy()
-    sleep = sleep or time.sleep
+    sleep = sleep or _sleep
     folder = query_dir(cache, query, base_url)
     folder.mkdir(parents=True, exist_ok=True)
     with _locked(folder):
@@ -688,3 +709,144 @@ def _fetch_pages(
                     studies=manifest.studies,
                 )
             )
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def command(
+    console: Console,
+    *,
+    term: str | None,
+    condition: str | None,
+    intervention: str | None,
+    statuses: tuple[str, ...],
+    page_size: int,
+    cache_dir: Path,
+    max_pages: int | None,
+    timeout: float,
+    retries: int,
+    base_url: str,
+    refresh: bool,
+    quiet: bool,
+) -> None:
+    """``kg fetch``: run :func:`fetch` with a progress bar and print what to build."""
+    import shlex
+    import sys
+
+    import click
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    try:
+        query = StudyQuery.create(
+            term=term,
+            condition=condition,
+            intervention=intervention,
+            statuses=statuses,
+            page_size=page_size,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if query.empty:
+        raise click.UsageError(
+            "give --term, --condition, --intervention or --status: an empty query pages "
+            "the whole registry"
+        )
+    folder = query_dir(cache_dir, query, base_url)
+    with Progress(
+        TextColumn("[bold]fetch"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("studies, {task.fields[pages]} pages"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("fetch", total=None, pages=0)
+
+        def started(manifest: Manifest) -> None:
+            progress.update(
+                task,
+                total=manifest.total_count,
+                completed=manifest.studies,
+                pages=len(manifest.pages),
+            )
+
+        def page(event: PageEvent) -> None:
+            progress.update(
+                task, total=event.total_count, completed=event.studies, pages=event.number
+            )
+
+        def retry(event: RetryEvent) -> None:
+            progress.console.print(
+                f"[yellow]retry[/] {event.attempt}/{retries} in {event.delay:.1f} s: "
+                f"{event.reason} ({event.url})",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+        try:
+            result = fetch(
+                query,
+                cache_dir,
+                base_url=base_url,
+                timeout=timeout,
+                max_pages=max_pages,
+                refresh=refresh,
+                policy=RetryPolicy(retries=retries),
+                on_start=started,
+                on_page=page,
+                on_retry=retry,
+            )
+        except (FetchError, KeyboardInterrupt) as exc:
+            progress.stop()
+            saved = _read_manifest(folder)
+            pages = len(saved.pages) if saved else 0
+            what = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"error: {exc}"
+            console.print(f"[red]{what}[/]", highlight=False, soft_wrap=True)
+            console.print(
+                f"{pages} pages saved in {folder}; run the same command again to resume",
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(130 if isinstance(exc, KeyboardInterrupt) else 1)
+    m = result.manifest
+    total = "?" if m.total_count is None else str(m.total_count)
+    if result.already_complete:
+        console.print(
+            f"{folder}: already complete, {len(m.pages)} pages, {m.studies} studies "
+            f"(totalCount {total}); nothing fetched (--refresh fetches it again)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        state = (
+            "[green]complete[/]"
+            if m.complete
+            else "[yellow]incomplete[/]: run the same command again to continue"
+        )
+        console.print(
+            f"fetched {result.fetched} pages ({result.reused} were cached already); {folder} "
+            f"holds {len(m.pages)} pages, {m.studies} of {total} studies: {state}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if m.complete and m.total_count is not None and m.total_count != m.studies:
+        console.print(
+            f"[yellow]note[/] the API counted {m.total_count} studies and sent {m.studies} "
+            "(the registry changed while paging?): --refresh fetches the query again",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(
+        f"build the graph from the cache: kg build {shlex.quote(str(cache_dir))}",
+        highlight=False,
+        soft_wrap=True,
+    )
