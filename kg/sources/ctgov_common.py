@@ -104,6 +104,7 @@ __all__ = [
     "json_strs",
     "json_text",
     "keep",
+    "load_json",
     "map_records",
     "norm_agency_class",
     "norm_allocation",
@@ -697,6 +698,18 @@ def _clean(text: str | None) -> str | None:
         return None
     text = text.strip()
     return text or None
+
+
+def load_json(data: bytes, source_file: str) -> Any:
+    """A JSON document's content; MappingError naming the file for empty or broken JSON."""
+    if not data.strip():
+        raise MappingError(source_file, "empty file")
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise MappingError(source_file, f"not UTF-8 JSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise MappingError(source_file, f"invalid or truncated JSON: {exc}") from None
 
 
 def canonical_sha256(record: Any) -> str:

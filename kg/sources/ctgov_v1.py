@@ -10,7 +10,6 @@ The classic API spells values for people ("Phase 1", "Anticipated", "Unknown sta
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,6 +27,7 @@ from kg.sources.ctgov_common import (
     json_objs,
     json_strs,
     json_text,
+    load_json,
     map_records,
 )
 
@@ -58,14 +58,7 @@ def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Tria
 
 
 def _entries(data: bytes, source_file: str) -> list[Any]:
-    if not data.strip():
-        raise MappingError(source_file, "empty file")
-    try:
-        doc = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise MappingError(source_file, f"not UTF-8 JSON: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise MappingError(source_file, f"invalid or truncated JSON: {exc}") from None
+    doc = load_json(data, source_file)
     response = doc.get("FullStudiesResponse") if isinstance(doc, dict) else None
     if not isinstance(response, dict):
         raise MappingError(

@@ -8,7 +8,6 @@ so that an unknown value is reported the same way as in the other formats.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -27,6 +26,7 @@ from kg.sources.ctgov_common import (
     json_objs,
     json_strs,
     json_text,
+    load_json,
     map_records,
 )
 
@@ -60,14 +60,7 @@ def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Tria
 
 
 def _studies(data: bytes, source_file: str) -> list[Any]:
-    if not data.strip():
-        raise MappingError(source_file, "empty file")
-    try:
-        doc = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise MappingError(source_file, f"not UTF-8 JSON: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise MappingError(source_file, f"invalid or truncated JSON: {exc}") from None
+    doc = load_json(data, source_file)
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
