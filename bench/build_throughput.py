@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,13 @@ from kg.build import build
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _peak_rss_mb() -> float:
+    """Max resident set size so far of this process plus its largest child (kB on Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("inputs", nargs="*", type=Path)
@@ -37,13 +45,17 @@ def main() -> int:
         f"python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, {os.cpu_count()} cores"
     )
     rows = []
+    peak_mb = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
             store = Path(tmp) / f"store-{i}"
             t0 = time.perf_counter()
             report = build(inputs, store)
             build_s = time.perf_counter() - t0
-            docs = len(report.documents)
+            peak_mb = max(
+                peak_mb, _peak_rss_mb()
+            )  # the build ran first: the peak so far is its own
+            docs = report.n_documents
             trials = report.count("trials")
             quads = report.count("quads")
             dump = Path(tmp) / "dump.nq"
@@ -79,6 +91,9 @@ def main() -> int:
         f"\nbest: {best[0] / best[4]:.1f} documents/s, {best[1] / best[4]:.1f} trials/s, "
         f"{best[2] / best[4]:.0f} quads/s through the whole build; bulk_load of the same quads "
         f"{best[3] / best[5]:.0f} quads/s; the build takes {best[4] / best[5]:.1f}x the bulk_load time"
+    )
+    print(
+        f"peak memory of the build (max RSS of this process and its worker processes): {peak_mb:.0f} MB"
     )
     return 0
 
