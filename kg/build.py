@@ -7,19 +7,20 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from kg import link, terms
 from kg.extract import annotate_trial
 from kg.model import Condition, MappingError, Trial
-from kg.rdf import Minter, provenance_quads, source_quads, trial_quads
+from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, iter_input_files, map_bytes
 from kg.store import FileStat, GraphStore, fresh_store, open_store
 
@@ -58,6 +59,7 @@ class DocumentResult:
     quads: int = 0
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # record graphs found unchanged, not rewritten
 
 
 @dataclass(slots=True)
@@ -133,22 +135,39 @@ def _inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def map_document_file(
-    data: bytes, key: str, *, minter: Minter
+    data: bytes, key: str, *, minter: Minter, unchanged: Collection[str] = ()
 ) -> tuple[DocumentResult, list[Quad], list[Trial]]:
-    """Map one document to its quads (record graphs + provenance); never raises for bad input."""
+    """Map one document to its quads (record graphs + provenance); never raises for bad input.
+
+    ``unchanged``: IRIs of record graphs the store already holds from this document. A
+    record graph's IRI carries the hash of the record's own content, so a record whose
+    graph is among them is the same record as before: it is neither extracted nor
+    written again, and its graph IRI goes to ``result.kept`` (a page of 1000 studies
+    with one changed study costs the reading of 1000 studies, the mapping of one).
+    """
     result = DocumentResult(key=key, status="mapped")
     quads: list[Quad] = []
     trials: list[Trial] = []
+    kept: set[str] = set()
     try:
         for item in map_bytes(data, source_file=key):
             if isinstance(item, MappingError):
                 result.errors.append(str(item))
                 continue
+            result.format = item.provenance.format
+            if unchanged:
+                iri = minter.graph(item.provenance).value
+                if iri in unchanged:
+                    if iri not in kept:
+                        kept.add(iri)
+                        result.kept.append(iri)
+                    continue
             enrich(item)
             trials.append(item)
     except MappingError as exc:
         result.status = "failed"
         result.errors.append(str(exc))
+        result.kept.clear()
         return result, [], []
     seen_graphs: set[str] = set()
     for trial in trials:
@@ -165,10 +184,10 @@ def map_document_file(
         quads.extend(provenance_quads(trial.provenance, trial.notes, source_key=key, minter=minter))
         label = trial.nct_id or trial.provenance.record_key
         result.notes.extend(f"{label}: {note}" for note in trial.notes)
-    if not trials and not result.errors:
+    if not trials and not kept and not result.errors:
         result.status = "failed"
         result.errors.append(f"{key}: the document holds no trial record")
-    if not trials:
+    if not trials and not kept:
         result.status = "failed"
     return result, quads, trials
 
@@ -247,13 +266,22 @@ def build(
     if store_path.exists():
         gs = open_store(store_path)
         gs.minter = m
-        _update(gs, roots, report, prune=prune, force=force, jobs=jobs, on_document=on_document)
-        _finish(gs, report)
-        report.store_quads = len(gs.store)
+        derived = None if force else _Derived.start(gs)
+        _update(
+            gs,
+            roots,
+            report,
+            prune=prune,
+            force=force,
+            jobs=jobs,
+            on_document=on_document,
+            derived=derived,
+        )
+        _finish(gs, report, derived)
         gs.close()
         del gs
     else:
-        with fresh_store(store_path) as gs:
+        with fresh_store(store_path, optimize=False) as gs:
             gs.minter = m
             _update(
                 gs,
@@ -266,7 +294,6 @@ def build(
                 on_document=on_document,
             )
             _finish(gs, report)
-            report.store_quads = len(gs.store)
             t = time.perf_counter()
         report.timings["commit"] = time.perf_counter() - t
     report.seconds = time.perf_counter() - started
@@ -275,8 +302,9 @@ def build(
 
 # ------------------------------------------------------------------------ one document
 
-# A document to map: (path, key, sha256 of the version in the store or None).
-_Task = tuple[str, str, str | None]
+# A document to map: (path, key, sha256 of the version in the store or None, the
+# record graphs the store holds from it).
+_Task = tuple[str, str, str | None, frozenset[str]]
 # What mapping gave: the result, its quads as N-Quads (record graphs, provenance and
 # source bookkeeping; empty unless mapped), the document's sha256 (None if unread).
 _Mapped = tuple[DocumentResult, bytes, str | None]
@@ -284,7 +312,7 @@ _Mapped = tuple[DocumentResult, bytes, str | None]
 
 def _map_task(task: _Task, minter: Minter) -> _Mapped:
     """Read, hash and map one document (in a worker process or in the build's own)."""
-    path, key, known_sha = task
+    path, key, known_sha, unchanged = task
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -296,7 +324,10 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
     sha = hashlib.sha256(data).hexdigest()
     if known_sha == sha:
         return DocumentResult(key=key, status="unchanged"), b"", sha
-    result, quads, _ = map_document_file(data, key, minter=minter)
+    if unchanged:
+        result, quads, _ = map_document_file(data, key, minter=minter, unchanged=unchanged)
+    else:
+        result, quads, _ = map_document_file(data, key, minter=minter)
     if result.status != "mapped":
         return result, b"", sha
     quads.extend(
@@ -317,10 +348,19 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
 _WORKER_MINTER: Minter | None = None
 
 
-def _init_worker(minter: Minter) -> None:
+def _init_worker(minter: Minter, parent: int) -> None:
     global _WORKER_MINTER  # noqa: PLW0603 - one minter per worker process
     _WORKER_MINTER = minter
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's own process handles Ctrl+C
+
+    def watch() -> None:
+        # A build killed outright cannot stop its workers: they stop themselves (else a
+        # worker could block for ever writing its result to a pipe nobody reads).
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _map_chunk(tasks: list[_Task]) -> list[_Mapped]:
@@ -337,6 +377,7 @@ CHUNK_TASKS = 64  # documents sent to a worker at once ...
 CHUNK_BYTES = 2 << 20  # ... or this many bytes of them
 BULK_BYTES = 128 << 20  # N-Quads handed to one bulk_load call
 RACY_SECONDS = 2.0  # a file changed this close to the build's start is always hashed
+KEEP_MIN_BYTES = 256 << 10  # a changed document this large keeps its unchanged records
 
 
 def _jobs(jobs: int | None) -> int:
@@ -385,7 +426,7 @@ def _pool_map(items: Iterator[_Item], minter: Minter, jobs: int) -> Iterator[_Ma
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(minter,),
+        initargs=(minter, os.getpid()),
     )
     pending: deque[Future[list[_Mapped]] | _Ready] = deque()
     in_flight = 0
@@ -437,6 +478,7 @@ def _update(
     fresh: bool = False,
     jobs: int | None,
     on_document: Callable[[DocumentResult], None] | None,
+    derived: _Derived | None = None,
 ) -> None:
     t0 = time.perf_counter()
     known = {} if fresh else gs.sources()
@@ -455,7 +497,7 @@ def _update(
             try:
                 st = path.stat()
             except OSError:
-                yield (str(path), key, known_sha), 0
+                yield (str(path), key, known_sha, frozenset()), 0
                 continue
             if st.st_mtime_ns < racy:
                 stat_of[key] = (st.st_size, st.st_mtime_ns)
@@ -463,8 +505,10 @@ def _update(
             if known_sha and seen and seen == (st.st_size, st.st_mtime_ns, known_sha):
                 new_stats[key] = seen
                 yield _Ready(DocumentResult(key=key, status="unchanged"))
-            else:
-                yield (str(path), key, known_sha), st.st_size
+                continue
+            # A large document that may hold many records: those unchanged are kept.
+            records = gs.record_graphs_of(key) if known_sha and st.st_size >= KEEP_MIN_BYTES else ()
+            yield (str(path), key, known_sha, frozenset(records)), st.st_size
 
     loader = _BulkLoader(gs) if fresh else None
     t1 = time.perf_counter()
@@ -478,8 +522,10 @@ def _update(
             if payload:
                 if loader is not None:
                     loader.add(payload)  # nothing to replace in a new store
+                elif derived is not None:
+                    derived.replace_source(result.key, payload, keep=result.kept)
                 else:
-                    gs.replace_source(result.key, payload)
+                    gs.replace_source(result.key, payload, keep=result.kept)
         report.add(result)
         if on_document:
             on_document(result)
@@ -488,7 +534,10 @@ def _update(
     report.timings["map_and_load"] = time.perf_counter() - t1
     if prune:
         for key in sorted(set(known) - current):
-            gs.remove_source(key)
+            if derived is not None:
+                derived.replace_source(key, b"")
+            else:
+                gs.remove_source(key)
             report.removed.append(key)
     # Sizes and times of the files as hashed (only of documents the store now holds).
     gs.save_file_stats({k: v for k, v in new_stats.items() if k in current})
@@ -517,13 +566,164 @@ class _BulkLoader:
         self.flush()
 
 
-def _finish(gs: GraphStore, report: BuildReport | None = None) -> None:
-    """Refresh the graphs derived from the whole store: ontology, term closure, statistics."""
+def _finish(
+    gs: GraphStore, report: BuildReport | None = None, derived: _Derived | None = None
+) -> None:
+    """Refresh the graphs derived from the whole store: ontology, term closure, statistics.
+
+    With ``derived`` (an update that tracked what it changed) the term closure is
+    recomputed only when the set of outside terms in use changed, and the VoID figures
+    are the stored ones plus the changes: the cost follows the change, not the store.
+    Without it everything is counted again over the whole store.
+    """
     t = time.perf_counter()
     gs.replace_graph(gs.minter.ontology_graph(), terms.ontology_quads(gs.minter))
-    gs.replace_graph(gs.minter.terms_graph(), terms.term_quads(gs.store, gs.minter))
+    if derived is None or derived.terms_changed:
+        gs.replace_graph(gs.minter.terms_graph(), terms.term_quads(gs.store, gs.minter))
     t1 = time.perf_counter()
-    gs.replace_graph(gs.minter.stats_graph(), terms.void_quads(gs.store, gs.minter))
+    if derived is not None:
+        derived.settle()
+    counts = terms.void_counts(gs.store, gs.minter) if derived is None else derived.counts
+    if derived is None or derived.changed:
+        gs.replace_graph(gs.minter.stats_graph(), terms.void_quads_from(counts, gs.minter))
+    if derived is not None:
+        derived.done()
+    elif gs.path is not None:  # counted in full: the figures are right again
+        gs.store.flush()
+        (gs.path / DIRTY).unlink(missing_ok=True)
+    special = (
+        gs.minter.meta_graph(),
+        gs.minter.terms_graph(),
+        gs.minter.stats_graph(),
+        gs.minter.ontology_graph(),
+    )
+    store_quads = counts.triples + sum(terms.graph_size(gs.store, g) for g in special)
     if report is not None:
+        report.store_quads = store_quads
         report.timings["terms"] = t1 - t
         report.timings["void"] = time.perf_counter() - t1
+
+
+DIRTY = "kg-derived.dirty"  # in the store folder while derived figures lag behind its content
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+class _Derived:
+    """What an update changes in the inputs of the derived graphs, change by change.
+
+    Around each document's replacement it looks, in the store's indexes, at what the
+    replacement touches only: the sizes and existence of the record graphs dropped or
+    written, whether each typed entity (subject, class) and each outside term in use
+    is in the store before and after. The VoID figures follow by difference from the
+    stored ones; the term closure is recomputed only if a term came into or went out
+    of use. A marker file in the store says the figures are being updated: a build
+    killed midway leaves it, and the next build counts everything again.
+    """
+
+    def __init__(self, gs: GraphStore, counts: terms.VoidCounts) -> None:
+        self.gs = gs
+        self.counts = counts
+        self.terms_changed = False
+        self.changed = False
+        self.valid = True
+        meta = gs.minter.meta_graph()
+        self.meta = meta
+        self.meta_nt = str(meta)
+        self.preds = [NamedNode(p) for p in terms.USED_TERM_PREDICATES]
+        self.pred_nts = {f"<{p}>" for p in terms.USED_TERM_PREDICATES}
+        self.marked = False
+
+    @classmethod
+    def start(cls, gs: GraphStore) -> _Derived | None:
+        if gs.path is None or (gs.path / DIRTY).exists():
+            return None  # an earlier update did not finish: count everything
+        counts = terms.stored_void_counts(gs.store, gs.minter)
+        return None if counts is None else cls(gs, counts)
+
+    def replace_source(self, key: str, payload: bytes, *, keep: Collection[str] = ()) -> None:
+        gs, store = self.gs, self.gs.store
+        if not self.marked and gs.path is not None:
+            (gs.path / DIRTY).write_bytes(b"")
+            self.marked = True
+        self.changed = True
+        dropped = [g for g in gs.graphs_only_from(key) if g.value not in keep]
+        graphs = {g.value for g in dropped}
+        typed: set[tuple[str, str]] = set()
+        used: set[str] = set()
+        for line in payload.decode("utf-8").splitlines() if payload else ():
+            body, graph = line[:-2].rstrip().rsplit(" ", 1)
+            subject, predicate, obj = body.split(" ", 2)
+            if not subject.startswith("<"):
+                self.valid = False  # a blank node: leave the figures to a full count
+            if graph != self.meta_nt:
+                graphs.add(graph[1:-1])
+            if predicate == _RDF_TYPE and obj.startswith(f"<{CTO}"):
+                typed.add((subject[1:-1], obj[1:-1]))
+            elif predicate in self.pred_nts and obj.startswith(f"<{OBO}"):
+                used.add(obj[1:-1])
+        src = gs.minter.source(key)
+        rdf_type = NamedNode(_RDF_TYPE[1:-1])
+        for g in dropped:
+            for q in store.quads_for_pattern(None, rdf_type, None, g):
+                self._typed(q, typed)
+            for q in store.quads_for_pattern(g, rdf_type, None, self.meta):
+                self._typed(q, typed)
+            for p in self.preds:
+                for q in store.quads_for_pattern(None, p, None, g):
+                    if isinstance(q.object, NamedNode) and q.object.value.startswith(OBO):
+                        used.add(q.object.value)
+        for q in store.quads_for_pattern(src, rdf_type, None, self.meta):
+            self._typed(q, typed)
+        before = self._state(graphs, typed, used)
+        gs.replace_source(key, payload, keep=keep)
+        after = self._state(graphs, typed, used)
+        sizes0, exists0, typed0, used0 = before
+        sizes1, exists1, typed1, used1 = after
+        self.counts.triples += sum(sizes1.values()) - sum(sizes0.values())
+        self.counts.documents += sum(exists1.values()) - sum(exists0.values())
+        for (_, cls), was in typed0.items():
+            n = self.counts.classes.get(cls, 0) + typed1[_, cls] - was
+            self.counts.classes[cls] = n
+        if used0 != used1:
+            self.terms_changed = True
+
+    @staticmethod
+    def _typed(q: Quad, out: set[tuple[str, str]]) -> None:
+        s, o = q.subject, q.object
+        if isinstance(s, NamedNode) and isinstance(o, NamedNode) and o.value.startswith(CTO):
+            out.add((s.value, o.value))
+
+    def _state(
+        self, graphs: set[str], typed: set[tuple[str, str]], used: set[str]
+    ) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int], dict[str, bool]]:
+        store = self.gs.store
+        rdf_type = NamedNode(_RDF_TYPE[1:-1])
+        sizes = {
+            g: sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(g)))
+            for g in graphs
+        }
+        exists = {g: int(store.contains_named_graph(NamedNode(g))) for g in graphs}
+        types = {
+            (s, c): int(
+                any(True for _ in store.quads_for_pattern(NamedNode(s), rdf_type, NamedNode(c)))
+            )
+            for s, c in typed
+        }
+        in_use = {
+            t: any(
+                any(True for _ in store.quads_for_pattern(None, p, NamedNode(t)))
+                for p in self.preds
+            )
+            for t in used
+        }
+        return sizes, exists, types, in_use
+
+    def settle(self) -> None:
+        """Count everything after all if a change could not be followed."""
+        if not self.valid:
+            self.counts = terms.void_counts(self.gs.store, self.gs.minter)
+
+    def done(self) -> None:
+        if self.marked and self.gs.path is not None:
+            self.gs.store.flush()
+            (self.gs.path / DIRTY).unlink(missing_ok=True)

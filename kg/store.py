@@ -86,17 +86,33 @@ class GraphStore:
                 out.append(g)
         return sorted(set(out), key=lambda g: g.value)
 
-    def replace_source(self, key: str, quads: Iterable[Quad] | bytes) -> None:
+    def record_graphs_of(self, key: str) -> list[str]:
+        """IRIs of the record graphs derived from this source (shared or not)."""
+        meta = self.minter.meta_graph()
+        src = self.minter.source(key)
+        return [
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, _DERIVED, src, meta)
+            if isinstance(q.subject, NamedNode)
+        ]
+
+    def replace_source(
+        self, key: str, quads: Iterable[Quad] | bytes, *, keep: Iterable[str] = ()
+    ) -> None:
         """Atomically drop what one source document stated and insert its new quads.
 
         ``quads`` (Quad objects, or N-Quads bytes whose every quad is in a named graph)
         holds the document's record graphs, its provenance and its source bookkeeping
-        (all quads of the metadata graph about it).
+        (all quads of the metadata graph about it). ``keep`` names record graphs of this
+        document that stay as they are, with their provenance (unchanged records).
         """
         meta = self.minter.meta_graph().value
         src = self.minter.source(key).value
+        kept = set(keep)
         ops: list[str] = []
         for graph in self.graphs_only_from(key):
+            if graph.value in kept:
+                continue
             ops.append(f"DROP SILENT GRAPH <{graph.value}>")
             ops.append(f"DELETE WHERE {{ GRAPH <{meta}> {{ <{graph.value}> ?p ?o }} }}")
         ops.append(f"DELETE WHERE {{ GRAPH <{meta}> {{ ?g <{PROV}wasDerivedFrom> <{src}> }} }}")
@@ -110,6 +126,10 @@ class GraphStore:
         else:
             for q in quads:
                 by_graph.setdefault(str(q.graph_name), []).append(_ntriple(q))
+        for graph_iri in sorted(kept):  # still derived from this source
+            by_graph.setdefault(f"<{meta}>", []).append(
+                f"<{graph_iri}> <{PROV}wasDerivedFrom> <{src}> ."
+            )
         if by_graph:
             body = "\n".join(
                 f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()
@@ -197,10 +217,12 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def fresh_store(path: Path) -> Iterator[GraphStore]:
+def fresh_store(path: Path, *, optimize: bool = True) -> Iterator[GraphStore]:
     """A new store written beside ``path`` and moved into place when the block succeeds.
 
     If the block raises (or the process dies), ``path`` is left exactly as it was.
+    ``optimize=False`` skips the final compaction (a store filled by the bulk loader is
+    written as sorted files already; compacting 100,000 trials takes minutes).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _recover(path)
@@ -210,7 +232,8 @@ def fresh_store(path: Path) -> Iterator[GraphStore]:
     try:
         yield gs
         gs.store.flush()
-        gs.store.optimize()
+        if optimize:
+            gs.store.optimize()
     except BaseException:
         del gs
         shutil.rmtree(tmp, ignore_errors=True)

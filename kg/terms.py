@@ -4,6 +4,7 @@ terms in use (labels and ancestors), and VoID statistics."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,7 +12,18 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfF
 
 from kg.rdf import CTO, OBO, RDF, RDFS, SKOS, Minter, curie_to_iri, iri_to_curie
 
-__all__ = ["ONTOLOGY_DIR", "ontology_quads", "term_quads", "void_quads"]
+__all__ = [
+    "ONTOLOGY_DIR",
+    "USED_TERM_PREDICATES",
+    "VoidCounts",
+    "graph_size",
+    "ontology_quads",
+    "stored_void_counts",
+    "term_quads",
+    "void_counts",
+    "void_quads",
+    "void_quads_from",
+]
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "celltrials.ttl"
@@ -20,6 +32,8 @@ OWL = "http://www.w3.org/2002/07/owl#"
 TRUE = Literal("true", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 T = TypeVar("T")
+# The properties whose outside terms (OBO IRIs) the term graph labels and closes.
+USED_TERM_PREDICATES = (CTO + "cellType", CTO + "tissueSource", CTO + "route", CTO + "mappedTerm")
 
 
 def ontology_quads(minter: Minter) -> Iterator[Quad]:
@@ -47,8 +61,8 @@ def ontology_quads(minter: Minter) -> Iterator[Quad]:
 def _used_terms(store: Store) -> list[str]:
     result = store.query(
         f"""SELECT DISTINCT ?t WHERE {{
+              VALUES ?p {{ {" ".join(f"<{p}>" for p in USED_TERM_PREDICATES)} }}
               ?x ?p ?t . FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{OBO}"))
-              FILTER(?p IN (<{CTO}cellType>, <{CTO}tissueSource>, <{CTO}route>, <{CTO}mappedTerm>))
             }} ORDER BY ?t""",
         use_default_graph_as_union=True,
     )
@@ -128,30 +142,39 @@ def _xrefs(mondo: list[str], graph: NamedNode) -> Iterator[Quad]:
                 )
 
 
-def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
-    """VoID statistics of the whole dataset (no timestamps: builds stay reproducible)."""
-    graph = minter.stats_graph()
-    dataset = NamedNode(minter.base + "dataset")
-    yield Quad(dataset, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset"), graph)
-    special = {
+def graph_size(store: Store, graph: NamedNode) -> int:
+    """Quads in one named graph, counted by the store (not one by one in Python)."""
+    result = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
+    )
+    assert isinstance(result, QuerySolutions)
+    return int(next(iter(result))["n"].value)
+
+
+@dataclass(slots=True)
+class VoidCounts:
+    """The figures of the VoID statistics: triples and record graphs (documents) outside
+    the special graphs, and distinct entities per class of the project ontology."""
+
+    triples: int = 0
+    documents: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # class IRI -> entities
+
+
+def _special(minter: Minter) -> set[NamedNode]:
+    return {
         minter.meta_graph(),
         minter.terms_graph(),
         minter.stats_graph(),
         minter.ontology_graph(),
     }
-    record_graphs = [g for g in store.named_graphs() if g not in special]
-    triples = len(store) - sum(
-        sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in special
-    )
-    yield Quad(
-        dataset, NamedNode(VOID + "triples"), Literal(str(triples), datatype=XSD_INTEGER), graph
-    )
-    yield Quad(
-        dataset,
-        NamedNode(VOID + "documents"),
-        Literal(str(len(record_graphs)), datatype=XSD_INTEGER),
-        graph,
-    )
+
+
+def void_counts(store: Store, minter: Minter) -> VoidCounts:
+    """Count the VoID figures over the whole store."""
+    special = _special(minter)
+    record_graphs = sum(1 for g in store.named_graphs() if g not in special)
+    triples = len(store) - sum(graph_size(store, g) for g in special)
     result = store.query(
         f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
               ?s a ?class . FILTER(STRSTARTS(STR(?class), "{CTO}"))
@@ -159,15 +182,69 @@ def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
         use_default_graph_as_union=True,
     )
     assert isinstance(result, QuerySolutions)
-    for row in result:
-        cls = row["class"]
-        assert isinstance(cls, NamedNode)
-        part = NamedNode(f"{minter.base}dataset/class/{cls.value.rsplit('#', 1)[-1]}")
+    classes = {str(row["class"].value): int(row["n"].value) for row in result}
+    return VoidCounts(triples, record_graphs, classes)
+
+
+def stored_void_counts(store: Store, minter: Minter) -> VoidCounts | None:
+    """The figures of the VoID graph in the store (None when it has none)."""
+    graph = minter.stats_graph()
+    dataset = NamedNode(minter.base + "dataset")
+
+    def value(s: NamedNode, p: str) -> int | None:
+        for q in store.quads_for_pattern(s, NamedNode(VOID + p), None, graph):
+            return int(q.object.value) if isinstance(q.object, Literal) else None
+        return None
+
+    triples, documents = value(dataset, "triples"), value(dataset, "documents")
+    if triples is None or documents is None:
+        return None
+    classes: dict[str, int] = {}
+    for q in store.quads_for_pattern(dataset, NamedNode(VOID + "classPartition"), None, graph):
+        part = q.object
+        assert isinstance(part, NamedNode)
+        cls = [
+            q.object for q in store.quads_for_pattern(part, NamedNode(VOID + "class"), None, graph)
+        ]
+        n = value(part, "entities")
+        if n is None or len(cls) != 1 or not isinstance(cls[0], NamedNode):
+            return None
+        classes[cls[0].value] = n
+    return VoidCounts(triples, documents, classes)
+
+
+def void_quads(store: Store, minter: Minter) -> Iterator[Quad]:
+    """VoID statistics of the whole dataset (no timestamps: builds stay reproducible)."""
+    return void_quads_from(void_counts(store, minter), minter)
+
+
+def void_quads_from(counts: VoidCounts, minter: Minter) -> Iterator[Quad]:
+    """The VoID graph for given figures (see :func:`void_counts`)."""
+    graph = minter.stats_graph()
+    dataset = NamedNode(minter.base + "dataset")
+    yield Quad(dataset, NamedNode(RDF + "type"), NamedNode(VOID + "Dataset"), graph)
+    yield Quad(
+        dataset,
+        NamedNode(VOID + "triples"),
+        Literal(str(counts.triples), datatype=XSD_INTEGER),
+        graph,
+    )
+    yield Quad(
+        dataset,
+        NamedNode(VOID + "documents"),
+        Literal(str(counts.documents), datatype=XSD_INTEGER),
+        graph,
+    )
+    for iri in sorted(counts.classes):
+        if counts.classes[iri] <= 0:
+            continue
+        cls = NamedNode(iri)
+        part = NamedNode(f"{minter.base}dataset/class/{iri.rsplit('#', 1)[-1]}")
         yield Quad(dataset, NamedNode(VOID + "classPartition"), part, graph)
         yield Quad(part, NamedNode(VOID + "class"), cls, graph)
         yield Quad(
             part,
             NamedNode(VOID + "entities"),
-            Literal(str(row["n"].value), datatype=XSD_INTEGER),
+            Literal(str(counts.classes[iri]), datatype=XSD_INTEGER),
             graph,
         )
