@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 VENV_BIN = Path(PY).parent
 QUERY_MEMORY = 6 << 30  # address-space cap of a canned-query process
+PROGRESS: tuple[str, ...] = ()  # ("--progress",) with --progress
 POINT_QUERY = "SELECT ?p ?o WHERE {{ <https://w3id.org/celltrials/trial/{nct}> ?p ?o }}"
 
 BUILD_RUNNER = """
@@ -57,7 +58,19 @@ from pathlib import Path
 from kg.build import build
 jobs = int(sys.argv[3]) if sys.argv[3] != "auto" else None
 t = time.perf_counter()
-r = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=jobs, prune="--prune" in sys.argv)
+seen = {"docs": 0, "trials": 0, "quads": 0}
+
+def progress(d):
+    seen["docs"] += 1
+    seen["trials"] += d.trials
+    seen["quads"] += d.quads
+    if "--progress" in sys.argv and seen["docs"] % 2000 == 0:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"progress_s": round(time.perf_counter() - t, 1), **seen,
+              "maxrss_self_mb": round(rss)}), file=sys.stderr, flush=True)
+
+r = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=jobs, prune="--prune" in sys.argv,
+          on_document=progress)
 print(json.dumps({
     "seconds": time.perf_counter() - t, "statuses": dict(r.statuses), "totals": dict(r.totals),
     "timings": r.timings, "store_quads": r.store_quads, "jobs": r.jobs,
@@ -168,7 +181,23 @@ def run_measured(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, err = proc.communicate()
+    errors: list[str] = []
+
+    def relay() -> None:  # progress lines as they come, with the tree's RSS now
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            errors.append(line)
+            if line.startswith('{"progress_s"'):
+                rss = tree_rss_mb(proc.pid)
+                print(f'  {line.strip()[:-1]}, "tree_rss_mb": {rss:.0f}}}', flush=True)
+
+    relay_thread = threading.Thread(target=relay, daemon=True)
+    relay_thread.start()
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait()
+    relay_thread.join()
+    err = "".join(errors)
     done.set()
     sampler.join()
     wall = time.perf_counter() - t
@@ -196,6 +225,7 @@ def free_port() -> int:
 
 
 def build(corpus: Path, store: Path, jobs: str, *extra: str) -> dict[str, Any]:
+    extra = (*extra, *PROGRESS)
     res, wall, peak = run_measured([PY, "-c", BUILD_RUNNER, str(corpus), str(store), jobs, *extra])
     out = last_json(res.stdout)
     out["wall"] = wall
@@ -262,6 +292,7 @@ def step_rebuilds(n: int, corpus: Path, store: Path, jobs: str, res: dict[str, A
     reb: dict[str, Any] = {}
     try:
         reb["noop"] = build(corpus, store, jobs)
+        reb["noop_again"] = build(corpus, store, jobs)  # with the file-stats table it wrote
         change(xml[len(xml) // 2], "<brief_title>", "<brief_title>Revised: ")
         reb["one_xml_record"] = build(corpus, store, jobs)
         if pages:
@@ -448,7 +479,10 @@ def main() -> int:
         "--bulk-modes", nargs="+", default=["strict", "lenient"], choices=["strict", "lenient"]
     )
     parser.add_argument("--tag", default="", help="suffix of the results file")
+    parser.add_argument("--progress", action="store_true", help="print build progress")
     args = parser.parse_args()
+    global PROGRESS  # noqa: PLW0603 - a switch of the whole run
+    PROGRESS = ("--progress",) if args.progress else ()
     args.out.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(json.dumps(info), flush=True)

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -15,14 +16,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
 from kg import link, terms
 from kg.extract import annotate_trial
 from kg.model import Condition, MappingError, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, iter_input_files, map_bytes
-from kg.store import FileStat, GraphStore, fresh_store, open_store
+from kg.store import FileStat, GraphStore, SourceState, fresh_store, open_store
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -114,8 +115,12 @@ class BuildReport:
 _COUNTED = ("trials", "arms", "doses", "products", "quads")
 
 
-def _key(path: Path, root: Path) -> str:
+def _key(path: Path, root: Path, prefix: str | None = None) -> str:
     """A file's key in the store: its path below the root it was found under."""
+    if prefix is not None:  # the root's path with a separator: a cheap relative_to
+        text = str(path)
+        if text.startswith(prefix):
+            return text[len(prefix) :].replace(os.sep, "/")
     if root.is_dir():
         return path.relative_to(root).as_posix()
     return path.name
@@ -126,8 +131,9 @@ def _inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     for root in paths:
         if not root.exists():
             raise FileNotFoundError(f"{root}: no such file or folder")
+        prefix = str(root) + os.sep if root.is_dir() else None
         for path in iter_input_files([root]):
-            key = _key(path, root)
+            key = _key(path, root, prefix)
             if key in seen:  # two roots holding the same relative path: keep both apart
                 key = f"{root.name}/{key}"
             seen.add(key)
@@ -266,8 +272,9 @@ def build(
     if store_path.exists():
         gs = open_store(store_path)
         gs.minter = m
+        header, stats = gs.file_stats()
         derived = None if force else _Derived.start(gs)
-        _update(
+        new_stats = _update(
             gs,
             roots,
             report,
@@ -276,14 +283,20 @@ def build(
             jobs=jobs,
             on_document=on_document,
             derived=derived,
+            stats=stats,
+            trusted=_trusted(gs, header, force=force, prune=prune),
         )
-        _finish(gs, report, derived)
+        before = header.get("store_quads", "")
+        _finish(gs, report, derived, store_quads=int(before) if before.isdigit() else None)
+        gs.save_file_stats(
+            new_stats, pipeline=PIPELINE_VERSION, base=m.base, store_quads=str(report.store_quads)
+        )
         gs.close()
         del gs
     else:
         with fresh_store(store_path, optimize=False) as gs:
             gs.minter = m
-            _update(
+            new_stats = _update(
                 gs,
                 roots,
                 report,
@@ -294,7 +307,16 @@ def build(
                 on_document=on_document,
             )
             _finish(gs, report)
+            gs.save_file_stats(
+                new_stats,
+                pipeline=PIPELINE_VERSION,
+                base=m.base,
+                store_quads=str(report.store_quads),
+            )
             t = time.perf_counter()
+            if report.store_quads <= OPTIMIZE_MAX_QUADS:
+                gs.store.flush()
+                gs.store.optimize()
         report.timings["commit"] = time.perf_counter() - t
     report.seconds = time.perf_counter() - started
     return report
@@ -378,6 +400,10 @@ CHUNK_BYTES = 2 << 20  # ... or this many bytes of them
 BULK_BYTES = 128 << 20  # N-Quads handed to one bulk_load call
 RACY_SECONDS = 2.0  # a file changed this close to the build's start is always hashed
 KEEP_MIN_BYTES = 256 << 10  # a changed document this large keeps its unchanged records
+# A new store up to this size is compacted before it is moved into place: queries on a
+# 1,000-trial store run about twice as fast, for ~4 s per million quads (measured here);
+# larger builds skip it (minutes at 100,000 trials; bulk-loaded files are sorted already).
+OPTIMIZE_MAX_QUADS = 2_000_000
 
 
 def _jobs(jobs: int | None) -> int:
@@ -479,20 +505,42 @@ def _update(
     jobs: int | None,
     on_document: Callable[[DocumentResult], None] | None,
     derived: _Derived | None = None,
-) -> None:
+    stats: dict[str, FileStat] | None = None,
+    trusted: bool = False,
+) -> dict[str, FileStat]:
+    """Store what changed; the sizes, times and hashes of the documents the store now
+    holds (for the next build)."""
     t0 = time.perf_counter()
-    known = {} if fresh else gs.sources()
-    stats = {} if fresh else gs.file_stats()
+    stats = stats or {}
+    # With a trusted file-stats table, the store's own bookkeeping is only asked about
+    # the few documents the table does not know; else it is read whole.
+    known = None if fresh or trusted else gs.sources()
     new_stats: dict[str, FileStat] = {}
     current: set[str] = set()
     racy = time.time_ns() - int(RACY_SECONDS * 1e9)
     stat_of: dict[str, tuple[int, int]] = {}
     report.timings["sources"] = time.perf_counter() - t0
+    marked = False
+
+    def changing() -> None:
+        nonlocal marked
+        if not marked and not fresh and gs.path is not None:
+            (gs.path / DIRTY).write_bytes(b"")  # removed when the derived graphs are right
+            marked = True
+
+    def state_of(key: str) -> SourceState | None:
+        if fresh:
+            return None
+        if known is not None:
+            return known.get(key)
+        if key in stats:  # trusted: the store holds this hash (see _trusted)
+            return stats[key][2], PIPELINE_VERSION
+        return gs.source_state(key)
 
     def items() -> Iterator[_Item]:
         for path, key in _inputs(roots):
             current.add(key)
-            state = known.get(key)
+            state = state_of(key)
             known_sha = state[0] if state and state[1] == PIPELINE_VERSION and not force else None
             try:
                 st = path.stat()
@@ -512,94 +560,152 @@ def _update(
 
     loader = _BulkLoader(gs) if fresh else None
     t1 = time.perf_counter()
-    for out in _mapped_in_order(items(), gs.minter, jobs):
-        if isinstance(out, _Ready):
-            result = out.result
-        else:
-            result, payload, sha = out
-            if sha is not None and result.key in stat_of:
-                new_stats[result.key] = (*stat_of.pop(result.key), sha)
-            if payload:
-                if loader is not None:
-                    loader.add(payload)  # nothing to replace in a new store
-                elif derived is not None:
-                    derived.replace_source(result.key, payload, keep=result.kept)
-                else:
-                    gs.replace_source(result.key, payload, keep=result.kept)
-        report.add(result)
-        if on_document:
-            on_document(result)
+    try:
+        for out in _mapped_in_order(items(), gs.minter, jobs):
+            if isinstance(out, _Ready):
+                result = out.result
+            else:
+                result, payload, sha = out
+                stat = stat_of.pop(result.key, None)
+                if sha is not None and stat and result.status in ("mapped", "unchanged"):
+                    new_stats[result.key] = (*stat, sha)
+                if payload:
+                    if loader is not None:
+                        loader.add(payload)  # nothing to replace in a new store
+                    elif derived is not None:
+                        changing()
+                        derived.replace_source(result.key, payload, keep=result.kept)
+                    else:
+                        changing()
+                        gs.replace_source(result.key, payload, keep=result.kept)
+            report.add(result)
+            if on_document:
+                on_document(result)
+    except BaseException:
+        if loader is not None:
+            loader.close(abort=True)
+        raise
     if loader is not None:
         loader.close()
     report.timings["map_and_load"] = time.perf_counter() - t1
     if prune:
+        assert known is not None  # prune reads the whole bookkeeping (see _trusted)
         for key in sorted(set(known) - current):
+            changing()
             if derived is not None:
                 derived.replace_source(key, b"")
             else:
                 gs.remove_source(key)
             report.removed.append(key)
     # Sizes and times of the files as hashed (only of documents the store now holds).
-    gs.save_file_stats({k: v for k, v in new_stats.items() if k in current})
+    return {k: v for k, v in new_stats.items() if k in current}
+
+
+def _trusted(gs: GraphStore, header: dict[str, str], *, force: bool, prune: bool) -> bool:
+    """May the file-stats table stand for the store's bookkeeping? It was written by the
+    last build that finished (no marker of an unfinished update), for this pipeline and
+    base IRI, and lists only documents the store holds, each with the hash it holds."""
+    return (
+        not force
+        and not prune
+        and gs.path is not None
+        and header.get("pipeline") == PIPELINE_VERSION
+        and header.get("base") == gs.minter.base
+        and not (gs.path / DIRTY).exists()
+    )
 
 
 class _BulkLoader:
-    """N-Quads into a new store through Oxigraph's bulk loader, in large batches."""
+    """N-Quads into a new store through Oxigraph's bulk loader, in large batches, in a
+    thread of its own: the loader releases the GIL, so the build goes on feeding the
+    workers and gathering their results while a batch is written (at most two batches
+    wait, which bounds the memory)."""
 
     def __init__(self, gs: GraphStore) -> None:
         self.gs = gs
         self.buffer: list[bytes] = []
         self.size = 0
+        self.batches: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.abort = False
+        self.thread = threading.Thread(target=self._run, name="bulk-loader", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is None and not self.abort:
+                try:
+                    self.gs.bulk_load_nquads(batch)
+                except BaseException as exc:  # re-raised in the build's thread
+                    self.error = exc
 
     def add(self, payload: bytes) -> None:
+        self._check()
         self.buffer.append(payload)
         self.size += len(payload)
         if self.size >= BULK_BYTES:
-            self.flush()
+            self._send()
 
-    def flush(self) -> None:
+    def _send(self) -> None:
         if self.buffer:
-            self.gs.bulk_load_nquads(b"".join(self.buffer))
+            self.batches.put(b"".join(self.buffer))
             self.buffer, self.size = [], 0
 
-    def close(self) -> None:
-        self.flush()
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def close(self, *, abort: bool = False) -> None:
+        """Write what is left and wait for the loader (``abort``: write nothing more)."""
+        self.abort = self.abort or abort
+        if not self.abort:
+            self._send()
+        self.batches.put(None)
+        self.thread.join()
+        if not abort:
+            self._check()
 
 
 def _finish(
-    gs: GraphStore, report: BuildReport | None = None, derived: _Derived | None = None
+    gs: GraphStore,
+    report: BuildReport | None = None,
+    derived: _Derived | None = None,
+    *,
+    store_quads: int | None = None,
 ) -> None:
     """Refresh the graphs derived from the whole store: ontology, term closure, statistics.
 
     With ``derived`` (an update that tracked what it changed) the term closure is
     recomputed only when the set of outside terms in use changed, and the VoID figures
     are the stored ones plus the changes: the cost follows the change, not the store.
-    Without it everything is counted again over the whole store.
+    Without it everything is counted again over the whole store. ``store_quads``: the
+    store's size after the last build, if known (then updated by difference too).
     """
     t = time.perf_counter()
-    gs.replace_graph(gs.minter.ontology_graph(), terms.ontology_quads(gs.minter))
+    m = gs.minter
+    small = (m.terms_graph(), m.stats_graph(), m.ontology_graph())
+    incremental = derived is not None and store_quads is not None
+    small_before = sum(terms.graph_size(gs.store, g) for g in small) if incremental else 0
+    gs.replace_graph(m.ontology_graph(), terms.ontology_quads(m))
     if derived is None or derived.terms_changed:
-        gs.replace_graph(gs.minter.terms_graph(), terms.term_quads(gs.store, gs.minter))
+        gs.replace_graph(m.terms_graph(), terms.term_quads(gs.store, m))
     t1 = time.perf_counter()
     if derived is not None:
         derived.settle()
-    counts = terms.void_counts(gs.store, gs.minter) if derived is None else derived.counts
+    counts = terms.void_counts(gs.store, m) if derived is None else derived.counts
     if derived is None or derived.changed:
-        gs.replace_graph(gs.minter.stats_graph(), terms.void_quads_from(counts, gs.minter))
-    if derived is not None:
-        derived.done()
-    elif gs.path is not None:  # counted in full: the figures are right again
+        gs.replace_graph(m.stats_graph(), terms.void_quads_from(counts, m))
+    if derived is not None and store_quads is not None and derived.valid:
+        small_after = sum(terms.graph_size(gs.store, g) for g in small)
+        total = store_quads + derived.delta_quads + small_after - small_before
+    else:
+        total = counts.triples + terms.graph_size(gs.store, m.meta_graph())
+        total += sum(terms.graph_size(gs.store, g) for g in small)
+    if gs.path is not None and (gs.path / DIRTY).exists():
         gs.store.flush()
-        (gs.path / DIRTY).unlink(missing_ok=True)
-    special = (
-        gs.minter.meta_graph(),
-        gs.minter.terms_graph(),
-        gs.minter.stats_graph(),
-        gs.minter.ontology_graph(),
-    )
-    store_quads = counts.triples + sum(terms.graph_size(gs.store, g) for g in special)
+        (gs.path / DIRTY).unlink()  # the derived figures are right again
     if report is not None:
-        report.store_quads = store_quads
+        report.store_quads = total
         report.timings["terms"] = t1 - t
         report.timings["void"] = time.perf_counter() - t1
 
@@ -613,11 +719,12 @@ class _Derived:
 
     Around each document's replacement it looks, in the store's indexes, at what the
     replacement touches only: the sizes and existence of the record graphs dropped or
-    written, whether each typed entity (subject, class) and each outside term in use
-    is in the store before and after. The VoID figures follow by difference from the
-    stored ones; the term closure is recomputed only if a term came into or went out
-    of use. A marker file in the store says the figures are being updated: a build
-    killed midway leaves it, and the next build counts everything again.
+    written, the metadata about them, whether each typed entity (subject, class) and
+    each outside term in use is in the store before and after. The VoID figures (and
+    the store's size) follow by difference from the stored ones; the term closure is
+    recomputed only if a term came into or went out of use. The build leaves a marker
+    file in the store while it changes it: a build killed midway leaves it, and the
+    next build counts everything again.
     """
 
     def __init__(self, gs: GraphStore, counts: terms.VoidCounts) -> None:
@@ -626,12 +733,11 @@ class _Derived:
         self.terms_changed = False
         self.changed = False
         self.valid = True
-        meta = gs.minter.meta_graph()
-        self.meta = meta
-        self.meta_nt = str(meta)
+        self.delta_quads = 0  # record graphs and metadata graph
+        self.meta = gs.minter.meta_graph()
+        self.meta_nt = str(self.meta)
         self.preds = [NamedNode(p) for p in terms.USED_TERM_PREDICATES]
         self.pred_nts = {f"<{p}>" for p in terms.USED_TERM_PREDICATES}
-        self.marked = False
 
     @classmethod
     def start(cls, gs: GraphStore) -> _Derived | None:
@@ -642,12 +748,10 @@ class _Derived:
 
     def replace_source(self, key: str, payload: bytes, *, keep: Collection[str] = ()) -> None:
         gs, store = self.gs, self.gs.store
-        if not self.marked and gs.path is not None:
-            (gs.path / DIRTY).write_bytes(b"")
-            self.marked = True
         self.changed = True
         dropped = [g for g in gs.graphs_only_from(key) if g.value not in keep]
         graphs = {g.value for g in dropped}
+        subjects = {gs.minter.source(key).value, *gs.record_graphs_of(key)}  # in graph/meta
         typed: set[tuple[str, str]] = set()
         used: set[str] = set()
         for line in payload.decode("utf-8").splitlines() if payload else ():
@@ -655,8 +759,11 @@ class _Derived:
             subject, predicate, obj = body.split(" ", 2)
             if not subject.startswith("<"):
                 self.valid = False  # a blank node: leave the figures to a full count
+                continue
             if graph != self.meta_nt:
                 graphs.add(graph[1:-1])
+            else:
+                subjects.add(subject[1:-1])
             if predicate == _RDF_TYPE and obj.startswith(f"<{CTO}"):
                 typed.add((subject[1:-1], obj[1:-1]))
             elif predicate in self.pred_nts and obj.startswith(f"<{OBO}"):
@@ -674,12 +781,13 @@ class _Derived:
                         used.add(q.object.value)
         for q in store.quads_for_pattern(src, rdf_type, None, self.meta):
             self._typed(q, typed)
-        before = self._state(graphs, typed, used)
+        before = self._state(graphs, subjects, typed, used)
         gs.replace_source(key, payload, keep=keep)
-        after = self._state(graphs, typed, used)
-        sizes0, exists0, typed0, used0 = before
-        sizes1, exists1, typed1, used1 = after
-        self.counts.triples += sum(sizes1.values()) - sum(sizes0.values())
+        after = self._state(graphs, subjects, typed, used)
+        sizes0, meta0, exists0, typed0, used0 = before
+        sizes1, meta1, exists1, typed1, used1 = after
+        self.counts.triples += sizes1 - sizes0
+        self.delta_quads += sizes1 - sizes0 + meta1 - meta0
         self.counts.documents += sum(exists1.values()) - sum(exists0.values())
         for (_, cls), was in typed0.items():
             n = self.counts.classes.get(cls, 0) + typed1[_, cls] - was
@@ -693,15 +801,24 @@ class _Derived:
         if isinstance(s, NamedNode) and isinstance(o, NamedNode) and o.value.startswith(CTO):
             out.add((s.value, o.value))
 
+    def _count(self, where: str) -> int:
+        result = self.gs.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(result, QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
     def _state(
-        self, graphs: set[str], typed: set[tuple[str, str]], used: set[str]
-    ) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int], dict[str, bool]]:
+        self, graphs: set[str], subjects: set[str], typed: set[tuple[str, str]], used: set[str]
+    ) -> tuple[int, int, dict[str, int], dict[tuple[str, str], int], dict[str, bool]]:
         store = self.gs.store
         rdf_type = NamedNode(_RDF_TYPE[1:-1])
-        sizes = {
-            g: sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(g)))
-            for g in graphs
-        }
+        values = " ".join(f"<{g}>" for g in sorted(graphs))
+        sizes = self._count(f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}") if graphs else 0
+        values = " ".join(f"<{s}>" for s in sorted(subjects))
+        meta = (
+            self._count(f"VALUES ?s {{ {values} }} GRAPH <{self.meta.value}> {{ ?s ?p ?o }}")
+            if subjects
+            else 0
+        )
         exists = {g: int(store.contains_named_graph(NamedNode(g))) for g in graphs}
         types = {
             (s, c): int(
@@ -716,14 +833,9 @@ class _Derived:
             )
             for t in used
         }
-        return sizes, exists, types, in_use
+        return sizes, meta, exists, types, in_use
 
     def settle(self) -> None:
         """Count everything after all if a change could not be followed."""
         if not self.valid:
             self.counts = terms.void_counts(self.gs.store, self.gs.minter)
-
-    def done(self) -> None:
-        if self.marked and self.gs.path is not None:
-            self.gs.store.flush()
-            (self.gs.path / DIRTY).unlink(missing_ok=True)

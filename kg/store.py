@@ -156,32 +156,56 @@ class GraphStore:
 
     # ------------------------------------------------------------------ file stats
 
-    def file_stats(self) -> dict[str, FileStat]:
-        """key -> (size, mtime_ns, sha256) of each source file when it was last hashed."""
+    def file_stats(self) -> tuple[dict[str, str], dict[str, FileStat]]:
+        """(header, key -> (size, mtime_ns, sha256)) of the source files as the last build
+        that finished hashed them; the header names its pipeline version and store size."""
+        header: dict[str, str] = {}
         out: dict[str, FileStat] = {}
         if self.path is None:
-            return out
+            return header, out
         try:
             text = (self.path / FILE_STATS).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            return out
+            return header, out
         for line in text.splitlines():
             parts = line.split("\t")
-            if len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
+            if parts[0] == "#":
+                for part in parts[1:]:
+                    name, eq, value = part.partition("=")
+                    if eq:
+                        header[name] = value
+            elif len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
                 out[parts[0]] = (int(parts[1]), int(parts[2]), parts[3])
-        return out
+        return header, out
 
-    def save_file_stats(self, stats: Mapping[str, FileStat]) -> None:
+    def save_file_stats(self, stats: Mapping[str, FileStat], **header: str) -> None:
         if self.path is None:
             return
         target = self.path / FILE_STATS
         tmp = target.with_name(FILE_STATS + ".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
+            fh.write("\t".join(["#", *(f"{k}={v}" for k, v in sorted(header.items()))]) + "\n")
             for key in sorted(stats):
-                if "\t" not in key and "\n" not in key:
+                if "\t" not in key and "\n" not in key and not key.startswith("#"):
                     size, mtime, sha = stats[key]
                     fh.write(f"{key}\t{size}\t{mtime}\t{sha}\n")
         os.replace(tmp, target)
+
+    def source_state(self, key: str) -> SourceState | None:
+        """(sha256, pipeline version) of one source document in the store, or None."""
+        meta = self.minter.meta_graph()
+        src = self.minter.source(key)
+        found = [
+            [
+                q.object.value
+                for q in self.store.quads_for_pattern(src, NamedNode(CTO + p), None, meta)
+                if isinstance(q.object, Literal)
+            ]
+            for p in ("sha256", "pipelineVersion")
+        ]
+        if len(found[0]) == 1 and len(found[1]) == 1:
+            return found[0][0], found[1][0]
+        return None
 
     def close(self) -> None:
         self.store.flush()
