@@ -37,7 +37,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("KG_TEST_DATA", ROOT.parent / "shared" / "data"))
-NCT_RE = re.compile(r"NCT\d{8}")
 XML_ID_RE = re.compile(rb"<nct_id>\s*(NCT\d{8})\s*</nct_id>")
 # Where a v2 study (compact JSON) and an XML record start their free-text blocks.
 V2_TEXT_KEYS = ("briefSummary", "detailedDescription", "description", "eligibilityCriteria")
@@ -78,11 +77,22 @@ def load_templates(data: Path, *, with_seeds: bool = True) -> list[Template]:
         out.append(Template("xml", m.group(1).decode(), raw.decode("utf-8"), path.name))
     for path in sorted((data.parent / "seeds").glob("*.txt")) if with_seeds else ():
         text = path.read_text(encoding="utf-8")
-        ids = sorted(set(NCT_RE.findall(text)))
-        out.append(Template("page", ids[0] if len(ids) == 1 else "", text, path.name))
+        out.append(Template("page", page_nct(path), text, path.name))
     if not out:
         raise SystemExit(f"no ClinicalTrials.gov records under {data}")
     return out
+
+
+def page_nct(path: Path) -> str:
+    """The page's own NCT id as the mapper reads it ("" if none): a page may also name
+    related trials, whose ids a copy keeps."""
+    from kg.model import Trial
+    from kg.sources import map_bytes
+
+    for trial in map_bytes(path.read_bytes(), source_file=path.name):
+        if isinstance(trial, Trial) and trial.nct_id:
+            return trial.nct_id
+    return ""
 
 
 def letters(n: int) -> str:

@@ -10,15 +10,26 @@ each with its shortest distance. The files carry no cross-references (no DOID, W
 (its latest schema version) or the one in an explicit directory (for tests: the copies in
 ``../shared/ontologies/cellxgene``). Loading is lazy and cached; the lexical indexes are built
 on first use.
+
+Building MONDO's lexical indexes takes seconds, which would be the floor of every small
+rebuild (one changed record must not cost that). So a release's term data and indexes are
+kept in an on-disk cache (``~/.cache/celltrials-kg/indexes``, or ``$KG_INDEX_CACHE``;
+``KG_INDEX_CACHE=off`` turns it off), one file per release, keyed by the release file and
+the code that derives the indexes, with every entry marshalled on its own and decoded on
+first use: a process that grounds a few names reads the file in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
+import os
 import re
+import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -35,6 +46,7 @@ __all__ = [
     "TermSet",
     "clear_cache",
     "current_versions",
+    "index_cache_dir",
     "is_abbreviation",
     "load_terms",
     "parse_curie",
@@ -123,14 +135,21 @@ class LexicalIndex:
 
     ``by_fold``: folded label or synonym -> surfaces; ``by_bag``: normalised bag key ->
     surfaces; ``by_phrase``: normalised words in order -> surfaces. Abbreviations are only
-    in ``by_fold``.
+    in ``by_fold``. An index read from the cache (:meth:`from_cache`) has all three ready.
     """
 
     def __init__(self, surfaces: Callable[[], Iterator[Surface]]) -> None:
         self._surfaces = surfaces
 
+    @classmethod
+    def from_cache(cls, packed: dict[str, Any]) -> LexicalIndex:
+        index = cls(lambda: iter(()))
+        for name in _INDEXES:
+            index.__dict__[name] = _Packed(packed[name], _surfaces_of)
+        return index
+
     @functools.cached_property
-    def by_fold(self) -> dict[str, list[Surface]]:
+    def by_fold(self) -> Mapping[str, list[Surface]]:
         found: dict[str, list[Surface]] = {}
         for surface in self._surfaces():
             found.setdefault(fold(surface.text), []).append(surface)
@@ -147,7 +166,7 @@ class LexicalIndex:
         return out
 
     @functools.cached_property
-    def by_bag(self) -> dict[str, list[Surface]]:
+    def by_bag(self) -> Mapping[str, list[Surface]]:
         found: dict[str, list[Surface]] = {}
         for words, surfaces in self._words:
             if words:
@@ -156,7 +175,7 @@ class LexicalIndex:
         return found
 
     @functools.cached_property
-    def by_phrase(self) -> dict[tuple[str, ...], list[Surface]]:
+    def by_phrase(self) -> Mapping[tuple[str, ...], list[Surface]]:
         found: dict[tuple[str, ...], list[Surface]] = {}
         for words, surfaces in self._words:
             if words:
@@ -164,14 +183,62 @@ class LexicalIndex:
         return found
 
 
+_INDEXES = ("by_fold", "by_bag", "by_phrase")
+
+
+def _surfaces_of(raw: bytes) -> list[Surface]:
+    return [Surface(*row) for row in marshal.loads(raw)]
+
+
+def _term_of(raw: bytes) -> dict[str, Any]:
+    term: dict[str, Any] = marshal.loads(raw)
+    return term
+
+
+class _Packed(Mapping[Any, Any]):
+    """A read-only mapping whose values stay marshalled until first asked for."""
+
+    __slots__ = ("_decode", "_done", "_raw")
+
+    def __init__(self, raw: dict[Any, bytes], decode: Callable[[bytes], Any]) -> None:
+        self._raw = raw
+        self._decode = decode
+        self._done: dict[Any, Any] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self._done[key]
+        except KeyError:
+            value = self._done[key] = self._decode(self._raw[key])
+            return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class TermSet:
     """One release of one ontology."""
 
-    def __init__(self, name: str, version: str, terms: dict[str, Any], origin: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        terms: Mapping[str, Any],
+        origin: str,
+        index: LexicalIndex | None = None,
+    ) -> None:
         self.name = name
         self.version = version
         self.origin = origin  # "cellxgene-ontology-guide" or the directory read
         self._terms = terms
+        if index is not None:
+            self.__dict__["index"] = index
 
     @property
     def source(self) -> str:
@@ -265,13 +332,103 @@ def _load_terms(name: str, directory: Path | None) -> TermSet:
     if directory is not None:
         version = _versions_in(directory).get(name)
         if version is not None:
-            path = directory / _file_name(name, version)
-            return TermSet(name, version, _read(path), str(directory))
+            return _cached(name, version, directory / _file_name(name, version), str(directory))
     version = current_versions().get(name)
     if version is None:
         raise ValueError(f"ontology {name!r} is not in cellxgene-ontology-guide")
     source = _package_data().joinpath(_file_name(name, version))
-    return TermSet(name, version, _read(source), "cellxgene-ontology-guide")
+    return _cached(name, version, source, "cellxgene-ontology-guide")
+
+
+# -- the on-disk cache of term data and indexes ----------------------------------------------
+
+INDEX_CACHE_ENV = "KG_INDEX_CACHE"
+_CACHE_FORMAT = "1"
+_TERM_FIELDS = ("label", "synonyms", "deprecated", "replaced_by", "ancestors")
+_DERIVING_MODULES = ("terms.py", "normalise.py")  # the code the cached indexes depend on
+
+
+def index_cache_dir() -> Path | None:
+    """Where the term caches live: ``$KG_INDEX_CACHE`` (``off`` for nowhere), else
+    ``~/.cache/celltrials-kg/indexes`` (honours ``XDG_CACHE_HOME``)."""
+    env = os.environ.get(INDEX_CACHE_ENV)
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "no", "false") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "celltrials-kg" / "indexes"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for module in _DERIVING_MODULES:
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_file(name: str, version: str, source: Traversable | Path) -> Path | None:
+    folder = index_cache_dir()
+    if folder is None or not isinstance(source, Path):
+        return None
+    try:
+        st = source.stat()
+    except OSError:
+        return None
+    key = "|".join(
+        [
+            _CACHE_FORMAT,
+            name,
+            version,
+            str(source.resolve()),
+            str(st.st_size),
+            str(st.st_mtime_ns),
+            _code_fingerprint(),
+            "{}.{}".format(*sys.version_info[:2]),  # marshal's format follows the interpreter
+        ]
+    )
+    return folder / f"{name}-{version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
+
+
+def _cached(name: str, version: str, source: Traversable | Path, origin: str) -> TermSet:
+    """The release from the cache if there, else read, indexed, and written to the cache."""
+    cache = _cache_file(name, version, source)
+    if cache is not None:
+        try:
+            packed = marshal.loads(cache.read_bytes())
+            terms = _Packed(packed["terms"], _term_of)
+            return TermSet(name, version, terms, origin, LexicalIndex.from_cache(packed))
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass  # missing or unreadable: rebuilt below
+    ts = TermSet(name, version, _read(source), origin)
+    if cache is not None:
+        _write_cache(ts, cache)
+    return ts
+
+
+def _pack_surfaces(surfaces: list[Surface]) -> bytes:
+    return marshal.dumps(tuple(tuple(s) for s in surfaces))
+
+
+def _write_cache(ts: TermSet, cache: Path) -> None:
+    index = ts.index
+    packed: dict[str, Any] = {
+        "terms": {
+            curie: marshal.dumps({k: term[k] for k in _TERM_FIELDS if k in term})
+            for curie, term in ts._terms.items()
+        },
+        **{
+            name: {key: _pack_surfaces(v) for key, v in getattr(index, name).items()}
+            for name in _INDEXES
+        },
+    }
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(packed))
+        os.replace(tmp, cache)  # whole or not at all, even with builds side by side
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only home: go on without a cache
 
 
 def clear_cache() -> None:
