@@ -142,7 +142,7 @@ class LexicalIndex:
         self._surfaces = surfaces
 
     @classmethod
-    def from_cache(cls, packed: dict[str, Any]) -> LexicalIndex:
+    def from_cache(cls, packed: dict[str, bytes]) -> LexicalIndex:
         index = cls(lambda: iter(()))
         for name in _INDEXES:
             index.__dict__[name] = _Packed(packed[name], _surfaces_of)
@@ -196,14 +196,24 @@ def _term_of(raw: bytes) -> dict[str, Any]:
 
 
 class _Packed(Mapping[Any, Any]):
-    """A read-only mapping whose values stay marshalled until first asked for."""
+    """A read-only mapping kept marshalled: the whole table until it is first used (a
+    process that only grounds names never decodes the word-sequence index), then each
+    value until it is first asked for."""
 
-    __slots__ = ("_decode", "_done", "_raw")
+    __slots__ = ("_blob", "_decode", "_done", "_table")
 
-    def __init__(self, raw: dict[Any, bytes], decode: Callable[[bytes], Any]) -> None:
-        self._raw = raw
+    def __init__(self, blob: bytes, decode: Callable[[bytes], Any]) -> None:
+        self._blob: bytes | None = blob
+        self._table: dict[Any, bytes] = {}
         self._decode = decode
         self._done: dict[Any, Any] = {}
+
+    @property
+    def _raw(self) -> dict[Any, bytes]:
+        if self._blob is not None:
+            self._table = marshal.loads(self._blob)
+            self._blob = None
+        return self._table
 
     def __getitem__(self, key: Any) -> Any:
         try:
@@ -343,7 +353,7 @@ def _load_terms(name: str, directory: Path | None) -> TermSet:
 # -- the on-disk cache of term data and indexes ----------------------------------------------
 
 INDEX_CACHE_ENV = "KG_INDEX_CACHE"
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 _TERM_FIELDS = ("label", "synonyms", "deprecated", "replaced_by", "ancestors")
 _DERIVING_MODULES = ("terms.py", "normalise.py")  # the code the cached indexes depend on
 
@@ -396,6 +406,8 @@ def _cached(name: str, version: str, source: Traversable | Path, origin: str) ->
     if cache is not None:
         try:
             packed = marshal.loads(cache.read_bytes())
+            if not all(isinstance(packed.get(k), bytes) for k in ("terms", *_INDEXES)):
+                raise ValueError(f"{cache}: not a term cache")
             terms = _Packed(packed["terms"], _term_of)
             return TermSet(name, version, terms, origin, LexicalIndex.from_cache(packed))
         except (OSError, EOFError, ValueError, TypeError, KeyError):
@@ -412,13 +424,15 @@ def _pack_surfaces(surfaces: list[Surface]) -> bytes:
 
 def _write_cache(ts: TermSet, cache: Path) -> None:
     index = ts.index
-    packed: dict[str, Any] = {
-        "terms": {
-            curie: marshal.dumps({k: term[k] for k in _TERM_FIELDS if k in term})
-            for curie, term in ts._terms.items()
-        },
+    packed: dict[str, bytes] = {  # each table marshalled on its own (see _Packed)
+        "terms": marshal.dumps(
+            {
+                curie: marshal.dumps({k: term[k] for k in _TERM_FIELDS if k in term})
+                for curie, term in ts._terms.items()
+            }
+        ),
         **{
-            name: {key: _pack_surfaces(v) for key, v in getattr(index, name).items()}
+            name: marshal.dumps({key: _pack_surfaces(v) for key, v in getattr(index, name).items()})
             for name in _INDEXES
         },
     }
