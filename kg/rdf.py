@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
@@ -96,6 +97,7 @@ _TYPE = NamedNode(RDF + "type")
 _LABEL = NamedNode(RDFS + "label")
 _SEE_ALSO = NamedNode(RDFS + "seeAlso")
 _DESCRIPTION = NamedNode(DCT + "description")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _XSD_DOUBLE = NamedNode(XSD + "double")
 _XSD_INTEGER = NamedNode(XSD + "integer")
 _XSD_DECIMAL = NamedNode(XSD + "decimal")
@@ -118,8 +120,15 @@ _PER = {
 }
 
 
+_CTO_NODES: dict[str, NamedNode] = {}
+
+
 def cto(name: str) -> NamedNode:
-    return NamedNode(CTO + name)
+    """The ontology's term ``name`` (one shared node per name: nodes are immutable)."""
+    node = _CTO_NODES.get(name)
+    if node is None:
+        node = _CTO_NODES[name] = NamedNode(CTO + name)
+    return node
 
 
 def curie_to_iri(curie: str) -> str:
@@ -146,12 +155,23 @@ def slug(text: str, *, max_len: int = 60) -> str:
     >>> slug("Wharton's jelly")
     'wharton-s-jelly'
     """
+    return _slug(text, max_len)
+
+
+@lru_cache(maxsize=1 << 14)
+def _slug(text: str, max_len: int) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    out = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(out) > max_len or not out:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
         out = f"{out[: max_len - 9].rstrip('-')}-{digest}".lstrip("-")
     return out
+
+
+@lru_cache(maxsize=1024)
+def _quoted(key: str) -> str:
+    """``key`` quoted for an IRI (asked once per record: a page holds a thousand)."""
+    return quote(key, safe="/")
 
 
 def _short_hash(*parts: object) -> str:
@@ -160,6 +180,8 @@ def _short_hash(*parts: object) -> str:
 
 def redact(text: str) -> str:
     """Remove e-mail addresses from free text before it enters the public graph."""
+    if "@" not in text:  # every e-mail address has one: skip the regex (most texts)
+        return text
     return EMAIL_RE.sub("[e-mail removed]", text)
 
 
@@ -180,7 +202,7 @@ class Minter:
 
     def source(self, key: str) -> NamedNode:
         """A source document, by its key (its path below the build's input folder)."""
-        return NamedNode(f"{self.base}source/{quote(key, safe='/')}")
+        return NamedNode(f"{self.base}source/{_quoted(key)}")
 
     def stats_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/stats")
@@ -204,6 +226,8 @@ class Minter:
 class _Writer:
     """Collects the quads of one record graph."""
 
+    __slots__ = ("graph", "quads")
+
     def __init__(self, graph: NamedNode) -> None:
         self.graph = graph
         self.quads: list[Quad] = []
@@ -215,18 +239,43 @@ class _Writer:
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
         if value:
-            self.add(s, p, Literal(redact(value)))
+            text = redact(value) if "@" in value else value  # redact() but without a call
+            self.quads.append(Quad(s, p, Literal(text), self.graph))
 
     def typed(self, s: NamedNode, p: NamedNode, value: object, datatype: NamedNode) -> None:
         if value is not None:
             lexical = str(value).lower() if isinstance(value, bool) else _lexical(value)
-            self.add(s, p, Literal(lexical, datatype=datatype))
+            self.quads.append(Quad(s, p, Literal(lexical, datatype=datatype), self.graph))
 
     def date(self, s: NamedNode, p: NamedNode, date: PartialDate | None) -> None:
         if date is not None:
             self.add(s, p, Literal(date.value, datatype=_DATE_TYPES[date.precision]))
             if date.kind:
-                self.add(s, NamedNode(p.value + "Type"), Literal(date.kind))
+                self.add(s, _node(p.value + "Type"), Literal(date.kind))
+
+
+_NODES: dict[str, NamedNode] = {}
+
+
+def _node(iri: str) -> NamedNode:
+    """A node for an IRI of a small, fixed set (vocabulary terms, outside ontology terms)."""
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = NamedNode(iri)
+    return node
+
+
+_CURIE_NODES: dict[str, NamedNode] = {}
+
+
+def _curie_node(curie: str) -> NamedNode:
+    """The node of an outside term by its CURIE (one per term: terms repeat across records)."""
+    node = _CURIE_NODES.get(curie)
+    if node is None:
+        node = NamedNode(curie_to_iri(curie))
+        if len(_CURIE_NODES) < 1 << 17:  # bounded: the terms of a few ontologies
+            _CURIE_NODES[curie] = node
+    return node
 
 
 def _lexical(value: object) -> str:
@@ -239,50 +288,153 @@ def _double(value: float) -> Literal:
     return Literal(f"{value:.6E}".replace("E+", "E"), datatype=_XSD_DOUBLE)
 
 
+# The ontology's terms used for every record, as nodes made once.
+_C_TRIAL = cto("Trial")
+_P_NCT_ID = cto("nctId")
+_P_DOCUMENT_KEY = cto("documentKey")
+_TRIAL_TEXTS = tuple(
+    (cto(prop), attr)
+    for prop, attr in (
+        ("orgStudyId", "org_study_id"),
+        ("acronym", "acronym"),
+        ("briefTitle", "brief_title"),
+        ("officialTitle", "official_title"),
+        ("overallStatus", "status"),
+        ("studyType", "study_type"),
+        ("allocation", "allocation"),
+        ("interventionModel", "intervention_model"),
+        ("masking", "masking"),
+        ("primaryPurpose", "primary_purpose"),
+        ("enrollmentType", "enrollment_type"),
+        ("briefSummary", "brief_summary"),
+        ("detailedDescription", "detailed_description"),
+        ("responsibleParty", "responsible_party"),
+    )
+)
+_TRIAL_LISTS = tuple(
+    (attr, cto(prop))
+    for attr, prop in (
+        ("secondary_ids", "secondaryId"),
+        ("phases", "phase"),
+        ("keywords", "keyword"),
+        ("intervention_types", "interventionType"),
+    )
+)
+_P_ENROLLMENT = cto("enrollment")
+_P_START_DATE = cto("startDate")
+_P_PRIMARY_COMPLETION_DATE = cto("primaryCompletionDate")
+_P_COMPLETION_DATE = cto("completionDate")
+_P_LAST_UPDATE = cto("lastUpdate")
+_P_RELATED_TRIAL = cto("relatedTrial")
+_P_SEX = cto("sex")
+_P_MIN_AGE = cto("minimumAgeYears")
+_P_MAX_AGE = cto("maximumAgeYears")
+_P_HEALTHY = cto("healthyVolunteers")
+_P_CRITERIA = cto("eligibilityCriteria")
+_P_STUDIES_CONDITION = cto("studiesCondition")
+_C_CONDITION = cto("Condition")
+_P_FOUND_IN = cto("foundIn")
+_P_MESH_TERM = cto("meshTerm")
+_P_MESH_TERM_LABEL = cto("meshTermLabel")
+_P_MAPPING = cto("mapping")
+_C_MAPPING = cto("Mapping")
+_P_MAPPED_TERM = cto("mappedTerm")
+_P_MAPPING_PREDICATE = cto("mappingPredicate")
+_P_MAPPING_JUSTIFICATION = cto("mappingJustification")
+_P_MATCH_METHOD = cto("matchMethod")
+_P_MATCH_SCORE = cto("matchScore")
+_P_MATCHED_TEXT = cto("matchedText")
+_P_MAPPING_SOURCE = cto("mappingSource")
+_P_LEAD_SPONSOR = cto("leadSponsor")
+_P_COLLABORATOR = cto("collaborator")
+_C_SPONSOR = cto("Sponsor")
+_P_AGENCY_CLASS = cto("agencyClass")
+_P_INVESTIGATOR = cto("investigator")
+_C_INVESTIGATOR = cto("Investigator")
+_P_ROLE = cto("role")
+_P_AFFILIATION = cto("affiliation")
+_P_SITE = cto("site")
+_C_SITE = cto("Site")
+_P_FACILITY = cto("facility")
+_P_CITY = cto("city")
+_P_STATE = cto("state")
+_P_POSTAL_CODE = cto("postalCode")
+_P_COUNTRY = cto("country")
+_P_RECRUITMENT_STATUS = cto("recruitmentStatus")
+_P_LATITUDE = NamedNode(SCHEMA + "latitude")
+_P_LONGITUDE = NamedNode(SCHEMA + "longitude")
+_P_REFERENCE = cto("reference")
+_C_REFERENCE = cto("Reference")
+_P_CITATION = NamedNode(DCT + "bibliographicCitation")
+_P_PMID = cto("pmid")
+_P_DOI = cto("doi")
+_P_REFERENCE_TYPE = cto("referenceType")
+_P_HAS_INTERVENTION = cto("hasIntervention")
+_C_INTERVENTION = cto("Intervention")
+_P_INTERVENTION_TYPE = cto("interventionType")
+_P_OTHER_NAME = cto("otherName")
+_P_HAS_ARM = cto("hasArm")
+_C_ARM = cto("Arm")
+_P_ARM_TYPE = cto("armType")
+_P_RECEIVES_INTERVENTION = cto("receivesIntervention")
+_P_ROUTE = cto("route")
+_P_ADMINISTRATIONS = cto("administrations")
+_P_REGIMEN_EVIDENCE = cto("regimenEvidence")
+_P_ADMINISTERS_PRODUCT = cto("administersProduct")
+_P_HAS_DOSE = cto("hasDose")
+_C_DOSE = cto("Dose")
+_P_MIN_CELLS = cto("minCells")
+_P_MAX_CELLS = cto("maxCells")
+_P_DOSE_UNIT = cto("doseUnit")
+_P_PER_KILOGRAM = cto("perKilogram")
+_P_DOSE_BASIS = cto("doseBasis")
+_P_QUALIFIER = cto("qualifier")
+_P_EVIDENCE = cto("evidence")
+_P_EVIDENCE_FIELD = cto("evidenceField")
+_P_DOSE_OF = cto("doseOf")
+_P_STUDIES_PRODUCT = cto("studiesProduct")
+_C_CELL_PRODUCT = cto("CellProduct")
+_P_CELL_TYPE = cto("cellType")
+_P_TISSUE_SOURCE = cto("tissueSource")
+_P_DONOR = cto("donor")
+_PROV_ENTITY = NamedNode(PROV + "Entity")
+_PROV_WAS_DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")
+_C_RECORD_GRAPH = cto("RecordGraph")
+_P_RECORD_KEY = cto("recordKey")
+_P_RECORD_SHA256 = cto("recordSha256")
+_P_SOURCE_FORMAT = cto("sourceFormat")
+_P_MAPPER_VERSION = cto("mapperVersion")
+_P_BUILD_NOTE = cto("buildNote")
+_SEE_ALSO_URL = re.compile(r"https?://\S+$")
+_DOI = re.compile(r"10\.\S+")
+_NOT_IRI_SAFE = re.compile(r"[<>\"{}|\\^`]")
+
+
 def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, list[Quad]]:
     """All quads one record states, in its own named graph (returned with them)."""
     m = minter or Minter()
     graph = m.graph(trial.provenance)
     w = _Writer(graph)
+    text = w.text
     t = m.trial(trial)
-    w.add(t, _TYPE, cto("Trial"))
+    w.add(t, _TYPE, _C_TRIAL)
     if trial.nct_id:
-        w.text(t, cto("nctId"), trial.nct_id)
+        text(t, _P_NCT_ID, trial.nct_id)
         w.add(t, _SEE_ALSO, NamedNode(f"https://clinicaltrials.gov/study/{trial.nct_id}"))
     else:
-        w.text(t, cto("documentKey"), trial.provenance.record_key)
+        text(t, _P_DOCUMENT_KEY, trial.provenance.record_key)
     if trial.title:
-        w.text(t, _LABEL, trial.title)
-    for prop, value in (
-        ("orgStudyId", trial.org_study_id),
-        ("acronym", trial.acronym),
-        ("briefTitle", trial.brief_title),
-        ("officialTitle", trial.official_title),
-        ("overallStatus", trial.status),
-        ("studyType", trial.study_type),
-        ("allocation", trial.allocation),
-        ("interventionModel", trial.intervention_model),
-        ("masking", trial.masking),
-        ("primaryPurpose", trial.primary_purpose),
-        ("enrollmentType", trial.enrollment_type),
-        ("briefSummary", trial.brief_summary),
-        ("detailedDescription", trial.detailed_description),
-        ("responsibleParty", trial.responsible_party),
-    ):
-        w.text(t, cto(prop), value)
-    for values, prop in (
-        (trial.secondary_ids, "secondaryId"),
-        (trial.phases, "phase"),
-        (trial.keywords, "keyword"),
-        (trial.intervention_types, "interventionType"),
-    ):
-        for value in values:
-            w.text(t, cto(prop), value)
-    w.typed(t, cto("enrollment"), trial.enrollment, _XSD_INTEGER)
-    w.date(t, cto("startDate"), trial.start_date)
-    w.date(t, cto("primaryCompletionDate"), trial.primary_completion_date)
-    w.date(t, cto("completionDate"), trial.completion_date)
-    w.date(t, cto("lastUpdate"), trial.last_update)
+        text(t, _LABEL, trial.title)
+    for prop, attr in _TRIAL_TEXTS:
+        text(t, prop, getattr(trial, attr))
+    for attr, prop in _TRIAL_LISTS:
+        for value in getattr(trial, attr):
+            text(t, prop, value)
+    w.typed(t, _P_ENROLLMENT, trial.enrollment, _XSD_INTEGER)
+    w.date(t, _P_START_DATE, trial.start_date)
+    w.date(t, _P_PRIMARY_COMPLETION_DATE, trial.primary_completion_date)
+    w.date(t, _P_COMPLETION_DATE, trial.completion_date)
+    w.date(t, _P_LAST_UPDATE, trial.last_update)
     _eligibility(w, t, trial)
     for condition in trial.conditions:
         _condition(w, m, t, condition)
@@ -290,14 +442,14 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
         _sponsor(w, m, t, sponsor)
     for official in trial.officials:
         _official(w, m, t, official)
-    for site in trial.sites:
-        _site(w, m, t, site)
+    if trial.sites:
+        _sites(w, m, t, trial.sites)
     for reference in trial.references:
         _reference(w, m, t, reference)
     for nct in trial.related_nct_ids:
-        w.add(t, cto("relatedTrial"), NamedNode(f"{m.base}trial/{nct}"))
+        w.add(t, _P_RELATED_TRIAL, NamedNode(f"{m.base}trial/{nct}"))
     for url in trial.see_also:
-        if re.match(r"https?://\S+$", url):
+        if _SEE_ALSO_URL.match(url):
             w.add(t, _SEE_ALSO, NamedNode(url))
     interventions = {i.name: _intervention(w, m, t, i) for i in trial.interventions}
     products: dict[str, NamedNode] = {}
@@ -310,46 +462,46 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
 
 def _eligibility(w: _Writer, t: NamedNode, trial: Trial) -> None:
     e = trial.eligibility
-    w.text(t, cto("sex"), e.sex)
-    w.typed(t, cto("minimumAgeYears"), e.min_age_years, _XSD_DECIMAL)
-    w.typed(t, cto("maximumAgeYears"), e.max_age_years, _XSD_DECIMAL)
-    w.typed(t, cto("healthyVolunteers"), e.healthy_volunteers, _XSD_BOOLEAN)
-    w.text(t, cto("eligibilityCriteria"), e.criteria)
+    w.text(t, _P_SEX, e.sex)
+    w.typed(t, _P_MIN_AGE, e.min_age_years, _XSD_DECIMAL)
+    w.typed(t, _P_MAX_AGE, e.max_age_years, _XSD_DECIMAL)
+    w.typed(t, _P_HEALTHY, e.healthy_volunteers, _XSD_BOOLEAN)
+    w.text(t, _P_CRITERIA, e.criteria)
 
 
 def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
     node = m.under(t, "condition", slug(c.name))
-    w.add(t, cto("studiesCondition"), node)
-    w.add(node, _TYPE, cto("Condition"))
+    w.add(t, _P_STUDIES_CONDITION, node)
+    w.add(node, _TYPE, _C_CONDITION)
     w.text(node, _LABEL, c.name)
-    w.text(node, cto("foundIn"), c.found_in)
+    w.text(node, _P_FOUND_IN, c.found_in)
     for mesh_id in c.mesh_ids:
-        w.add(node, cto("meshTerm"), NamedNode(curie_to_iri(f"MESH:{mesh_id}")))
+        w.add(node, _P_MESH_TERM, _curie_node(f"MESH:{mesh_id}"))
     for term in c.mesh_terms:
-        w.text(node, cto("meshTermLabel"), term)
+        w.text(node, _P_MESH_TERM_LABEL, term)
     if c.link is not None:
         _mapping(w, node, "mapping", c.link)
 
 
 def _mapping(w: _Writer, node: NamedNode, key: str, link: Link) -> None:
     """The link itself (a SKOS triple) and, beside it, how it was made (SSSOM-style)."""
-    target = NamedNode(curie_to_iri(link.curie))
-    predicate = NamedNode(SKOS + link.predicate.split(":", 1)[1])
+    target = _curie_node(link.curie)
+    predicate = _node(SKOS + link.predicate.split(":", 1)[1])
     w.add(node, predicate, target)
     mapping = NamedNode(f"{node.value}/{key}")
-    w.add(node, cto("mapping"), mapping)
-    w.add(mapping, _TYPE, cto("Mapping"))
-    w.add(mapping, cto("mappedTerm"), target)
-    w.add(mapping, cto("mappingPredicate"), predicate)
+    w.add(node, _P_MAPPING, mapping)
+    w.add(mapping, _TYPE, _C_MAPPING)
+    w.add(mapping, _P_MAPPED_TERM, target)
+    w.add(mapping, _P_MAPPING_PREDICATE, predicate)
     w.add(
         mapping,
-        cto("mappingJustification"),
-        NamedNode(SEMAPV + link.justification.split(":", 1)[1]),
+        _P_MAPPING_JUSTIFICATION,
+        _node(SEMAPV + link.justification.split(":", 1)[1]),
     )
-    w.text(mapping, cto("matchMethod"), link.method)
-    w.add(mapping, cto("matchScore"), Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
-    w.text(mapping, cto("matchedText"), link.matched_text)
-    w.text(mapping, cto("mappingSource"), link.source)
+    w.text(mapping, _P_MATCH_METHOD, link.method)
+    w.add(mapping, _P_MATCH_SCORE, Literal(f"{link.score:.3f}", datatype=_XSD_DECIMAL))
+    w.text(mapping, _P_MATCHED_TEXT, link.matched_text)
+    w.text(mapping, _P_MAPPING_SOURCE, link.source)
 
 
 def _curated(curie: str, matched: str) -> Link:
@@ -368,63 +520,71 @@ def _curated(curie: str, matched: str) -> Link:
 
 def _sponsor(w: _Writer, m: Minter, t: NamedNode, s: Sponsor) -> None:
     node = m.sponsor(s.name)
-    w.add(t, cto("leadSponsor" if s.role == "lead" else "collaborator"), node)
-    w.add(node, _TYPE, cto("Sponsor"))
+    w.add(t, _P_LEAD_SPONSOR if s.role == "lead" else _P_COLLABORATOR, node)
+    w.add(node, _TYPE, _C_SPONSOR)
     w.text(node, _LABEL, s.name)
-    w.text(node, cto("agencyClass"), s.agency_class)
+    w.text(node, _P_AGENCY_CLASS, s.agency_class)
 
 
 def _official(w: _Writer, m: Minter, t: NamedNode, o: Official) -> None:
     node = m.under(t, "person", slug(o.name))
-    w.add(t, cto("investigator"), node)
-    w.add(node, _TYPE, cto("Investigator"))
+    w.add(t, _P_INVESTIGATOR, node)
+    w.add(node, _TYPE, _C_INVESTIGATOR)
     w.text(node, _LABEL, o.name)
-    w.text(node, cto("role"), o.role)
-    w.text(node, cto("affiliation"), o.affiliation)
+    w.text(node, _P_ROLE, o.role)
+    w.text(node, _P_AFFILIATION, o.affiliation)
 
 
-def _site(w: _Writer, m: Minter, t: NamedNode, s: Site) -> None:
-    key = slug(" ".join(filter(None, [s.facility, s.city, s.state, s.country])) or "site")
-    node = m.under(t, "site", key)
-    w.add(t, cto("site"), node)
-    w.add(node, _TYPE, cto("Site"))
-    w.text(node, _LABEL, s.facility or s.city or s.country)
-    for prop, value in (
-        ("facility", s.facility),
-        ("city", s.city),
-        ("state", s.state),
-        ("postalCode", s.zip),
-        ("country", s.country),
-        ("recruitmentStatus", s.status),
-    ):
-        w.text(node, cto(prop), value)
-    w.typed(node, NamedNode(SCHEMA + "latitude"), s.lat, _XSD_DECIMAL)
-    w.typed(node, NamedNode(SCHEMA + "longitude"), s.lon, _XSD_DECIMAL)
+def _sites(w: _Writer, m: Minter, t: NamedNode, sites: Iterable[Site]) -> None:
+    """The trial's sites (the most numerous part of large records: written inline)."""
+    add = w.quads.append
+    g = w.graph
+    for s in sites:
+        facility, city, state, country = s.facility, s.city, s.state, s.country
+        key = slug(" ".join([x for x in (facility, city, state, country) if x]) or "site")
+        node = m.under(t, "site", key)
+        add(Quad(t, _P_SITE, node, g))
+        add(Quad(node, _TYPE, _C_SITE, g))
+        for p, value in (
+            (_LABEL, facility or city or country),
+            (_P_FACILITY, facility),
+            (_P_CITY, city),
+            (_P_STATE, state),
+            (_P_POSTAL_CODE, s.zip),
+            (_P_COUNTRY, country),
+            (_P_RECRUITMENT_STATUS, s.status),
+        ):
+            if value:
+                add(Quad(node, p, Literal(redact(value) if "@" in value else value), g))
+        if s.lat is not None:
+            w.typed(node, _P_LATITUDE, s.lat, _XSD_DECIMAL)
+        if s.lon is not None:
+            w.typed(node, _P_LONGITUDE, s.lon, _XSD_DECIMAL)
 
 
 def _reference(w: _Writer, m: Minter, t: NamedNode, r: Reference) -> None:
     node = m.under(t, "reference", _short_hash(r.citation, r.pmid, r.doi))
-    w.add(t, cto("reference"), node)
-    w.add(node, _TYPE, cto("Reference"))
-    w.text(node, NamedNode(DCT + "bibliographicCitation"), r.citation)
-    w.text(node, cto("pmid"), r.pmid)
-    w.text(node, cto("doi"), r.doi)
-    w.text(node, cto("referenceType"), r.kind)
+    w.add(t, _P_REFERENCE, node)
+    w.add(node, _TYPE, _C_REFERENCE)
+    w.text(node, _P_CITATION, r.citation)
+    w.text(node, _P_PMID, r.pmid)
+    w.text(node, _P_DOI, r.doi)
+    w.text(node, _P_REFERENCE_TYPE, r.kind)
     if r.pmid:
         w.add(node, _SEE_ALSO, NamedNode(f"https://pubmed.ncbi.nlm.nih.gov/{r.pmid}/"))
-    if r.doi and re.fullmatch(r"10\.\S+", r.doi) and not re.search(r"[<>\"{}|\\^`]", r.doi):
+    if r.doi and _DOI.fullmatch(r.doi) and not _NOT_IRI_SAFE.search(r.doi):
         w.add(node, _SEE_ALSO, NamedNode(f"https://doi.org/{r.doi}"))
 
 
 def _intervention(w: _Writer, m: Minter, t: NamedNode, i: Intervention) -> NamedNode:
     node = m.under(t, "intervention", slug(i.name))
-    w.add(t, cto("hasIntervention"), node)
-    w.add(node, _TYPE, cto("Intervention"))
+    w.add(t, _P_HAS_INTERVENTION, node)
+    w.add(node, _TYPE, _C_INTERVENTION)
     w.text(node, _LABEL, i.name)
-    w.text(node, cto("interventionType"), i.type)
+    w.text(node, _P_INTERVENTION_TYPE, i.type)
     w.text(node, _DESCRIPTION, i.description)
     for name in i.other_names:
-        w.text(node, cto("otherName"), name)
+        w.text(node, _P_OTHER_NAME, name)
     return node
 
 
@@ -437,10 +597,10 @@ def _arm(
     products: dict[str, NamedNode],
 ) -> None:
     node = m.under(t, "arm", slug(arm.label))
-    w.add(t, cto("hasArm"), node)
-    w.add(node, _TYPE, cto("Arm"))
+    w.add(t, _P_HAS_ARM, node)
+    w.add(node, _TYPE, _C_ARM)
     w.text(node, _LABEL, arm.label)
-    w.text(node, cto("armType"), arm.type)
+    w.text(node, _P_ARM_TYPE, arm.type)
     w.text(node, _DESCRIPTION, arm.description)
     for name in arm.intervention_names:
         bare = (
@@ -449,17 +609,17 @@ def _arm(
             else name
         )
         if bare in interventions:
-            w.add(node, cto("receivesIntervention"), interventions[bare])
+            w.add(node, _P_RECEIVES_INTERVENTION, interventions[bare])
     _cells(w, m, t, node, arm.products, arm.doses, products)
     _regimen(w, node, arm.route, arm.administrations, arm.regimen_evidence)
 
 
 def _regimen(w: _Writer, node: NamedNode, route: str | None, n: int | None, ev: str | None) -> None:
     if route:
-        w.add(node, cto("route"), _route(route))
-    w.typed(node, cto("administrations"), n, _XSD_INTEGER)
+        w.add(node, _P_ROUTE, _route(route))
+    w.typed(node, _P_ADMINISTRATIONS, n, _XSD_INTEGER)
     if route or n is not None:
-        w.text(node, cto("regimenEvidence"), ev)
+        w.text(node, _P_REGIMEN_EVIDENCE, ev)
 
 
 def _route(key: str) -> NamedNode:
@@ -468,7 +628,7 @@ def _route(key: str) -> NamedNode:
     route = ROUTES.get(key)
     if route is None:
         raise ValueError(f"route {key!r} is not in the route table (kg/extract)")
-    return NamedNode(curie_to_iri(route.ncit))
+    return _curie_node(route.ncit)
 
 
 def _cells(
@@ -484,7 +644,7 @@ def _cells(
     owned: list[NamedNode] = []
     for product in items:
         node = _product(w, m, t, product, products)
-        w.add(owner, cto("administersProduct"), node)
+        w.add(owner, _P_ADMINISTERS_PRODUCT, node)
         owned.append(node)
     for dose in doses:
         node = m.under(
@@ -494,24 +654,24 @@ def _cells(
                 dose.min_cells, dose.max_cells, dose.unit, dose.per, dose.evidence, dose.product
             ),
         )
-        w.add(owner, cto("hasDose"), node)
-        w.add(node, _TYPE, cto("Dose"))
-        w.add(node, cto("minCells"), _double(dose.min_cells))
-        w.add(node, cto("maxCells"), _double(dose.max_cells))
-        w.add(node, cto("doseUnit"), cto(_UNIT[dose.unit]))
-        w.typed(node, cto("perKilogram"), dose.unit is DoseUnit.CELLS_PER_KG, _XSD_BOOLEAN)
-        w.add(node, cto("doseBasis"), cto(_PER[dose.per]))
-        w.typed(node, cto("administrations"), dose.administrations, _XSD_INTEGER)
+        w.add(owner, _P_HAS_DOSE, node)
+        w.add(node, _TYPE, _C_DOSE)
+        w.add(node, _P_MIN_CELLS, _double(dose.min_cells))
+        w.add(node, _P_MAX_CELLS, _double(dose.max_cells))
+        w.add(node, _P_DOSE_UNIT, cto(_UNIT[dose.unit]))
+        w.typed(node, _P_PER_KILOGRAM, dose.unit is DoseUnit.CELLS_PER_KG, _XSD_BOOLEAN)
+        w.add(node, _P_DOSE_BASIS, cto(_PER[dose.per]))
+        w.typed(node, _P_ADMINISTRATIONS, dose.administrations, _XSD_INTEGER)
         if dose.route:
-            w.add(node, cto("route"), _route(dose.route))
-        w.text(node, cto("qualifier"), dose.qualifier)
-        w.add(node, cto("evidence"), Literal(dose.evidence))
-        w.text(node, cto("evidenceField"), dose.evidence_field)
+            w.add(node, _P_ROUTE, _route(dose.route))
+        w.text(node, _P_QUALIFIER, dose.qualifier)
+        w.add(node, _P_EVIDENCE, Literal(dose.evidence))
+        w.text(node, _P_EVIDENCE_FIELD, dose.evidence_field)
         target = products.get(dose.product) if dose.product else None
         if target is None and len(owned) == 1:
             target = owned[0]
         if target is not None:
-            w.add(node, cto("doseOf"), target)
+            w.add(node, _P_DOSE_OF, target)
 
 
 def _product(
@@ -521,19 +681,19 @@ def _product(
         return products[p.name]
     node = m.under(t, "product", slug(p.name))
     products[p.name] = node
-    w.add(t, cto("studiesProduct"), node)
-    w.add(node, _TYPE, cto("CellProduct"))
+    w.add(t, _P_STUDIES_PRODUCT, node)
+    w.add(node, _TYPE, _C_CELL_PRODUCT)
     w.text(node, _LABEL, p.name)
     if p.cell_type:
-        w.add(node, cto("cellType"), NamedNode(curie_to_iri(p.cell_type)))
+        w.add(node, _P_CELL_TYPE, _curie_node(p.cell_type))
         _mapping(w, node, "cell-type-mapping", _curated(p.cell_type, p.evidence or p.name))
     if p.tissue:
-        w.add(node, cto("tissueSource"), NamedNode(curie_to_iri(p.tissue)))
+        w.add(node, _P_TISSUE_SOURCE, _curie_node(p.tissue))
         _mapping(w, node, "tissue-mapping", _curated(p.tissue, p.evidence or p.name))
-    w.add(node, cto("donor"), cto(_DONOR[p.donor]))
+    w.add(node, _P_DONOR, cto(_DONOR[p.donor]))
     if p.evidence:
-        w.add(node, cto("evidence"), Literal(p.evidence))
-    w.text(node, cto("evidenceField"), p.evidence_field)
+        w.add(node, _P_EVIDENCE, Literal(p.evidence))
+    w.text(node, _P_EVIDENCE_FIELD, p.evidence_field)
     return node
 
 
@@ -544,15 +704,15 @@ def provenance_quads(
     m = minter or Minter()
     meta = m.meta_graph()
     graph = m.graph(prov)
-    yield Quad(graph, _TYPE, NamedNode(PROV + "Entity"), meta)
-    yield Quad(graph, _TYPE, cto("RecordGraph"), meta)
-    yield Quad(graph, NamedNode(PROV + "wasDerivedFrom"), m.source(source_key), meta)
-    yield Quad(graph, cto("recordKey"), Literal(prov.record_key), meta)
-    yield Quad(graph, cto("recordSha256"), Literal(prov.record_sha256), meta)
-    yield Quad(graph, cto("sourceFormat"), Literal(prov.format), meta)
-    yield Quad(graph, cto("mapperVersion"), Literal(prov.mapper_version), meta)
+    yield Quad(graph, _TYPE, _PROV_ENTITY, meta)
+    yield Quad(graph, _TYPE, _C_RECORD_GRAPH, meta)
+    yield Quad(graph, _PROV_WAS_DERIVED_FROM, m.source(source_key), meta)
+    yield Quad(graph, _P_RECORD_KEY, Literal(prov.record_key), meta)
+    yield Quad(graph, _P_RECORD_SHA256, Literal(prov.record_sha256), meta)
+    yield Quad(graph, _P_SOURCE_FORMAT, Literal(prov.format), meta)
+    yield Quad(graph, _P_MAPPER_VERSION, Literal(prov.mapper_version), meta)
     for note in notes:
-        yield Quad(graph, cto("buildNote"), Literal(redact(note)), meta)
+        yield Quad(graph, _P_BUILD_NOTE, Literal(redact(note)), meta)
 
 
 def source_quads(

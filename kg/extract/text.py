@@ -79,13 +79,9 @@ class Sentences:
     __slots__ = ("_ends", "_starts")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        ends = []
-        for m in _SENTENCE_END.finditer(text):
-            ends.append(m.end())
-            starts.append(m.end())
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._starts = [0, *ends]
         ends.append(len(text))
-        self._starts = starts
         self._ends = ends
 
     def bounds(self, offset: int) -> tuple[int, int]:

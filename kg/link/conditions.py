@@ -220,6 +220,8 @@ def _agreeing(
     ``confirmed``: MeSH keys the curated table gives for the name (its ``mesh_id``), whose
     terms agree whatever their labels.
     """
+    if not via_mesh:
+        return None
     wanted = {fold(n) for n in names} | {" ".join(sorted(tokens(n))) for n in names}
     for link in via_mesh:
         texts = _term_texts(mondo, link.curie)

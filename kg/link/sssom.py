@@ -62,7 +62,14 @@ def mesh_key(mesh_id: str) -> str | None:
 
 def user_cache_dir() -> Path:
     """``~/.cache/celltrials-kg/ontologies`` (honours ``XDG_CACHE_HOME``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    # Asked at every lookup of the mapping sets: made once per value of the settings.
+    return _user_cache_dir(os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=8)
+def _user_cache_dir(xdg_cache_home: str | None, home: str | None) -> Path:
+    del home  # part of the cache key only: Path.home() reads it
+    base = xdg_cache_home or str(Path.home() / ".cache")
     return Path(base) / "celltrials-kg" / "ontologies"
 
 

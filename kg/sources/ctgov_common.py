@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from kg.model import (
@@ -312,9 +313,13 @@ CROSSWALKS: dict[str, dict[str, str]] = {
 }
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
     """Lookup key: lower case, runs of non-alphanumerics as one space."""
-    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+    return _NOT_KEY.sub(" ", text.casefold()).strip()
 
 
 def _snake(text: str) -> str:
@@ -333,6 +338,12 @@ _INDEX: dict[str, dict[str, str]] = {name: _index(t) for name, t in CROSSWALKS.i
 def _lookup(what: str, text: str | None) -> Norm[str | None]:
     if text is None or not text.strip():
         return Norm(None)
+    return _lookup_text(what, text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _lookup_text(what: str, text: str) -> Norm[str | None]:
+    """:func:`_lookup` of a non-blank text (cached: values of a crosswalk repeat a lot)."""
     value = _INDEX[what].get(_key(text))
     if value is not None:
         return Norm(value)
@@ -603,14 +614,38 @@ _PROSE_PHONE_RE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _may_have_phone_label(text: str) -> bool:
+    """False only where :data:`_PROSE_PHONE_RE` cannot match: it needs a label word at a
+    word start. Ignoring case, no character but the two cases of a letter of "tel",
+    "phone", "fax" or "mob" matches it, and each lower-cases to that letter ("mobile" is
+    looked for by "mob": an "i" also matches "ı" and "İ"); lower-casing keeps word
+    characters word characters and non-word characters single non-word characters, so a
+    word start stays one (all checked over the whole of Unicode in the tests)."""
+    low = text.lower()
+    for word in ("tel", "phone", "fax", "mob"):
+        i = low.find(word)
+        while i >= 0:
+            if i == 0 or _WORD_CHAR.match(low, i - 1) is None:
+                return True
+            i = low.find(word, i + 1)
+    return False
+
+
 def scrub_text(text: str, where: str) -> Norm[str]:
     """Prose with e-mail addresses and labelled phone numbers replaced by a marker.
 
     >>> scrub_text("Write to a.b@x.org.", "summary")
     Norm(value='Write to [e-mail removed].', note='e-mail address removed from summary')
     """
-    out, emails = EMAIL_RE.subn("[e-mail removed]", text)
-    out, phones = _PROSE_PHONE_RE.subn(lambda m: m.group("label") + "[phone removed]", out)
+    # Cheap tests first: an address needs an "@", a labelled phone number a label word.
+    out, emails = EMAIL_RE.subn("[e-mail removed]", text) if "@" in text else (text, 0)
+    phones = 0
+    if _may_have_phone_label(out):
+        out, phones = _PROSE_PHONE_RE.subn(lambda m: m.group("label") + "[phone removed]", out)
     removed = [what for what, n in (("e-mail address", emails), ("phone number", phones)) if n]
     if not removed:
         return Norm(text)
@@ -627,8 +662,9 @@ def scrub_contact(text: str | None, where: str) -> Norm[str | None]:
     """
     if text is None:
         return Norm(None)
-    out, emails = EMAIL_RE.subn(" ", text)
-    out, phones = _PHONE_RE.subn(" ", out)
+    # Cheap tests first: an address needs an "@", a phone number digits.
+    out, emails = EMAIL_RE.subn(" ", text) if "@" in text else (text, 0)
+    out, phones = _PHONE_RE.subn(" ", out) if _DIGIT.search(out) else (out, 0)
     if not emails and not phones:
         return Norm(_clean(text))
     removed = [what for what, n in (("e-mail address", emails), ("phone number", phones)) if n]
@@ -653,7 +689,10 @@ def find_nct_ids(texts: Iterable[str | None], *, exclude: Iterable[str] = ()) ->
     skip = {e.upper() for e in exclude}
     found: dict[str, None] = {}
     for text in texts:
-        for m in _NCT_RE.finditer(text or ""):
+        # "NCT" in any case first: ignoring case, only the two cases of each letter match it
+        if not text or "nct" not in text.lower():
+            continue
+        for m in _NCT_RE.finditer(text):
             nct = "NCT" + m.group(1)
             if nct not in skip:
                 found.setdefault(nct)
@@ -666,7 +705,7 @@ def find_doi(citation: str | None) -> str | None:
     >>> find_doi("Cell. 2020;1:2. doi: 10.1016/j.x.2020.01.002.")
     '10.1016/j.x.2020.01.002'
     """
-    if not citation:
+    if not citation or "10." not in citation:  # every DOI the pattern reads starts so
         return None
     m = _DOI_RE.search(citation)
     if not m:
@@ -756,6 +795,8 @@ def json_text(d: Mapping[str, Any], key: str) -> str | None:
     value = d.get(key)
     if value is None:
         return None
+    if type(value) is str:  # the usual case, first
+        return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RecordError(f"{key!r} is a {type(value).__name__}, not text")
     return str(value)
@@ -944,9 +985,13 @@ def _descriptions(trial: Trial, raw: RawStudy, notes: list[str]) -> None:
     trial.detailed_description = _prose(raw.detailed_description, "detailed description", notes)
 
 
+_NOT_LOOSE = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=1 << 14)
 def _loose(text: str) -> str:
     """Comparison key for names: letters and digits only (``"Covid19"`` = ``"COVID-19"``)."""
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    return _NOT_LOOSE.sub("", text.casefold())
 
 
 def _contains_words(text: str, phrase: str) -> bool:

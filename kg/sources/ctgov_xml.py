@@ -68,9 +68,25 @@ def _refuse(*_: object) -> NoReturn:
     raise _Refused
 
 
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_UTF8_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[<\s]")
+_XML_DECL = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*>")
+_DECL_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
+
+
+def _read_as_utf8(data: bytes) -> bool:
+    """True where expat reads ``data`` as UTF-8 (no UTF-16 byte order mark or pattern, no
+    other encoding declared): then any declaration in it is in plain ASCII bytes."""
+    if _UTF8_START.match(data) is None or b"\x00" in data[:4]:
+        return False
+    decl = _XML_DECL.match(data)
+    encoding = _DECL_ENCODING.search(decl.group()) if decl is not None else None
+    return encoding is None or encoding.group(1).lower() == b"utf-8"
+
+
 def _check_no_dtd(data: bytes, source_file: str) -> None:
     """Refuse DOCTYPE and ENTITY declarations (checked with expat, in any encoding)."""
-    if re.search(rb"<!(?:DOCTYPE|ENTITY)", data, re.IGNORECASE):
+    if _DECLARATION.search(data):
         raise MappingError(source_file, "XML with a DOCTYPE/ENTITY declaration refused")
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _refuse
@@ -86,10 +102,17 @@ def _check_no_dtd(data: bytes, source_file: str) -> None:
 def _parse(data: bytes, source_file: str) -> ET.Element:
     if not data.strip():
         raise MappingError(source_file, "empty file")
-    _check_no_dtd(data, source_file)
+    # A UTF-8 document without the bytes of a declaration has none: the parse with expat
+    # alone of _check_no_dtd can only pass (the tree's parser is stricter: it also checks
+    # namespaces), so it is made only where the tree's parse fails, to give the same error.
+    fast = _read_as_utf8(data) and _DECLARATION.search(data) is None
+    if not fast:
+        _check_no_dtd(data, source_file)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
+        if fast:
+            _check_no_dtd(data, source_file)
         raise MappingError(source_file, f"invalid or truncated XML: {exc}") from None
     if root.tag != "clinical_study":
         raise MappingError(
@@ -99,20 +122,51 @@ def _parse(data: bytes, source_file: str) -> ET.Element:
 
 
 # --------------------------------------------------------------------------- element access
+# Paths here are child tags joined by "/". ``Element.find``/``findall`` take a plain tag in
+# C but hand any path with a "/" to the (slow) ElementPath module: these two walk such a
+# path one tag at a time instead, with ElementPath's results (``find``: the first match in
+# document order, which need not be under the first element matching the path's head).
+def _find(el: ET.Element, path: str) -> ET.Element | None:
+    if "/" not in path:
+        return el.find(path)
+    head, rest = path.split("/", 1)
+    for child in el.findall(head):
+        found = _find(child, rest)
+        if found is not None:
+            return found
+    return None
+
+
+def _findall(el: ET.Element, path: str) -> list[ET.Element]:
+    if "/" not in path:
+        return el.findall(path)
+    head, rest = path.split("/", 1)
+    return [found for child in el.findall(head) for found in _findall(child, rest)]
+
+
 def _text(el: ET.Element, path: str) -> str | None:
-    found = el.find(path)
+    found = el.find(path) if "/" not in path else _find(el, path)
     if found is None or found.text is None:
         return None
     return found.text.strip() or None
 
 
+def _first_text(elements: list[ET.Element], tag: str) -> str | None:
+    """``_text(parent, "<path>/tag")`` where ``elements`` are what ``<path>`` finds."""
+    for el in elements:
+        found = el.find(tag)
+        if found is not None:
+            return None if found.text is None else found.text.strip() or None
+    return None
+
+
 def _texts(el: ET.Element, path: str) -> list[str]:
-    return [t.text.strip() for t in el.findall(path) if t.text and t.text.strip()]
+    return [t.text.strip() for t in _findall(el, path) if t.text and t.text.strip()]
 
 
 def _block(el: ET.Element, path: str) -> str | None:
     """A ``<textblock>``: line ends as LF, the common indentation removed."""
-    found = el.find(f"{path}/textblock")
+    found = _find(el, f"{path}/textblock")
     if found is None or found.text is None:
         return _text(el, path)
     text = found.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -121,7 +175,7 @@ def _block(el: ET.Element, path: str) -> str | None:
 
 def _typed(el: ET.Element, path: str) -> RawDate:
     """An element's text and its ``type`` attribute (dates, enrollment)."""
-    found = el.find(path)
+    found = _find(el, path)
     if found is None:
         return None, None
     return (found.text or "").strip() or None, found.get("type")
@@ -220,12 +274,12 @@ def _eligibility(raw: RawStudy, root: ET.Element) -> None:
 
 
 def _sponsors(raw: RawStudy, root: ET.Element) -> None:
-    lead = root.find("sponsors/lead_sponsor")
+    lead = _find(root, "sponsors/lead_sponsor")
     if lead is not None:
         raw.lead_sponsor = (_text(lead, "agency"), _text(lead, "agency_class"))
     raw.collaborators = [
         (_text(c, "agency"), _text(c, "agency_class"))
-        for c in root.findall("sponsors/collaborator")
+        for c in _findall(root, "sponsors/collaborator")
     ]
     party = root.find("responsible_party")
     if party is not None:
@@ -246,12 +300,14 @@ def _people(raw: RawStudy, root: ET.Element) -> None:
 
 
 def _site(loc: ET.Element) -> RawSite:
+    facilities = loc.findall("facility")
+    addresses = [a for f in facilities for a in f.findall("address")]
     return RawSite(
-        facility=_text(loc, "facility/name"),
-        city=_text(loc, "facility/address/city"),
-        state=_text(loc, "facility/address/state"),
-        zip=_text(loc, "facility/address/zip"),
-        country=_text(loc, "facility/address/country"),
+        facility=_first_text(facilities, "name"),
+        city=_first_text(addresses, "city"),
+        state=_first_text(addresses, "state"),
+        zip=_first_text(addresses, "zip"),
+        country=_first_text(addresses, "country"),
         status=_text(loc, "status"),
     )
 
