@@ -295,6 +295,9 @@ def step_rebuilds(n: int, corpus: Path, store: Path, jobs: str, res: dict[str, A
         reb["noop_again"] = build(corpus, store, jobs)  # with the file-stats table it wrote
         change(xml[len(xml) // 2], "<brief_title>", "<brief_title>Revised: ")
         reb["one_xml_record"] = build(corpus, store, jobs)
+        for i in range(2, 6):  # more samples: one rebuild's time varies with the store's state
+            change(xml[len(xml) * i // 7], "<brief_title>", f"<brief_title>Revised {i}: ")
+            reb[f"one_xml_record_{i}"] = build(corpus, store, jobs)
         if pages:
             change(pages[len(pages) // 2], '"briefTitle":"', '"briefTitle":"Revised: ')
             reb["one_study_of_a_v2_page"] = build(corpus, store, jobs)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import _inputs
+from kg.build import _inputs, count_inputs
 from kg.sources import iter_input_files
 
 
@@ -30,6 +30,8 @@ def test_walk_matches_iter_input_files(tmp_path: Path) -> None:
     assert [key for _, key, _ in found] == expected
     assert [path for path, _, _ in found] == [str(p) for p in iter_input_files([root, single])]
     assert all(st is not None and st.st_size == Path(p).stat().st_size for p, _, st in found)
+    # the progress bar's total: the same files, counted without a stat
+    assert count_inputs([root, single]) == len(found) == 8
 
 
 def test_same_relative_path_under_two_roots_is_kept_apart(tmp_path: Path) -> None:

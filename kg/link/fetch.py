@@ -13,12 +13,14 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from kg.link import sssom
 from kg.link.sssom import SSSOM_FILES
 from kg.link.terms import current_versions
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["MONDO_MAPPINGS_URL", "default_mappings_url", "fetch_sssom"]
 
@@ -78,6 +80,8 @@ def fetch_sssom(
     if not base.endswith("/"):
         base += "/"
     own = session is None
+    import requests  # here: every build imports this module, few of them download
+
     http = session or requests.Session()
     try:
         paths = [_download(http, base + name, cache_dir / name, timeout) for name in names]
