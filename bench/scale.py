@@ -280,7 +280,47 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def step_rebuilds(n: int, corpus: Path, store: Path, jobs: str, res: dict[str, Any]) -> None:
+def sorted_dump(store: Path, out: Path) -> None:
+    """The store as N-Quads, lines sorted bytewise (``sort`` spills to disk: no whole
+    store in memory)."""
+    from pyoxigraph import RdfFormat, Store
+
+    raw = out.with_suffix(".raw")
+    Store.read_only(str(store)).dump(str(raw), RdfFormat.N_QUADS)
+    env = {**os.environ, "LC_ALL": "C"}
+    subprocess.run(
+        ["sort", "-S", "2G", "-T", str(out.parent), "-o", str(out), str(raw)], check=True, env=env
+    )
+    raw.unlink()
+
+
+def verify_rebuilt(n: int, corpus: Path, store: Path, work: Path, jobs: str) -> dict[str, Any]:
+    """Is the store, after all the rebuilds, the graph a clean build of the inputs as they
+    now are gives? Both dumped, sorted and compared line by line."""
+    clean = work / f"clean-{n}"
+    shutil.rmtree(clean, ignore_errors=True)
+    t = time.perf_counter()
+    build(corpus, clean, jobs)
+    a, b = work / "rebuilt.nq", work / "clean.nq"
+    sorted_dump(store, a)
+    sorted_dump(clean, b)
+    shutil.rmtree(clean, ignore_errors=True)
+    same = subprocess.run(["cmp", "-s", str(a), str(b)], check=False).returncode == 0
+    lines = sum(1 for _ in a.open("rb"))
+    diff = ""
+    if not same:
+        d = subprocess.run(["diff", str(a), str(b)], check=False, capture_output=True, text=True)
+        diff = d.stdout[:4000]
+    a.unlink()
+    b.unlink()
+    out = {"identical": same, "quads": lines, "seconds": time.perf_counter() - t, "diff_head": diff}
+    print(f"[{n}] rebuilt store identical to a clean build: {same} ({lines} quads)", flush=True)
+    return out
+
+
+def step_rebuilds(
+    n: int, corpus: Path, store: Path, jobs: str, res: dict[str, Any], verify: Path | None = None
+) -> None:
     xml = sorted((corpus / "xml").rglob("*.xml"))
     pages = sorted((corpus / "v2").glob("*.json"))
     saved: dict[Path, bytes] = {}
@@ -308,6 +348,8 @@ def step_rebuilds(n: int, corpus: Path, store: Path, jobs: str, res: dict[str, A
         saved.setdefault(gone, gone.read_bytes())
         gone.unlink()
         reb["prune_one_file"] = build(corpus, store, jobs, "--prune")
+        if verify is not None:  # before the inputs are put back
+            res["rebuild_verified"] = verify_rebuilt(n, corpus, store, verify, jobs)
     finally:
         for path, data in saved.items():
             path.write_bytes(data)
@@ -483,6 +525,11 @@ def main() -> int:
     )
     parser.add_argument("--tag", default="", help="suffix of the results file")
     parser.add_argument("--progress", action="store_true", help="print build progress")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="after the rebuilds, compare the store with a clean build of the changed inputs",
+    )
     args = parser.parse_args()
     global PROGRESS  # noqa: PLW0603 - a switch of the whole run
     PROGRESS = ("--progress",) if args.progress else ()
@@ -519,7 +566,7 @@ def main() -> int:
             if args.http:
                 step_http(n, store, res)
             if "rebuilds" not in args.skip:
-                step_rebuilds(n, corpus, store, args.jobs, res)
+                step_rebuilds(n, corpus, store, args.jobs, res, work if args.verify else None)
         finally:
             (args.out / f"scale-{n}{args.tag}.json").write_text(json.dumps(res, indent=1) + "\n")
             if args.keep_store:

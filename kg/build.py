@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
 from kg import link, terms
 from kg.extract import annotate_trial
-from kg.model import Condition, MappingError, Trial
+from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
 from kg.store import FileStat, GraphStore, SourceState, fresh_store, open_store
@@ -194,19 +194,25 @@ def map_document_file(
     quads: list[Quad] = []
     trials: list[Trial] = []
     kept: set[str] = set()
+
+    def stored(prov: Provenance) -> bool:
+        return minter.graph(prov).value in unchanged
+
     try:
-        for item in map_bytes(data, source_file=key):
+        for item in map_bytes(data, source_file=key, keep=stored if unchanged else None):
             if isinstance(item, MappingError):
                 result.errors.append(str(item))
                 continue
-            result.format = item.provenance.format
-            if unchanged:
-                iri = minter.graph(item.provenance).value
+            prov = item if isinstance(item, Provenance) else item.provenance
+            result.format = prov.format
+            if unchanged:  # records of many-record formats come as their Provenance
+                iri = minter.graph(prov).value
                 if iri in unchanged:
                     if iri not in kept:
                         kept.add(iri)
                         result.kept.append(iri)
                     continue
+            assert isinstance(item, Trial)
             enrich(item)
             trials.append(item)
     except MappingError as exc:

@@ -246,3 +246,35 @@ def children(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmd:
             found.append(int(entry.name))
     return found
+
+
+def test_stored_records_of_a_page_are_not_mapped_again(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose studies the store holds: each study is read and hashed, none is
+    turned into a Trial again, and only the changed one is mapped."""
+    from kg.sources import ctgov_common
+
+    page = sorted((corpus / "v2").glob("*.json"))[0]
+    data = page.read_bytes()
+    m = Minter()
+    first, _, trials = map_document_file(data, "v2/p.json", minter=m)
+    graphs = {m.graph(t.provenance).value for t in trials}
+    assert first.trials == len(graphs) > 1
+
+    real = ctgov_common.build_trial
+    calls: list[str | None] = []
+
+    def counted(raw: ctgov_common.RawStudy, prov: kb.Provenance) -> kb.Trial:
+        calls.append(prov.record_key)
+        return real(raw, prov)
+
+    monkeypatch.setattr(ctgov_common, "build_trial", counted)
+    again, quads, mapped = map_document_file(data, "v2/p.json", minter=m, unchanged=graphs)
+    assert calls == [] and mapped == [] and quads == []
+    assert sorted(again.kept) == sorted(graphs) and again.status == "mapped"
+
+    changed = data.replace(b'"briefTitle":"', b'"briefTitle":"Revised: ', 1)
+    third, _, mapped = map_document_file(changed, "v2/p.json", minter=m, unchanged=graphs)
+    assert len(calls) == 1 == len(mapped) == third.trials
+    assert len(third.kept) == len(graphs) - 1

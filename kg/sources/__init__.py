@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.model import MappingError, Trial
+from kg.model import MappingError, Provenance, Trial
 from kg.sources import pages
 
 __all__ = ["FORMATS", "Format", "detect", "iter_input_files", "map_bytes", "sha256_hex"]
@@ -27,7 +27,10 @@ class Format:
     name: str
     mapper_version: str
     sniff: Callable[[bytes], bool]
-    map_document: Callable[..., Iterable[Trial | MappingError]]
+    map_document: Callable[..., Iterable[Trial | MappingError | Provenance]]
+    # Documents of many records: map_document takes ``keep``, a test of a record's
+    # provenance; a record it passes is yielded as that Provenance, not mapped.
+    keeps_records: bool = False
 
 
 def _page_format(layout: pages.PageLayout) -> Format:
@@ -50,7 +53,9 @@ def _formats() -> tuple[Format, ...]:
     else:
         for module in (ctgov_v2, ctgov_v1, ctgov_xml):
             out.append(
-                Format(module.FORMAT, module.MAPPER_VERSION, module.sniff, module.map_document)
+                Format(
+                    module.FORMAT, module.MAPPER_VERSION, module.sniff, module.map_document, True
+                )
             )
     out.extend(_page_format(layout) for layout in pages.LAYOUTS)
     return tuple(out)
@@ -84,10 +89,20 @@ def detect(data: bytes, *, path: str) -> Format:
     )
 
 
-def map_bytes(data: bytes, *, source_file: str) -> Iterator[Trial | MappingError]:
-    """Detect the format of one document and map it; errors name the file and reason."""
+def map_bytes(
+    data: bytes, *, source_file: str, keep: Callable[[Provenance], bool] | None = None
+) -> Iterator[Trial | MappingError | Provenance]:
+    """Detect the format of one document and map it; errors name the file and reason.
+
+    ``keep``: records whose provenance (which carries the hash of the record's own
+    content) it accepts are read and hashed but not mapped; their Provenance is yielded
+    in place of a Trial. Only documents of many records (API pages, XML) use it."""
     fmt = detect(data, path=source_file)
-    yield from fmt.map_document(data, source_file=source_file, sha256=sha256_hex(data))
+    sha = sha256_hex(data)
+    if keep is not None and fmt.keeps_records:
+        yield from fmt.map_document(data, source_file=source_file, sha256=sha, keep=keep)
+    else:
+        yield from fmt.map_document(data, source_file=source_file, sha256=sha)
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -1218,11 +1218,14 @@ def map_records(
     fmt: str,
     sha256: str,
     mapper_version: str,
-) -> Iterator[Trial | MappingError]:
+    keep: Callable[[Provenance], bool] | None = None,
+) -> Iterator[Trial | MappingError | Provenance]:
     """Map each record; a record that fails becomes a MappingError and the rest go on.
 
     ``records`` gives, per record, its NCT id if one can be seen cheaply (for the error
-    message) and a function reading it into ``(RawStudy, record_sha256)``.
+    message) and a function reading it into ``(RawStudy, record_sha256)``. A record
+    whose provenance ``keep`` accepts (the store holds it already) is not mapped: its
+    Provenance is yielded instead.
     """
     for n, (peek, read) in enumerate(records, 1):
         key = peek or f"record-{n}"
@@ -1231,7 +1234,7 @@ def map_records(
             nct = _clean(raw.nct_id)
             key = nct.upper() if nct else f"record-{n}"
             prov = Provenance(source_file, fmt, sha256, mapper_version, key, record_sha)
-            yield build_trial(raw, prov)
+            yield prov if keep is not None and keep(prov) else build_trial(raw, prov)
         except (RecordError, TypeError, ValueError, KeyError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, RecordError) else f"unreadable record: {exc!r}"
             yield MappingError(source_file, reason, record=key)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kg.model import MappingError, Trial
+from kg.model import MappingError, Provenance, Trial
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -45,7 +45,13 @@ def sniff(head: bytes) -> bool:
     return _JSON_OBJECT.match(head) is not None and _KEY.search(head) is not None
 
 
-def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Trial | MappingError]:
+def map_document(
+    data: bytes,
+    *,
+    source_file: str,
+    sha256: str,
+    keep: Callable[[Provenance], bool] | None = None,
+) -> Iterator[Trial | MappingError | Provenance]:
     """One Trial (or MappingError) per entry of ``FullStudies``; MappingError for a broken page."""
     entries = _entries(data, source_file)
     return map_records(
@@ -54,6 +60,7 @@ def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Tria
         fmt=FORMAT,
         sha256=sha256,
         mapper_version=MAPPER_VERSION,
+        keep=keep,
     )
 
 

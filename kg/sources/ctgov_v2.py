@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kg.model import MappingError, Trial
+from kg.model import MappingError, Provenance, Trial
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -47,7 +47,13 @@ def sniff(head: bytes) -> bool:
     )
 
 
-def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Trial | MappingError]:
+def map_document(
+    data: bytes,
+    *,
+    source_file: str,
+    sha256: str,
+    keep: Callable[[Provenance], bool] | None = None,
+) -> Iterator[Trial | MappingError | Provenance]:
     """One Trial (or MappingError) per study; MappingError for a broken document."""
     studies = _studies(data, source_file)
     return map_records(
@@ -56,6 +62,7 @@ def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Tria
         fmt=FORMAT,
         sha256=sha256,
         mapper_version=MAPPER_VERSION,
+        keep=keep,
     )
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NoReturn
 from xml.parsers import expat
 
-from kg.model import MappingError, Trial
+from kg.model import MappingError, Provenance, Trial
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -47,7 +47,13 @@ def sniff(head: bytes) -> bool:
     return _XML_START.match(head) is not None and _ROOT.search(head) is not None
 
 
-def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Trial | MappingError]:
+def map_document(
+    data: bytes,
+    *,
+    source_file: str,
+    sha256: str,
+    keep: Callable[[Provenance], bool] | None = None,
+) -> Iterator[Trial | MappingError | Provenance]:
     """The one Trial of a ``<clinical_study>`` file (or a MappingError for it)."""
     root = _parse(data, source_file)
     nct = _text(root, "id_info/nct_id")
@@ -57,6 +63,7 @@ def map_document(data: bytes, *, source_file: str, sha256: str) -> Iterator[Tria
         fmt=FORMAT,
         sha256=sha256,
         mapper_version=MAPPER_VERSION,
+        keep=keep,
     )
 
 
