@@ -203,16 +203,14 @@ def map_document_file(
             if isinstance(item, MappingError):
                 result.errors.append(str(item))
                 continue
-            prov = item if isinstance(item, Provenance) else item.provenance
-            result.format = prov.format
-            if unchanged:  # records of many-record formats come as their Provenance
-                iri = minter.graph(prov).value
-                if iri in unchanged:
-                    if iri not in kept:
-                        kept.add(iri)
-                        result.kept.append(iri)
-                    continue
-            assert isinstance(item, Trial)
+            if isinstance(item, Provenance):  # a record the store holds (see stored)
+                result.format = item.format
+                iri = minter.graph(item).value
+                if iri not in kept:
+                    kept.add(iri)
+                    result.kept.append(iri)
+                continue
+            result.format = item.provenance.format
             enrich(item)
             trials.append(item)
     except MappingError as exc:
@@ -586,14 +584,12 @@ def _update(
             return stats[key][2], PIPELINE_VERSION
         return gs.source_state(key)
 
-    # A trusted table holds what the store holds: a file with the size and time it lists
-    # is unchanged, decided here without asking the store (the common case by far).
-    quick = trusted and not fresh and not force and known is None
-
     def items() -> Iterator[_Item]:
         for path, key, st in _inputs(roots):
             current.add(key)
-            if quick and st is not None:
+            # A trusted table holds what the store holds: a file with the size and time
+            # it lists is unchanged, decided without asking the store (the common case).
+            if trusted and st is not None:
                 seen = stats.get(key)
                 if seen is not None and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
                     new_stats[key] = seen
@@ -670,8 +666,7 @@ def _trusted(gs: GraphStore, header: dict[str, str], *, force: bool, prune: bool
         not force
         and not prune
         and gs.path is not None
-        and header.get("pipeline") == PIPELINE_VERSION
-        and header.get("base") == gs.minter.base
+        and _same_header(header, gs.minter)
         and not (gs.path / DIRTY).exists()
     )
 

@@ -120,15 +120,20 @@ _PER = {
 }
 
 
-_CTO_NODES: dict[str, NamedNode] = {}
+_NODES: dict[str, NamedNode] = {}
+
+
+def _node(iri: str) -> NamedNode:
+    """A node for an IRI of a small, fixed set (vocabulary terms, outside ontology terms)."""
+    node = _NODES.get(iri)
+    if node is None:
+        node = _NODES[iri] = NamedNode(iri)
+    return node
 
 
 def cto(name: str) -> NamedNode:
     """The ontology's term ``name`` (one shared node per name: nodes are immutable)."""
-    node = _CTO_NODES.get(name)
-    if node is None:
-        node = _CTO_NODES[name] = NamedNode(CTO + name)
-    return node
+    return _node(CTO + name)
 
 
 def curie_to_iri(curie: str) -> str:
@@ -252,17 +257,6 @@ class _Writer:
             self.add(s, p, Literal(date.value, datatype=_DATE_TYPES[date.precision]))
             if date.kind:
                 self.add(s, _node(p.value + "Type"), Literal(date.kind))
-
-
-_NODES: dict[str, NamedNode] = {}
-
-
-def _node(iri: str) -> NamedNode:
-    """A node for an IRI of a small, fixed set (vocabulary terms, outside ontology terms)."""
-    node = _NODES.get(iri)
-    if node is None:
-        node = _NODES[iri] = NamedNode(iri)
-    return node
 
 
 _CURIE_NODES: dict[str, NamedNode] = {}

@@ -278,3 +278,15 @@ def test_stored_records_of_a_page_are_not_mapped_again(
     third, _, mapped = map_document_file(changed, "v2/p.json", minter=m, unchanged=graphs)
     assert len(calls) == 1 == len(mapped) == third.trials
     assert len(third.kept) == len(graphs) - 1
+
+
+def test_a_stored_page_record_is_not_mapped_again() -> None:
+    """The same keep test for the text pages (one record each)."""
+    page = kb.SEEDS_DIR / sorted(p.name for p in kb.SEEDS_DIR.iterdir())[0]
+    m = Minter()
+    first, _, (trial,) = map_document_file(page.read_bytes(), page.name, minter=m)
+    graph = m.graph(trial.provenance).value
+    again, quads, mapped = map_document_file(
+        page.read_bytes(), page.name, minter=m, unchanged={graph}
+    )
+    assert first.trials == 1 and mapped == [] and quads == [] and again.kept == [graph]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.extract.tables import GENERIC_MSC, MSC_PREFIX_TISSUE, TISSUES, Tissue
-from kg.extract.text import clause_bounds, is_negated, sentences_of
+from kg.extract.text import clause_bounds, is_negated, sentences_of, word_starts
 from kg.model import CellProduct, Donor
 
 __all__ = [
@@ -98,7 +98,6 @@ _MENTION_WORDS = (
     "svf",
 )
 _MENTION_WORD = re.compile(rf"\b(?:{'|'.join(_MENTION_WORDS)})", re.IGNORECASE)
-_WORD_CHAR = re.compile(r"\w")
 _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 
 _LEFT_MODIFIERS = re.compile(
@@ -312,14 +311,7 @@ def _mention_word_starts(text: str) -> set[int]:
     low = text.lower()
     if len(low) != len(text) or "ı" in text or "ſ" in text:
         return {m.start() for m in _MENTION_WORD.finditer(text)}
-    starts: set[int] = set()
-    for word in _MENTION_WORDS:
-        i = low.find(word)
-        while i >= 0:
-            if i == 0 or _WORD_CHAR.match(low, i - 1) is None:
-                starts.add(i)
-            i = low.find(word, i + 1)
-    return starts
+    return set(word_starts(low, _MENTION_WORDS))
 
 
 def _mention_matches(text: str) -> list[re.Match[str]]:

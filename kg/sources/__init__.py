@@ -27,10 +27,9 @@ class Format:
     name: str
     mapper_version: str
     sniff: Callable[[bytes], bool]
+    # (data, *, source_file, sha256, keep=None): a record whose Provenance ``keep``
+    # accepts is yielded as that Provenance, not mapped.
     map_document: Callable[..., Iterable[Trial | MappingError | Provenance]]
-    # Documents of many records: map_document takes ``keep``, a test of a record's
-    # provenance; a record it passes is yielded as that Provenance, not mapped.
-    keeps_records: bool = False
 
 
 def _page_format(layout: pages.PageLayout) -> Format:
@@ -53,9 +52,7 @@ def _formats() -> tuple[Format, ...]:
     else:
         for module in (ctgov_v2, ctgov_v1, ctgov_xml):
             out.append(
-                Format(
-                    module.FORMAT, module.MAPPER_VERSION, module.sniff, module.map_document, True
-                )
+                Format(module.FORMAT, module.MAPPER_VERSION, module.sniff, module.map_document)
             )
     out.extend(_page_format(layout) for layout in pages.LAYOUTS)
     return tuple(out)
@@ -96,13 +93,9 @@ def map_bytes(
 
     ``keep``: records whose provenance (which carries the hash of the record's own
     content) it accepts are read and hashed but not mapped; their Provenance is yielded
-    in place of a Trial. Only documents of many records (API pages, XML) use it."""
+    in place of a Trial."""
     fmt = detect(data, path=source_file)
-    sha = sha256_hex(data)
-    if keep is not None and fmt.keeps_records:
-        yield from fmt.map_document(data, source_file=source_file, sha256=sha, keep=keep)
-    else:
-        yield from fmt.map_document(data, source_file=source_file, sha256=sha)
+    yield from fmt.map_document(data, source_file=source_file, sha256=sha256_hex(data), keep=keep)
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:

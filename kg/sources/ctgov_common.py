@@ -53,6 +53,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from kg.extract.text import word_starts
 from kg.model import (
     Arm,
     Condition,
@@ -615,7 +616,6 @@ _PROSE_PHONE_RE = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
-_WORD_CHAR = re.compile(r"\w")
 
 
 def _may_have_phone_label(text: str) -> bool:
@@ -625,14 +625,7 @@ def _may_have_phone_label(text: str) -> bool:
     looked for by "mob": an "i" also matches "ı" and "İ"); lower-casing keeps word
     characters word characters and non-word characters single non-word characters, so a
     word start stays one (all checked over the whole of Unicode in the tests)."""
-    low = text.lower()
-    for word in ("tel", "phone", "fax", "mob"):
-        i = low.find(word)
-        while i >= 0:
-            if i == 0 or _WORD_CHAR.match(low, i - 1) is None:
-                return True
-            i = low.find(word, i + 1)
-    return False
+    return next(word_starts(text.lower(), ("tel", "phone", "fax", "mob")), None) is not None
 
 
 def scrub_text(text: str, where: str) -> Norm[str]:

@@ -52,8 +52,16 @@ class PageLayout:
     parse: Callable[[str, Trial], None]
     mapper_version: str = MAPPER_VERSION
 
-    def map_document(self, data: bytes, *, source_file: str, sha256: str) -> Iterator[Trial]:
-        """Map one page to one Trial (pages hold a single trial)."""
+    def map_document(
+        self,
+        data: bytes,
+        *,
+        source_file: str,
+        sha256: str,
+        keep: Callable[[Provenance], bool] | None = None,
+    ) -> Iterator[Trial | Provenance]:
+        """Map one page to one Trial (pages hold a single trial); its Provenance instead
+        where ``keep`` accepts it (the store holds this record already)."""
         text, notes = decode_text(data, path=source_file)
         if not self.sniff(text):
             raise MappingError(source_file, f"content is not a {self.name} page")
@@ -66,6 +74,9 @@ class PageLayout:
         except (ValueError, IndexError, KeyError) as exc:  # a malformed page, not a bug
             raise MappingError(source_file, f"malformed {self.name} page: {exc}") from exc
         trial.provenance = _provenance(self.name, source_file, sha256, text, trial.nct_id)
+        if keep is not None and keep(trial.provenance):
+            yield trial.provenance
+            return
         if trial.nct_id is None:
             trial.notes.append("no NCT id on the page; IRI minted from a hash of its content")
         if trial.title is None:
