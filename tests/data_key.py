@@ -1,9 +1,11 @@
-"""Score :func:`kg.extract.annotate_trial` against the hand-checked dose key.
+"""Score :func:`kg.extract.annotate_trial` against a hand-checked dose key.
 
-``../shared/keys/dose-key-dev.tsv`` holds one row per cell product (and per dose) of each
-arm of 20 trials whose classic-API v1 records sit in ``../shared/data/ctgov-v1/``. This
-module reads the records with :mod:`kg.sources.ctgov_v1`, annotates them and compares, row
-by row: the dose (min, max, unit), the tissue, the donor, the route, the number of
+``../shared/keys/dose-key-dev.tsv`` (the default key) holds one row per cell product (and
+per dose) of each arm of 20 trials; any key in the same format (``keys/dose-key-*.tsv``,
+columns described in ``docs/dose-labelling.md``) can be scored. A key's trials are looked
+up by NCT id in every classic-API v1 file of ``../shared/data/ctgov-v1/``. This module
+reads the records with :mod:`kg.sources.ctgov_v1`, annotates them and compares, row by
+row: the dose (min, max, unit), the tissue, the donor, the route, the number of
 administrations, and that arms without cells get nothing. Used by
 ``tests/test_extract_key.py`` and ``bench/dose_key_score.py``.
 """
@@ -18,18 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.extract import ROUTES, annotate_trial
+from kg.extract.tables import UBERON_LABELS
 from kg.model import Arm, CellProduct, Donor, Dose, Trial
 from kg.sources import ctgov_v1
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TISSUES = {
+# Key tissue name -> UBERON term: the extractor's own labels plus the key's spellings.
+TISSUES = {label: curie for curie, label in UBERON_LABELS.items()} | {
     "umbilical cord": "UBERON:0002331",
     "bone marrow": "UBERON:0002371",
     "adipose tissue": "UBERON:0001013",
     "wharton's jelly": "UBERON:0003422",
     "amnion": "UBERON:0000305",
     "placenta": "UBERON:0001987",
+    "cord blood": "UBERON:0012168",
 }
 ROUTE_NAMES = {"intralesional/local injection": "intralesional"}
 FIELDS = ("dose", "tissue", "donor", "route", "administrations", "no cells")
@@ -72,8 +77,13 @@ def _num(value: str) -> float | None:
     return float(value) if value.strip() else None
 
 
+def dev_key_path() -> Path:
+    return shared_dir() / "keys" / "dose-key-dev.tsv"
+
+
 def load_key(path: Path | None = None) -> list[KeyRow]:
-    path = path or shared_dir() / "keys" / "dose-key-dev.tsv"
+    """The rows of a key in the dev-key format (default: the dev key)."""
+    path = path or dev_key_path()
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     return [
@@ -97,10 +107,13 @@ def load_key(path: Path | None = None) -> list[KeyRow]:
 
 
 def load_trials(nct_ids: set[str], data_dir: Path | None = None) -> dict[str, Trial]:
-    """The v1 records of ``nct_ids`` (first copy of each), mapped and annotated."""
+    """The v1 records of ``nct_ids`` (first copy of each, in file-name order, from every
+    ``*.json`` file of ``data_dir``), mapped and annotated."""
     data_dir = data_dir or shared_dir() / "data" / "ctgov-v1"
     trials: dict[str, Trial] = {}
     for path in sorted(data_dir.glob("*.json")):
+        if nct_ids <= trials.keys():
+            break
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         for item in ctgov_v1.map_document(data, source_file=path.name, sha256=sha):
@@ -222,10 +235,11 @@ def score(trials: dict[str, Trial], rows: list[KeyRow]) -> Score:
                     "product; only its dose row is scored"
                 )
                 continue
-            want_tissue = TISSUES.get(row.tissue)
+            # A tissue the table cannot name is a miss (never read as "unknown").
+            want_tissue = TISSUES.get(row.tissue, f"? {row.tissue}")
             s.add(
                 "tissue",
-                tissues == ({want_tissue} if want_tissue else set()),
+                tissues == (set() if row.tissue == "unknown" else {want_tissue}),
                 row,
                 str(sorted(tissues) or "none"),
                 f"{row.tissue} ({want_tissue})",
@@ -264,7 +278,8 @@ def report(s: Score) -> str:
     return "\n".join(lines)
 
 
-def run() -> tuple[Score, dict[str, Trial]]:
-    rows = load_key()
+def run(path: Path | None = None) -> tuple[Score, dict[str, Trial]]:
+    """Score the key at ``path`` (default: the dev key)."""
+    rows = load_key(path)
     trials = load_trials({r.nct_id for r in rows})
     return score(trials, rows), trials

@@ -56,3 +56,33 @@ def test_every_donor_miss_is_an_inferred_donor(result: data_key.Score) -> None:
     the donor is not stated (and was inferred by the key's author)."""
     donor_misses = [m for m in result.misses if m.startswith("donor")]
     assert all("not stated" in m for m in donor_misses), donor_misses
+
+
+def test_any_key_file_is_scored(shared_dir: Path, tmp_path: Path) -> None:
+    """A key in the dev-key format at any path is scored, its trials found by NCT id; a
+    tissue the extractor cannot name is a miss, never read as 'unknown'."""
+    lines = data_key.dev_key_path().read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], [ln for ln in lines[1:] if "\tNCT03673748\t" in ln]
+    assert len(rows) == 2
+    cells = rows[0].split("\t")
+    cells[6] = "menstrual blood"  # tissue_source
+    key = tmp_path / "key.tsv"
+    key.write_text("\n".join([header, "\t".join(cells), rows[1]]) + "\n", encoding="utf-8")
+    result, trials = data_key.run(key)
+    assert set(trials) == {"NCT03673748"}
+    assert result.totals["dose"] == 1 and result.hits["dose"] == 1
+    assert result.totals["no cells"] == 1 and result.hits["no cells"] == 1
+    assert result.totals["tissue"] == 1 and result.hits["tissue"] == 0
+    assert any(m.startswith("tissue") and "menstrual blood" in m for m in result.misses)
+
+
+def test_bench_key_option(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    sys.path.insert(0, str(data_key.ROOT / "bench"))
+    import dose_key_score
+
+    assert dose_key_score.main(["--key", str(data_key.dev_key_path())]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"dose key: {data_key.dev_key_path()}")
+    assert "administrations" in out and "annotate_trial time" not in out
