@@ -28,7 +28,12 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
     """A configured app, or ConfigError naming every problem (the store must open)."""
     cfg = config if isinstance(config, ServerConfig) else ServerConfig.from_mapping(config)
     cfg.check()
-    pool = ExecutorPool(cfg.store, size=cfg.query_processes, writable=cfg.writable)
+    pool = ExecutorPool(
+        cfg.store,
+        size=cfg.query_processes,
+        writable=cfg.writable,
+        allow_service=cfg.allow_service,
+    )
     try:
         pool.ping(timeout=max(cfg.query_timeout, 30.0))
         _check_base(Backend(cfg, pool))

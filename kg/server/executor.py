@@ -71,10 +71,19 @@ class QueryFailed(Exception):
 class _Process:
     """One query process and the web side of its pipes."""
 
-    def __init__(self, store: Path, *, writable: bool, start_timeout: float) -> None:
+    def __init__(
+        self,
+        store: Path,
+        *,
+        writable: bool,
+        start_timeout: float,
+        allow_service: tuple[str, ...] = (),
+    ) -> None:
         cmd = [sys.executable, "-m", "kg.server.worker", str(store)]
         if writable:
             cmd.append("--writable")
+        for endpoint in allow_service:
+            cmd += ["--allow-service", endpoint]
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
         )
@@ -229,8 +238,10 @@ class ExecutorPool:
         writable: bool = False,
         buffer_limit: int = 4 << 20,
         start_timeout: float = 60.0,
+        allow_service: tuple[str, ...] = (),
     ) -> None:
         self.store = store
+        self.allow_service = allow_service  # the only endpoints a query process can reach
         self.size = size
         self.writable = writable
         self.buffer_limit = buffer_limit
@@ -268,7 +279,12 @@ class ExecutorPool:
                 if remaining <= 0 or not self._cond.wait(remaining):
                     raise PoolBusy(f"all {self.size} query processes stayed busy for {limit:g} s")
         try:
-            proc = _Process(self.store, writable=self.writable, start_timeout=self.start_timeout)
+            proc = _Process(
+                self.store,
+                writable=self.writable,
+                start_timeout=self.start_timeout,
+                allow_service=self.allow_service,
+            )
         except BaseException:
             with self._cond:
                 self._count -= 1

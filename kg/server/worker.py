@@ -39,11 +39,16 @@ from pyoxigraph import (
 )
 
 from kg.results import write_boolean, write_solutions
+from kg.server.sandbox import SandboxError, allowed_destinations, confine
 from kg.server.wire import HEADER, decode, encode
 
 __all__ = ["RDF_FORMATS", "main", "term_from_json"]
 
 CHUNK = 64 * 1024
+_NO_NETWORK = (
+    "SERVICE is refused: this endpoint makes no outbound connection on a query's behalf "
+    "except to the endpoints it was started with (--allow-service)"
+)
 RDF_FORMATS = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
@@ -275,15 +280,43 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
 
 
+def _arguments(args: list[str]) -> tuple[str, bool, list[str]]:
+    """The store path, --writable and the --allow-service endpoints of the command line."""
+    path: str | None = None
+    writable = False
+    allow: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--writable":
+            writable = True
+        elif arg == "--allow-service" and i + 1 < len(args):
+            allow.append(args[i + 1])
+            i += 1
+        elif arg.startswith("--"):
+            raise SystemExit(f"kg.server.worker: unknown option {arg}")
+        else:
+            path = arg
+        i += 1
+    if path is None:
+        raise SystemExit("kg.server.worker: no store path given")
+    return path, writable, allow
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    writable = "--writable" in args
-    path = next(a for a in args if not a.startswith("--"))
+    path, writable, allow_service = _arguments(list(sys.argv[1:] if argv is None else argv))
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the web process decides when we stop
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints go to stderr, never into the reply pipe
     out = _Out(reply_fd)
+    try:
+        # Off the network before the store (and its threads) exist: a SERVICE clause
+        # can then reach only the --allow-service endpoints, whatever the query text.
+        confine(allowed_destinations(allow_service))
+    except SandboxError as exc:
+        out.json(b"X", {"kind": "sandbox", "message": f"query process not started: {exc}"})
+        return 2
     try:
         store = Store(path) if writable else Store.read_only(path)
     except OSError as exc:
@@ -296,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         except SyntaxError as exc:
             out.discard()
             out.json(b"X", {"kind": "syntax", "message": str(exc)})
+        except PermissionError:
+            # The network filter refused a connection (a SERVICE call): say so in our
+            # words, never with what the engine made of it.
+            out.discard()
+            out.json(b"X", {"kind": "forbidden", "message": _NO_NETWORK})
         except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
             out.discard()
             out.json(b"X", {"kind": "error", "message": f"{type(exc).__name__}: {exc}"})
