@@ -246,12 +246,14 @@ def score(trials: dict[str, Trial], rows: list[KeyRow]) -> Score:
             )
             want_donor = set() if row.donor == "unknown" else {row.donor}
             s.add("donor", donors == want_donor, row, str(sorted(donors) or "unknown"), row.donor)
-            s.add("route", _route_ok(target.route, row.route), row, str(target.route), row.route)
-            count = target.administrations
+            # As arm-doses reads them: a matched dose's own route and count before the arm's.
+            route, count = target.route, target.administrations
             if row.dose_min is not None:
-                j = dose_rows.index(row)
-                if matched[j] is not None:
-                    count = matched[j].administrations  # type: ignore[union-attr]
+                found = matched[dose_rows.index(row)]
+                if found is not None:
+                    route = found.route or route
+                    count = found.administrations
+            s.add("route", _route_ok(route, row.route), row, str(route), row.route)
             s.add(
                 "administrations",
                 count == row.administrations,

@@ -32,8 +32,8 @@ from kg.extract.products import (
     merge_mentions,
     tissue_by_uberon,
 )
-from kg.extract.regimen import Count, drop_dose_levels, find_counts, resolve
-from kg.extract.routes import RouteHit, find_routes
+from kg.extract.regimen import Count, drop_dose_levels, find_counts, group_counts, resolve
+from kg.extract.routes import RouteHit, find_routes, unmapped_routes
 from kg.extract.tables import GENERIC_MSC
 from kg.extract.text import sentences_of
 from kg.model import Arm, CellProduct, Donor, Dose, Intervention, Trial
@@ -90,6 +90,8 @@ class _Regimen:
     count: int | None = None
     count_span: tuple[_Text, Count] | None = None
     notes: list[str] = dc_field(default_factory=list)
+    routes: list[str] = dc_field(default_factory=list)  # explicit routes next to the cells
+    unclear: frozenset[int] = frozenset()  # counts the arm's texts disagree on
 
 
 def _norm_type(value: str | None) -> str:
@@ -307,11 +309,18 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
 
 
 def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text, RouteHit]], ...]:
+    """Route hits of texts: (explicit next to the cells, "infusion" next to the cells, explicit
+    elsewhere in arm/intervention texts). A bare "infusion" is dropped where the cell sentences
+    also name a way in the route table has no key for (the portal vein, a gland)."""
     explicit: list[tuple[_Text, RouteHit]] = []
     implied: list[tuple[_Text, RouteHit]] = []
     other: list[tuple[_Text, RouteHit]] = []
+    unmapped = False
     for t in texts:
         spans = _cell_spans(t, doses)
+        unmapped = unmapped or any(
+            lo <= a < hi for a, _ in unmapped_routes(t.text) for lo, hi in spans
+        )
         for h in find_routes(t.text):
             inside = any(lo <= h.start < hi for lo, hi in spans)
             if inside and h.explicit:
@@ -320,25 +329,22 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
                 implied.append((t, h))
             elif h.explicit and not t.field.startswith(("title", "official", "brief", "detailed")):
                 other.append((t, h))
+    if unmapped:
+        implied = []
     return explicit, implied, other
 
 
-def _pick_route(
-    texts: list[_Text], doses: list[Dose], *, vote: bool
-) -> tuple[str, _Text, RouteHit] | None:
-    explicit, implied, other = _route_hits(texts, doses)
-    for tier in (explicit, implied, other):
-        if not tier:
-            continue
-        if not vote:
-            t, h = tier[0]
-            return h.key, t, h
-        tally = Counter(h.key for _, h in tier)
-        key, n = tally.most_common(1)[0]
-        if n * 2 > sum(tally.values()):
-            t, h = next((t, h) for t, h in tier if h.key == key)
-            return key, t, h
+def _choose(tier: list[tuple[_Text, RouteHit]], vote: bool) -> tuple[str, _Text, RouteHit] | None:
+    if not tier:
         return None
+    if not vote:
+        t, h = tier[0]
+        return h.key, t, h
+    tally = Counter(h.key for _, h in tier)
+    key, n = tally.most_common(1)[0]
+    if n * 2 > sum(tally.values()):
+        t, h = next((t, h) for t, h in tier if h.key == key)
+        return key, t, h
     return None
 
 
@@ -346,21 +352,46 @@ def _regimen(
     texts: list[_Text], doses: list[Dose], trial_texts: list[_Text], sole: bool
 ) -> _Regimen:
     reg = _Regimen()
-    picked = _pick_route(texts, doses, vote=False)
-    if picked is None:
-        picked = _pick_route(trial_texts, [], vote=True)
-        if picked is not None:
+    explicit, implied, other = _route_hits(texts, doses)
+    t_explicit, t_implied, t_other = _route_hits(trial_texts, [])
+    # An explicit word next to the arm's cells, else one next to the cells in the trial's
+    # texts (a majority of them), and only then a bare "infusion" read as intravenous.
+    steps = (
+        (explicit, False, ""),
+        (t_explicit, True, "trial"),
+        (implied, False, ""),
+        (t_implied, True, "trial"),
+        (other, False, ""),
+        (t_other, True, "trial"),
+    )
+    picked: tuple[str, _Text, RouteHit] | None = None
+    for tier, vote, where in steps:
+        if not tier:
+            continue
+        picked = _choose(tier, vote)
+        if where and picked is not None:
             reg.notes.append(f"route {picked[0]} from {picked[1].field}")
+        break
     if picked is not None:
         key, t, h = picked
         reg.route, reg.route_span = key, (t, h)
         if not h.explicit:
             span = t.text[h.start : h.end]
             reg.notes.append(f"route read as intravenous from {span!r} (no route word)")
+    reg.routes = sorted({h.key for _, h in explicit})
+    if len(reg.routes) > 1:
+        reg.notes.append(
+            f"cells given by {len(reg.routes)} routes ({', '.join(reg.routes)}): each dose "
+            "takes the route of its own clause"
+        )
     counts: list[tuple[_Text, Count]] = []
     for t in texts:
-        for lo, hi in _cell_spans(t, doses):
+        spans = _cell_spans(t, doses)
+        for lo, hi in spans:
             counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+        if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
+            seen = {(c.start, c.value) for x, c in counts if x is t}
+            counts += [(t, c) for c in group_counts(t.text) if (c.start, c.value) not in seen]
     if not counts and sole:
         for t in trial_texts:
             for lo, hi in _cell_spans(t, []):
@@ -371,10 +402,17 @@ def _regimen(
     resolved = resolve(kept)
     if resolved.ambiguous:
         values = sorted({c.value for _, c in counts if c.strong})
+        # Sub-groups named by their counts ("single infusion group", "double infusion
+        # group"): a dose's own count that is one of theirs is unclear too.
+        reg.unclear = frozenset(c.value for _, c in counts if c.noun == "group")
         reg.notes.append(f"number of administrations unclear ({', '.join(map(str, values))})")
     elif resolved.evidence is not None:
         reg.count = resolved.value
         reg.count_span = next((t, c) for t, c in counts if c is resolved.evidence)
+        if not resolved.evidence.strong or resolved.evidence.noun == "schedule":
+            span = reg.count_span[0].text[resolved.evidence.start : resolved.evidence.end]
+            how = "schedule multiplied out" if resolved.evidence.strong else "read from wording"
+            reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     return reg
 
 
@@ -392,17 +430,51 @@ def _regimen_evidence(reg: _Regimen) -> str | None:
     return None
 
 
-def _finish_doses(doses: list[Dose], reg: _Regimen, products: list[CellProduct]) -> list[Dose]:
+_SEGMENT_BREAK = re.compile(
+    r"[,;:]|\bthen\b|\bfollowed\s+by\b|\blater\b|\bafter\s+which\b|\bwhile\b", re.IGNORECASE
+)
+
+
+def _clause_route(texts: list[_Text], d: Dose) -> str | None:
+    """The explicit route in the clause of a dose's own figure (for arms given cells by
+    several routes): "2*10/7 intravenously, one week later ... to mesenteric artery(1*10/7)"."""
+    t = next((t for t in texts if t.field == d.evidence_field), None)
+    pos = t.text.find(d.evidence) if t is not None else -1
+    if t is None or pos < 0:
+        return None
+    lo, hi = sentences_of(t.text).bounds(pos)
+    end = pos + len(d.evidence)
+    for m in _SEGMENT_BREAK.finditer(t.text, lo, pos):
+        lo = m.end()
+    m2 = _SEGMENT_BREAK.search(t.text, end, hi)
+    hi = m2.start() if m2 is not None else hi
+    hits = [h for h in find_routes(t.text) if h.explicit and lo <= h.start and h.end <= hi]
+    if not hits:
+        return None
+    return min(hits, key=lambda h: min(abs(h.start - end), abs(pos - h.end))).key
+
+
+def _finish_doses(
+    doses: list[Dose], reg: _Regimen, products: list[CellProduct], texts: list[_Text]
+) -> list[Dose]:
     name = products[0].name if len(products) == 1 else None
-    return [
-        replace(
-            d,
-            administrations=d.administrations if d.administrations is not None else reg.count,
-            route=d.route or reg.route,
-            product=d.product or name,
+    out: list[Dose] = []
+    for d in doses:
+        route = d.route or reg.route
+        if len(reg.routes) > 1:
+            route = _clause_route(texts, d) or route
+        count = d.administrations if d.administrations is not None else reg.count
+        if count in reg.unclear:  # one of the counts the arm's sub-groups disagree on
+            count = None
+        out.append(
+            replace(
+                d,
+                administrations=count,
+                route=route,
+                product=d.product or name,
+            )
         )
-        for d in doses
-    ]
+    return out
 
 
 # ---------------------------------------------------------------- arms
@@ -488,6 +560,7 @@ def _fill(
     reg: _Regimen,
     where: str,
     notes: list[str],
+    texts: list[_Text],
 ) -> None:
     """Write products, doses, route and count on an arm (or an arm-less trial)."""
     notes += [f"{where}: {n}" for n in reg.notes]
@@ -496,7 +569,7 @@ def _fill(
     if reg.route is None:
         notes.append(f"{where}: no route stated")
     holder.products = products
-    holder.doses = _finish_doses(doses, reg, products)
+    holder.doses = _finish_doses(doses, reg, products, texts)
     holder.route = reg.route
     holder.administrations = reg.count
     counts = {d.administrations for d in holder.doses}
@@ -523,7 +596,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         products = _fill_products(named, facts, where, notes)
         doses = stated[id(w)] or summary
         reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1)
-        _fill(w.arm, products, doses, reg, where, notes)
+        _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes
 
 
@@ -537,7 +610,7 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
     products = _fill_products(products, facts, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
     reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
-    _fill(trial, products, doses, reg, "extract", notes)
+    _fill(trial, products, doses, reg, "extract", notes, texts + facts.texts)
     trial.notes += notes
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
-__all__ = ["Count", "Resolved", "drop_dose_levels", "find_counts", "resolve"]
+__all__ = ["Count", "Resolved", "drop_dose_levels", "find_counts", "group_counts", "resolve"]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
 _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
@@ -38,6 +38,12 @@ _N_NOUN = re.compile(
     r"(?![\s-]+(?:levels?|groups?|cohorts?|arms?|escalation|regimens?|finding))",
     re.IGNORECASE,
 )
+# "single infusion group; double infusion group": sub-groups with their own counts.
+_GROUP_COUNT = re.compile(
+    rf"\b{_N}[\s-]+(?P<noun>infusions?|injections?|administrations?|transplantations?)"
+    r"[\s-]+(?:groups?|cohorts?|arms?)\b",
+    re.IGNORECASE,
+)
 _PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:day|week|month|year|cycle)\b", re.I)
 # "8 injections at designated sites", "20 injections ... (single procedure)": one session.
 _AT_SITES = re.compile(
@@ -52,17 +58,65 @@ _TIMES = re.compile(
     re.IGNORECASE,
 )
 _ONCE = re.compile(r"\b(?:only\s+once|once\s+only|one[\s-]time|a\s+single\s+time)\b", re.I)
-_FREQ_FOR = re.compile(
-    r"\b(?:(?P<f>weekly|monthly|daily|once\s+(?:a|per|every)\s+(?:week|month|day)"
-    r"|once\s+(?:weekly|monthly|daily)|every\s+(?:(?P<k>\d{1,2}|"
-    + _NUMWORD
-    + r")\s+)?(?P<fu>weeks?|months?|days?))"
-    r"[\s,]+(?:for|during|over)\s+(?P<n>\d{1,2}|"
-    + _NUMWORD
-    + r")\s+(?:consecutive\s+|successive\s+)?(?P<u>weeks?|months?|days?))\b(?![\s-]*\d)",
+# A schedule: a rate ("twice weekly", "three infusions a week", "every 2 weeks", "daily")
+# for a duration ("for two weeks", "for the first 4 weeks", "for 5 consecutive days").
+_NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
+_RATE = (
+    rf"(?:(?P<rn>{_NUM}|twice|thrice|once)\s+(?:times\s+|(?:{_NOUN})\s+)?"
+    r"(?:a|per|each|every)\s+(?P<rp>day|week|month)"
+    rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
+    r"|(?P<f>daily|weekly|monthly|fortnightly)"
+    rf"|every\s+(?:(?P<k>\d{{1,2}}|{_NUMWORD}|other)\s+)?(?P<fu>days?|weeks?|months?)"
+    r"|(?:on\s+)?alternate\s+(?P<alt>days|weeks))"
+)
+_DURATION = (
+    r"[\s,]+(?:(?:for|during|over)\s+(?:a\s+(?:period|total)\s+of\s+)?"
+    r"(?:the\s+)?(?:(?:first|following|next|subsequent|last)\s+)?)"
+    rf"(?P<n>{_NUM})\s+(?:consecutive\s+|successive\s+)?(?P<u>days?|weeks?|months?)\b"
+    r"(?![\s-]*\d)"
+)
+_SCHEDULE = re.compile(rf"\b{_RATE}{_DURATION}", re.IGNORECASE)
+_CHAIN = re.compile(r"\s*,?\s*(?:and|then|followed\s+by|,)\s+(?:then\s+)?$", re.IGNORECASE)
+# "on five consecutive days", "for 3 consecutive days": once a day.
+_CONSECUTIVE_DAYS = re.compile(
+    rf"\b(?:on|for|over|during)\s+(?P<n>{_NUM})\s+(?:consecutive|successive)\s+days\b",
     re.IGNORECASE,
 )
+_DAYS_PER = {"day": 1, "week": 7}
 _DAY_LIST = re.compile(r"\bdays?\s*(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b", re.I)
+# "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
+_LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
+_POINT_LIST = re.compile(
+    rf"\b(?:at|on|in)\s+(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
+    rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:(?:at\s+)?month\s+)?\d{{1,2}})+)\s+"
+    r"(?P<u2>days|weeks|months))\b(?![\s-]+(?:after|later|post|following|from|of))",
+    re.IGNORECASE,
+)
+# "administered once", "injected once along the fistula", "given once intravenously".
+_ONCE_VERB = re.compile(
+    r"\b(?:given|administered|administrated|injected|infused|transplanted|implanted|applied"
+    r"|delivered|instilled|treated|performed|done|received|receive|receives)"
+    r"(?:\s+[\w-]+){0,2}?\s+once\b"
+    r"(?!\s+(?:a|an|per|every|each|daily|weekly|monthly|yearly|more|again|or|the|in\s+(?:a|every|each))\b)",
+    re.IGNORECASE,
+)
+# A count that is a cap or a range is not a stated count ("up to three infusions", "6-9").
+_CAP_BEFORE = re.compile(
+    rf"(?:\bup\s+to|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bnot\s+more\s+than"
+    rf"|\bnot\s+(?:to\s+)?exceed(?:ing)?|\bas\s+many\s+as|\bat\s+least|\bminimum(?:\s+of)?"
+    rf"|(?:\b(?:{_NUM}|once|twice|thrice))\s*(?:-|–|—|to|or)\s*)\s*$",
+    re.IGNORECASE,
+)
+_RANGE_AFTER = re.compile(
+    rf"\s*(?:-|–|—|to|or)\s*(?:{_NUM}|twice|thrice)\b|\s+or\s+more\b", re.IGNORECASE
+)
+# "a first injection ..., then a second six weeks later"
+_SECOND_LATER = re.compile(
+    r"\b(?:then|and|followed\s+by)\s+(?:a|the)\s+(?P<o>second|third|fourth)\b"
+    r"(?:\s+(?:one|dose|infusion|injection|administration))?"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:days?|weeks?|months?)\s+later\b",
+    re.IGNORECASE,
+)
 _ADMIN_WORDS = re.compile(
     r"infus|inject|dose|administ|receive|given|transplant|implant|MSC|cells", re.IGNORECASE
 )
@@ -117,6 +171,13 @@ def _n_value(raw: str) -> tuple[int | None, bool]:
     return value, value is not None and (value != 1 or low.isdigit())
 
 
+def _capped(text: str, start: int, end: int) -> bool:
+    """A count written as a cap or a range ("up to three", "6-9", "two or three", "2 or more")."""
+    if _CAP_BEFORE.search(text[max(0, start - 25) : start]) is not None:
+        return True
+    return _RANGE_AFTER.match(text, end) is not None
+
+
 def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
     out: list[Count] = []
     for m in _N_NOUN.finditer(text, lo, hi):
@@ -124,6 +185,8 @@ def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
         if value is None or value == 0 or value > 60:
             continue
         if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
+            continue
+        if _capped(text, m.start("n"), m.end("n")):
             continue
         plural = m.group("noun").lower().endswith("s")
         if value == 1 and plural:
@@ -135,32 +198,87 @@ def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
     return out
 
 
-def _freq_counts(text: str, lo: int, hi: int) -> list[Count]:
+def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
+    """(administrations per step, unit of the step, step) of a schedule's rate."""
+    raw = m.group("rn") or m.group("an") or ""
+    if raw:
+        low = raw.lower().replace(" times", "")
+        n = {"twice": 2, "thrice": 3, "once": 1}.get(low) or parse_count(low)
+        unit = (m.group("rp") or m.group("ap") or "").lower()
+        unit = {"daily": "day", "weekly": "week", "monthly": "month"}.get(unit, unit)
+        return (n, unit, 1) if n else None
+    if m.group("f"):
+        f = m.group("f").lower()
+        return {"daily": (1, "day", 1), "weekly": (1, "week", 1), "monthly": (1, "month", 1)}.get(
+            f, (1, "week", 2)
+        )
+    if m.group("alt"):
+        return 1, m.group("alt").lower().rstrip("s"), 2
+    k = (m.group("k") or "1").lower()
+    step = 2 if k == "other" else parse_count(k)
+    return (1, m.group("fu").lower().rstrip("s"), step) if step else None
+
+
+def _schedule_value(m: re.Match[str]) -> int | None:
+    rate = _rate(m)
+    n = parse_count(m.group("n"))
+    if rate is None or n is None:
+        return None
+    per, unit, step = rate
+    dur_unit = m.group("u").lower().rstrip("s")
+    if dur_unit == unit:
+        span = n
+    elif unit in _DAYS_PER and dur_unit in _DAYS_PER:
+        span = n * _DAYS_PER[dur_unit]
+        if span % _DAYS_PER[unit]:
+            return None
+        span //= _DAYS_PER[unit]
+    else:
+        return None
+    if span % step:
+        return None
+    return per * (span // step)
+
+
+def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
+    """Schedules multiplied out; "twice a week for two weeks and weekly for two weeks" = 6."""
     out: list[Count] = []
-    for m in _FREQ_FOR.finditer(text, lo, hi):
-        n = parse_count(m.group("n"))
-        unit = m.group("u").lower().rstrip("s")
-        freq = (m.group("fu") or m.group("f")).lower()
-        step = parse_count(m.group("k")) if m.group("k") else 1
-        if n is None or step is None or step == 0 or unit not in freq:
+    for m in _SCHEDULE.finditer(text, lo, hi):
+        value = _schedule_value(m)
+        if value is None:
             continue
-        if n % step == 0 and 1 < n // step <= 60:
-            out.append(Count(n // step, m.start(), m.end(), True))
+        if out and _CHAIN.fullmatch(text, out[-1].end, m.start()) and out[-1].noun == "schedule":
+            prev = out.pop()
+            out.append(Count(prev.value + value, prev.start, m.end(), True, "schedule"))
+        elif 1 < value <= 60:
+            out.append(Count(value, m.start(), m.end(), True, "schedule"))
+    out = [c for c in out if 1 < c.value <= 60]
+    taken = [(c.start, c.end) for c in out]
+    for m in _CONSECUTIVE_DAYS.finditer(text, lo, hi):
+        n = parse_count(m.group("n"))
+        if n and 1 < n <= 60 and not any(a <= m.start() < b for a, b in taken):
+            out.append(Count(n, m.start(), m.end(), True))
     return out
 
 
 def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
-    days: list[tuple[int, int, str]] = []
+    points: list[tuple[int, int, str]] = []
     for m in _DAY_LIST.finditer(text, lo, hi):
         for d in re.findall(r"\d{1,3}", m.group("d")):
-            days.append((m.start(), m.end(), d))
-    distinct = {d for _, _, d in days}
+            points.append((m.start(), m.end(), f"day {d}"))
+    for m in _POINT_LIST.finditer(text, lo, hi):
+        unit = (m.group("u1") or m.group("u2")).lower().rstrip("s")
+        values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
+        for v in values:
+            points.append((m.start(), m.end(), "0" if v.lower() == "baseline" else f"{unit} {v}"))
+    distinct = {p for _, _, p in points}
     if len(distinct) < 2:
         return []
     seg = text[lo:hi]
     if not _ADMIN_WORDS.search(seg) or _FOLLOW_WORDS.search(seg):
         return []
-    return [Count(len(distinct), days[0][0], days[-1][1], True)]
+    points.sort()
+    return [Count(len(distinct), points[0][0], max(p[1] for p in points), True)]
 
 
 def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
@@ -171,15 +289,24 @@ def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
 def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
     """Every statement of a number of administrations in ``text[lo:hi]``."""
     end = len(text) if hi is None else hi
-    out = _noun_counts(text, lo, end) + _freq_counts(text, lo, end)
+    out = _noun_counts(text, lo, end) + _schedule_counts(text, lo, end)
+    in_schedule = [(c.start, c.end) for c in out if c.noun == "schedule"]
     for m in _TIMES.finditer(text, lo, end):
+        if any(a <= m.start() < b for a, b in in_schedule) or _capped(text, m.start(), m.end()):
+            continue
         w = (m.group("w") or "").lower()
         value = 2 if w == "twice" else 3 if w == "thrice" else parse_count(m.group("n") or "")
         if value is not None and 1 < value <= 60:
             out.append(Count(value, m.start(), m.end(), True))
     out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
+    once = list(_ONCE_VERB.finditer(text, lo, end))
+    out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
     out += _day_counts(text, lo, end)
+    out += group_counts(text, lo, end)
     sentences = sentences_of(text)
+    for m in _SECOND_LATER.finditer(text, lo, end):
+        if not _conditional(text, sentences, m.start()):
+            out.append(Count(ORDINAL_WORDS[m.group("o").lower()], m.start(), m.end(), False))
     for m in _ORDINAL.finditer(text, lo, end):
         if not _conditional(text, sentences, m.start()):
             o = m.group("o").lower()
@@ -190,6 +317,16 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
             out.append(Count(2, m.start(), m.end(), False))
     out.sort(key=lambda c: c.start)
     return out
+
+
+def group_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
+    """Counts named by sub-groups ("single infusion group ... double infusion group") where
+    they differ: strong counts that make the arm's count unclear. Empty otherwise."""
+    end = len(text) if hi is None else hi
+    found = [(m, _n_value(m.group("n"))[0]) for m in _GROUP_COUNT.finditer(text, lo, end)]
+    if len({v for _, v in found if v}) < 2:
+        return []
+    return [Count(v, m.start(), m.end(), True, "group") for m, v in found if v]
 
 
 def drop_dose_levels(counts: list[Count], levels: int) -> list[Count]:

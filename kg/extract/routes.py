@@ -25,7 +25,7 @@ from kg.extract.tables import (
     ROUTE_ROWS,
 )
 
-__all__ = ["ROUTES", "Route", "RouteHit", "find_route", "find_routes"]
+__all__ = ["ROUTES", "Route", "RouteHit", "find_route", "find_routes", "unmapped_routes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +141,46 @@ _IV_NOT = re.compile(
     r"(?:phase|grade|stage|type|class|level|part|group|arm|cohort|step|section|chapter)\s*$",
     re.IGNORECASE,
 )
+# A vessel named as the way in: "via (the) hepatic artery", "infused into the femoral artery",
+# "to mesenteric artery", "into the coronary artery" (intracoronary), "hepatic arterial
+# infusion", "via (a) peripheral vein"; "portal vein" and other named veins are not read.
+_ARTERY = re.compile(
+    r"\b(?:(?:into|via|through|thru|in|to|at|within)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?P<a>(?:[\w-]+\s+){0,2}?)arter(?:y|ies)\b"
+    r"|(?P<b>(?:(?:hepatic|femoral|carotid|mesenteric|splenic|renal|vertebral|coronary|uterine"
+    r"|pulmonary|iliac|brachial|radial)\s+)?)(?:trans-?)?arterial(?:ly)?\s+"
+    r"(?:infusion|injection|delivery|administration|route|catheteri[sz]ation|perfusion)s?\b)",
+    re.IGNORECASE,
+)
+_NOT_VESSEL = re.compile(r"\b(?:pressure|disease|blood|gas|wall|occlusion|line)\b", re.I)
+_VEIN = re.compile(
+    r"\b(?:into|via|through|thru|in|to|by)\s+(?:the\s+|a\s+)?"
+    r"(?:(?:peripheral|cubital|antecubital|median\s+cubital|forearm|arm|superficial|central)"
+    r"\s+)?(?:veins?|venous\s+(?:line|access|catheter))\b",
+    re.IGNORECASE,
+)
+# A cell-laden dressing or sheet laid on a wound: topical.
+_TOPICAL_FORM = re.compile(
+    r"\b(?:hydrogel\s+sheets?|(?:wound\s+)?dressings?\s+(?:containing|with|of|loaded)"
+    r"|(?:applied|sheets?)\s+(?:(?:applied|placed)\s+)?(?:on|onto|to|over)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin|lesions?))\b",
+    re.IGNORECASE,
+)
+# "in", "at", "to" an artery say a route only after a word of giving ("infused ... in the").
+_WEAK_PREP = re.compile(r"(?:in|at|within|to)\b", re.IGNORECASE)
+_GIVING = re.compile(
+    r"infus|inject|deliver|administ|catheter|transplant|implant|given|perfus|transfus", re.I
+)
+# Ways in that the route table has no key for ("via the portal vein", "intrasplenic"): they
+# name the route, so a bare "infusion" next to them is not read as intravenous.
+_UNMAPPED = re.compile(
+    r"\b(?:(?:into|via|through|thru|in|to)\s+(?:the\s+)?(?:portal|splenic|hepatic|mesenteric"
+    r"|umbilical)\s+veins?|intra-?\s?(?:portal|splenic|glandular|pancreatic|nodal|lymphatic"
+    r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic)(?:al)?(?:ly)?"
+    r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|liver|kidneys?"
+    r"|(?:\w+\s+)?glands?|lymph\s+nodes?))\b",
+    re.IGNORECASE,
+)
 # "infusion" with no route word: read as intravenous (reported as such by annotate_trial).
 _INFUSION = re.compile(r"\b(?:infus(?:e|ed|es|ing|ion|ions)|drip)\b", re.IGNORECASE)
 _VERB_BEFORE = re.compile(
@@ -205,6 +245,7 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
         if _IV_NOT.search(text[max(0, m.start() - 12) : m.start()]) is None:
             start, end = _widen(text, m.start(), m.end())
             hits.append(RouteHit("intravenous", start, end, True))
+    hits += _vessel_hits(text, hits)
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
@@ -212,13 +253,55 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     return tuple(hits)
 
 
+def _free(hits: list[RouteHit], start: int, end: int) -> bool:
+    return not any(h.start < end and start < h.end for h in hits)
+
+
+def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
+    """Routes stated by the vessel or the form: arteries, peripheral veins, dressings."""
+    low = text.lower()
+    out: list[RouteHit] = []
+    if "arter" in low:
+        for m in _ARTERY.finditer(text):
+            words = (m.group("a") or m.group("b") or "").lower()
+            if _NOT_VESSEL.search(words) or not _free(found + out, m.start(), m.end()):
+                continue
+            if _WEAK_PREP.match(m.group(0)) and not _GIVING.search(
+                text, max(0, m.start() - 80), m.start()
+            ):
+                continue
+            key = "intracoronary" if "coronary" in words else "intra-arterial"
+            start, end = _widen(text, m.start(), m.end())
+            out.append(RouteHit(key, start, end, True))
+    if "vein" in low or "venous" in low:
+        for m in _VEIN.finditer(text):
+            if _free(found + out, m.start(), m.end()):
+                start, end = _widen(text, m.start(), m.end())
+                out.append(RouteHit("intravenous", start, end, True))
+    if "sheet" in low or "dressing" in low or "applied" in low:
+        for m in _TOPICAL_FORM.finditer(text):
+            if _free(found + out, m.start(), m.end()):
+                out.append(RouteHit("topical", m.start(), m.end(), True))
+    return out
+
+
+def unmapped_routes(text: str) -> list[tuple[int, int]]:
+    """Spans naming a way in that has no key in the route table ("via the portal vein",
+    "intrasplenic", "into the submandibular glands")."""
+    return [(m.start(), m.end()) for m in _UNMAPPED.finditer(text)]
+
+
 def find_route(text: str) -> tuple[str, str] | None:
     """The first route a text states, with its verbatim span; None where none is stated.
 
-    A route word wins over a bare "infusion", which is read as intravenous.
+    A route word wins over a bare "infusion", which is read as intravenous only where
+    nothing else names the route (a way in the route table has no key for, such as the
+    portal vein, leaves the route unknown).
     """
     hits = find_routes(text)
     explicit = [h for h in hits if h.explicit]
+    if not explicit and unmapped_routes(text):
+        return None
     best = explicit[0] if explicit else (hits[0] if hits else None)
     if best is None:
         return None

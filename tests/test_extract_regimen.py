@@ -1,0 +1,199 @@
+"""Administrations and routes: schedules multiplied out, caps and ranges that are no count,
+vessels and dressings that name the route, arms given cells by two routes."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kg.extract.regimen
+from kg.extract import annotate_trial, find_route
+from kg.extract.regimen import find_counts, resolve
+from kg.extract.text import NUMBER_WORDS
+from kg.model import Arm, Intervention, Provenance, Trial
+
+COUNTS: list[tuple[str, int | None]] = [
+    # a rate for a duration, multiplied out
+    ("MSCs are infused three infusions a week for two weeks", 6),
+    ("cells given three times a week for two weeks", 6),
+    ("MSC infused twice weekly for two weeks", 4),
+    ("aiming for a frequency of twice weekly for two weeks", 4),
+    ("MSC IV twice a week for the first two weeks and weekly for the following two weeks", 6),
+    ("MSCs infused daily for 5 consecutive days", 5),
+    ("cells injected once daily for 3 days", 3),
+    ("MSC infusion every other day for 2 weeks", 7),
+    ("infused intravenously weekly for 4 weeks", 4),
+    ("injected every two weeks for 8 weeks", 4),
+    ("MSCs given on five consecutive days", 5),
+    ("MSC were infused on 3 consecutive days", 3),
+    # points in time
+    ("cells infused on days 1, 8, 15 and 22", 4),
+    ("MSC infusions at months 0 and 3", 2),
+    ("injections of MSCs at weeks 0, 4 and 8", 3),
+    ("MSCs were injected at 0, 4, and 8 weeks", 3),
+    ("an infusion of cells on day 0 and day 14", 2),
+    # counts stated outright
+    ("every 6 weeks, three injections in all", 3),
+    ("once a month, a total of three times", 3),
+    ("every 3 months for a total of 4 injections over 12 months", 4),
+    ("cells will be injected twice intracavernously", 2),
+    ("a first injection of cells, then a second six weeks later", 2),
+    ("a single dose of cells", 1),
+    ("administered intravenously once with 5 x 10^7cells", 1),
+    ("the cells are given once", 1),
+    ("ALLO-ASC is injected once along the fistula", 1),
+    # not a stated count
+    ("the infusion of cells may be repeated once", None),
+    ("up to three infusions of MSCs", None),
+    ("up to 3 infusions depending on response", None),
+    ("a maximum of 4 infusions of cells", None),
+    ("6-9 monthly infusions of MSCs", None),
+    ("2 to 3 injections of cells", None),
+    ("two or three injections of cells", None),
+    ("monthly infusions of MSCs", None),
+    ("MSCs once a week", None),
+    ("once the patient has consented, cells are infused", None),
+    ("MSC biweekly for 8 weeks", None),
+    ("MSCs given once or twice", None),
+    ("single infusion group; double infusion group", None),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), COUNTS, ids=[c[0][:50] for c in COUNTS])
+def test_count(text: str, want: int | None) -> None:
+    assert resolve(find_counts(text)).value == want
+
+
+_RATES = {"once": 1, "twice": 2, "three times": 3}
+_WORDS = {v: k for k, v in NUMBER_WORDS.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.sampled_from(sorted(_RATES)),
+    weeks=st.integers(min_value=2, max_value=8),
+    word=st.booleans(),
+    verb=st.sampled_from(["MSCs are infused", "cells will be injected", "UC-MSC given IV"]),
+    per=st.sampled_from(["a week", "per week", "weekly", "every week"]),
+)
+def test_schedule_multiplies_out(rate: str, weeks: int, word: bool, verb: str, per: str) -> None:
+    """A rate a week for n weeks is rate x n administrations, whatever the spelling."""
+    if per == "weekly" and rate == "three times":
+        per = "a week"
+    n = _WORDS[weeks] if word else str(weeks)
+    text = f"{verb} {rate} {per} for {n} weeks"
+    assert resolve(find_counts(text)).value == _RATES[rate] * weeks, text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=9),
+    cap=st.sampled_from(["up to", "a maximum of", "no more than", "at most", "as many as"]),
+    noun=st.sampled_from(["infusions", "injections", "doses", "administrations"]),
+)
+def test_a_cap_is_no_count(n: int, cap: str, noun: str) -> None:
+    assert resolve(find_counts(f"MSCs: {cap} {n} {noun} of cells")).value is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lo=st.integers(min_value=1, max_value=5),
+    step=st.integers(min_value=1, max_value=4),
+    sep=st.sampled_from(["-", " to ", " or ", "–"]),
+    noun=st.sampled_from(["infusions", "injections", "monthly infusions"]),
+)
+def test_a_range_of_counts_is_no_count(lo: int, step: int, sep: str, noun: str) -> None:
+    text = f"patients receive {lo}{sep}{lo + step} {noun} of MSCs"
+    assert resolve(find_counts(text)).value is None, text
+
+
+ROUTES: list[tuple[str, str | None]] = [
+    ("MSCs infused into the femoral artery", "intra-arterial"),
+    ("cells infused via hepatic artery over 20 minutes", "intra-arterial"),
+    ("the catheter placed at proper hepatic artery, the MSCs were infused", "intra-arterial"),
+    ("inject mesenchymal stem cells to mesenteric artery", "intra-arterial"),
+    ("hepatic arterial infusion of MSCs", "intra-arterial"),
+    ("intracoronary infusion of MSCs", "intracoronary"),
+    ("MSCs injected into the infarct-related coronary artery", "intracoronary"),
+    ("intrathecal infusion of 1 x 10^6 MSC/kg", "intrathecal"),
+    ("cells infused to the lesion through a bronchoscope", "endobronchial"),
+    ("MSC were infused via peripheral vein", "intravenous"),
+    ("Hydrogel sheet containing allogenic adipose-derived mesenchymal stem cells", "topical"),
+    ("Application of ALLO-ASC-DFU sheet to diabetic foot ulcer", "topical"),
+    ("MSCs applied onto the burn wounds", "topical"),
+    ("MSC infusion", "intravenous"),  # nothing else names the route
+    ("MSC infused via the portal vein", None),  # a way in without a route key
+    ("MSCs infused intrasplenically", None),
+    ("blood pressure in the pulmonary artery was measured", None),
+    ("coronary artery disease patients", None),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), ROUTES, ids=[r[0][:50] for r in ROUTES])
+def test_route(text: str, want: str | None) -> None:
+    got = find_route(text)
+    assert (got[0] if got else None) == want
+
+
+PROV = Provenance("test.json", "test", "0" * 64, "0", "NCT00000000", "0" * 64)
+
+
+def _trial(**kw: object) -> Trial:
+    return Trial(provenance=PROV, nct_id="NCT00000000", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Intravenous infusion of cultured umbilical cord MSCs (2 x 10^7)", "intra-arterial"),
+        ("MSCs 2 x 10^7 cells intravenously", "intra-arterial"),
+        ("2 x 10^7 MSCs by intravenous infusion", "intra-arterial"),
+    ],
+)
+def test_arm_given_cells_by_two_routes_keeps_both(first: str, second: str) -> None:
+    """Each dose takes the route of its own clause; the arm reports both in a note."""
+    desc = f"{first}, one week later, inject MSCs to the femoral artery (1 x 10^7 cells)."
+    t = _trial(
+        brief_title="Umbilical cord MSCs for critical limb ischemia",
+        arms=[Arm("MSC", "EXPERIMENTAL", desc, ("Biological: MSC",))],
+        interventions=[Intervention("MSC", "BIOLOGICAL", None, (), ("MSC",))],
+    )
+    annotate_trial(t)
+    routes = {d.min_cells: d.route for d in t.arms[0].doses}
+    assert routes == {2e7: "intravenous", 1e7: second}
+    assert any("2 routes" in n for n in t.notes)
+
+
+def test_infusion_is_intravenous_only_where_nothing_else_names_the_route() -> None:
+    """The arm says "infused"; the summary names the artery: the artery wins, with a note."""
+    t = _trial(
+        brief_title="Umbilical Cord MSCs Infusion Via Hepatic Artery in Cirrhosis",
+        brief_summary="Umbilical cord MSCs will be infused via hepatic artery in cirrhosis.",
+        arms=[Arm("UC-MSC", "EXPERIMENTAL", "UC-MSCs were infused slowly for 20 minutes.")],
+    )
+    annotate_trial(t)
+    assert t.arms[0].route == "intra-arterial"
+    assert any("route intra-arterial from" in n for n in t.notes)
+
+
+def test_sub_groups_with_their_own_counts_leave_the_count_empty() -> None:
+    desc = (
+        "UC-MSCs 20 x 10e6 in 3 mL of saline\n\nArm 2a: single infusion group. UC-MSCs at 0 "
+        "month\n\nArm 2b: double infusion group. UC-MSCs at 0 and 6 months"
+    )
+    t = _trial(
+        brief_title="Umbilical cord MSCs in knee osteoarthritis",
+        arms=[Arm("UC-MSC", "EXPERIMENTAL", desc)],
+    )
+    annotate_trial(t)
+    arm = t.arms[0]
+    assert arm.administrations is None
+    assert [d.administrations for d in arm.doses] == [None]
+    assert any("unclear" in n for n in t.notes)
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(kg.extract.regimen).failed == 0
