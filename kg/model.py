@@ -25,6 +25,7 @@ from kg.link.records import Link
 
 __all__ = [
     "Arm",
+    "CellCap",
     "CellProduct",
     "Condition",
     "Donor",
@@ -67,10 +68,29 @@ class Donor(StrEnum):
 
 
 class DoseUnit(StrEnum):
-    """What a dose figure counts."""
+    """What a dose figure counts.
+
+    Cells (absolute) or cells per kilogram of body weight; any other basis the record states
+    ("per cm² of wound", "per eye", "per joint") keeps its own unit, spelled ``other:…`` as
+    the dose keys spell it, and is never turned into an absolute number of cells. ``ML`` is a
+    volume of a cell-derived product (secretome, exosomes).
+    """
 
     CELLS = "cells"
     CELLS_PER_KG = "cells/kg"
+    CELLS_PER_CM2 = "other:cells/cm2"
+    CELLS_PER_EYE = "other:cells/eye"
+    CELLS_PER_JOINT = "other:cells/joint"
+    CELLS_PER_LESION = "other:cells/lesion"
+    CELLS_PER_VOCAL_FOLD = "other:cells/vocal fold"
+    CELLS_PER_LIMB = "other:cells/limb"
+    CELLS_PER_DISC = "other:cells/disc"
+    ML = "other:mL"
+
+    @property
+    def comparable(self) -> bool:
+        """Cells or cells/kg: the units that absolute and per-kilogram queries compare."""
+        return self in (DoseUnit.CELLS, DoseUnit.CELLS_PER_KG)
 
 
 class DosePer(StrEnum):
@@ -117,7 +137,10 @@ class Condition:
     found_in: str = "conditions"  # "conditions", "title", "summary", "keywords"
     mesh_ids: tuple[str, ...] = ()  # "D010024" from the registry's derived section
     mesh_terms: tuple[str, ...] = ()
-    link: Link | None = None  # the MONDO term it was grounded to, and how (kg.link)
+    link: Link | None = None  # the MONDO (or HPO) term it was grounded to, and how (kg.link)
+    # Why it has no link (kg.link.conditions.UNLINKED_REASONS): "healthy volunteers",
+    # "procedure", "population", "intervention", "ambiguous abbreviation", "no term".
+    unlinked_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +198,11 @@ class Eligibility:
 class Dose:
     """One dose figure with the text it was read from.
 
-    ``min_cells == max_cells`` for a single value. ``unit`` says whether the figure is
-    per kilogram of body weight. ``administrations`` is ``None`` where the text does
-    not say how many times the dose is given.
+    ``min_cells == max_cells`` for a single value, in ``unit`` (cells, cells per kilogram
+    of body weight, or another basis such as cells/cm²; figures are as stated, never
+    rescaled). ``administrations`` is ``None`` where the text does not say how many times
+    the dose is given. A cap ("up to 150 million cells") or an infusion rate is never a
+    dose: a cap is a :class:`CellCap`.
     """
 
     min_cells: float
@@ -193,6 +218,17 @@ class Dose:
 
 
 @dataclass(frozen=True, slots=True)
+class CellCap:
+    """A stated upper limit on the cells given, not a dose: "up to 150 million cells",
+    "not to exceed 2 x 10^8 cells", "a maximum of 10^7 cells/kg"."""
+
+    max_cells: float
+    unit: DoseUnit
+    evidence: str  # verbatim span of the source text
+    evidence_field: str
+
+
+@dataclass(frozen=True, slots=True)
 class CellProduct:
     """A cell product named in the trial, as written plus what it is."""
 
@@ -202,6 +238,10 @@ class CellProduct:
     donor: Donor = Donor.UNKNOWN
     evidence: str = ""  # verbatim span that names the product
     evidence_field: str = ""
+    # Facts ("cell_type", "tissue", "donor") taken from the curated table of named products
+    # (kg/extract/products.tsv: brands, codes, INNs), not read from the record:
+    table_facts: tuple[str, ...] = ()
+    ncit: str | None = None  # NCIt concept of a named product ("NCIT:C67082"), from the table
 
 
 @dataclass(slots=True)
@@ -222,6 +262,7 @@ class Arm:
     # Filled by kg.extract from the arm's own text and its interventions' text:
     products: list[CellProduct] = field(default_factory=list)
     doses: list[Dose] = field(default_factory=list)
+    caps: list[CellCap] = field(default_factory=list)  # stated limits, never doses
     route: str | None = None  # stated route of the cells, even where no dose is stated
     administrations: int | None = None  # stated number of administrations of the cells
     regimen_evidence: str | None = None  # verbatim span for route / administrations
@@ -254,6 +295,9 @@ class Trial:
     brief_summary: str | None = None
     detailed_description: str | None = None
     conditions: list[Condition] = field(default_factory=list)
+    # The MeSH ancestors of the registry's condition terms, (id or None, term), for the whole
+    # trial (ClinicalTrials.gov lists them per study): kg.link uses them for broader links.
+    mesh_ancestors: tuple[tuple[str | None, str], ...] = ()
     keywords: tuple[str, ...] = ()
     arms: list[Arm] = field(default_factory=list)
     interventions: list[Intervention] = field(default_factory=list)
@@ -269,6 +313,7 @@ class Trial:
     # Cells named by a document that has no arms (filled by kg.extract; empty otherwise):
     products: list[CellProduct] = field(default_factory=list)
     doses: list[Dose] = field(default_factory=list)
+    caps: list[CellCap] = field(default_factory=list)
     route: str | None = None
     administrations: int | None = None
     regimen_evidence: str | None = None

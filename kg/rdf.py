@@ -19,6 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg.link.records import CURATED_TABLE, EXACT_MATCH, MANUAL_CURATION, Link
 from kg.model import (
     Arm,
+    CellCap,
     CellProduct,
     Condition,
     Donor,
@@ -38,6 +39,8 @@ from kg.sources.text import EMAIL_RE
 
 # Where the product words' cell types and tissues are curated (each row cites its source).
 PRODUCT_TABLE = "kg/extract/tables.py"
+# Where the facts of products named by brand, code or INN are curated (each fact cites its source).
+NAMED_PRODUCT_TABLE = "kg/extract/products.tsv"
 
 __all__ = [
     "CTO",
@@ -112,7 +115,18 @@ _DONOR = {
     Donor.ALLOGENEIC: "Allogeneic",
     Donor.UNKNOWN: "UnknownDonor",
 }
-_UNIT = {DoseUnit.CELLS: "Cells", DoseUnit.CELLS_PER_KG: "CellsPerKilogram"}
+_UNIT = {
+    DoseUnit.CELLS: "Cells",
+    DoseUnit.CELLS_PER_KG: "CellsPerKilogram",
+    DoseUnit.CELLS_PER_CM2: "CellsPerSquareCentimetre",
+    DoseUnit.CELLS_PER_EYE: "CellsPerEye",
+    DoseUnit.CELLS_PER_JOINT: "CellsPerJoint",
+    DoseUnit.CELLS_PER_LESION: "CellsPerLesion",
+    DoseUnit.CELLS_PER_VOCAL_FOLD: "CellsPerVocalFold",
+    DoseUnit.CELLS_PER_LIMB: "CellsPerLimb",
+    DoseUnit.CELLS_PER_DISC: "CellsPerDisc",
+    DoseUnit.ML: "Millilitres",
+}
 _PER = {
     DosePer.ADMINISTRATION: "PerAdministration",
     DosePer.COURSE: "PerCourse",
@@ -386,11 +400,17 @@ _P_QUALIFIER = cto("qualifier")
 _P_EVIDENCE = cto("evidence")
 _P_EVIDENCE_FIELD = cto("evidenceField")
 _P_DOSE_OF = cto("doseOf")
+_P_HAS_CELL_CAP = cto("hasCellCap")
+_C_CELL_CAP = cto("CellCap")
+_P_MAX_CELLS_CAP = cto("maxCellsCap")
+_P_CAP_UNIT = cto("capUnit")
 _P_STUDIES_PRODUCT = cto("studiesProduct")
 _C_CELL_PRODUCT = cto("CellProduct")
 _P_CELL_TYPE = cto("cellType")
 _P_TISSUE_SOURCE = cto("tissueSource")
 _P_DONOR = cto("donor")
+_P_FACT_FROM_TABLE = cto("factFromProductTable")
+_P_NCIT_CONCEPT = cto("ncitConcept")
 _PROV_ENTITY = NamedNode(PROV + "Entity")
 _PROV_WAS_DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")
 _C_RECORD_GRAPH = cto("RecordGraph")
@@ -450,6 +470,7 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     for arm in trial.arms:
         _arm(w, m, t, arm, interventions, products)
     _cells(w, m, t, t, trial.products, trial.doses, products)
+    _caps(w, m, t, trial.caps)
     _regimen(w, t, trial.route, trial.administrations, trial.regimen_evidence)
     return graph, w.quads
 
@@ -498,8 +519,9 @@ def _mapping(w: _Writer, node: NamedNode, key: str, link: Link) -> None:
     w.text(mapping, _P_MAPPING_SOURCE, link.source)
 
 
-def _curated(curie: str, matched: str) -> Link:
-    """How a product's cell type or tissue was found: the product-word table of kg.extract."""
+def _curated(curie: str, matched: str, source: str = PRODUCT_TABLE) -> Link:
+    """How a product's cell type or tissue was found: the product-word table of kg.extract
+    (or, for a product named by brand, code or INN, the named-product table)."""
     return Link(
         curie=curie,
         label="",
@@ -508,7 +530,7 @@ def _curated(curie: str, matched: str) -> Link:
         method=CURATED_TABLE,
         score=1.0,
         matched_text=matched,
-        source=PRODUCT_TABLE,
+        source=source,
     )
 
 
@@ -605,6 +627,7 @@ def _arm(
         if bare in interventions:
             w.add(node, _P_RECEIVES_INTERVENTION, interventions[bare])
     _cells(w, m, t, node, arm.products, arm.doses, products)
+    _caps(w, m, node, arm.caps)
     _regimen(w, node, arm.route, arm.administrations, arm.regimen_evidence)
 
 
@@ -668,6 +691,18 @@ def _cells(
             w.add(node, _P_DOSE_OF, target)
 
 
+def _caps(w: _Writer, m: Minter, owner: NamedNode, caps: Iterable[CellCap]) -> None:
+    """Stated upper limits on the cells of an arm (or trial): never a cto:Dose."""
+    for cap in caps:
+        node = m.under(owner, "cap", _short_hash(cap.max_cells, cap.unit, cap.evidence))
+        w.add(owner, _P_HAS_CELL_CAP, node)
+        w.add(node, _TYPE, _C_CELL_CAP)
+        w.add(node, _P_MAX_CELLS_CAP, _double(cap.max_cells))
+        w.add(node, _P_CAP_UNIT, cto(_UNIT[cap.unit]))
+        w.add(node, _P_EVIDENCE, Literal(cap.evidence))
+        w.text(node, _P_EVIDENCE_FIELD, cap.evidence_field)
+
+
 def _product(
     w: _Writer, m: Minter, t: NamedNode, p: CellProduct, products: dict[str, NamedNode]
 ) -> NamedNode:
@@ -678,13 +713,20 @@ def _product(
     w.add(t, _P_STUDIES_PRODUCT, node)
     w.add(node, _TYPE, _C_CELL_PRODUCT)
     w.text(node, _LABEL, p.name)
+    matched = p.evidence or p.name
     if p.cell_type:
         w.add(node, _P_CELL_TYPE, _curie_node(p.cell_type))
-        _mapping(w, node, "cell-type-mapping", _curated(p.cell_type, p.evidence or p.name))
+        source = NAMED_PRODUCT_TABLE if "cell_type" in p.table_facts else PRODUCT_TABLE
+        _mapping(w, node, "cell-type-mapping", _curated(p.cell_type, matched, source))
     if p.tissue:
         w.add(node, _P_TISSUE_SOURCE, _curie_node(p.tissue))
-        _mapping(w, node, "tissue-mapping", _curated(p.tissue, p.evidence or p.name))
+        source = NAMED_PRODUCT_TABLE if "tissue" in p.table_facts else PRODUCT_TABLE
+        _mapping(w, node, "tissue-mapping", _curated(p.tissue, matched, source))
     w.add(node, _P_DONOR, cto(_DONOR[p.donor]))
+    for fact in p.table_facts:  # "cell_type", "tissue", "donor": from the table, not the record
+        w.add(node, _P_FACT_FROM_TABLE, Literal(fact))
+    if p.ncit:
+        w.add(node, _P_NCIT_CONCEPT, _curie_node(p.ncit))
     if p.evidence:
         w.add(node, _P_EVIDENCE, Literal(p.evidence))
     w.text(node, _P_EVIDENCE_FIELD, p.evidence_field)

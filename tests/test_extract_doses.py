@@ -16,6 +16,7 @@ import kg.extract.numbers
 import kg.extract.regimen
 import kg.extract.text
 from kg.extract import extract_doses
+from kg.extract.doses import extract_caps
 from kg.model import DosePer, DoseUnit
 
 C, KG = DoseUnit.CELLS, DoseUnit.CELLS_PER_KG
@@ -58,7 +59,6 @@ PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]], bool]] = [
     ("Intramuscular injection of 50 million allogeneic MSCs in 0.9% NaCl", [(5e7, 5e7, C)], False),
     ("Allo-ASC 0.5cc (Total: 10 million cells)", [(1e7, 1e7, C)], False),
     ("single dose, 10^6 cells/kg body weight", [(1e6, 1e6, KG)], False),
-    ("up to 2 x 10^8 cells", [(2e8, 2e8, C)], False),
     ("approximately 2 x 106 cells/kg body weight", [(2e6, 2e6, KG)], False),
     ("1x10^6 - 2x10^6 cells/kg", [(1e6, 2e6, KG)], False),
     ("1.5 × 10⁶ cells/kg", [(1.5e6, 1.5e6, KG)], False),
@@ -125,9 +125,8 @@ def test_bare_figure_needs_a_cell_context() -> None:
 
 
 def test_qualifiers_and_evidence() -> None:
-    (d,) = extract_doses("up to 2 x 10^8 cells", field="t")
-    assert d.qualifier == "up to" and d.min_cells == d.max_cells == 2e8
-    assert d.evidence == "up to 2 x 10^8 cells"
+    (d,) = extract_doses("as much as 2 x 50 million cells", field="t")
+    assert d.qualifier == "as much as" and d.min_cells == d.max_cells == 5e7
     (d,) = extract_doses("(approximately 2 x 106 cells/kg body weight)", field="t")
     assert d.qualifier == "approximately"
     assert d.evidence == "approximately 2 x 106 cells/kg body weight"
@@ -137,18 +136,21 @@ def test_qualifiers_and_evidence() -> None:
 
 
 def test_per_course_and_administration() -> None:
+    # a total stated next to a per-administration figure is not a dose of its own
     text = "Dosage 0,7 x 10e6 MSC/Kg/dose (cumulative minimum dose: 2,8 x 10e6 CSM/Kg."
-    first, total = extract_doses(text, field="t")
+    (first,) = extract_doses(text, field="t")
     assert first.per is DosePer.ADMINISTRATION and math.isclose(first.min_cells, 7e5)
+    (total,) = extract_doses("a cumulative minimum dose of 2,8 x 10e6 CSM/Kg", field="t")
     assert total.per is DosePer.COURSE and total.qualifier == "at least"
     assert math.isclose(total.min_cells, 2.8e6)
     text = (
         "the administration of 1x106 /kg UC-MSC per dose per three doses for the first three "
         "patients (total up to 3x106/kg)."
     )
-    per_dose, course = extract_doses(text, field="t")
+    (per_dose,) = extract_doses(text, field="t")  # "total up to" is a cap, not a dose
     assert per_dose.per is DosePer.ADMINISTRATION and per_dose.administrations == 3
-    assert course.per is DosePer.COURSE and course.qualifier == "up to"
+    (cap,) = extract_caps(text, field="t")
+    assert cap.max_cells == 3e6 and cap.unit is KG and cap.evidence == "up to 3x106/kg"
     # "total" where the number of administrations is unclear
     (d,) = extract_doses("a total of 2 x 10^8 cells in a single infusion or 2 infusions", field="t")
     assert d.per is DosePer.UNKNOWN

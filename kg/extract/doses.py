@@ -1,5 +1,16 @@
 """Cell doses in free text, each with the verbatim span it was read from.
 
+A figure is a dose when the words around it say it counts the cells given: a cell word
+after it ("MSCs", "cells", a product name or an abbreviation the text defines, with any
+describing words between: "1.5 million adipose-tissue derived mesenchymal stem cells per
+kg"), a "/kg", or (for a figure written as a power of ten) a cell word before it. Never a
+dose: a cap ("up to", "a maximum of", "not to exceed", "no more than": kept apart as a
+:class:`~kg.model.CellCap`, see :func:`extract_caps`), an infusion rate (cells/min), a
+concentration (cells/mL), a vial's or bag's content, a count of anything else (mg, IU,
+patients). A figure per cm² of wound, per eye, joint, lesion, vocal fold, limb or disc
+keeps its unit. Figures are kept as stated, however odd (``ontology/qc`` flags the
+implausible ones); a total stated next to a per-administration figure is not a second dose.
+
 >>> [(d.min_cells, d.max_cells, d.unit.value, d.evidence)
 ...  for d in extract_doses("1-2X10^6 MSC per kg", field="intervention")]
 [(1000000.0, 2000000.0, 'cells/kg', '1-2X10^6 MSC per kg')]
@@ -11,15 +22,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kg.extract.numbers import Figure, find_figures
 from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes
 from kg.extract.text import clause_bounds, parse_count, sentences_of
-from kg.model import Dose, DosePer, DoseUnit
+from kg.model import CellCap, Dose, DosePer, DoseUnit
 
-__all__ = ["extract_doses"]
+__all__ = ["defined_cell_names", "extract_caps", "extract_doses"]
 
 MIN_CELLS = 1e3
 MAX_CELLS = 1e13
@@ -41,8 +54,55 @@ _BODY_WEIGHT = re.compile(
 )
 _VOLUME = re.compile(r"(?:ml|mls|cc|l|dl|µl|μl|ul|mm3|m2|m²|litre|liter)\.?", re.IGNORECASE)
 _PER_ADMIN = re.compile(
-    r"(?:person|patient|subject|participant|dose|injection|infusion|administration|eye|knee"
-    r"|joint|side|site|lesion|ulcer|session|treatment|time|cycle|course)s?",
+    r"(?:person|patient|subject|participant|dose|injection|infusion|administration"
+    r"|side|site|session|treatment|time|cycle|course)s?",
+    re.IGNORECASE,
+)
+# "per eye", "/knee", "per lesion": a figure with its own basis, kept with it.
+_SITE_UNITS: dict[str, DoseUnit] = {
+    **dict.fromkeys(("eye", "eyes", "eyeball"), DoseUnit.CELLS_PER_EYE),
+    **dict.fromkeys(
+        ("joint", "joints", "knee", "knees", "hip", "hips", "shoulder", "shoulders", "ankle"),
+        DoseUnit.CELLS_PER_JOINT,
+    ),
+    **dict.fromkeys(
+        (
+            "lesion",
+            "lesions",
+            "ulcer",
+            "ulcers",
+            "wound",
+            "wounds",
+            "defect",
+            "defects",
+            "fistula",
+            "fistulas",
+            "fistulae",
+        ),
+        DoseUnit.CELLS_PER_LESION,
+    ),
+    **dict.fromkeys(("limb", "limbs", "leg", "legs"), DoseUnit.CELLS_PER_LIMB),
+    **dict.fromkeys(("disc", "discs", "disk", "disks"), DoseUnit.CELLS_PER_DISC),
+}
+_RATE = re.compile(
+    r"(?:min|mins|minute|minutes|h|hr|hrs|hour|hours|s|sec|secs|second|seconds)\.?", re.I
+)
+_RATE_AFTER = re.compile(
+    r"\s*(?:/|per\b)\s*(?:min|mins|minute|minutes|h|hr|hrs|hour|hours|sec)\b", re.I
+)
+_CONTAINER = re.compile(
+    r"(?:vial|bag|ampoule|ampule|cryovial|cryobag|container|syringe|tube|flask|straw|pack)s?",
+    re.IGNORECASE,
+)
+# Left context that makes a figure anything but a dose given: a container's content, a
+# concentration, a rate, a yield.
+_NOT_GIVEN_BEFORE = re.compile(
+    r"\b(?:(?:vials?|bags?|ampoules?|ampules?|cryovials?|cryobags?|containers?|syringes?"
+    r"|tubes?|flasks?|straws?)(?:\s+(?:will\s+|shall\s+)?(?:contains?|containing|holds?"
+    r"|holding|with|of))|concentrations?|density|densities|rate|speed|yields?|seeded|seeding"
+    r"|plated|plating|harvest(?:ed)?|viability)"
+    r"(?:\s*(?:of|at|is|was|will|be|about|approximately|around|a|an|the|than|from|ranging"
+    r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
     re.IGNORECASE,
 )
 _NON_CELL = frozenset(
@@ -142,6 +202,24 @@ _NON_CELL = frozenset(
         "deliveries",
         "births",
         "visits",
+        "tu",
+        "ffu",
+        "ifu",
+        "eid50",
+        "ccid50",
+        "ge",
+        "dna",
+        "rna",
+        "bp",
+        "kb",
+        "kda",
+        "molecules",
+        "beads",
+        "events",
+        "reads",
+        "bacteria",
+        "spores",
+        "ie",
     ]
 )
 _MODIFIERS = frozenset(
@@ -257,6 +335,7 @@ _CONNECTORS = frozenset(
         "from",
     ]
 )
+CAP = "up to"  # the qualifier of a cap: such a figure is never a dose
 _QUALIFIER = re.compile(
     r"(?P<q>approximately|approx\.?|about|around|circa|ca\.|nearly|roughly|~|≈|up\s+to"
     r"|as\s+much\s+as|at\s+most|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
@@ -267,9 +346,10 @@ _QUALIFIER = re.compile(
 )
 _QUALIFIER_NAMES = (
     ("approximately", ("approx", "about", "around", "circa", "ca.", "nearly", "roughly", "~", "≈")),
+    ("as much as", ("as much",)),  # a dose ("as much as 2 x 50 million"), not a cap
     (
-        "up to",
-        ("up", "as much", "at most", "maximum", "a maximum", "max", "not", "no more", "≤", "<="),
+        CAP,
+        ("up", "at most", "maximum", "a maximum", "max", "not", "no more", "≤", "<="),
     ),
     (
         "at least",
@@ -291,10 +371,14 @@ _LIST_GAP = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*(?:(?:and|or)\s+)?", re
 class _After:
     """What follows a figure: a cell word, "per kg", a foreign unit, or nothing."""
 
-    status: str  # "reject", "cells", "perkg", "none"
-    per_kg: bool
+    status: str  # "reject", "cells", "perkg" (a basis but no cell word), "none"
+    unit: DoseUnit
     end: int  # end of the unit phrase (or of the figure)
     stop: str  # why the scan stopped: "end", "punct", "connector", "other", "unit"
+
+    @property
+    def per_kg(self) -> bool:
+        return self.unit is DoseUnit.CELLS_PER_KG
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,10 +388,14 @@ class _Reading:
     start: int  # evidence start (count prefix / qualifier included)
     count: int | None
     qualifier: str | None
+    evidence_end: int = 0  # a list member's evidence runs to the unit the list shares
 
 
-def _tokens(text: str, pos: int, limit: int = 10) -> list[tuple[str, str, int, int]]:
-    out: list[tuple[str, str, int, int]] = []
+Token = tuple[str, str, int, int]
+
+
+def _tokens(text: str, pos: int, limit: int = 10) -> list[Token]:
+    out: list[Token] = []
     end = min(len(text), pos + 160)
     while len(out) < limit and pos < end:
         m = _TOKEN.match(text, pos, end)
@@ -319,19 +407,84 @@ def _tokens(text: str, pos: int, limit: int = 10) -> list[tuple[str, str, int, i
     return out
 
 
-def _is_cell_word(word: str) -> bool:
-    return _CELL_WORD.fullmatch(word) is not None or _CELL_WORD_I.fullmatch(word) is not None
+_BRAND = re.compile(r"[a-z]+(?:stro|tem|lyo|trom)?cel(?:-[A-Za-z])?", re.IGNORECASE)
+
+
+def _is_cell_word(word: str, names: Collection[str] = ()) -> bool:
+    return (
+        _CELL_WORD.fullmatch(word) is not None
+        or _CELL_WORD_I.fullmatch(word) is not None
+        or (bool(names) and word.lower() in names)
+        or (len(word) > 5 and _BRAND.fullmatch(word) is not None)  # remestemcel-L, ...-cel
+    )
 
 
 _ABBREVIATION = re.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")
-_PER_LENGTH = re.compile(r"(?:cm|mm|cm2|cm²|mm2|mm²|inch|inches)\.?", re.IGNORECASE)
-_RESTATED = re.compile(r"[\d\s.,x×X*^\\eE+-]+(?:millions?|billions?)?", re.IGNORECASE)
+_PER_LENGTH = re.compile(r"(?:cm|mm|mm2|mm²|inch|inches)\.?", re.IGNORECASE)
+_CM2 = re.compile(r"(?:cm2|cm²|cm\^2|sq\.?cm)\.?", re.IGNORECASE)
+_RESTATED = re.compile(
+    r"[\d\s.,x×X*^\\eE+-]+(?:millions?|billions?)?"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a|one\s+hundred|hundred)"
+    r"(?:\s+hundred)?\s+(?:millions?|billions?)(?:\s+cells?)?",
+    re.IGNORECASE,
+)
+_DEFINED = re.compile(r"\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9-]{1,15})\s*\)")
+_DEFINING_CELL_WORDS = re.compile(
+    r"\b(?:cells?|MSCs?|stem|stromal|mesenchymal|cellular|progenitors?|precursors?)\b"
+    r"[\w\s'’,-]{0,30}$",
+    re.IGNORECASE,
+)
 
 
-def _per_unit(
-    text: str, toks: list[tuple[str, str, int, int]], i: int
-) -> tuple[str, bool, int] | None:
-    """Read "/kg", "per kilogram of body weight", "/4 ml", "/ person" at token i (the "/")."""
+def defined_cell_names(text: str) -> frozenset[str]:
+    """Abbreviations a text defines for cells, lower-cased with their plural:
+    "expanded mesenchymal cells (EMC)" defines "emc" and "emcs".
+
+    >>> sorted(defined_cell_names("expanded mesenchymal cells (EMC) in 10 mL (NaCl)"))
+    ['emc', 'emcs']
+    """
+    out: set[str] = set()
+    for m in _DEFINED.finditer(text):
+        abbr = m.group("abbr")
+        if not _ABBREVIATION.fullmatch(abbr) or abbr.lower() in _NON_CELL:
+            continue
+        if _DEFINING_CELL_WORDS.search(text, max(0, m.start() - 80), m.start()):
+            low = abbr.lower()
+            out |= {low, low + "s"} if not low.endswith("s") else {low, low[:-1]}
+    return frozenset(out)
+
+
+def _site_unit(toks: list[Token], j: int) -> tuple[DoseUnit, int] | None:
+    """The basis a site word at token j names ("eye", "knee", "vocal fold", "cm2")."""
+    kind, value, _, end = toks[j]
+    if kind != "word":
+        return None
+    low = value.lower().rstrip(".")
+    if low in {"each", "every", "one", "treated", "affected", "injected", "target"}:
+        if j + 1 < len(toks):
+            return _site_unit(toks, j + 1)
+        return None
+    if low in _SITE_UNITS:
+        return _SITE_UNITS[low], end
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if low == "vocal" and nxt is not None and nxt[1].lower() in {"fold", "folds", "cord", "cords"}:
+        return DoseUnit.CELLS_PER_VOCAL_FOLD, nxt[3]
+    if _CM2.fullmatch(value):
+        return DoseUnit.CELLS_PER_CM2, end
+    if low == "cm" and nxt is not None and nxt[1] in {"2", "²"} and nxt[2] - end <= 1:
+        return DoseUnit.CELLS_PER_CM2, nxt[3]
+    if (
+        low in {"square", "sq"}
+        and nxt is not None
+        and re.fullmatch(r"(?:cm|centimet(?:er|re)s?)\.?", nxt[1], re.IGNORECASE)
+    ):
+        return DoseUnit.CELLS_PER_CM2, nxt[3]
+    return None
+
+
+def _per_unit(text: str, toks: list[Token], i: int) -> tuple[str, DoseUnit, int] | None:
+    """Read "/kg", "per kilogram of body weight", "/4 ml", "/ person", "per eye", "/cm2" at
+    token i (the "/" or "per")."""
     j = i + 1
     if j < len(toks) and toks[j][1] == "/" and toks[i][1].lower() == "per":
         j += 1  # "per/kg"
@@ -340,17 +493,25 @@ def _per_unit(
     kind, value, _, end = toks[j]
     if kind == "word" and _KG.fullmatch(value):
         bw = _BODY_WEIGHT.match(text, end)
-        return "perkg", True, bw.end() if bw else end
+        return "perkg", DoseUnit.CELLS_PER_KG, bw.end() if bw else end
     if kind == "num" and j + 1 < len(toks) and _VOLUME.fullmatch(toks[j + 1][1]):
-        return "cells", False, toks[j + 1][3]  # "40 million/4 ml": cells in a volume
-    if kind == "word" and (_VOLUME.fullmatch(value) or _PER_LENGTH.fullmatch(value)):
-        return "reject", False, end  # a concentration (cells/mL, cells/cm), not a dose
+        return "cells", DoseUnit.CELLS, toks[j + 1][3]  # "40 million/4 ml": cells in a volume
+    site = _site_unit(toks, j)
+    if site is not None:
+        return "perkg", site[0], site[1]
+    if kind == "word" and (
+        _VOLUME.fullmatch(value)
+        or _PER_LENGTH.fullmatch(value)
+        or _RATE.fullmatch(value)
+        or _CONTAINER.fullmatch(value)
+    ):
+        return "reject", DoseUnit.CELLS, end  # a concentration, a rate, a vial's content
     if kind == "word" and _PER_ADMIN.fullmatch(value):
-        return "cells", False, end
+        return "cells", DoseUnit.CELLS, end
     return None
 
 
-def _skip_parenthesis(text: str, toks: list[tuple[str, str, int, int]], i: int) -> int | None:
+def _skip_parenthesis(text: str, toks: list[Token], i: int, names: Collection[str]) -> int | None:
     """Index after a parenthesis that only names the cells or restates the figure:
     "1.5 million (aMBMC) per kg", "20 million (2 x 10^7) MSCs"."""
     close = text.find(")", toks[i][3], toks[i][3] + 30)
@@ -359,7 +520,7 @@ def _skip_parenthesis(text: str, toks: list[tuple[str, str, int, int]], i: int) 
     inner = text[toks[i][3] : close].strip()
     words = re.findall(r"[A-Za-z][\w-]*", inner)
     named = bool(words) and all(
-        _is_cell_word(w) or (_ABBREVIATION.fullmatch(w) and w.lower() not in _NON_CELL)
+        _is_cell_word(w, names) or (_ABBREVIATION.fullmatch(w) and w.lower() not in _NON_CELL)
         for w in words
     )
     if not (named or _RESTATED.fullmatch(inner)):
@@ -370,12 +531,44 @@ def _skip_parenthesis(text: str, toks: list[tuple[str, str, int, int]], i: int) 
     return j
 
 
-def _scan_after(text: str, end: int, kind_of_figure: str) -> _After:
+# Words that end a run of describing words without a cell word: the figure counts these.
+_COUNTED = re.compile(
+    r"(?:dose|injection|infusion|administration|application|time|session|cycle|course"
+    r"|treatment|sample|aliquot|unit|case|donor|year|month|week|day)s?",
+    re.IGNORECASE,
+)
+_IN_EACH = frozenset(["in", "into", "per", "for"])
+
+
+def _describing(toks: list[Token], i: int, names: Collection[str]) -> int | None:
+    """Index of the cell word that a run of describing words starting at token i leads to:
+    "adipose-tissue derived mesenchymal stem cells", "bone marrow and adipose derived MSC"."""
+    for k in range(i, min(len(toks), i + 7)):
+        kind, value, _, _ = toks[k]
+        if kind != "word":
+            return None
+        low = value.lower()
+        if _is_cell_word(value, names):
+            return k
+        if low in _NON_CELL or low.rstrip(".") in _NON_CELL or _COUNTED.fullmatch(value):
+            return None
+        if low in _CONNECTORS and (k == i or low not in {"of", "and", "from", "or"}):
+            return None
+    return None
+
+
+def _name_like(word: str) -> bool:
+    """A product's name or an abbreviation: "Stempeucel", "CYP-001", "EMC", "hMSC100"."""
+    return bool(re.search(r"[A-Z0-9]", word)) and word.lower() not in _NON_CELL
+
+
+def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]) -> _After:
     toks = _tokens(text, end, limit=20)
     cells = False
     unit_end = end
     modifiers = 0
     i = 0
+    C = DoseUnit.CELLS
     if kind_of_figure == "power" and toks and toks[0][1].lower() in {"million", "millions"}:
         i = 1  # "1-2x10^6 million MSCs": the scale word repeats the power of ten
     while i < len(toks):
@@ -384,36 +577,68 @@ def _scan_after(text: str, end: int, kind_of_figure: str) -> _After:
         if (kind == "punct" and value == "/") or (kind == "word" and low == "per"):
             per = _per_unit(text, toks, i)
             if per is not None:
-                status, per_kg, per_end = per
-                if status == "reject":
-                    return _After("reject", False, per_end, "unit")
-                return _After("perkg" if per_kg and not cells else "cells", per_kg, per_end, "unit")
-            return _After("cells" if cells else "none", False, unit_end, "other")
+                status, unit, per_end = per
+                if status == "reject" or _RATE_AFTER.match(text, per_end):
+                    return _After("reject", C, per_end, "unit")  # "cells/kg/min": a rate
+                if status == "perkg" and cells:
+                    status = "cells"
+                return _After(status, unit, per_end, "unit")
+            return _After("cells" if cells else "none", C, unit_end, "other")
         if kind == "punct" and value in "(（":
-            j = _skip_parenthesis(text, toks, i)
+            j = _skip_parenthesis(text, toks, i, names)
             if j is not None:
                 i = j
                 continue
         if kind == "punct":
-            return _After("cells" if cells else "none", False, unit_end, "punct")
+            return _After("cells" if cells else "none", C, unit_end, "punct")
         if kind == "num":
-            return _After("cells" if cells else "none", False, unit_end, "other")
-        if _is_cell_word(value):
+            return _After("cells" if cells else "none", C, unit_end, "other")
+        if _is_cell_word(value, names):
             cells = True
             unit_end = tok_end
             i += 1
             continue
         if cells:
-            return _After("cells", False, unit_end, "connector")
+            if low in _IN_EACH and i + 1 < len(toks):  # "cells into each eye"
+                site = _site_unit(toks, i + 1)
+                if site is not None and toks[i + 1][1].lower() in {"each", "every"}:
+                    return _After("cells", site[0], site[1], "unit")
+            return _After("cells", C, unit_end, "connector")
         if low in _NON_CELL or low.rstrip(".") in _NON_CELL:
-            return _After("reject", False, tok_end, "unit")
+            return _After("reject", C, tok_end, "unit")
         if low in _MODIFIERS and modifiers < 5:
             modifiers += 1
             i += 1
             continue
+        if low not in _CONNECTORS and kind_of_figure != "plain":
+            k = _describing(toks, i, names)
+            if k is not None:
+                modifiers += k - i
+                i = k
+                continue
+            named = _named(text, toks, i, kind_of_figure)
+            if named is not None:
+                return named
         stop = "connector" if low in _CONNECTORS else "other"
-        return _After("none", False, unit_end, stop)
-    return _After("cells" if cells else "none", False, unit_end, "end")
+        return _After("none", C, unit_end, stop)
+    return _After("cells" if cells else "none", C, unit_end, "end")
+
+
+def _named(text: str, toks: list[Token], i: int, kind_of_figure: str) -> _After | None:
+    """A product's name or abbreviation right after a power-of-ten figure, then "/kg" or
+    nothing: "2 x 10^6 Stempeucel/kg", "250 x 10^6 EMC will be implanted"."""
+    if kind_of_figure not in {"power", "scale", "enot"} or not _name_like(toks[i][1]):
+        return None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is not None and (nxt[1] == "/" or nxt[1].lower() == "per"):
+        per = _per_unit(text, toks, i + 1)
+        if per is not None and per[0] == "perkg" and not _RATE_AFTER.match(text, per[2]):
+            return _After("cells", per[1], per[2], "unit")
+        return None
+    quiet = nxt is None or nxt[0] == "punct" or nxt[1].lower() in _CONNECTORS
+    if quiet and _ABBREVIATION.fullmatch(toks[i][1]) and len(toks[i][1]) <= 10:
+        return _After("cells", DoseUnit.CELLS, toks[i][3], "connector")
+    return None
 
 
 def _qualifier(text: str, start: int) -> tuple[str | None, int]:
@@ -423,6 +648,8 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     q = m.group("q").lower()
     for name, prefixes in _QUALIFIER_NAMES:
         if q.startswith(prefixes):
+            if name == CAP and q.startswith("max") and re.search(r"dose", m.group(0), re.I):
+                return None, start  # "maximum dose of 10^7 cells/kg": a dose level
             return name, start - (len(m.group(0)))
     return None, start
 
@@ -432,7 +659,7 @@ def _power_of_ten(value: float) -> bool:
     return math.isclose(value, 10.0**exp)
 
 
-def _read(text: str, fig: Figure) -> _Reading:
+def _read(text: str, fig: Figure, names: Collection[str]) -> _Reading:
     start = fig.start
     count: int | None = None
     cp = _COUNT_PREFIX.search(text[max(0, fig.start - 12) : fig.start])
@@ -447,19 +674,21 @@ def _read(text: str, fig: Figure) -> _Reading:
     qualifier, qstart = _qualifier(text, start)
     if qualifier is not None and qstart >= start - 20:
         start = qstart
-    return _Reading(fig, _scan_after(text, fig.end, fig.kind), start, count, qualifier)
+    return _Reading(fig, _scan_after(text, fig.end, fig.kind, names), start, count, qualifier)
 
 
-def _cell_word_before(text: str, fig: Figure) -> bool:
+def _cell_word_before(text: str, fig: Figure, names: Collection[str]) -> bool:
     left, _ = clause_bounds(text, fig.start, fig.end)
     window = text[max(left, fig.start - 60) : fig.start]
-    return any(_is_cell_word(w) for w in re.findall(r"[A-Za-z][\w-]*", window))
+    return any(_is_cell_word(w, names) for w in re.findall(r"[A-Za-z][\w-]*", window))
 
 
-def _accepted(text: str, r: _Reading, assume_cells: bool) -> bool:
+def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]) -> bool:
     fig, after = r.fig, r.after
     if after.status == "reject":
         return False
+    if _NOT_GIVEN_BEFORE.search(text, max(0, r.start - 60), r.start):
+        return False  # a vial's content, a concentration, a rate
     if after.status == "cells":
         return True
     if after.status == "perkg":
@@ -467,11 +696,14 @@ def _accepted(text: str, r: _Reading, assume_cells: bool) -> bool:
     if fig.kind in {"plain", "scale_m"}:
         return False
     quiet = after.stop in {"end", "punct", "connector"}
-    if _cell_word_before(text, fig):
+    if _cell_word_before(text, fig, names):
         return True
     if assume_cells and quiet:
         return True
     return fig.kind in {"power", "enot"} and quiet
+
+
+_BARE = re.compile(r"[\d.,]+")
 
 
 def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
@@ -489,11 +721,16 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
         units = [out[i].after for i in group if out[i].after.status in {"cells", "perkg"}]
         if not units:
             continue
-        per_kg = any(u.per_kg for u in units)
+        unit = next((u.unit for u in units if u.unit is not DoseUnit.CELLS), DoseUnit.CELLS)
         for i in group:
             a = out[i].after
             if a.status == "none":
-                out[i] = replace(out[i], after=replace(a, status="cells", per_kg=per_kg))
+                r = out[i]
+                # a bare member of "0.5, 1.0, or 1.5 million cells/kg": its evidence runs to
+                # the scale and unit it shares
+                bare = _BARE.fullmatch(text, r.fig.start, r.fig.end) is not None
+                end = max(out[j].after.end for j in group) if bare else 0
+                out[i] = replace(r, after=replace(a, status="cells", unit=unit), evidence_end=end)
     return out
 
 
@@ -533,15 +770,42 @@ def _route(text: str, lo: int, hi: int, start: int, end: int) -> str | None:
     return min(explicit, key=lambda h: abs(h.start + left - start)).key
 
 
-def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[Dose]:
+def extract_doses(
+    text: str, *, field: str, assume_cells: bool = False, cell_names: Collection[str] = ()
+) -> list[Dose]:
     """Every cell-dose figure in ``text``; ``evidence`` is the verbatim span of each.
 
     ``assume_cells`` reads a figure with no unit as a number of cells: set it for the text
     of an arm or intervention known to give cells ("Low Dose Group: 6.0×10^7").
+    ``cell_names`` are names that count as cell words here (products and abbreviations the
+    record defines elsewhere, lower-cased); abbreviations this text defines count anyway.
     """
     if not text:
         return []
-    readings = [_read(text, fig) for fig in find_figures(text)]
+    return list(_analyse(text, field, assume_cells, frozenset(cell_names))[0])
+
+
+def extract_caps(
+    text: str, *, field: str, assume_cells: bool = False, cell_names: Collection[str] = ()
+) -> list[CellCap]:
+    """Stated upper limits on the cells given ("up to 150 million cells", "not to exceed
+    2 x 10^8 cells"): read like doses, never returned as doses.
+
+    >>> [(c.max_cells, c.unit.value, c.evidence) for c in extract_caps(
+    ...     "1.5 million cells per kg, not to exceed 150 million cells", field="t")]
+    [(150000000.0, 'cells', 'not to exceed 150 million cells')]
+    """
+    if not text:
+        return []
+    return list(_analyse(text, field, assume_cells, frozenset(cell_names))[1])
+
+
+@lru_cache(maxsize=512)
+def _analyse(
+    text: str, field: str, assume_cells: bool, extra_names: frozenset[str]
+) -> tuple[tuple[Dose, ...], tuple[CellCap, ...]]:
+    names = defined_cell_names(text) | extra_names
+    readings = [_read(text, fig, names) for fig in find_figures(text)]
     readings = _propagate_units(text, readings)
     sentences = sentences_of(text)
     levels: dict[tuple[int, int], set[tuple[float, float]]] = {}
@@ -549,11 +813,17 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
         levels.setdefault(sentences.bounds(x.fig.start), set()).add((x.fig.low, x.fig.high))
     counts: dict[tuple[int, int], Resolved] = {}
     doses: list[Dose] = []
+    caps: list[CellCap] = []
     taken = 0  # end of the last accepted reading: a figure it restates is not read twice
     for r in readings:
-        if r.fig.start < taken or not _accepted(text, r, assume_cells):
+        if r.fig.start < taken or not _accepted(text, r, assume_cells, names):
             continue
         if not (MIN_CELLS <= r.fig.low <= r.fig.high <= MAX_CELLS):
+            continue
+        evidence = text[r.start : max(r.after.end, r.fig.end, r.evidence_end)]
+        taken = max(r.after.end, r.fig.end)
+        if r.qualifier == CAP:
+            caps.append(CellCap(r.fig.high, r.after.unit, evidence, field))
             continue
         lo, hi = sentences.bounds(r.fig.start)
         if (lo, hi) not in counts:  # the sentence's number of administrations, read once
@@ -564,14 +834,16 @@ def extract_doses(text: str, *, field: str, assume_cells: bool = False) -> list[
             Dose(
                 min_cells=r.fig.low,
                 max_cells=r.fig.high,
-                unit=DoseUnit.CELLS_PER_KG if r.after.per_kg else DoseUnit.CELLS,
+                unit=r.after.unit,
                 per=_per(text, r, lo, hi, counts[(lo, hi)]),
-                evidence=text[r.start : max(r.after.end, r.fig.end)],
+                evidence=evidence,
                 evidence_field=field,
                 administrations=count,
                 route=_route(text, lo, hi, r.start, r.after.end),
                 qualifier=r.qualifier,
             )
         )
-        taken = max(r.after.end, r.fig.end)
-    return doses
+    if any(d.per is DosePer.ADMINISTRATION for d in doses):
+        # a total next to a per-administration figure is not a dose of its own
+        doses = [d for d in doses if d.per is not DosePer.COURSE]
+    return tuple(doses), tuple(caps)

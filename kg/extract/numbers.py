@@ -3,6 +3,21 @@
 :func:`find_figures` finds every figure that can be a number of cells and returns its span
 and value range; whether it *is* a cell dose is decided by :mod:`kg.extract.doses` from the
 words around it.
+
+Forms read (each gives the figure as stated, never rescaled):
+
+* a mantissa times a power of ten: ``2 x 10^6``, ``2×10⁶``, ``2x10e6``, ``2 x 10E6``,
+  ``2x10EE6``, ``2 x10(6)``, ``2x10x6``, ``2*10/6``, ``2 x 10 6``, ``2 x 10exp6``,
+  ``2xE6``, ``2x10 elevated to sixth power``, a lost superscript ``2 x 106`` (10⁶),
+  ``2 x 1,000,000``; with a range mantissa ``1-2 x 10^6``; with a space only where the
+  power is unmistakable (``1.5 10^6``);
+* a bare power of ten ``10^6``, e-notation ``1.5e6``;
+* a number with a scale word: ``50 million``, ``1,5 millions``, ``2 billion``, ``5 Mio``,
+  ``25 M`` (before a word), ``one million``, ``a hundred million``;
+* a plain large number ``1,000,000``, ``1000000``, ``500.000`` (a point between groups
+  of three is a thousands separator);
+* lists and ranges: ``0.5, 1.0, or 1.5 million`` is three figures (the scale is shared),
+  ``between 1 and 2 million`` and ``1x10^6 - 2x10^6`` one range.
 """
 
 from __future__ import annotations
@@ -44,13 +59,44 @@ _SCALES: dict[str, float] = {
     "bn": 1e9,
     "m": 1e6,
 }
+_WORD_NUMBERS: dict[str, float] = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "half a": 0.5,
+}
+_WORD_NUM = (
+    r"(?:(?P<cwn>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"|twenty(?:-five)?|thirty|forty|fifty|sixty|seventy|eighty|ninety|half\s+a)"
+    r"(?:\s+(?P<cwh>hundred))?|(?P<cwa>a|one)\s+(?P<cwh2>hundred))"
+)
 
 _NUM = r"\d{1,12}(?:[.,·]\d{1,12}){0,3}"  # bounded: no runaway backtracking on "1,1,1,..."
 _RSEP = r"\s*(?:-|–|—|~|to)\s*"
 _X = r"\s*(?:\\\*|[x×X✕✖*·⋅])\s*"
 _POW = (
     r"10\s*(?:"
-    r"(?:\\?\^|\*\*|[eE]\+?|exp)\s*(?P<{g}p>\()?\s*\+?(?P<{g}1>\d{{1,2}})(?({g}p)\s*\))"
+    r"(?:\\?\^|\*\*|[eE]{{1,2}}\+?|exp)\s*(?P<{g}p>\()?\s*\+?(?P<{g}1>\d{{1,2}})(?({g}p)\s*\))"
     r"|(?P<{g}2>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|\(\s*(?P<{g}5>\d{{1,2}})\s*\)"
     r"|\s+(?:elevated|raised)\s+to\s+(?:the\s+)?(?:power\s+of\s+)?(?P<{g}3>[a-z]+|\d{{1,2}})"
@@ -58,29 +104,55 @@ _POW = (
     r"|\s+to\s+the\s+(?P<{g}4>[a-z]+|\d{{1,2}})(?:th|st|nd|rd)?(?:\s+power)?"
     r")"
 )
+# Written-out powers of ten that only follow "N x": "1x10/6", "1x10x6", "2 x 10 6", "2xE6",
+# a lost superscript "4 x 107", and "2 x 1,000,000".
+_POW_AFTER_X = (
+    r"10\s*/\s*(?P<aslash>\d{1,2})(?![\d.,]?\d)"
+    r"|10\s*[xX]\s*(?P<ax>\d{1,2})(?![\d.,]?\d)"
+    r"|10\s(?P<aspace>[3-9]|1[0-2])(?![\d.,]?\d)(?!\s*(?:-|–|to)\s*\d)"
+    r"|[eE]\+?(?P<abare>\d{1,2})\b"
+    r"|10(?P<alost>1[0-2]|[3-9])(?![\d.,]?\d)"
+    r"|(?P<aplain>1(?:,000){2,4}|1(?:\.000){2,4}|1(?:000){2,4})(?![\d.,]?\d)(?!\s*(?:millions?|billions?)\b)"
+)
+# An explicit power that a mantissa precedes with only a space: "1.5 10^6", "2,5 10⁶".
+_POW_SPACED = r"10\s*(?:\\?\^\s*\d|[⁰¹²³⁴⁵⁶⁷⁸⁹])"
 
 # One alternation; the first alternative that matches at a position wins.
 _FIGURE = re.compile(
     r"(?<![\w.^\\/])(?:"
-    # A: mantissa (or range) x power of ten, with "107" read as 10^7 after "N x"
+    # A: mantissa (or range) x power of ten
     rf"(?P<am1>{_NUM})(?:{_RSEP}(?P<am2>{_NUM}))?{_X}"
-    rf"(?:{_POW.format(g='ae')}|10(?P<alost>1[0-2]|[3-9])(?![\d.,]?\d))"
+    rf"(?:{_POW.format(g='ae')}|{_POW_AFTER_X})"
+    # S: a decimal mantissa and an explicit power with only a space between: "1.5 10^6"
+    rf"|(?P<sm>\d{{1,3}}[.,]\d{{1,3}})\s+(?={_POW_SPACED})(?P<spow>{_POW.format(g='se')})"
     # B: a bare power of ten
     rf"|(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
-    rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
+    rf"|(?:(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?|{_WORD_NUM})\s*"
     r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:M)(?=\s+[A-Za-z]))\b"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
-    r"|(?P<plain>\d{1,3}(?:,\d{3}){1,4}(?![.,]?\d)|\d{4,15}(?![.,]?\d))"
+    r"|(?P<plain>\d{1,3}(?:,\d{3}){1,4}(?![.,]?\d)|[1-9]\d{0,2}(?:\.\d{3}){1,4}(?![.,]?\d)"
+    r"|\d{4,15}(?![.,]?\d))"
     r")",
     re.IGNORECASE,
 )
 
 # Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7".
 _BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to)\s*")
-_BETWEEN_WORD = re.compile(r"between\s+$", re.IGNORECASE)
+_BETWEEN_WORD = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+# Bare numbers listed before a figure that share its power or scale: "0.5, 1.0, or 1.5 million".
+_LIST_MEMBER = re.compile(
+    r"(?<![\w.,/^-])(?P<n>\d{1,3}(?:[.,]\d{1,3})?)(?P<sep>\s*(?:,\s*(?:and|or)?|;|/|\band\b|\bor\b|&)\s*)$",
+    re.IGNORECASE,
+)
+_LIST_BEFORE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|hours?|visits?|groups?|cohorts?|arms?|levels?|steps?"
+    r"|phases?|parts?|stages?|grades?|types?|patients?|subjects?|participants?|sites?"
+    r"|injections?|infusions?|doses?|times?|n|no\.?|number|version|table|figure)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +164,7 @@ class Figure:
     low: float
     high: float
     kind: str  # "power" (x 10^k), "scale" (million), "scale_m" (25 M), "enot" (1e6), "plain"
+    factor: float = 1.0  # the power or scale the mantissa is multiplied by (1 for plain)
 
 
 def parse_number(s: str) -> float | None:
@@ -119,6 +192,17 @@ def parse_number(s: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _plain(s: str) -> float | None:
+    """A plain count: a point between groups of three digits separates thousands.
+
+    >>> _plain("500.000"), _plain("1.000.000"), _plain("1,500"), _plain("12000")
+    (500000.0, 1000000.0, 1500.0, 12000.0)
+    """
+    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", s):
+        return float(s.replace(".", ""))
+    return parse_number(s)
+
+
 def _exponent(m: re.Match[str], g: str) -> int | None:
     for i in "12345":
         raw = m.group(g + i)
@@ -142,31 +226,66 @@ def _range(m: re.Match[str], a: str, b: str) -> tuple[float, float] | None:
     return (min(low, high), max(low, high))
 
 
-def _value(m: re.Match[str]) -> tuple[float, float, str] | None:
+def _after_x(m: re.Match[str]) -> int | None:
+    """The exponent of a power written out after "N x" (None: not one of those forms)."""
+    for g in ("aslash", "ax", "aspace", "abare", "alost"):
+        raw = m.group(g)
+        if raw is not None:
+            exp = int(raw)
+            return exp if 2 <= exp <= 15 else None
+    raw = m.group("aplain")
+    if raw is not None:
+        return len(re.sub(r"\D", "", raw)) - 1
+    return _exponent(m, "ae")
+
+
+def _word_number(m: re.Match[str]) -> float | None:
+    if m.group("cwa") is not None:
+        return 100.0
+    raw = m.group("cwn")
+    if raw is None:
+        return None
+    value = _WORD_NUMBERS.get(re.sub(r"\s+", " ", raw.lower()))
+    if value is None:
+        return None
+    return value * 100 if m.group("cwh") is not None else value
+
+
+def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
     if m.group("am1") is not None:
         rng = _range(m, "am1", "am2")
-        lost = m.group("alost")
-        exp = int(lost) if lost is not None else _exponent(m, "ae")
+        exp = _after_x(m)
         if rng is None or exp is None:
             return None
-        return (rng[0] * 10.0**exp, rng[1] * 10.0**exp, "power")
+        f = 10.0**exp
+        return (rng[0] * f, rng[1] * f, "power", f)
+    if m.group("sm") is not None:
+        mant = parse_number(m.group("sm"))
+        exp = _exponent(m, "se")
+        if mant is None or exp is None:
+            return None
+        return (mant * 10.0**exp, mant * 10.0**exp, "power", 10.0**exp)
     if m.group("bpow") is not None:
         exp = _exponent(m, "be")
-        return None if exp is None else (10.0**exp, 10.0**exp, "power")
-    if m.group("cm1") is not None:
-        rng = _range(m, "cm1", "cm2")
+        return None if exp is None else (10.0**exp, 10.0**exp, "power", 10.0**exp)
+    if m.group("cscale") is not None:
         word = m.group("cscale")
         kind = "scale_m" if word == "M" else "scale"  # "25 M MPCs": read only before a cell word
         scale = _SCALES[word.lower()]
-        return None if rng is None else (rng[0] * scale, rng[1] * scale, kind)
+        if m.group("cm1") is not None:
+            rng = _range(m, "cm1", "cm2")
+        else:
+            n = _word_number(m)
+            rng = None if n is None or word == "M" else (n, n)
+        return None if rng is None else (rng[0] * scale, rng[1] * scale, kind, scale)
     if m.group("dm") is not None:
         mant = float(m.group("dm"))
         exp = int(m.group("de"))
         if mant == 10.0:  # "10E6" as registries write it means 10^6
             mant = 1.0
-        return (mant * 10.0**exp, mant * 10.0**exp, "enot")
-    plain = parse_number(m.group("plain"))
-    return None if plain is None else (plain, plain, "plain")
+        return (mant * 10.0**exp, mant * 10.0**exp, "enot", 1.0)
+    plain = _plain(m.group("plain"))
+    return None if plain is None else (plain, plain, "plain", 1.0)
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -174,20 +293,59 @@ def find_figures(text: str) -> list[Figure]:
 
     >>> [(f.low, f.high) for f in find_figures("1-2x10^6 cells/kg and 4 x 107 WJ-MSCs")]
     [(1000000.0, 2000000.0), (40000000.0, 40000000.0)]
+    >>> [f.low for f in find_figures("0.5, 1.0, or 1.5 million cells/kg")]
+    [500000.0, 1000000.0, 1500000.0]
+    >>> [(f.low, f.high) for f in find_figures("between 1 and 2 x 10^6 cells")]
+    [(1000000.0, 2000000.0)]
     """
     figures: list[Figure] = []
     for m in _FIGURE.finditer(text):
         value = _value(m)
         if value is None:
             continue
-        low, high, kind = value
+        low, high, kind, factor = value
         if not (math.isfinite(low) and math.isfinite(high)) or low <= 0:
             continue
         end = m.end()
         while text[end - 1].isspace() or text[end - 1] == "(":
             end -= 1
-        figures.append(Figure(m.start(), end, low, high, kind))
+        fig = Figure(m.start(), end, low, high, kind, factor)
+        figures += _listed(text, fig, figures[-1].end if figures else 0)
+        figures.append(fig)
     return _join_ranges(text, figures)
+
+
+def _listed(text: str, fig: Figure, floor: int) -> list[Figure]:
+    """Bare numbers listed right before ``fig`` that share its power or scale:
+    "0.5, 1.0, or 1.5 million" gives 0.5 and 1.0 million; "between 1 and 2 million" gives the
+    low end of a range (joined by :func:`_join_ranges`)."""
+    if fig.kind not in {"power", "scale", "scale_m"} or fig.factor <= 1.0 or fig.low != fig.high:
+        return []
+    own = text[fig.start : fig.end]
+    if not re.match(r"\d", own):
+        return []  # a bare power "10^6" or "one million" shares nothing
+    out: list[Figure] = []
+    pos = fig.start
+    while len(out) < 8:
+        m = _LIST_MEMBER.search(text, max(floor, pos - 40), pos)
+        if m is None or m.end() != pos:
+            break
+        n = parse_number(m.group("n"))
+        if n is None or n <= 0:
+            break
+        if _LIST_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            return []  # "on days 1, 8 and 15": the numbers are not cell counts
+        between = _BETWEEN_WORD.search(text, max(0, m.start() - 12), m.start())
+        if between is not None and re.fullmatch(r"\s*and\s*", m.group("sep"), re.IGNORECASE):
+            # "between 1 and 2 million": the low end of a range
+            low = n * fig.factor
+            return [Figure(between.start(), m.start("sep"), low, low, fig.kind, fig.factor)]
+        out.append(
+            Figure(m.start(), m.start("sep"), n * fig.factor, n * fig.factor, fig.kind, fig.factor)
+        )
+        pos = m.start()
+    out.reverse()
+    return out
 
 
 def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
@@ -197,10 +355,14 @@ def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
         if prev is not None and prev.kind != "plain" and fig.kind != "plain":
             gap = text[prev.end : fig.start]
             ranged = _BETWEEN_RANGE.fullmatch(gap) is not None or (
-                gap.strip().lower() == "and" and _BETWEEN_WORD.search(text[: prev.start])
+                gap.strip().lower() == "and"
+                and (
+                    _BETWEEN_WORD.search(text[: prev.start]) is not None
+                    or text[prev.start : prev.start + 7].lower() == "between"
+                )
             )
             if ranged and prev.low <= fig.low:
-                out[-1] = Figure(prev.start, fig.end, prev.low, fig.high, prev.kind)
+                out[-1] = Figure(prev.start, fig.end, prev.low, fig.high, prev.kind, prev.factor)
                 continue
         out.append(fig)
     return out
