@@ -19,6 +19,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
 from kg import link, terms
+from kg.bundled import bundled
 from kg.extract import annotate_trial
 from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
@@ -43,7 +44,7 @@ PIPELINE_VERSION = (
     ).hexdigest()[:8]
 )
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS_DIR = bundled("seeds")
 
 
 @dataclass(slots=True)

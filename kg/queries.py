@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
+from kg.bundled import bundled
 from kg.rdf import PREFIXES, curie_to_iri
 from kg.results import Table
 
@@ -37,7 +38,7 @@ __all__ = [
     "load_query",
 ]
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = bundled("queries")
 XSD = PREFIXES["xsd"]
 _PARAM_RE = re.compile(
     r"^-\s*(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w:]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$"

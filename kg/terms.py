@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
+from kg.bundled import bundled
 from kg.rdf import CTO, OBO, RDF, RDFS, SKOS, Minter, curie_to_iri, iri_to_curie
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "void_quads_from",
 ]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = bundled("ontology")
 ONTOLOGY_FILE = ONTOLOGY_DIR / "celltrials.ttl"
 VOID = "http://rdfs.org/ns/void#"
 OWL = "http://www.w3.org/2002/07/owl#"

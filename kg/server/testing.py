@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 __all__ = ["free_port", "live_server"]
@@ -35,16 +35,18 @@ def live_server(
     env: dict[str, str] | None = None,
     start_timeout: float = 60.0,
     log: Path | None = None,
+    program: Sequence[str] | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """Start ``kg serve --store STORE ARGS...`` and yield its base URL (``http://127.0.0.1:PORT``).
 
-    The server is stopped (SIGTERM to its process group, then SIGKILL) on exit.
+    ``program`` is the ``kg`` command to run (default: this interpreter's ``kg.cli``), ``cwd``
+    the folder it runs in. The server is stopped (SIGTERM to its process group, then SIGKILL)
+    on exit.
     """
     port = free_port()
     cmd = [
-        sys.executable,
-        "-c",
-        "from kg.cli import main; main()",
+        *(program or (sys.executable, "-c", "from kg.cli import main; main()")),
         "serve",
         "--store",
         str(store),
@@ -63,6 +65,7 @@ def live_server(
         stdout=out,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
+        cwd=cwd,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
