@@ -205,8 +205,11 @@ def test_route_of_a_dose_is_that_of_its_clause() -> None:
         "intrathecal implantation of allogeneic mesenchymal stem cells from the umbilical cord as "
         "much as 2 x 50 million followed by 2 x 10cc secretions intravenously"
     )
-    (d,) = extract_doses(text, field="t", assume_cells=True)
+    d, secretome = extract_doses(text, field="t", assume_cells=True)
     assert d.route == "intrathecal" and d.administrations == 2
+    # a volume of a cell-derived product keeps its unit (other:mL), never counted as cells
+    assert secretome.unit is DoseUnit.ML and secretome.min_cells == secretome.max_cells == 10
+    assert secretome.route == "intravenous" and secretome.administrations == 2
 
 
 def test_doctests() -> None:

@@ -26,10 +26,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kg.extract.numbers import Figure, find_figures
+from kg.extract.numbers import Figure, find_figures, parse_number
 from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes
-from kg.extract.text import clause_bounds, parse_count, sentences_of
+from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
 from kg.model import CellCap, Dose, DosePer, DoseUnit
 
 __all__ = ["defined_cell_names", "extract_caps", "extract_doses"]
@@ -90,6 +90,11 @@ _RATE = re.compile(
 _RATE_AFTER = re.compile(
     r"\s*(?:/|per\b)\s*(?:min|mins|minute|minutes|h|hr|hrs|hour|hours|sec)\b", re.I
 )
+_CONTAINER_AFTER = re.compile(
+    r"\s*(?:/|per\b|in\s+(?:each|one|a|every)\b)\s*(?:vial|bag|ampoule|ampule|cryovial|cryobag"
+    r"|container|syringe|tube|flask|straw|pack)s?\b",
+    re.IGNORECASE,
+)
 _CONTAINER = re.compile(
     r"(?:vial|bag|ampoule|ampule|cryovial|cryobag|container|syringe|tube|flask|straw|pack)s?",
     re.IGNORECASE,
@@ -103,6 +108,12 @@ _NOT_GIVEN_BEFORE = re.compile(
     r"|plated|plating|harvest(?:ed)?|viability)"
     r"(?:\s*(?:of|at|is|was|will|be|about|approximately|around|a|an|the|than|from|ranging"
     r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
+    re.IGNORECASE,
+)
+# A figure a dose may be changed to, on a condition: not a dose the arm is given.
+_MAY_CHANGE = re.compile(
+    r"\b(?:may|might|could|can)\s+(?:be\s+|also\s+be\s+)?(?:reduced|increased|decreased|lowered"
+    r"|raised|adjusted|modified|changed|escalated|de-escalated)\s+to\b[^.;()]{0,60}$",
     re.IGNORECASE,
 )
 _NON_CELL = frozenset(
@@ -338,7 +349,7 @@ _CONNECTORS = frozenset(
 CAP = "up to"  # the qualifier of a cap: such a figure is never a dose
 _QUALIFIER = re.compile(
     r"(?P<q>approximately|approx\.?|about|around|circa|ca\.|nearly|roughly|~|≈|up\s+to"
-    r"|as\s+much\s+as|at\s+most|a\s+maximum\s+of|maximum(?:\s+of)?|max\.?"
+    r"|as\s+much\s+as|at\s+most|an?\s+max(?:imum|imal)\s+of|max(?:imum|imal)(?:\s+of)?|max\.?"
     r"|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than|≤|<=|at\s+least|a\s+minimum\s+of"
     r"|minimum(?:\s+of)?|min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than)"
     r"\s*(?:(?:a|the|total|cumulative|dose|doses|of|:)\s*){0,4}$",
@@ -349,7 +360,7 @@ _QUALIFIER_NAMES = (
     ("as much as", ("as much",)),  # a dose ("as much as 2 x 50 million"), not a cap
     (
         CAP,
-        ("up", "at most", "maximum", "a maximum", "max", "not", "no more", "≤", "<="),
+        ("up", "at most", "max", "a max", "an max", "not", "no more", "≤", "<="),
     ),
     (
         "at least",
@@ -454,16 +465,23 @@ def defined_cell_names(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _site_unit(toks: list[Token], j: int) -> tuple[DoseUnit, int] | None:
-    """The basis a site word at token j names ("eye", "knee", "vocal fold", "cm2")."""
+def _site_unit(toks: list[Token], j: int, depth: int = 0) -> tuple[DoseUnit, int] | None:
+    """The basis a site word at token j names ("eye", "knee", "vocal fold", "cm2"), after at
+    most two describing words ("per ischemic limb", "into each affected knee")."""
     kind, value, _, end = toks[j]
     if kind != "word":
         return None
     low = value.lower().rstrip(".")
-    if low in {"each", "every", "one", "treated", "affected", "injected", "target"}:
-        if j + 1 < len(toks):
-            return _site_unit(toks, j + 1)
-        return None
+    describing = (
+        low.isalpha()
+        and low not in _SITE_UNITS
+        and low not in _CONNECTORS
+        and low not in _NON_CELL
+        and _KG.fullmatch(low) is None
+        and _VOLUME.fullmatch(low) is None
+    )
+    if depth < 2 and describing and j + 1 < len(toks) and low not in {"vocal", "square", "sq"}:
+        return _site_unit(toks, j + 1, depth + 1)
     if low in _SITE_UNITS:
         return _SITE_UNITS[low], end
     nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -578,8 +596,12 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
             per = _per_unit(text, toks, i)
             if per is not None:
                 status, unit, per_end = per
-                if status == "reject" or _RATE_AFTER.match(text, per_end):
-                    return _After("reject", C, per_end, "unit")  # "cells/kg/min": a rate
+                if (
+                    status == "reject"
+                    or _RATE_AFTER.match(text, per_end)  # "cells/kg/min": a rate
+                    or _CONTAINER_AFTER.match(text, per_end)  # "cells/1 mL/vial": content
+                ):
+                    return _After("reject", C, per_end, "unit")
                 if status == "perkg" and cells:
                     status = "cells"
                 return _After(status, unit, per_end, "unit")
@@ -643,15 +665,24 @@ def _named(text: str, toks: list[Token], i: int, kind_of_figure: str) -> _After 
 
 def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     m = _QUALIFIER.search(text[max(0, start - 50) : start])
-    if m is None:
-        return None, start
-    q = m.group("q").lower()
+    q = m.group("q").lower() if m is not None else ""
     for name, prefixes in _QUALIFIER_NAMES:
-        if q.startswith(prefixes):
-            if name == CAP and q.startswith("max") and re.search(r"dose", m.group(0), re.I):
-                return None, start  # "maximum dose of 10^7 cells/kg": a dose level
+        if m is not None and q.startswith(prefixes):
             return name, start - (len(m.group(0)))
+    cap = _CAP_CLAUSE.search(text, max(0, start - 70), start)
+    if cap is not None:  # "Maximum dose as for 100kg subject or 150 million cells"
+        return CAP, start
     return None, start
+
+
+# A clause that states a maximum dose; the figure is its cap ("a maximal dose of 100 x 10^6
+# cells", "Maximum dose as for 100kg subject or 150 million cells"), not a dose level
+# ("maximum dose level", "maximum tolerated dose").
+_CAP_CLAUSE = re.compile(
+    r"\bmax(?:imum|imal|\.)?\s+(?:total\s+|single\s+|cell\s+)?dose\b(?!\s+(?:level|cohort|group))"
+    r"[^.;:()\[\]]{0,55}$",
+    re.IGNORECASE,
+)
 
 
 def _power_of_ten(value: float) -> bool:
@@ -689,6 +720,8 @@ def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]
         return False
     if _NOT_GIVEN_BEFORE.search(text, max(0, r.start - 60), r.start):
         return False  # a vial's content, a concentration, a rate
+    if _MAY_CHANGE.search(text, max(0, r.start - 90), r.start):
+        return False  # "subsequent doses may be reduced to 1 x 10^7 or increased to 1 x 10^8"
     if after.status == "cells":
         return True
     if after.status == "perkg":
@@ -800,6 +833,44 @@ def extract_caps(
     return list(_analyse(text, field, assume_cells, frozenset(cell_names))[1])
 
 
+# A volume of a cell-derived product: "2 x 10cc mesenchymal stem cell secretions",
+# "5 mL of MSC-conditioned medium", "10 ml exosomes". A volume of anything else is no dose.
+_DERIVED_VOLUME = re.compile(
+    r"(?<![\w.,])(?:(?P<n>[1-9])\s*[x×X]\s*)?(?P<v>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:cc|ml|mL|ML)\b"
+    r"(?P<what>(?:\s+(?:of\s+)?[\w'’-]+){0,6}?\s+(?:of\s+)?(?:[\w-]*secretomes?|secretions?"
+    r"|exosomes?|extracellular\s+vesicles?|EVs|[\w-]*conditioned\s+medi(?:um|a)|lysates?))\b",
+)
+
+
+def _volume_doses(text: str, field: str, sentences: Sentences) -> list[Dose]:
+    out: list[Dose] = []
+    pos = 0
+    while (m := _DERIVED_VOLUME.search(text, pos)) is not None:
+        pos = m.end()
+        between = m.group("what")
+        if re.search(r"\b(?:saline|nacl|placebo|vehicle|medium\s+alone|without)\b", between, re.I):
+            pos = m.start() + 1  # "10cc saline and 10 mL secretome": look again inside
+            continue
+        value = parse_number(m.group("v"))
+        if value is None or value <= 0:
+            continue
+        n = int(m.group("n")) if m.group("n") else None
+        lo, hi = sentences.bounds(m.start())
+        out.append(
+            Dose(
+                min_cells=value,
+                max_cells=value,
+                unit=DoseUnit.ML,
+                per=DosePer.ADMINISTRATION,
+                evidence=text[m.start() : m.end()],
+                evidence_field=field,
+                administrations=n,
+                route=_route(text, lo, hi, m.start(), m.end()),
+            )
+        )
+    return out
+
+
 @lru_cache(maxsize=512)
 def _analyse(
     text: str, field: str, assume_cells: bool, extra_names: frozenset[str]
@@ -843,6 +914,7 @@ def _analyse(
                 qualifier=r.qualifier,
             )
         )
+    doses += _volume_doses(text, field, sentences)
     if any(d.per is DosePer.ADMINISTRATION for d in doses):
         # a total next to a per-administration figure is not a dose of its own
         doses = [d for d in doses if d.per is not DosePer.COURSE]
