@@ -39,6 +39,7 @@ __all__ = [
     "PartialDate",
     "Provenance",
     "Reference",
+    "RegistryId",
     "Site",
     "Sponsor",
     "Trial",
@@ -173,6 +174,17 @@ class Official:
     name: str
     role: str | None = None  # "PRINCIPAL_INVESTIGATOR", "CONTACT", ...
     affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryId:
+    """An identifier of a trial in a registry (ClinicalTrials.gov or one of the WHO ICTRP
+    registries: EUCTR, ChiCTR, IRCT, ...), as the record states it."""
+
+    registry: str  # registry code: "CTGOV", "EUCTR", "ChiCTR", ... (kg.sources.ictrp_map)
+    id: str  # as the registry spells it, e.g. "EUCTR2020-001266-11-ES"
+    role: str = "primary"  # "primary": the record's own id; "secondary" / "bridged": one it lists
+    url: str | None = None  # the registry's page of the record (primary ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +329,20 @@ class Trial:
     route: str | None = None
     administrations: int | None = None
     regimen_evidence: str | None = None
+    # Registries (ICTRP): the ids this record states, the canonical one the trial IRI is
+    # minted from where there is no NCT id (kg.sources.ictrp.canonical_id), ICTRP's fields.
+    registry_ids: tuple[RegistryId, ...] = ()
+    canonical_id: str | None = None
+    registration_date: PartialDate | None = None
+    primary_outcomes: tuple[str, ...] = ()
+    secondary_outcomes: tuple[str, ...] = ()
+    bridging_flag: bool | None = None
+    bridged_type: str | None = None  # ICTRP "parent" or "child"
+    retrospective_registration: bool | None = None
+    # (field, value as the source wrote it) beside each normalised controlled value:
+    raw_values: tuple[tuple[str, str], ...] = ()
+    # (field, BCP 47 tag) of texts not in English ("official_title", "primary_outcomes[0]"):
+    languages: tuple[tuple[str, str], ...] = ()
     notes: list[str] = field(default_factory=list)  # report lines: what was missing or odd
 
     @property
