@@ -107,3 +107,75 @@ def test_tissue_patterns_match_their_words() -> None:
             (u for u in TISSUES if re.match(u.pattern, examples[t.key], re.IGNORECASE)), None
         )
         assert first is t, (t.key, first)
+
+
+# ---------------------------------------------------------------- the named-product table
+
+from importlib import resources  # noqa: E402
+from urllib.parse import urlparse  # noqa: E402
+
+from kg.extract.tables import PRODUCT_ROWS, ProductRow, load_product_rows  # noqa: E402
+
+_ROW_IDS = [r.name for r in PRODUCT_ROWS]
+
+
+def _is_url(value: str) -> bool:
+    parsed = urlparse(value)
+    return parsed.scheme in {"http", "https"} and "." in parsed.netloc and " " not in value
+
+
+@pytest.mark.parametrize("row", PRODUCT_ROWS, ids=_ROW_IDS)
+def test_product_row_facts_exist_and_cite_a_url(shared_dir: Path, row: ProductRow) -> None:
+    assert row.kind in {"brand", "inn", "code"}
+    if row.cell_type is not None:
+        term = _release(shared_dir, "CL").get(row.cell_type)
+        assert term is not None and term["deprecated"] is False, row.cell_type
+        assert term["label"] == CL_LABELS[row.cell_type]
+        assert row.cell_type_source is not None and _is_url(row.cell_type_source)
+    if row.tissue is not None:
+        term = _release(shared_dir, "UBERON").get(row.tissue)
+        assert term is not None and term["deprecated"] is False, row.tissue
+        assert term["label"] == UBERON_LABELS[row.tissue]
+        assert row.tissue_source is not None and _is_url(row.tissue_source)
+    if row.donor is not None:
+        assert row.donor in {"autologous", "allogeneic"}
+        assert row.donor_source is not None and _is_url(row.donor_source)
+    if row.ncit is not None:
+        assert re.fullmatch(r"NCIT:C\d+", row.ncit), row.ncit
+        assert row.ncit_source is not None and _is_url(row.ncit_source)
+    for source in (row.cell_type_source, row.tissue_source, row.donor_source, row.ncit_source):
+        assert source is None or _is_url(source), source
+
+
+def test_product_table_names_are_unique() -> None:
+    seen: dict[str, str] = {}
+    for row in PRODUCT_ROWS:
+        for name in row.names:
+            key = re.sub(r"[\W_]+", "", name.lower())
+            assert key not in seen, (name, seen.get(key), row.name)
+            seen[key] = row.name
+
+
+def test_product_table_file_is_package_data() -> None:
+    text = resources.files("kg.extract").joinpath("products.tsv").read_text(encoding="utf-8")
+    assert load_product_rows(text) == PRODUCT_ROWS
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    assert '"extract/*.tsv"' in pyproject
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("X\t\tdrug\t\t\t\t\t\t\t\t\t", "bad kind"),
+        ("X\t\tbrand\t\t\t\t\tsometimes\thttps://a.org\t\t\t", "bad donor"),
+        ("X\t\tbrand\tCL:0000134\t\t\t\t\t\t\t\t", "without source"),
+        ("X\t\tbrand\t\t\t\t\t\t\t\t", "fields"),
+    ],
+)
+def test_product_table_rejects_bad_rows(line: str, error: str) -> None:
+    header = (
+        "name\taliases\tkind\tcell_type\tcell_type_source\ttissue\ttissue_source\tdonor"
+        "\tdonor_source\tncit\tncit_source\tnote"
+    )
+    with pytest.raises(ValueError, match=error):
+        load_product_rows(f"{header}\n{line}\n")

@@ -27,8 +27,10 @@ from dataclasses import field as dc_field
 from kg.extract.doses import extract_doses
 from kg.extract.products import (
     Mention,
+    cell_intervention_notes,
     donor_words,
     find_mentions,
+    finish_products,
     merge_mentions,
     tissue_by_uberon,
 )
@@ -149,6 +151,8 @@ def _product(m: Mention, t: _Text) -> CellProduct:
         donor=m.donor,
         evidence=t.text[m.start : m.end],
         evidence_field=t.field,
+        table_facts=m.table_facts,
+        ncit=m.ncit,
     )
 
 
@@ -594,6 +598,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         notes: list[str] = []
         named = _consolidate(w.positive) if w.positive else _trial_product(facts, where, notes)
         products = _fill_products(named, facts, where, notes)
+        products = finish_products(products, trial, where, notes)
         doses = stated[id(w)] or summary
         reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1)
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
@@ -608,6 +613,7 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
         return
     notes: list[str] = []
     products = _fill_products(products, facts, "extract", notes)
+    products = finish_products(products, trial, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
     reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
     _fill(trial, products, doses, reg, "extract", notes, texts + facts.texts)
@@ -622,3 +628,4 @@ def annotate_trial(trial: Trial) -> None:
         _annotate_arms(trial, facts)
     else:
         _annotate_armless(trial, facts)
+    trial.notes += cell_intervention_notes(trial)

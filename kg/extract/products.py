@@ -14,15 +14,29 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kg.extract.tables import GENERIC_MSC, MSC_PREFIX_TISSUE, TISSUES, Tissue
+from kg.extract.tables import (
+    GENERIC_MSC,
+    INN_STEMS,
+    MSC_PREFIX_TISSUE,
+    PRODUCT_ROWS,
+    TISSUES,
+    InnStem,
+    ProductRow,
+    Tissue,
+)
 from kg.extract.text import clause_bounds, is_negated, sentences_of, word_starts
-from kg.model import CellProduct, Donor
+from kg.model import Arm, CellProduct, Donor, Intervention, Trial
 
 __all__ = [
+    "PRODUCT_TABLE_NOTE",
     "Mention",
+    "cell_intervention_notes",
     "donor_words",
     "extract_products",
     "find_mentions",
+    "find_named",
+    "finish_products",
+    "inn_stem",
     "merge_mentions",
     "tissue_by_uberon",
 ]
@@ -102,7 +116,7 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
-    r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo[\s-]+expanded|derived|umbilical|cord|bone"
+    r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|bone"
     r"|marrow|adipose|tissue|wharton[’'`]?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -126,6 +140,16 @@ _SOURCE_BEFORE_TISSUE = re.compile(
     rf"(?:\bfrom|\bof)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}$", re.IGNORECASE
 )
 _DERIVED_AFTER_TISSUE = re.compile(r"(?:[\s-]+tissue)?[\s-]*derived\b", re.IGNORECASE)
+# A tissue word naming other cells or a state of the tissue, not a source of the product:
+# "(rescue of) bone marrow progenitors", "(function of the) bone marrow niche".
+_OTHER_CELLS_AFTER_TISSUE = re.compile(
+    r"(?:[\s-]+(?:derived|resident|origin))?[\s-]+(?:(?:hematopoietic|haematopoietic|endothelial"
+    r"|mononuclear|immune|CD34\+?|stem|progenitor)[\s-]+)*(?:progenitors?|precursors?|HSCs?|HSPCs?"
+    r"|MNCs?|niches?|microenvironments?|stroma\b|endothelial|hematopoie\w*|haematopoie\w*"
+    r"|(?:stem|progenitor|precursor|mononuclear|endothelial)[\s-]+cells?|cells?\b|function\w*"
+    r"|cellularity|reserve|homing|mobili[sz]ation|recovery|engraftment)",
+    re.IGNORECASE,
+)
 
 _TRANSPLANT_CONTEXT = (
     r"(?![\s-]+(?:hematopoietic|haematopoietic|HSCT|HCT|SCT|BMT|HSC|PBSC|transplant\w*"
@@ -136,6 +160,9 @@ _DONOR_WORDS = re.compile(
     r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
     r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer)\s+donors?|from\s+(?:a\s+|the\s+)?donors?\b"
+    r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
+    r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
+    r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"
     r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mesenchymal|MSC|cells)))"
     r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|\bauto\b|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
@@ -143,7 +170,7 @@ _DONOR_WORDS = re.compile(
     re.IGNORECASE,
 )
 _COLON_DEFINITION = re.compile(r"\s*:\s*(?:\w+\s+){0,6}")  # "TC-MSC: a cell product containing"
-_PAREN_OPEN = re.compile(r"\s*(?:(?:for\s+)?\w+\s+){0,2}[(（]\s*$", re.IGNORECASE)
+_PAREN_OPEN = re.compile(r"[®™]?\s*(?:(?:for\s+)?\w+\s+){0,2}[(（]\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +183,11 @@ class Mention:
     cell_type: str | None
     tissue: str | None  # UBERON CURIE
     donor: Donor
-    kind: str  # "phrase", "abbr", "code", "ipsc", "svf"; "weak": a tissue's stem cells
+    kind: str  # "phrase", "abbr", "code", "ipsc", "svf", "named", "inn"; "weak": a tissue's
+    # stem cells
     negated: bool = False
+    table_facts: tuple[str, ...] = ()  # facts taken from the named-product table
+    ncit: str | None = None  # NCIt concept of a named product (from the table)
 
     @property
     def specific(self) -> bool:
@@ -262,7 +292,14 @@ def _sentence_tissues(text: str, lo: int, hi: int) -> list[tuple[int, Tissue]]:
     found: list[tuple[int, Tissue]] = []
     for t in _TISSUE_RE.finditer(text, lo, hi):
         before = text[max(lo, t.start() - 40) : t.start()]
-        if _SOURCE_BEFORE_TISSUE.search(before) or _DERIVED_AFTER_TISSUE.match(text, t.end()):
+        source = _SOURCE_BEFORE_TISSUE.search(before)
+        if (
+            source is not None
+            and source.group(0).lower().startswith("of")
+            and _OTHER_CELLS_AFTER_TISSUE.match(text, t.end())
+        ):
+            continue  # "rescue of bone marrow progenitors": other cells of the tissue
+        if source or _DERIVED_AFTER_TISSUE.match(text, t.end()):
             found.append((t.start(), _TISSUE_BY_KEY[str(t.lastgroup)]))
     return found
 
@@ -274,6 +311,112 @@ def _context_tissue(tissues: list[tuple[int, Tissue]], start: int, end: int) -> 
     near = [(min(abs(p - start), abs(p - end)), t) for p, t in tissues]
     near = [x for x in near if x[0] <= 60]
     return min(near, key=lambda x: x[0])[1] if near else None
+
+
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
+_NAME_SEP = rf"[\s{_DASHES}]*"
+
+
+def _name_pattern(row: ProductRow, name: str) -> str:
+    """A name as a pattern: its letter and digit runs with any spaces or dashes between
+    ("Cx601" = "CX-601" = "Cx 601"); an INN's one-letter suffix is optional
+    ("remestemcel-L" = "remestemcel")."""
+    parts = re.findall(r"[A-Za-z]+|\d+", name)
+    if row.kind == "inn" and len(parts) > 1 and len(parts[-1]) == 1 and parts[-1].isalpha():
+        return _NAME_SEP.join(map(re.escape, parts[:-1])) + f"(?:{_NAME_SEP}{parts[-1]})?"
+    return _NAME_SEP.join(map(re.escape, parts))
+
+
+def _named_regex() -> tuple[re.Pattern[str], dict[str, ProductRow]]:
+    groups: dict[str, ProductRow] = {}
+    alternatives: list[tuple[int, str]] = []
+    for i, row in enumerate(PRODUCT_ROWS):
+        group = f"p{i}"
+        groups[group] = row
+        names = sorted(row.names, key=len, reverse=True)
+        alternatives.append(
+            (max(map(len, names)), f"(?P<{group}>{'|'.join(_name_pattern(row, n) for n in names)})")
+        )
+    alternatives.sort(key=lambda a: -a[0])
+    body = "|".join(a for _, a in alternatives)
+    return re.compile(rf"(?<![\w{_DASHES}])(?:{body})(?![A-Za-z0-9])", re.IGNORECASE), groups
+
+
+_NAMED, _NAMED_GROUPS = _named_regex()
+# A word ending in "-cel", with an optional one-letter suffix ("rexlemestrocel-L").
+_INN_WORD = re.compile(
+    rf"(?<![\w{_DASHES}])(?P<word>[A-Za-z]{{4,}}[cC][eE][lL])(?:[{_DASHES}](?P<suf>[A-Z]))?"
+    r"(?![A-Za-z0-9])"
+)
+# Words ending in "cel" that are not cell-therapy names (vaccines, a kinase inhibitor, an
+# excipient, ordinary words and surnames).
+_NOT_INN = frozenset(
+    {
+        "adacel", "daptacel", "pentacel", "quadracel", "sprycel", "avicel", "excel", "cancel",
+        "parcel", "biocel", "bancel", "marcel", "valcarcel", "molcel", "mescel", "orbcel",
+    }
+)  # fmt: skip
+
+
+def inn_stem(word: str, *, suffix: bool = False) -> InnStem | None:
+    """The cell-therapy INN stem a word ends with, or None (not read as a cell INN).
+
+    >>> [inn_stem(w).meaning for w in ("rexlemestrocel", "darvadstrocel", "remestemcel")]
+    ['mesenchymal stromal cells', 'stromal cells', 'mesenchymal stem cells']
+    >>> inn_stem("betibeglogene autotemcel".split()[1]).cell_type is None
+    True
+    >>> inn_stem("Excel"), inn_stem("Quadracel"), inn_stem("zilcel"), inn_stem("zilcel", suffix=True)
+    (None, None, None, InnStem(stem='cel', cell_type=None, meaning='a cell therapy of an unstated type'))
+    """
+    low = word.lower()
+    if low in _NOT_INN or not low.endswith("cel"):
+        return None
+    for stem in INN_STEMS:
+        if low.endswith(stem.stem) and len(low) >= len(stem.stem) + 2:
+            if stem.stem == "cel" and not suffix and len(low) < 10:
+                return None  # a bare short "-cel" word: too ambiguous
+            return stem
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A product named by a brand, code or INN of the product table, or by an INN stem."""
+
+    start: int
+    end: int
+    row: ProductRow | None  # None: read from the name's INN stem only
+    stem: InnStem | None = None
+
+
+def find_named(text: str) -> list[Named]:
+    """Products named by a brand, code or INN of the table, or by a cell-therapy INN stem.
+
+    >>> [(n.row.name if n.row else n.stem.stem) for n in find_named(
+    ...     "Remestemcel-L (Prochymal®) or ALOFISEL™ or Cx 601 or ixomestrocel-T")]
+    ['remestemcel-L', 'remestemcel-L', 'darvadstrocel', 'darvadstrocel', 'mestrocel']
+    """
+    low = text.lower()
+    out: list[Named] = []
+    taken: list[tuple[int, int]] = []
+    if any(k in low for k in _NAMED_HINTS):
+        for m in _NAMED.finditer(text):
+            out.append(Named(m.start(), m.end(), _NAMED_GROUPS[str(m.lastgroup)]))
+            taken.append((m.start(), m.end()))
+    if "cel" in low:
+        for m in _INN_WORD.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            stem = inn_stem(m.group("word"), suffix=m.group("suf") is not None)
+            if stem is not None:
+                out.append(Named(m.start(), m.end(), None, stem))
+    return sorted(out, key=lambda n: n.start)
+
+
+# Lower-case pieces one of which every table name contains (a fast pre-filter).
+_NAMED_HINTS = frozenset(
+    re.findall(r"[a-z]+|\d+", name.lower())[0] for row in PRODUCT_ROWS for name in row.names
+)
 
 
 def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:
@@ -334,13 +477,27 @@ def _mention_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+def _named_mentions(text: str) -> list[tuple[int, int, str, str | None, str | None, Named]]:
+    out: list[tuple[int, int, str, str | None, str | None, Named]] = []
+    for n in find_named(text):
+        if n.row is not None:
+            out.append((n.start, n.end, "named", n.row.cell_type, n.row.tissue, n))
+        elif n.stem is not None:
+            out.append((n.start, n.end, "inn", n.stem.cell_type, None, n))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _find_mentions(text: str) -> tuple[Mention, ...]:
     raw: list[tuple[int, int, str, str | None, str | None, Donor]] = []
+    named_at: dict[int, Named] = {}
+    named = _named_mentions(text)
     last_end = -1
     for m in _mention_matches(text):
         if m.start() < last_end or _not_cells(text, m.start(), m.end()):
             continue
+        if any(n[0] < m.end() and m.start() < n[1] for n in named):
+            continue  # "MSC-NTF": the table's name, not an MSC abbreviation
         info = _classify(m)
         if info is None:
             continue
@@ -351,6 +508,11 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
             cell, tissue = _typed(wide_tissue)
         raw.append((start, end, kind, cell, tissue, donor))
         last_end = end
+    for start, end, kind, cell, tissue, n in named:
+        if not any(r[0] < end and start < r[1] for r in raw):
+            raw.append((start, end, kind, cell, tissue, Donor.UNKNOWN))
+            named_at[start] = n
+    raw.sort(key=lambda r: r[0])
     out: list[Mention] = []
     for i, (start, end, kind, raw_cell, raw_tissue, raw_donor) in enumerate(raw):
         cell, tissue, donor = raw_cell, raw_tissue, raw_donor
@@ -364,12 +526,23 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
             next_start = raw[i + 1][0] if i + 1 < len(raw) else len(text)
             donor = _mention_donor(text, start, end, prev_end, next_start)
         negated = is_negated(text, start, end)
-        out.append(Mention(start, end, text[start:end], cell, tissue, donor, kind, negated))
+        facts: tuple[str, ...] = ()
+        ncit: str | None = None
+        row = named_at[start].row if start in named_at else None
+        if row is not None:
+            if donor is Donor.UNKNOWN and row.donor is not None:
+                donor = Donor(row.donor)  # the record's own donor words win over the table
+                facts += ("donor",)
+            facts = tuple(f for f, v in (("cell_type", cell), ("tissue", tissue)) if v) + facts
+            ncit = row.ncit
+        out.append(
+            Mention(start, end, text[start:end], cell, tissue, donor, kind, negated, facts, ncit)
+        )
     return tuple(out)
 
 
 def _code_like(m: Mention) -> bool:
-    return m.kind in {"abbr", "code"} and " " not in m.name.strip()
+    return m.kind in {"abbr", "code", "named", "inn"} and " " not in m.name.strip()
 
 
 def _merge_two(a: Mention, b: Mention, text: str) -> Mention:
@@ -377,16 +550,23 @@ def _merge_two(a: Mention, b: Mention, text: str) -> Mention:
     typed = a if a.specific else b if b.specific else a if a.cell_type else b
     named = b if _code_like(b) and not _code_like(a) else a
     start, end = min(a.start, b.start), max(a.end, b.end)
-    donor = a.donor if a.donor is not Donor.UNKNOWN else b.donor
+    # the record's own donor words win over a donor from the product table
+    stated = [m for m in (a, b) if m.donor is not Donor.UNKNOWN and "donor" not in m.table_facts]
+    donor_from = stated[0] if stated else a if a.donor is not Donor.UNKNOWN else b
+    facts = tuple(f for f in typed.table_facts if f != "donor")
+    if "donor" in donor_from.table_facts:
+        facts += ("donor",)
     return Mention(
         start,
         end,
         named.name,
         typed.cell_type,
         typed.tissue,
-        donor,
+        donor_from.donor,
         named.kind,
         a.negated and b.negated,
+        facts,
+        a.ncit or b.ncit,
     )
 
 
@@ -429,6 +609,8 @@ def extract_products(text: str, *, field: str) -> list[CellProduct]:
             donor=m.donor,
             evidence=text[m.start : m.end],
             evidence_field=field,
+            table_facts=m.table_facts,
+            ncit=m.ncit,
         )
         if key in seen:
             i = seen[key]
@@ -443,3 +625,259 @@ def extract_products(text: str, *, field: str) -> list[CellProduct]:
         seen[key] = len(products)
         products.append(product)
     return products
+
+
+# ---------------------------------------------------------------- finishing a trial's products
+
+# Tissues of birth: their cells, given to anyone but a newborn, are another person's.
+_BIRTH_TISSUES = {
+    "UBERON:0002331": "umbilical cord",
+    "UBERON:0003422": "Wharton's jelly",
+    "UBERON:0001987": "placenta",
+    "UBERON:0000305": "amnion",
+    "UBERON:0012168": "umbilical cord blood",
+}
+# Patients at least this old cannot receive their own birth-tissue cells fresh; younger
+# infants might (cord cells banked at birth), so their donor stays unknown.
+_MIN_AGE_YEARS = 1.0
+_FACT_WORDS = {"cell_type": "cell type", "tissue": "tissue", "donor": "donor"}
+
+
+def _age(years: float) -> str:
+    if years >= 1:
+        return f"{years:g} years"
+    return f"{round(years * 365.25):g} days"
+
+
+def finish_products(
+    products: list[CellProduct], trial: Trial, where: str, notes: list[str]
+) -> list[CellProduct]:
+    """Last step of a holder's products: report the facts taken from the product table and
+    the products read from an INN stem only, and infer the donor of birth-tissue cells.
+
+    The donor of cells from a birth tissue (umbilical cord, Wharton's jelly, placenta,
+    amnion, cord blood) whose record states none is allogeneic when the record's minimum
+    age of the patients is one year or more: the cells cannot be their own. Without a
+    stated minimum age, or with newborns and infants eligible (whose own cord cells may have
+    been kept at birth), it stays unknown.
+    """
+    out: list[CellProduct] = []
+    min_age = trial.eligibility.min_age_years
+    for given in products:
+        p = given
+        if p.table_facts:
+            facts = ", ".join(_FACT_WORDS.get(f, f) for f in p.table_facts)
+            notes.append(
+                f"{where}: {facts} of {p.name!r} from the product table "
+                f"({PRODUCT_TABLE_NOTE}), not from the record"
+            )
+        stem = _stem_of(p.name)
+        if stem is not None:
+            kind = "mesenchymal stromal cells" if stem.cell_type else stem.meaning
+            notes.append(
+                f"{where}: {p.name!r} read as a cell product from its INN stem '-{stem.stem}' "
+                f"({kind}); it is not in the product table"
+            )
+        harvests = _harvests(p, trial) if p.cell_type == GENERIC_MSC or p.tissue else []
+        if p.tissue is None and p.cell_type == GENERIC_MSC:
+            harvest = _harvest_tissue(harvests)
+            if harvest is not None:
+                tissue, where_h, sentence = harvest
+                p = replace(p, tissue=tissue.uberon, cell_type=tissue.cell_type)
+                notes.append(
+                    f"{where}: tissue of {p.name!r} ({tissue.uberon}) from how its cells are "
+                    f"obtained ({where_h}: {sentence[:120]!r})"
+                )
+        donor = _harvest_donor(harvests) if p.donor is Donor.UNKNOWN else None
+        if donor is not None:
+            p = replace(p, donor=donor[0])
+            notes.append(
+                f"{where}: donor of {p.name!r} ({donor[0].value}) from how its cells are "
+                f"obtained ({donor[1]}: {donor[2][:120]!r})"
+            )
+        birth = _BIRTH_TISSUES.get(p.tissue or "")
+        if p.donor is Donor.UNKNOWN and birth is not None:
+            if min_age is not None and min_age >= _MIN_AGE_YEARS:
+                p = replace(p, donor=Donor.ALLOGENEIC)
+                notes.append(
+                    f"{where}: donor of {p.name!r} inferred allogeneic: cells of a birth tissue "
+                    f"({birth}) given to patients aged {_age(min_age)} or more, not newborns"
+                )
+            else:
+                why = "no minimum age stated" if min_age is None else "infants are eligible"
+                notes.append(f"{where}: donor of {p.name!r} ({birth} cells) left unknown ({why})")
+        out.append(p)
+    return out
+
+
+PRODUCT_TABLE_NOTE = "kg/extract/products.tsv"
+
+# How a record says the cells are obtained: "60 ml of bone marrow will be aspirated",
+# "harvested from the iliac crest", "lipoaspirate", "a liposuction".
+_HARVEST = re.compile(
+    r"\b(?:aspirat\w*|harvest\w*|collect\w*|obtain\w*|taken|drawn|withdrawn|extract\w*"
+    r"|punctur\w*|biops\w*|removed|isolat\w*|liposuction|lipoaspirat\w*|lipectomy|procur\w*)",
+    re.IGNORECASE,
+)
+_ILIAC = re.compile(r"\biliac[\s-]+crests?\b", re.IGNORECASE)
+_CULTURE = re.compile(
+    r"\b(?:cells?|MSCs?|cultur\w*|expan\w*|isolat\w*|manufactur\w*|process\w*|laborator\w*"
+    r"|GMP|passages?)\b",
+    re.IGNORECASE,
+)
+# A sample of the tissue taken to examine the patient, not to make the product.
+_DIAGNOSTIC = re.compile(
+    r"\b(?:assess\w*|evaluat\w*|examin\w*|diagnos\w*|engraft\w*|chimerism|morpholog\w*"
+    r"|cytogenet\w*|relapse|remission|residual\s+disease|smears?|histolog\w*|patholog\w*)",
+    re.IGNORECASE,
+)
+
+
+def harvest_tissues(text: str, *, autologous: bool) -> list[tuple[Tissue, str]]:
+    """Tissues a text says the cells are taken from, with the sentence saying so: a tissue
+    word ("bone marrow", "iliac crest", "fat", "lipoaspirate", "cord tissue") beside a word
+    of harvesting, in a sentence about making the cells ("cells", "cultured", "expanded") or,
+    for an autologous product, any sentence that does not examine the patient.
+
+    >>> [(t.key, s) for t, s in harvest_tissues(
+    ...     "60 ml of bone marrow will be aspirated. Then cells are expanded.", autologous=True)]
+    [('bone_marrow', '60 ml of bone marrow will be aspirated.')]
+    >>> harvest_tissues("Bone marrow aspiration to assess engraftment.", autologous=True)
+    []
+    """
+    out: list[tuple[Tissue, str]] = []
+    for lo, hi in sentences_of(text).spans():
+        sentence = text[lo:hi]
+        if _HARVEST.search(sentence) is None:
+            continue
+        about_cells = _CULTURE.search(sentence) is not None
+        if not about_cells and (not autologous or _DIAGNOSTIC.search(sentence)):
+            continue
+        if _DIAGNOSTIC.search(sentence) and not about_cells:
+            continue
+        found = [_TISSUE_BY_KEY[str(t.lastgroup)] for t in _TISSUE_RE.finditer(sentence)]
+        if _ILIAC.search(sentence):
+            found.append(_TISSUE_BY_KEY["bone_marrow"])
+        for tissue in found:
+            if all(tissue.key != t.key for t, _ in out):
+                out.append((tissue, sentence.strip()))
+    return out
+
+
+def _harvests(p: CellProduct, trial: Trial) -> list[tuple[Tissue, str, str]]:
+    """(tissue, field, sentence) of each tissue the trial's texts say cells are taken from."""
+    texts = [("brief summary", trial.brief_summary)]
+    texts.append(("detailed description", trial.detailed_description))
+    texts += [(f"arm {a.label!r} description", a.description) for a in trial.arms]
+    texts += [(f"intervention {iv.name!r}", iv.description) for iv in trial.interventions]
+    found: list[tuple[Tissue, str, str]] = []
+    for where, text in texts:
+        if text:
+            auto = p.donor is Donor.AUTOLOGOUS
+            found += [(t, where, s) for t, s in harvest_tissues(text, autologous=auto)]
+    return found
+
+
+def _harvest_tissue(found: list[tuple[Tissue, str, str]]) -> tuple[Tissue, str, str] | None:
+    """The one tissue of the harvest sentences, if they name one."""
+    return found[0] if len({t.key for t, _, _ in found}) == 1 else None
+
+
+def _harvest_donor(found: list[tuple[Tissue, str, str]]) -> tuple[Donor, str, str] | None:
+    """The one donor the harvest sentences state ("from a haploidentical healthy parent")."""
+    donors = [(d, where, s) for _, where, s in found for _, _, d in donor_words(s)]
+    return donors[0] if len({d for d, _, _ in donors}) == 1 else None
+
+
+def _stem_of(name: str) -> InnStem | None:
+    """The INN stem of a product name that is not in the product table, if it has one."""
+    m = _INN_WORD.fullmatch(name.strip())
+    if m is None or _NAMED.fullmatch(name.strip()) is not None:
+        return None
+    return inn_stem(m.group("word"), suffix=m.group("suf") is not None)
+
+
+_CELL_INTERVENTION_TYPES = frozenset({"BIOLOGICAL", "GENETIC", "OTHER"})
+_CELLS_WORDS = re.compile(
+    r"\bcells\b|\bstem[\s-]+cells?\b|\bcell[\s-]+(?:therap\w*|products?|transplant\w*|infusions?"
+    r"|injections?|suspensions?|sheets?|grafts?)\b|\bcellular\s+(?:therap\w*|products?)",
+    re.IGNORECASE,
+)
+_NOT_CELL_THERAPY = re.compile(
+    r"\b(?:placebo|sham|vehicle|mock|saline|cell[\s-]+free|without\s+(?:the\s+)?(?:\w+\s+)?cells"
+    r"|media\s+injection|no\s+(?:cells|intervention))\b",
+    re.IGNORECASE,
+)
+_PLACEBO_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
+
+
+def _norm_type(value: str | None) -> str:
+    return re.sub(r"[\s-]+", "_", (value or "").strip().upper())
+
+
+def _cell_reason(iv: Intervention) -> str | None:
+    """Why an intervention looks like a cell therapy ("'cells' in its description"), or None."""
+    parts = [("name", iv.name), *(("other name", o) for o in iv.other_names)]
+    parts.append(("description", iv.description or ""))
+    for where, text in parts:
+        if find_named(text):
+            return f"a cell-therapy brand or INN in its {where}"
+        mentions = [m for m in find_mentions(text) if m.kind != "weak"]
+        if mentions:
+            return f"{mentions[0].name!r} in its {where}"
+        words = _CELLS_WORDS.search(text)
+        if words is not None:
+            return f"{words.group(0)!r} in its {where}"
+    return None
+
+
+def _arms_of(trial: Trial, iv: Intervention) -> list[Arm]:
+    labels = {a.strip().lower() for a in iv.arm_labels}
+    name = iv.name.strip().lower()
+    out = []
+    for arm in trial.arms:
+        names = {
+            re.sub(r"^\s*[A-Za-z ]{2,30}:\s*", "", n).strip().lower()
+            for n in arm.intervention_names
+        }
+        names |= {n.strip().lower() for n in arm.intervention_names}
+        if arm.label.strip().lower() in labels or name in names:
+            out.append(arm)
+    return out
+
+
+def cell_intervention_notes(trial: Trial) -> list[str]:
+    """A build note for each intervention that looks like a cell therapy (type Biological,
+    Genetic or Other; its name or description names cells, a cell product, a cell-therapy
+    brand or INN) but gave no cell product, naming it and saying why."""
+    notes: list[str] = []
+    for iv in trial.interventions:
+        kind = _norm_type(iv.type)
+        if kind not in _CELL_INTERVENTION_TYPES:
+            continue
+        text = " ".join([iv.name, *iv.other_names, iv.description or ""])
+        if _NOT_CELL_THERAPY.search(f"{iv.name} {' '.join(iv.other_names)}"):
+            continue
+        reason = _cell_reason(iv)
+        if reason is None:
+            continue
+        arms = _arms_of(trial, iv) if trial.arms else []
+        if trial.arms and not arms:
+            got = any(a.products for a in trial.arms)
+        else:
+            got = any(a.products for a in arms) if arms else bool(trial.products)
+        if got:
+            continue
+        if _NOT_CELL_THERAPY.search(text) and not find_named(text):
+            continue  # "placebo without the cells": a comparator, not a cell therapy
+        if arms and all(_norm_type(a.type) in _PLACEBO_ARM_TYPES for a in arms):
+            why = "it is given only in placebo / sham / no-intervention arms"
+        elif any(m.negated for m in find_mentions(text)):
+            why = "its cells are named only in a negated phrase"
+        else:
+            why = "no cell type could be read from its name or description"
+        notes.append(
+            f"extract: intervention {iv.name!r} looks like a cell therapy (type {iv.type}, "
+            f"{reason}) but yields no cell product: {why}"
+        )
+    return notes

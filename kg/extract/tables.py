@@ -12,6 +12,8 @@ unless the row says otherwise.
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
 from typing import NamedTuple
 
 __all__ = [
@@ -19,13 +21,19 @@ __all__ = [
     "CL_LABELS",
     "FDA_ROUTES_URL",
     "GENERIC_MSC",
+    "INN_STEMS",
     "MSC_PREFIX_TISSUE",
     "NCIT_CONCEPT_URL",
+    "PRODUCT_ROWS",
+    "PRODUCT_TABLE_FILE",
     "ROUTE_ROWS",
     "TISSUES",
     "UBERON_LABELS",
+    "InnStem",
+    "ProductRow",
     "RouteRow",
     "Tissue",
+    "load_product_rows",
 ]
 
 GENERIC_MSC = "CL:0000134"  # mesenchymal stem cell
@@ -209,4 +217,124 @@ ROUTE_ROWS: tuple[RouteRow, ...] = (
     RouteRow("intrahepatic", "intrahepatic", "NCIT:C38248", "INTRAHEPATIC", only_cdisc=True),
     RouteRow("intrapleural", "intrapleural", "NCIT:C38259", "INTRAPLEURAL"),
     RouteRow("submucosal", "submucosal", "NCIT:C38301", "SUBMUCOSAL"),
+)
+
+
+# ---------------------------------------------------------------- named products
+
+PRODUCT_TABLE_FILE = "kg/extract/products.tsv"
+_PRODUCT_COLUMNS = (
+    "name",
+    "aliases",
+    "kind",
+    "cell_type",
+    "cell_type_source",
+    "tissue",
+    "tissue_source",
+    "donor",
+    "donor_source",
+    "ncit",
+    "ncit_source",
+    "note",
+)
+
+
+class ProductRow(NamedTuple):
+    """A cell product named by brand, code or INN (``products.tsv``), with what is publicly
+    known of it and the public source of each fact; an unsourced fact is ``None``."""
+
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # "brand", "inn" or "code"
+    cell_type: str | None  # CL CURIE
+    cell_type_source: str | None
+    tissue: str | None  # UBERON CURIE
+    tissue_source: str | None
+    donor: str | None  # "autologous" or "allogeneic"
+    donor_source: str | None
+    ncit: str | None  # "NCIT:C67082"
+    ncit_source: str | None
+    note: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def _cell(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def load_product_rows(text: str) -> tuple[ProductRow, ...]:
+    r"""Rows of a product table; ValueError naming the line for a malformed row.
+
+    >>> rows = load_product_rows("name\taliases\tkind\tcell_type\tcell_type_source\t"
+    ...     "tissue\ttissue_source\tdonor\tdonor_source\tncit\tncit_source\tnote\n"
+    ...     "X-cel\tXcel|X cel\tinn\t\t\t\t\tallogeneic\thttps://example.org\t\t\tn\n")
+    >>> rows[0].aliases, rows[0].donor, rows[0].cell_type
+    (('Xcel', 'X cel'), 'allogeneic', None)
+    """
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.reader(lines, delimiter="\t")
+    header = tuple(next(reader))
+    if header != _PRODUCT_COLUMNS:
+        raise ValueError(f"product table: header {header} is not {_PRODUCT_COLUMNS}")
+    rows: list[ProductRow] = []
+    for n, rec in enumerate(reader, start=2):
+        if len(rec) != len(_PRODUCT_COLUMNS):
+            raise ValueError(f"product table row {n}: {len(rec)} fields, not {len(header)}")
+        values = [_cell(v) for v in rec]
+        name, aliases, kind = values[0], values[1], values[2]
+        if name is None or kind not in {"brand", "inn", "code"}:
+            raise ValueError(f"product table row {n}: no name or bad kind {kind!r}")
+        if values[7] not in {None, "autologous", "allogeneic"}:
+            raise ValueError(f"product table row {n}: bad donor {values[7]!r}")
+        for fact, source in ((3, 4), (5, 6), (7, 8), (9, 10)):
+            if (values[fact] is None) != (values[source] is None):
+                raise ValueError(f"product table row {n}: {_PRODUCT_COLUMNS[fact]} without source")
+        rows.append(
+            ProductRow(
+                name=name,
+                aliases=tuple(a.strip() for a in (aliases or "").split("|") if a.strip()),
+                kind=kind,
+                cell_type=values[3],
+                cell_type_source=values[4],
+                tissue=values[5],
+                tissue_source=values[6],
+                donor=values[7],
+                donor_source=values[8],
+                ncit=values[9],
+                ncit_source=values[10],
+                note=values[11] or "",
+            )
+        )
+    return tuple(rows)
+
+
+PRODUCT_ROWS: tuple[ProductRow, ...] = load_product_rows(
+    resources.files("kg.extract").joinpath("products.tsv").read_text(encoding="utf-8")
+)
+
+
+class InnStem(NamedTuple):
+    """A stem of the international non-proprietary names of cell therapies (WHO INN
+    Programme: names of cell-therapy substances end in ``-cel``; the syllables before it
+    say what the cells are)."""
+
+    stem: str
+    cell_type: str | None  # CL CURIE of the cells the stem names; None: type unknown
+    meaning: str
+
+
+# Longest first: the first stem a name ends with wins. "-temcel" (stem cells) alone is not
+# read as MSCs: the "autotemcel" gene therapies (betibeglogene autotemcel, ...) are
+# haematopoietic stem cells; only "-mestemcel" (mesenchymal stem cells) is.
+INN_STEMS: tuple[InnStem, ...] = (
+    InnStem("mestrocel", GENERIC_MSC, "mesenchymal stromal cells"),
+    InnStem("mestemcel", GENERIC_MSC, "mesenchymal stem cells"),
+    InnStem("strocel", GENERIC_MSC, "stromal cells"),
+    InnStem("temcel", None, "stem cells of an unstated type"),
+    InnStem("leucel", None, "white blood cells"),
+    InnStem("cel", None, "a cell therapy of an unstated type"),
 )
