@@ -197,3 +197,141 @@ def test_sub_groups_with_their_own_counts_leave_the_count_empty() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(kg.extract.regimen).failed == 0
+
+
+# ---------------------------------------------------------------- regimens per group
+
+MORE_COUNTS: list[tuple[str, int | None]] = [
+    ("D0, D7 and D14: IV MSC injection (2x106 - 6x106/kg MSC).", 3),
+    ("MSCs will be administered by i.v. infusion at baseline and 6 months of follow-up", 2),
+    ("patients will be evaluated at baseline and 6 months after the MSC infusion", None),
+    ("MSCs infused at 3 and 6 months of age", 2),
+    ("vitamin D3 was given with the MSC infusion", None),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), MORE_COUNTS, ids=[c[0][:50] for c in MORE_COUNTS])
+def test_more_counts(text: str, want: int | None) -> None:
+    assert resolve(find_counts(text)).value == want
+
+
+def _dose_arms(labels: tuple[str, str], shared: str, **kw: object) -> Trial:
+    """Two cell arms named by their groups, one intervention (with ``shared`` as its
+    description) linked to both, and a placebo arm."""
+    a, b = labels
+    return _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in ARDS",
+        arms=[
+            Arm(a, "EXPERIMENTAL", None, ("Biological: UC-MSC",)),
+            Arm(b, "EXPERIMENTAL", None, ("Biological: UC-MSC",)),
+            Arm("Placebo", "PLACEBO_COMPARATOR", "Saline", ("Other: Placebo",)),
+        ],
+        interventions=[
+            Intervention("UC-MSC", "BIOLOGICAL", shared, (), (a, b)),
+            Intervention("Placebo", "OTHER", "Saline", (), ("Placebo",)),
+        ],
+        **kw,
+    )
+
+
+GROUP_CASES = [
+    (
+        ("Low-dose group", "High-dose group"),
+        "Low-dose group (5 x 10^7 cells)\nHigh-dose group (1 x 10^8 cells)",
+    ),
+    (
+        ("Low dose", "High dose"),
+        "UC-MSC 5 x 10^7 cells for the low dose group or 1 x 10^8 cells for the high dose group",
+    ),
+    (
+        ("Cohort 1", "Cohort 2"),
+        "UC-MSC 5 x 10^7 cells (cohort 1) and 1 x 10^8 cells (cohort 2), intravenously",
+    ),
+    (
+        ("Group A: UC-MSC", "Group B: UC-MSC"),
+        "Group A: 5 x 10^7 UC-MSC cells; Group B: 1 x 10^8 UC-MSC cells.",
+    ),
+    (
+        ("Dose level I", "Dose level II"),
+        "Dose level I - 5 x 10^7 cells. Dose level II - 1 x 10^8 cells.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("labels", "shared"), GROUP_CASES, ids=[c[0][0] for c in GROUP_CASES])
+def test_a_figure_named_for_one_group_goes_to_that_arm_only(
+    labels: tuple[str, str], shared: str
+) -> None:
+    t = _dose_arms(labels, shared)
+    annotate_trial(t)
+    low, high, placebo = t.arms
+    assert [d.min_cells for d in low.doses] == [5e7]
+    assert [d.min_cells for d in high.doses] == [1e8]
+    assert not placebo.doses and not placebo.products
+    assert any("named for" in n for n in t.notes)
+
+
+def test_a_figure_for_a_group_no_arm_names_stays_on_every_arm_with_a_note() -> None:
+    t = _dose_arms(("MSC arm one", "MSC arm two"), "UC-MSC 5 x 10^7 cells (group A)")
+    annotate_trial(t)
+    assert [[d.min_cells for d in a.doses] for a in t.arms[:2]] == [[5e7], [5e7]]
+
+
+def test_a_list_of_groups_names_none_of_them() -> None:
+    t = _dose_arms(
+        ("Group A", "Group B"),
+        "group A and B will be injected intravenously with 1.5x10E6/kg and 2.0x10E6/kg",
+    )
+    annotate_trial(t)
+    assert [len(a.doses) for a in t.arms[:2]] == [2, 2]
+
+
+def test_the_figure_in_the_arm_label_is_that_arms() -> None:
+    """Arms labelled by their own figure do not take the other arm's figure from the shared
+    intervention text."""
+    t = _dose_arms(
+        ("UC-MSC 1x10^6/kg", "UC-MSC 2x10^6/kg"),
+        "UC-MSC 1x10^6/kg or 2x10^6/kg, one intravenous infusion",
+    )
+    annotate_trial(t)
+    assert [[d.min_cells for d in a.doses] for a in t.arms[:2]] == [[1e6], [2e6]]
+    assert [a.administrations for a in t.arms[:2]] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Cohort A: 1 x 10^6 cells/kg, one infusion; Cohort B: a first injection of "
+        "2 x 10^6 cells/kg, then a second six weeks later.",
+        "Cohort A: a single infusion of 1 x 10^6 cells/kg.\nCohort B: 2 x 10^6 cells/kg "
+        "twice, four weeks apart.",
+        "Cohort A - 1 x 10^6 cells/kg given once\nCohort B - 2 x 10^6 cells/kg, two infusions",
+    ],
+)
+def test_each_cohort_gets_its_own_dose_and_count_from_the_summary(summary: str) -> None:
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in knee osteoarthritis",
+        brief_summary=summary,
+        arms=[
+            Arm("Cohort A", "EXPERIMENTAL", "UC-MSC", ("Biological: UC-MSC",)),
+            Arm("Cohort B", "EXPERIMENTAL", "UC-MSC", ("Biological: UC-MSC",)),
+        ],
+    )
+    annotate_trial(t)
+    a, b = t.arms
+    assert [(d.min_cells, d.administrations) for d in a.doses] == [(1e6, 1)]
+    assert [(d.min_cells, d.administrations) for d in b.doses] == [(2e6, 2)]
+
+
+def test_a_count_the_summary_gives_every_dose_group() -> None:
+    t = _dose_arms(
+        ("Low-dose group", "High-dose group"),
+        "Low-dose group (5 x 10^7 cells)\nHigh-dose group (1 x 10^8 cells)",
+        brief_summary=(
+            "Subjects in the test groups were administered intravenously once with UC-MSC: "
+            "5 x 10^7 cells for the low-dose group or 1 x 10^8 cells for the high-dose group."
+        ),
+    )
+    annotate_trial(t)
+    assert [a.administrations for a in t.arms[:2]] == [1, 1]
+    assert any("shared by the arms" in n for n in t.notes)

@@ -24,21 +24,28 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 
-from kg.extract.doses import extract_doses
+from kg.extract.doses import extract_caps, extract_doses
 from kg.extract.products import (
     Mention,
-    cell_intervention_notes,
     donor_words,
     find_mentions,
-    finish_products,
     merge_mentions,
     tissue_by_uberon,
 )
-from kg.extract.regimen import Count, drop_dose_levels, find_counts, group_counts, resolve
+from kg.extract.regimen import (
+    Count,
+    drop_dose_levels,
+    find_counts,
+    group_counts,
+    group_segments,
+    group_tokens,
+    owner_of,
+    resolve,
+)
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
 from kg.extract.tables import GENERIC_MSC
 from kg.extract.text import sentences_of
-from kg.model import Arm, CellProduct, Donor, Dose, Intervention, Trial
+from kg.model import Arm, CellCap, CellProduct, Donor, Dose, Intervention, Trial
 
 __all__ = ["annotate_trial"]
 
@@ -151,8 +158,6 @@ def _product(m: Mention, t: _Text) -> CellProduct:
         donor=m.donor,
         evidence=t.text[m.start : m.end],
         evidence_field=t.field,
-        table_facts=m.table_facts,
-        ncit=m.ncit,
     )
 
 
@@ -353,8 +358,15 @@ def _choose(tier: list[tuple[_Text, RouteHit]], vote: bool) -> tuple[str, _Text,
 
 
 def _regimen(
-    texts: list[_Text], doses: list[Dose], trial_texts: list[_Text], sole: bool
+    texts: list[_Text],
+    doses: list[Dose],
+    trial_texts: list[_Text],
+    sole: bool,
+    group_keys: frozenset[tuple[str, str]] = frozenset(),
 ) -> _Regimen:
+    """Route and number of administrations of an arm. The trial's texts give the count only
+    to the one arm with cells, or to arms that differ only by their group (``group_keys``:
+    dose levels, cohorts), from sentences that name no one group alone."""
     reg = _Regimen()
     explicit, implied, other = _route_hits(texts, doses)
     t_explicit, t_implied, t_other = _route_hits(trial_texts, [])
@@ -396,10 +408,18 @@ def _regimen(
         if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
             seen = {(c.start, c.value) for x, c in counts if x is t}
             counts += [(t, c) for c in group_counts(t.text) if (c.start, c.value) not in seen]
-    if not counts and sole:
+    if not counts and (sole or group_keys):
         for t in trial_texts:
             for lo, hi in _cell_spans(t, []):
-                counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+                named = {g.key for g in group_tokens(t.text[lo:hi])} & group_keys
+                if not sole and len(named) == 1:
+                    continue  # one group's own sentence: see _group_count
+                found = [(t, c) for c in find_counts(t.text, lo, hi)]
+                if found and not sole:
+                    reg.notes.append(
+                        f"number of administrations from {t.field}, shared by the arms"
+                    )
+                counts += found
     levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
     kept = drop_dose_levels([c for _, c in counts], levels)
     counts = [(t, c) for t, c in counts if c in kept]
@@ -517,7 +537,7 @@ def _arm_work(trial: Trial, arm: Arm) -> _ArmWork:
 
 
 def _clear(arm: Arm) -> None:
-    arm.products, arm.doses = [], []
+    arm.products, arm.doses, arm.caps = [], [], []
     arm.route = arm.administrations = arm.regimen_evidence = None
 
 
@@ -574,6 +594,7 @@ def _fill(
         notes.append(f"{where}: no route stated")
     holder.products = products
     holder.doses = _finish_doses(doses, reg, products, texts)
+    holder.caps = _caps(texts, armless=isinstance(holder, Trial))
     holder.route = reg.route
     holder.administrations = reg.count
     counts = {d.administrations for d in holder.doses}
@@ -582,11 +603,165 @@ def _fill(
     holder.regimen_evidence = _regimen_evidence(reg)
 
 
+def _caps(texts: list[_Text], *, armless: bool) -> list[CellCap]:
+    """Stated caps on the cells ("up to 150 million cells"), never doses: those of the arm's
+    own texts and its interventions' (of every text for a record without arms)."""
+    out: dict[tuple[float, str], CellCap] = {}
+    for t in texts:
+        if armless or t.field.startswith(("arm ", "intervention ")):
+            for c in extract_caps(t.text, field=t.field, assume_cells=t.cells):
+                out.setdefault((c.max_cells, c.unit.value), c)
+    return list(out.values())
+
+
+# ---------------------------------------------------------------- groups
+
+
+def _arm_key(arm: Arm) -> tuple[str, str] | None:
+    """The one group an arm's label names ("Low-dose group", "Cohort 2"), else the one its
+    description opens with; None where it names none or several."""
+    keys = {t.key for t in group_tokens(arm.label) if not t.listed}
+    if not keys and arm.description:
+        keys = {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
+    return keys.pop() if len(keys) == 1 else None
+
+
+@dataclass(slots=True)
+class _Groups:
+    """Which cell arm each group name stands for, and the texts several arms share."""
+
+    arm_of: dict[tuple[str, str], _ArmWork]
+    shared: dict[str, _Text]  # field -> text shared by several cell arms (or the trial's)
+
+    def owner(self, d: Dose) -> tuple[_ArmWork | None, str | None]:
+        """(the arm a shared figure is named for, the group's words) or (None, None)."""
+        t = self.shared.get(d.evidence_field)
+        pos = t.text.find(d.evidence) if t is not None else -1
+        if t is None or pos < 0:
+            return None, None
+        end = pos + len(d.evidence)
+        others = [
+            (x, x + len(e.evidence)) for e in _doses_in(t) if (x := t.text.find(e.evidence)) >= 0
+        ]
+        others = [o for o in others if o != (pos, end)]
+        token = owner_of(t.text, pos, end, others)
+        if token is None:
+            return None, None
+        return self.arm_of.get(token.key), t.text[token.start : token.end]
+
+
+def _doses_in(t: _Text) -> list[Dose]:
+    return extract_doses(t.text, field=t.field, assume_cells=t.cells)
+
+
+def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
+    """Group names of the cell arms, where two or more arms each name a different one."""
+    keys = {id(w): _arm_key(w.arm) for w in cell_arms}
+    counts = Counter(k for k in keys.values() if k is not None)
+    arm_of = {k: w for w in cell_arms if (k := keys[id(w)]) is not None and counts[k] == 1}
+    if len(arm_of) < 2:
+        return None
+    seen: dict[str, int] = Counter()
+    texts: dict[str, _Text] = {}
+    for w in cell_arms:
+        for t in w.texts:
+            if t.field.startswith("intervention"):
+                seen[t.field] += 1
+                texts[t.field] = t
+    shared = {f: t for f, t in texts.items() if seen[f] > 1}
+    shared |= {t.field: t for t in facts.texts}
+    return _Groups(arm_of, shared)
+
+
+def _own_figures(w: _ArmWork) -> set[tuple[float, float, str, str]]:
+    own = [t for t in w.texts if t.field.startswith("arm ")]
+    return {_dose_key(d) for d in _doses(own, assume=True)}
+
+
+def _group_doses(
+    w: _ArmWork,
+    doses: list[Dose],
+    groups: _Groups | None,
+    others: set[tuple[float, float, str, str]],
+    notes: list[str],
+    where: str,
+) -> list[Dose]:
+    """Drop the figures of shared texts that are named for another arm's group, or that are
+    another arm's own figure (its label or description states it) and not this arm's."""
+    mine = _own_figures(w)
+    out: list[Dose] = []
+    for d in doses:
+        key = _dose_key(d)
+        shared_text = d.evidence_field.startswith("intervention")
+        if shared_text and mine and key not in mine and key in others:
+            notes.append(
+                f"{where}: figure {d.evidence!r} is another arm's own figure; not attached"
+            )
+            continue
+        if groups is not None and d.evidence_field in groups.shared:
+            arm, words = groups.owner(d)
+            if arm is not None and arm is not w:
+                notes.append(
+                    f"{where}: figure {d.evidence!r} is named for {words!r} "
+                    f"(arm {arm.arm.label!r}); not attached here"
+                )
+                continue
+            if words is not None and arm is None:
+                notes.append(
+                    f"{where}: figure {d.evidence!r} is named for {words!r}, which no arm label "
+                    "names alone; kept as the trial states it"
+                )
+        out.append(d)
+    return out
+
+
+def _owned_summary_doses(
+    w: _ArmWork, groups: _Groups | None, facts: _TrialFacts, where: str, notes: list[str]
+) -> list[Dose]:
+    """Figures of the title/summary/description named for this arm's group."""
+    if groups is None:
+        return []
+    out: list[Dose] = []
+    for d in _doses(facts.texts, assume=False):
+        arm, words = groups.owner(d)
+        if arm is w:
+            out.append(d)
+            notes.append(
+                f"{where}: figure {d.evidence!r} of {d.evidence_field} named for {words!r}"
+            )
+    return out
+
+
+def _group_count(
+    w: _ArmWork, groups: _Groups | None, where: str, notes: list[str]
+) -> tuple[int, str] | None:
+    """The number of administrations a shared text states in the stretch of this arm's group
+    ("Cohort B: a first injection ..., then a second six weeks later")."""
+    if groups is None:
+        return None
+    found: list[tuple[int, str]] = []
+    for t in groups.shared.values():
+        for token, lo, hi in group_segments(t.text):
+            if groups.arm_of.get(token.key) is not w:
+                continue
+            r = resolve(find_counts(t.text, lo, hi))
+            if r.value is not None and r.evidence is not None:
+                found.append((r.value, t.text[r.evidence.start : r.evidence.end]))
+    values = {v for v, _ in found}
+    if len(values) != 1:
+        return None
+    value, span = found[0]
+    notes.append(f"{where}: {value} administration(s) from the text of its group: {span!r}")
+    return value, span
+
+
 def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
     work = [_arm_work(trial, arm) for arm in trial.arms]
     _decide_cells(work, facts)
     cell_arms = [w for w in work if w.gets_cells]
+    groups = _groups(cell_arms, facts)
     stated = {id(w): _doses(w.texts, assume=True) for w in cell_arms}
+    own = {id(w): _own_figures(w) for w in cell_arms}
     summary: list[Dose] = []
     if cell_arms and not any(stated.values()):
         summary = _summary_doses(trial, facts, len(cell_arms))
@@ -598,9 +773,15 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         notes: list[str] = []
         named = _consolidate(w.positive) if w.positive else _trial_product(facts, where, notes)
         products = _fill_products(named, facts, where, notes)
-        products = finish_products(products, trial, where, notes)
-        doses = stated[id(w)] or summary
-        reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1)
+        others = set().union(*(own[id(x)] for x in cell_arms if x is not w))
+        doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
+        doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
+        keys = frozenset(groups.arm_of) if groups is not None else frozenset()
+        reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1, keys)
+        if reg.count is None and not reg.unclear:
+            got = _group_count(w, groups, where, notes)
+            if got is not None:
+                reg.count = got[0]
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes
 
@@ -613,7 +794,6 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
         return
     notes: list[str] = []
     products = _fill_products(products, facts, "extract", notes)
-    products = finish_products(products, trial, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
     reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
     _fill(trial, products, doses, reg, "extract", notes, texts + facts.texts)
@@ -628,4 +808,3 @@ def annotate_trial(trial: Trial) -> None:
         _annotate_arms(trial, facts)
     else:
         _annotate_armless(trial, facts)
-    trial.notes += cell_intervention_notes(trial)

@@ -83,13 +83,15 @@ _CONSECUTIVE_DAYS = re.compile(
     re.IGNORECASE,
 )
 _DAYS_PER = {"day": 1, "week": 7}
-_DAY_LIST = re.compile(r"\bdays?\s*(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b", re.I)
+_DAY_LIST = re.compile(
+    r"(?:\b(?i:days?)\s*|\bD(?=\d{1,3}\b))(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b"
+)
 # "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
 _POINT_LIST = re.compile(
     rf"\b(?:at|on|in)\s+(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
     rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:(?:at\s+)?month\s+)?\d{{1,2}})+)\s+"
-    r"(?P<u2>days|weeks|months))\b(?![\s-]+(?:after|later|post|following|from|of))",
+    r"(?P<u2>days|weeks|months))\b(?![\s-]+(?:after|later|post|following|from|old))",
     re.IGNORECASE,
 )
 # "administered once", "injected once along the fistula", "given once intravenously".
@@ -266,19 +268,23 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     for m in _DAY_LIST.finditer(text, lo, hi):
         for d in re.findall(r"\d{1,3}", m.group("d")):
             points.append((m.start(), m.end(), f"day {d}"))
-    for m in _POINT_LIST.finditer(text, lo, hi):
-        unit = (m.group("u1") or m.group("u2")).lower().rstrip("s")
-        values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
-        for v in values:
-            points.append((m.start(), m.end(), "0" if v.lower() == "baseline" else f"{unit} {v}"))
-    distinct = {p for _, _, p in points}
-    if len(distinct) < 2:
-        return []
     seg = text[lo:hi]
-    if not _ADMIN_WORDS.search(seg) or _FOLLOW_WORDS.search(seg):
-        return []
-    points.sort()
-    return [Count(len(distinct), points[0][0], max(p[1] for p in points), True)]
+    given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
+    out: list[Count] = []
+    if len({p for _, _, p in points}) > 1 and given:
+        out.append(Count(len({p for _, _, p in points}), points[0][0], points[-1][1], True))
+    for m in _POINT_LIST.finditer(text, lo, hi):
+        # "infused at baseline and 6 months (of follow-up)": a word of giving just before,
+        # and no word of assessing between it and the list.
+        before = text[max(lo, m.start() - 80) : m.start()]
+        giving = list(_ADMIN_WORDS.finditer(before))
+        if not giving or _FOLLOW_WORDS.search(before, giving[-1].end()):
+            continue
+        values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
+        distinct = {"0" if v.lower() == "baseline" else v for v in values}
+        if len(distinct) > 1 and not any(c.start <= m.start() < c.end for c in out):
+            out.append(Count(len(distinct), m.start(), m.end(), True))
+    return out
 
 
 def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
@@ -348,3 +354,122 @@ def resolve(counts: list[Count]) -> Resolved:
         return Resolved(None, None, False)
     best = max(counts, key=lambda c: c.value)
     return Resolved(best.value, best, False)
+
+
+# ---------------------------------------------------------------- groups
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_LEVELS = {
+    "low": "low",
+    "lower": "low",
+    "medium": "mid",
+    "middle": "mid",
+    "mid": "mid",
+    "intermediate": "mid",
+    "moderate": "mid",
+    "high": "high",
+    "higher": "high",
+    "standard": "standard",
+}
+_GROUP_ID = rf"(?-i:[A-H](?![a-z]))|\d{{1,2}}(?-i:[ab])?|(?-i:I{{1,3}}|IV|V)\b|{_NUMWORD}"
+# A name of a group, cohort, arm or dose level: "low-dose group", "Cohort 2", "group A",
+# "dose level II", "B group".
+_GROUP_TOKEN = re.compile(
+    r"\b(?:(?P<lvl>low|lower|medium|middle|mid|intermediate|moderate|high|higher|standard)"
+    r"[\s-]*doses?\b"
+    rf"|(?:(?:group|cohort|arm|stratum|part|level)|dose(?:[\s-]*level)?)[\s-]*(?P<gid>{_GROUP_ID})\b"
+    r"|(?P<gid2>(?-i:[A-H]))[\s-]+(?:group|cohort|arm)\b)",
+    re.IGNORECASE,
+)
+# "group A and B", "groups 1, 2": a token that lists several groups names none of them.
+_GROUP_LIST_AFTER = re.compile(
+    rf"\)?\s*(?:,|and|or|&|/)\s*(?:(?:group|cohort|arm)s?\s*(?:{_GROUP_ID})\b"
+    rf"|(?:{_GROUP_ID})(?=\s*(?:[,;:)]|and\b|or\b|(?:groups?|cohorts?|arms?)\b|will\b|receiv|$))"
+    r"|(?:low|lower|medium|middle|mid|intermediate|moderate|high|higher)[\s-]*doses?\b)",
+    re.IGNORECASE,
+)
+# A label that leads its stretch: "Cohort B: ...", "Group 2 (n=10) - ...", or one that opens
+# a line.
+_LEADS = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?[:–-]", re.IGNORECASE)
+_TRAILING_LEAD = re.compile(
+    r"^[^.;:\n]{0,30}?(?:\(|\bfor\s+(?:the\s+)?|\bin\s+(?:the\s+)?)\s*$", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupToken:
+    """A group named in a text: its key ("level", "low") or ("id", "2") and span."""
+
+    key: tuple[str, str]
+    start: int
+    end: int
+    listed: bool  # part of a list of groups ("group A and B"): names none alone
+
+
+def _group_key(m: re.Match[str]) -> tuple[str, str] | None:
+    if m.group("lvl"):
+        return "level", _LEVELS[m.group("lvl").lower()]
+    raw = m.group("gid") or m.group("gid2") or ""
+    low = raw.lower()
+    if low in _ROMAN and raw.isupper():
+        return "id", str(_ROMAN[low])
+    if low in NUMBER_WORDS:
+        return "id", str(NUMBER_WORDS[low])
+    return ("id", raw.upper()) if raw else None
+
+
+def group_tokens(text: str) -> list[GroupToken]:
+    """The groups a text names, in text order.
+
+    >>> [t.key for t in group_tokens("Low-dose group (5 x 10^7) and Cohort II; group A")]
+    [('level', 'low'), ('id', '2'), ('id', 'A')]
+    """
+    out: list[GroupToken] = []
+    for m in _GROUP_TOKEN.finditer(text):
+        key = _group_key(m)
+        if key is not None:
+            listed = _GROUP_LIST_AFTER.match(text, m.end()) is not None
+            out.append(GroupToken(key, m.start(), m.end(), listed))
+    return out
+
+
+def owner_of(text: str, start: int, end: int, others: list[tuple[int, int]]) -> GroupToken | None:
+    """The group a figure at ``text[start:end]`` is named for: a label right after it
+    ("5 x 10^7 cells for the low-dose group", "3x10^7 (group 1)"), else the nearest label
+    before it with no other figure (``others``) in between ("Cohort B: 1 x 10^6/kg").
+    None where no group, or a list of groups, is named."""
+    tokens = group_tokens(text)
+    para_lo = text.rfind("\n\n", 0, start) + 1
+    nxt = min((a for a, _ in others if a >= end), default=len(text))
+    prev = max((b for _, b in others if b <= start), default=para_lo)
+    for t in tokens:
+        if end <= t.start < min(nxt, end + 60) and _TRAILING_LEAD.match(text[end : t.start]):
+            return None if t.listed else t
+    # A label before the figure that is not itself the trailing label of an earlier figure.
+    before = [t for t in tokens if max(prev, para_lo) <= t.start and t.end <= start]
+    before = [
+        t for t in before if not _TRAILING_LEAD.match(text[prev : t.start]) or prev == para_lo
+    ]
+    if not before:
+        return None
+    t = before[-1]
+    return None if t.listed else t
+
+
+def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
+    """Stretches of text that belong to one group: from a label that leads ("Cohort B: ...",
+    a label opening a line) to the next such label, the end of the line or 400 characters."""
+    leading: list[GroupToken] = []
+    for t in group_tokens(text):
+        line_start = text.rfind("\n", 0, t.start) + 1
+        opens_line = not text[line_start : t.start].strip(" \t-*•")
+        if not t.listed and (_LEADS.match(text, t.end) or opens_line):
+            leading.append(t)
+    out: list[tuple[GroupToken, int, int]] = []
+    for i, t in enumerate(leading):
+        hi = leading[i + 1].start if i + 1 < len(leading) else len(text)
+        line_end = text.find("\n", t.end)
+        if line_end >= 0:
+            hi = min(hi, line_end)
+        out.append((t, t.start, min(hi, t.end + 400)))
+    return out

@@ -79,8 +79,9 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         "intralesional",
         r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?"
         r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
-        r"|inject\w*\s+(?:directly\s+)?(?:in|into|to|at)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
-        r"(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract|scar|nonunion|non-union)s?\b",
+        r"|inject\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:directly\s+)?(?:in|into|to|at)\s+"
+        r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract"
+        r"|scar|nonunion|non-union|sphincter)s?\b",
     ),
     ("intradiscal", r"intra-?\s?discal(?:ly)?|into\s+the\s+(?:intervertebral\s+)?discs?\b"),
     (

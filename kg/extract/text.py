@@ -48,8 +48,13 @@ ORDINAL_WORDS: dict[str, int] = {
     "twelfth": 12,
 }
 
-# A sentence ends at . ! ? ; followed by white space (not inside "1.5"), or at a line break.
-_SENTENCE_END = re.compile(r"[.!?;。](?=\s)|\n")
+# A sentence ends at . ! ? ; followed by white space (not inside "1.5", not after "i.v.",
+# "e.g.", "vs."), or at a line break.
+_SENTENCE_END = re.compile(
+    r"(?<![\s(]i\.v)(?<![\s(]i\.m)(?<![\s(]s\.c)(?<![\s(]e\.g)(?<![\s(]i\.e)(?<!\svs)"
+    r"(?<!\sapprox)[.!?;。](?=\s)|\n",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[.!?;:。,()（）\[\]]|\n|\s(?:but|whereas|while)\s")
 # A negation cue, then only words that keep the cue on the product ("does not contain any",
 # "no intravenous infusion of", "without"), then the product.
