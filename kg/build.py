@@ -247,7 +247,8 @@ def enrich(trial: Trial) -> None:
     annotate_trial(trial)
     if not trial.conditions:
         _conditions_from_text(trial)
-    trial.conditions = [_grounded(c, trial) for c in trial.conditions]
+    context = _condition_context(trial)
+    trial.conditions = [_grounded(c, trial, context) for c in trial.conditions]
     for product in [*trial.products, *(p for a in trial.arms for p in a.products)]:
         if product.tissue is None and product.cell_type is None:
             note = f"cell product {product.name!r}: the record states neither its tissue nor its cell type"
@@ -271,20 +272,37 @@ def _conditions_from_text(trial: Trial) -> None:
     trial.notes.append("no condition named in a conditions section, the title or the summary")
 
 
-def _grounded(condition: Condition, trial: Trial) -> Condition:
+def _condition_context(trial: Trial) -> link.ConditionContext:
+    """What the record says beside its condition names (see kg.link.ConditionContext)."""
+    texts = [trial.brief_title, trial.official_title, trial.brief_summary]
+    texts += [c.name for c in trial.conditions] + [*trial.keywords]
+    mesh_ids = dict.fromkeys(m for c in trial.conditions for m in c.mesh_ids)
+    return link.ConditionContext(
+        texts=tuple(t for t in texts if t),
+        mesh_ids=tuple(mesh_ids),
+        ancestors=trial.mesh_ancestors,
+    )
+
+
+def _grounded(condition: Condition, trial: Trial, context: link.ConditionContext) -> Condition:
     if condition.link is not None:
         return condition
     try:
-        found = link.ground_condition(condition.name, mesh_ids=condition.mesh_ids)
+        found = link.link_condition(
+            condition.name,
+            mesh_ids=condition.mesh_ids,
+            mesh_terms=condition.mesh_terms,
+            context=context,
+        )
     except link.SSSOMNotFoundError as exc:
-        found = link.ground_condition(condition.name)
+        found = link.link_condition(condition.name, context=link.ConditionContext(context.texts))
         note = f"MeSH-to-MONDO mappings not available ({exc}); conditions linked by name only"
         if note not in trial.notes:
             trial.notes.append(note)
-    if found is None:
-        trial.notes.append(f"condition {condition.name!r} not linked to MONDO")
-        return condition
-    return replace(condition, link=found)
+    if found.link is None:
+        trial.notes.append(f"condition {condition.name!r} not linked: {found.reason}")
+        return replace(condition, unlinked_reason=found.reason)
+    return replace(condition, link=found.link)
 
 
 def build(

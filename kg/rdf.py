@@ -89,6 +89,7 @@ CURIE_BASES = {
     "MONDO": OBO + "MONDO_",
     "NCIT": OBO + "NCIT_",
     "CHEBI": OBO + "CHEBI_",
+    "HP": OBO + "HP_",
     "OBI": OBO + "OBI_",
     "UO": OBO + "UO_",
     "MESH": "http://id.nlm.nih.gov/mesh/",
@@ -345,6 +346,7 @@ _P_FOUND_IN = cto("foundIn")
 _P_MESH_TERM = cto("meshTerm")
 _P_MESH_TERM_LABEL = cto("meshTermLabel")
 _P_MAPPING = cto("mapping")
+_P_UNLINKED_REASON = cto("unlinkedReason")
 _C_MAPPING = cto("Mapping")
 _P_MAPPED_TERM = cto("mappedTerm")
 _P_MAPPING_PREDICATE = cto("mappingPredicate")
@@ -496,6 +498,7 @@ def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
         w.text(node, _P_MESH_TERM_LABEL, term)
     if c.link is not None:
         _mapping(w, node, "mapping", c.link)
+    w.text(node, _P_UNLINKED_REASON, c.unlinked_reason)
 
 
 def _mapping(w: _Writer, node: NamedNode, key: str, link: Link) -> None:

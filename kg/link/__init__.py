@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from kg.link.anatomy import ground_cell_type, ground_tissue
 from kg.link.closure import ancestors, is_obsolete, term_label
-from kg.link.conditions import find_conditions, ground_condition, mesh_to_mondo, mondo_xrefs
+from kg.link.conditions import (
+    ConditionContext,
+    Grounding,
+    find_conditions,
+    ground_condition,
+    link_condition,
+    mesh_to_mondo,
+    mondo_xrefs,
+)
 from kg.link.drugs import ground_drug
 from kg.link.fetch import fetch_sssom
 from kg.link.records import Link, TermEdge
@@ -21,6 +29,8 @@ from kg.link.sssom import SSSOMNotFoundError, find_sssom_dir, load_sssom
 from kg.link.terms import load_terms
 
 __all__ = [
+    "ConditionContext",
+    "Grounding",
     "Link",
     "SSSOMNotFoundError",
     "Sources",
@@ -36,6 +46,7 @@ __all__ = [
     "ground_drug",
     "ground_tissue",
     "is_obsolete",
+    "link_condition",
     "load_sssom",
     "load_terms",
     "mesh_to_mondo",

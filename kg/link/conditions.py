@@ -26,13 +26,23 @@ and curated names, longest match first, at word boundaries.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from kg.link.curated import CuratedRow, CuratedTable, load_table
-from kg.link.lexical import AMBIGUITY_PENALTY, choose, from_curated, from_terms, variants
+from kg.link.lexical import (
+    AMBIGUITY_PENALTY,
+    choose,
+    curated_score,
+    from_curated,
+    from_terms,
+    variants,
+)
 from kg.link.normalise import fold, phrase_key, spans, tokens
 from kg.link.records import (
+    ABBREVIATION_IN_CONTEXT,
     BROAD_MATCH,
     CLOSE_MATCH,
     CURATED_TABLE,
@@ -42,6 +52,7 @@ from kg.link.records import (
     LEXICAL_MATCHING,
     MANUAL_CURATION,
     MAPPING_CHAINING,
+    MESH_ANCESTOR,
     MESH_XREF,
     NORMALISED_STRING,
     RELATED_MATCH,
@@ -49,7 +60,8 @@ from kg.link.records import (
 )
 from kg.link.sources import Sources, default_sources
 from kg.link.sssom import mesh_key
-from kg.link.terms import Surface, TermSet
+from kg.link.terms import HPO, Surface, TermSet, is_abbreviation
+from kg.link.unlinked import AMBIGUOUS_ABBREVIATION, NO_TERM, not_a_condition
 
 __all__ = [
     "GENERIC_TERMS",
@@ -57,8 +69,11 @@ __all__ = [
     "QUALIFIERS",
     "STOP_TERMS",
     "STOP_TEXTS",
+    "ConditionContext",
+    "Grounding",
     "find_conditions",
     "ground_condition",
+    "link_condition",
     "mesh_to_mondo",
     "mondo_xrefs",
 ]
@@ -283,17 +298,27 @@ def _overlapping(mondo: TermSet, via_mesh: Sequence[Link], names: Sequence[str])
     return replace(link, predicate=predicate, justification=MAPPING_CHAINING, score=round(score, 2))
 
 
+# A cancer stage before the name or a staging edition after it ("Stage IVA Lung Cancer AJCC v8").
+_STAGED = re.compile(r"(?i)^stage\s+[0-4IV]+[A-C]?\d?\s+|\s+AJCC\s+v\d+$")
+
+
 def _unqualified(mondo: TermSet, names: Sequence[str]) -> Link | None:
-    """The name without its leading qualifiers ("Acute", "Severe", "Metastatic"...), matched
-    exactly or normalised: the term is broader than the name (``skos:broadMatch``, <= 0.6)."""
+    """The name without its qualifiers ("Acute", "Severe", "Metastatic"... before or after it,
+    a cancer stage), matched exactly or normalised: the term is broader than the name
+    (``skos:broadMatch``, <= 0.6)."""
     for name in names:
-        words = name.split()
+        staged = _STAGED.sub("", name).strip()
+        words = staged.split()
         cut = 0
         while cut < len(words) - 1 and fold(words[cut]).strip(",;") in QUALIFIERS:
             cut += 1
-        if cut == 0:
+        end = len(words)
+        while end > cut + 1 and fold(words[end - 1]).strip(",;") in QUALIFIERS:
+            end -= 1
+        if cut == 0 and end == len(words) and staged == name.strip():
             continue
-        link = from_terms(mondo, [" ".join(words[cut:])], keep=lambda c: _usable(mondo, c))
+        rest = " ".join(words[cut:end]).strip(" ,;")
+        link = from_terms(mondo, [rest], keep=lambda c: _usable(mondo, c))
         if link is not None and fold(link.matched_text) not in GENERIC_TEXTS:
             return replace(
                 link, predicate=BROAD_MATCH, method=NORMALISED_STRING, score=min(link.score, 0.6)
@@ -311,25 +336,276 @@ def _confirmed_mesh(table: CuratedTable, curated: Link | None, mesh_ids: Sequenc
     return {key} if key is not None and key in given else set()
 
 
-def ground_condition(
-    name: str, *, mesh_ids: Sequence[str] = (), sources: Sources | None = None
+@dataclass(frozen=True)  # no slots: ``words`` is computed once and kept
+class ConditionContext:
+    """What the rest of the record says, for the names that need it.
+
+    ``texts``: the titles, the brief summary, the other condition names and the keywords (where
+    an abbreviation is spelled out, "Non-Small Cell Lung Cancer (NSCLC)", or its field named);
+    ``mesh_ids``: every MeSH id of the record's conditions; ``ancestors``: the MeSH ancestors
+    of those terms, ``(id, term)``, as ClinicalTrials.gov lists them (per study, not per term).
+    """
+
+    texts: tuple[str, ...] = ()
+    mesh_ids: tuple[str, ...] = ()
+    ancestors: tuple[tuple[str | None, str], ...] = ()
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(w for t in self.texts for w in tokens(t))
+
+
+class Grounding(NamedTuple):
+    """The link of a condition name, or None and the reason (:data:`kg.link.unlinked.KINDS`)."""
+
+    link: Link | None
+    reason: str | None
+
+
+# Words around an abbreviation that narrow it without naming another disease: the term of the
+# bare abbreviation is then broader than the name ("Advanced NSCLC", "NSCLC Stage IV").
+_QUALIFIER_WORDS = "|".join(sorted(QUALIFIERS))
+_STAGE = re.compile(
+    rf"(?i)^(?P<pre>(?:(?:{_QUALIFIER_WORDS})\s+)*)(?P<core>\S+?)"
+    rf"(?P<post>(?:,?\s+(?:stage\s+[0-4IV]+[ABC]?|{_QUALIFIER_WORDS}))*)$"
+)
+_ABBREVIATION_SCORE = 0.85
+_MESH_ANCESTOR_SCORE = 0.5
+
+
+def _long_forms(abbreviation: str, texts: Sequence[str]) -> list[str]:
+    """Candidate expansions the texts give for ``abbreviation``: the words before
+    ``(ABBR)`` whose first starts with the abbreviation's first letter (shortest first)."""
+    pattern = re.compile(
+        r"([^()\[\]]{2,120}?)\s*[(\[]\s*" + re.escape(abbreviation) + r"s?\s*[)\]]"
+    )
+    first = abbreviation[0].casefold()
+    out: list[str] = []
+    for text in texts:
+        for m in pattern.finditer(text):
+            words = re.findall(r"[^\s]+", m.group(1))
+            limit = min(len(words), len(abbreviation) + 5)
+            for n in range(1, limit + 1):
+                phrase = " ".join(words[-n:]).strip(" ,;:-")
+                if phrase and phrase[0].casefold() == first and phrase not in out:
+                    out.append(phrase)
+    return out
+
+
+# Words that say what kind of disease, not which: they never decide an abbreviation alone.
+_KIND_WORDS = frozenset(
+    tokens(
+        "disease disorder syndrome cancer carcinoma tumor tumour neoplasm malignant benign "
+        "cell small non type acute chronic primary secondary infection injury failure "
+        "deficiency insufficiency stage advanced human"
+    )
+)
+
+
+def _supported(
+    mondo: TermSet, curie: str, context: ConditionContext, near: Set[str], *, only: bool
+) -> bool:
+    """The record supports the term: one of its MeSH terms maps to it (or below it), or its
+    text has all the content words of the term's label or of one of its non-abbreviation
+    synonyms; for the ``only`` term an abbreviation names in MONDO, one word of them that
+    says more than the kind of disease is enough ("lung" for NSCLC in a lung-cancer trial)."""
+    if curie in near:
+        return True
+    words = context.words
+    short = {s.casefold() for s in mondo.synonyms(curie) if is_abbreviation(s)}
+    for text in _term_texts(mondo, curie):
+        if text and text.casefold() not in short:
+            content = _content(text)
+            if content and (content <= words or (only and (content - _KIND_WORDS) & words)):
+                return True
+    return False
+
+
+def _abbreviation(
+    src: Sources, mondo: TermSet, names: Sequence[str], context: ConditionContext
+) -> tuple[Link | None, bool]:
+    """``(link, True)`` for an abbreviation the record's text resolves, ``(None, True)`` for one
+    it does not, ``(None, False)`` when the name is no abbreviation."""
+    for name in names:
+        m = _STAGE.match(name.strip())
+        if m is None or not is_abbreviation(m.group("core")):
+            continue
+        core = m.group("core")
+        narrowed = bool(m.group("pre").strip() or m.group("post").strip())
+        link = None
+        for long_form in _long_forms(core, context.texts):
+            found = from_terms(mondo, [long_form], keep=lambda c: _usable(mondo, c))
+            if found is not None and found.predicate == EXACT_MATCH:
+                link = replace(found, matched_text=f"{core} = {long_form}")
+                break
+        if link is None:
+            candidates = sorted(
+                {
+                    s.curie
+                    for s in mondo.index.by_fold.get(fold(core), ())
+                    if _usable(mondo, s.curie)
+                }
+            )
+            near = _near_mesh(src, mondo, context.mesh_ids)
+            if not candidates:
+                continue  # not an abbreviation MONDO knows: the other ways may still link it
+            only = len(candidates) == 1
+            supported = [c for c in candidates if _supported(mondo, c, context, near, only=only)]
+            if len(supported) != 1:
+                return None, True
+            curie = supported[0]
+            link = Link(
+                curie=curie,
+                label=mondo.label(curie) or "",
+                predicate=EXACT_MATCH,
+                justification=LEXICAL_MATCHING,
+                method=ABBREVIATION_IN_CONTEXT,
+                score=_ABBREVIATION_SCORE,
+                matched_text=f"{core} = {mondo.label(curie)}",
+                source=mondo.source,
+            )
+        link = replace(
+            link,
+            method=ABBREVIATION_IN_CONTEXT,
+            justification=LEXICAL_MATCHING,
+            score=min(link.score, _ABBREVIATION_SCORE),
+        )
+        if narrowed:
+            link = replace(link, predicate=BROAD_MATCH, score=0.6)
+        return link, True
+    return None, False
+
+
+def _near_mesh(src: Sources, mondo: TermSet, mesh_ids: Sequence[str]) -> set[str]:
+    """MONDO terms the MeSH ids map to exactly, with their ancestors and descendants' marks:
+    the terms themselves and their ancestors."""
+    out: set[str] = set()
+    for link in _mesh_links(src, mesh_ids):
+        if link.predicate == EXACT_MATCH:
+            out.add(link.curie)
+            out.update(mondo.ancestors(link.curie))
+    return out
+
+
+def _mesh_ancestor(
+    src: Sources,
+    mondo: TermSet,
+    mesh_ids: Sequence[str],
+    mesh_terms: Sequence[str],
+    context: ConditionContext,
 ) -> Link | None:
-    """The best MONDO term for a condition name (and its MeSH ids), or None."""
+    """The nearest MeSH ancestor of the condition's own MeSH term that MONDO maps exactly:
+    ``skos:broadMatch``, score 0.5, the path in ``matched_text``.
+
+    ClinicalTrials.gov lists the ancestors of all of a study's MeSH terms together. So an
+    ancestor is taken only when the study's other MeSH terms cannot account for it: every
+    other MeSH id of the study must map to MONDO, and an ancestor whose term is (an ancestor
+    of) one of theirs is left out. Of the rest, the most specific term (most ancestors in
+    MONDO) is the nearest.
+    """
+    own = {mesh_key(m) for m in mesh_ids} - {None}
+    if not own or not context.ancestors or _mesh_links(src, mesh_ids):
+        return None
+    others = [m for m in context.mesh_ids if mesh_key(m) not in own]
+    other_terms: set[str] = set()
+    for m in others:
+        links = [k for k in mesh_to_mondo(m, sources=src) if k.predicate == EXACT_MATCH]
+        if not links:
+            return None  # an unmapped sibling: its ancestors are mixed in with ours
+        for k in links:
+            other_terms.add(k.curie)
+            other_terms.update(mondo.ancestors(k.curie))
+    candidates: list[tuple[int, str, str, str]] = []
+    for ancestor_id, ancestor_term in context.ancestors:
+        if not ancestor_id:
+            continue
+        for k in mesh_to_mondo(ancestor_id, sources=src):
+            if (
+                k.predicate == EXACT_MATCH
+                and k.curie not in other_terms
+                and _usable(mondo, k.curie)
+            ):
+                depth = len(mondo.ancestors(k.curie))
+                candidates.append((depth, k.curie, ancestor_id, ancestor_term))
+    if not candidates:
+        return None
+    _, curie, ancestor_id, ancestor_term = max(candidates, key=lambda c: (c[0], c[1]))
+    first = mesh_ids[0]
+    term = mesh_terms[0] if mesh_terms else ""
+    path = f"MESH:{first} {term}".strip() + f" < MESH:{ancestor_id} {ancestor_term}"
+    return Link(
+        curie=curie,
+        label=mondo.label(curie) or "",
+        predicate=BROAD_MATCH,
+        justification=MAPPING_CHAINING,
+        method=MESH_ANCESTOR,
+        score=_MESH_ANCESTOR_SCORE,
+        matched_text=path,
+        source=src.sssom().for_mesh(ancestor_id)[0].source,
+    )
+
+
+def link_condition(
+    name: str,
+    *,
+    mesh_ids: Sequence[str] = (),
+    mesh_terms: Sequence[str] = (),
+    context: ConditionContext | None = None,
+    sources: Sources | None = None,
+) -> Grounding:
+    """The best MONDO (else HPO) term for a condition name, or why there is none.
+
+    In order: the condition's MeSH ids where MONDO's term agrees with the name; the curated
+    table; MONDO labels and synonyms; an abbreviation the record's text resolves; an HPO
+    phenotype of the same name; the name without qualifiers (broader); the nearest MeSH
+    ancestor (broader); the MeSH-derived term whose words fit the name. Unlinked: the kind of
+    name (:mod:`kg.link.unlinked`).
+    """
     src = sources or default_sources()
+    ctx = context or ConditionContext(mesh_ids=tuple(mesh_ids))
     names = variants(name)
     if not names or fold(names[-1]) in STOP_TEXTS:
-        return None
+        return Grounding(None, not_a_condition(name) or NO_TERM)
     mondo = src.terms("MONDO")
     table = load_table(TABLE)
     curated = from_curated(table, names, mondo)
     via_mesh = _mesh_links(src, mesh_ids) if mesh_ids else []
     if link := _agreeing(mondo, via_mesh, names, _confirmed_mesh(table, curated, mesh_ids)):
-        return link
+        return Grounding(link, None)
     if curated is not None:
-        return curated
+        return Grounding(curated, None)
     if link := from_terms(mondo, names, keep=lambda c: _usable(mondo, c)):
-        return link
-    return _unqualified(mondo, names) or _overlapping(mondo, via_mesh, names)
+        return Grounding(link, None)
+    link, abbreviation = _abbreviation(src, mondo, names, ctx)
+    if link is not None:
+        return Grounding(link, None)
+    if abbreviation:
+        return Grounding(None, AMBIGUOUS_ABBREVIATION)
+    hpo = src.terms(HPO)  # a phenotypic abnormality of the same name (a finding)
+    found = (
+        from_terms(hpo, names, keep=hpo.usable)
+        or _unqualified(mondo, names)
+        or _unqualified(hpo, names)
+        or _mesh_ancestor(src, mondo, mesh_ids, mesh_terms, ctx)
+        or _overlapping(mondo, via_mesh, names)
+    )
+    if found is not None:
+        return Grounding(found, None)
+    return Grounding(None, not_a_condition(name) or NO_TERM)
+
+
+def ground_condition(
+    name: str,
+    *,
+    mesh_ids: Sequence[str] = (),
+    mesh_terms: Sequence[str] = (),
+    context: ConditionContext | None = None,
+    sources: Sources | None = None,
+) -> Link | None:
+    """The best MONDO (else HPO) term for a condition name, or None (see :func:`link_condition`)."""
+    return link_condition(
+        name, mesh_ids=mesh_ids, mesh_terms=mesh_terms, context=context, sources=sources
+    ).link
 
 
 # -- free text -------------------------------------------------------------------------------
@@ -383,7 +659,7 @@ def _curated_link(mondo: TermSet, row: CuratedRow, span: str) -> Link:
         predicate=row.predicate,
         justification=MANUAL_CURATION,
         method=CURATED_TABLE,
-        score=1.0 if fold(span) == fold(row.name) else 0.95,
+        score=curated_score(row.predicate, 1.0 if fold(span) == fold(row.name) else 0.95),
         matched_text=row.name,
         source=TABLE,
     )

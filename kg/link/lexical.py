@@ -10,6 +10,7 @@ exact synonym (no abbreviation) 0.90   skos:exactMatch
 normalised string, label        0.85   skos:exactMatch
 normalised string, synonym      0.80   skos:exactMatch
 several terms share the text    -0.15  skos:closeMatch (the most general one is taken)
+curated row, broader term       -0.40  skos:broadMatch (the row's predicate)
 ==============================  =====  ==============================================
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from kg.link.curated import CuratedRow, CuratedTable
 from kg.link.normalise import bag_key, fold
 from kg.link.records import (
+    BROAD_MATCH,
     CLOSE_MATCH,
     CURATED_TABLE,
     EXACT_LABEL,
@@ -35,7 +37,7 @@ from kg.link.records import (
 )
 from kg.link.terms import Surface, TermSet, parse_curie
 
-__all__ = ["choose", "from_curated", "from_curie", "from_terms", "variants"]
+__all__ = ["choose", "curated_score", "from_curated", "from_curie", "from_terms", "variants"]
 
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 AMBIGUITY_PENALTY = 0.15
@@ -133,11 +135,16 @@ def from_curated(
                     predicate=row.predicate,
                     justification=MANUAL_CURATION,
                     method=CURATED_TABLE,
-                    score=score,
+                    score=curated_score(row.predicate, score),
                     matched_text=row.name,
                     source=table.file,
                 )
     return None
+
+
+def curated_score(predicate: str, score: float) -> float:
+    """A curated row's score: a broader term (``skos:broadMatch``) scores 0.6 at most."""
+    return round(min(score, score - 0.4) if predicate == BROAD_MATCH else score, 2)
 
 
 def from_curie(ts: TermSet, value: str) -> Link | None:

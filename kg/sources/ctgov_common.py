@@ -878,6 +878,7 @@ class RawStudy:
     keywords: list[str] = field(default_factory=list)
     meshes: list[tuple[str | None, str]] = field(default_factory=list)  # (id, term)
     mesh_leaves: list[tuple[str, str]] = field(default_factory=list)  # (term, as found)
+    mesh_ancestors: list[tuple[str | None, str]] = field(default_factory=list)  # (id, term)
     arms: list[RawArm] = field(default_factory=list)
     interventions: list[RawIntervention] = field(default_factory=list)
     sex: str | None = None
@@ -918,6 +919,9 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     _dates(trial, raw, notes)
     _descriptions(trial, raw, notes)
     trial.conditions = attach_mesh(raw.conditions, raw.meshes, raw.mesh_leaves, raw.keywords)
+    trial.mesh_ancestors = tuple(
+        dict.fromkeys((i, t.strip()) for i, t in raw.mesh_ancestors if t.strip())
+    )
     trial.keywords = tuple(_strs(raw.keywords))
     trial.arms = _arms(raw, notes)
     trial.interventions = _interventions(raw, notes)

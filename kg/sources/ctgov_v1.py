@@ -176,6 +176,10 @@ def _mesh(raw: RawStudy, browse: dict[str, Any]) -> None:
         term = json_text(mesh, "ConditionMeshTerm")
         if term:
             raw.meshes.append((json_text(mesh, "ConditionMeshId"), term))
+    for ancestor in _nested(browse, "ConditionAncestorList", "ConditionAncestor"):
+        term = json_text(ancestor, "ConditionAncestorTerm")
+        if term:
+            raw.mesh_ancestors.append((json_text(ancestor, "ConditionAncestorId"), term))
     for leaf in _nested(browse, "ConditionBrowseLeafList", "ConditionBrowseLeaf"):
         name = json_text(leaf, "ConditionBrowseLeafName")
         found = json_text(leaf, "ConditionBrowseLeafAsFound")

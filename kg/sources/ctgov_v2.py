@@ -173,6 +173,10 @@ def _mesh(raw: RawStudy, browse: dict[str, Any]) -> None:
         term = json_text(mesh, "term")
         if term:
             raw.meshes.append((json_text(mesh, "id"), term))
+    for ancestor in json_objs(browse, "ancestors"):
+        term = json_text(ancestor, "term")
+        if term:
+            raw.mesh_ancestors.append((json_text(ancestor, "id"), term))
     for leaf in json_objs(browse, "browseLeaves"):
         name, found = json_text(leaf, "name"), json_text(leaf, "asFound")
         if name and found:
