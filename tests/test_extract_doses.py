@@ -359,3 +359,267 @@ def test_adversarial_text_stays_fast(text: str) -> None:
         Trial(provenance=prov, brief_summary=text, arms=[Arm("a", "EXPERIMENTAL", text)])
     )
     assert time.perf_counter() - start < 5.0
+
+
+# ---------------------------------------------------------------- issue 12: the language of records
+
+J, EYE, LES = DoseUnit.CELLS_PER_JOINT, DoseUnit.CELLS_PER_EYE, DoseUnit.CELLS_PER_LESION
+CM2, LIMB, VF = DoseUnit.CELLS_PER_CM2, DoseUnit.CELLS_PER_LIMB, DoseUnit.CELLS_PER_VOCAL_FOLD
+
+RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
+    # words between the number and the unit
+    (
+        "Two serial doses of 1.5 million adipose-tissue derived mesenchymal stem cells per kg",
+        [(1.5e6, 1.5e6, KG)],
+    ),
+    ("2 x 10^6 bone marrow-derived, culture expanded MSCs/kg", [(2e6, 2e6, KG)]),
+    ("1 x 10^8 allogeneic umbilical cord Wharton's jelly derived stromal cells", [(1e8, 1e8, C)]),
+    ("5 million autologous ex vivo expanded adipose derived regenerative cells", [(5e6, 5e6, C)]),
+    ("3 x 10^7 human placenta-derived decidual stromal cells", [(3e7, 3e7, C)]),
+    ("2 x 10^6 Stempeucel/kg", [(2e6, 2e6, KG)]),
+    ("2 x 10^6 remestemcel-L/kg body weight", [(2e6, 2e6, KG)]),
+    ("an infusion of 2 x 10^6 Prochymal per kg", [(2e6, 2e6, KG)]),
+    ("1 x 10^6 CYP-001/kg", [(1e6, 1e6, KG)]),
+    ("250 x 10^6 EMC will be implanted", [(2.5e8, 2.5e8, C)]),
+    (
+        "expanded mesenchymal cells (EMC) are given: 25 M EMC in 10 mL of saline",
+        [(2.5e7, 2.5e7, C)],
+    ),
+    # exponent forms
+    ("Intravenous infusion of ex vivo cultured umbilical cord MSC (2*10/7)", [(2e7, 2e7, C)]),
+    ("1x10/6 cells/kg", [(1e6, 1e6, KG)]),
+    ("1x10x6 MSC/kg", [(1e6, 1e6, KG)]),
+    ("2 x 10 6 cells/kg", [(2e6, 2e6, KG)]),
+    ("1xE7 cells are injected", [(1e7, 1e7, C)]),
+    ("up to... no: a single infusion of 5 x 10EE6 allogeneic hMSCs/kg", [(5e6, 5e6, KG)]),
+    ("1 x 1000000 cells/kg", [(1e6, 1e6, KG)]),
+    ("2-4 x 1000000/kg", [(2e6, 4e6, KG)]),
+    ("5 Mio cells/kg", [(5e6, 5e6, KG)]),
+    ("1 billion cells", [(1e9, 1e9, C)]),
+    ("one million cells per kg", [(1e6, 1e6, KG)]),
+    ("500.000 cells/kg", [(5e5, 5e5, KG)]),
+    ("1.000.000(one million) cells/kg, IV", [(1e6, 1e6, KG)]),
+    ("1,5 10^6 MSC/kg", [(1.5e6, 1.5e6, KG)]),
+    # lists and ranges
+    (
+        "IV infusion of Allogeneic Mesenchymal Bone Marrow Cells (0.5, 1.0, or 1.5 million "
+        "cells/kg, up to 150 million cells)",
+        [(5e5, 5e5, KG), (1e6, 1e6, KG), (1.5e6, 1.5e6, KG)],
+    ),
+    ("1.5 and 2.0 x 10^6 MSCs/kg", [(1.5e6, 1.5e6, KG), (2e6, 2e6, KG)]),
+    ("1, 3 or 10 million cells/kg", [(1e6, 1e6, KG), (3e6, 3e6, KG), (1e7, 1e7, KG)]),
+    ("between 1 and 2 million cells/kg", [(1e6, 2e6, KG)]),
+    ("2-8x10^8 cell/kg mesenchymal stem cells will be infused", [(2e8, 8e8, KG)]),  # as stated
+    ("a total of 1500 cells", [(1500, 1500, C)]),  # as stated, flagged by QC
+    # other bases
+    ("5 x 10^6 cells/cm2 of wound", [(5e6, 5e6, CM2)]),
+    ("1 x 10^6 cells per cm² of ulcer area", [(1e6, 1e6, CM2)]),
+    ("2 x 10^5 cells/cm 2", [(2e5, 2e5, CM2)]),
+    ("4 million cells per square centimeter", [(4e6, 4e6, CM2)]),
+    ("1 million cells per eye", [(1e6, 1e6, EYE)]),
+    ("1.5 x 10^6 MSCs into each eye", [(1.5e6, 1.5e6, EYE)]),
+    ("10 million cells per knee", [(1e7, 1e7, J)]),
+    ("25 million cells into each affected knee", [(2.5e7, 2.5e7, J)]),
+    ("4 x 10^7 MSC/joint", [(4e7, 4e7, J)]),
+    ("10^6 cells per lesion", [(1e6, 1e6, LES)]),
+    ("5*10/7 per ischemic limb", [(5e7, 5e7, LIMB)]),
+    ("1 million cells per vocal fold", [(1e6, 1e6, VF)]),
+]
+
+NOT_DOSES_RECORDS = [
+    # caps
+    "not to exceed 150 million cells",
+    "up to 2 x 10^8 cells",
+    "One time IV Infusion of up to 5 x 10^6 allogeneic hMSCs/kg of body weight",
+    "to a maximum of 1 x 10^8 MSCs",
+    "Participants receive a maximum dose of 3 x 10^6 cell/Kg by vein one time on Day 1.",
+    "no more than 200 million cells",
+    "a maximal dose of 100 x 10^6 cells",
+    "at most 10^9 cells",
+    # rates, concentrations, content, yields
+    "infused at a rate of 2 x 10^6 cells/min",
+    "5 x 10^6 cells per minute",
+    "1 x 10^6 cells/kg/min",
+    "at a concentration of 5 x 10^6 cells",
+    "suspended at 10 million cells/mL",
+    "ALLO-ASC 1xE7 cells/ml",
+    "each vial contains 5 x 10^7 cells",
+    "2.5 × 107 cells/1 mL/vial",
+    "cryopreserved bags of 100 million cells",
+    "10 million cells per vial",
+    "seeded at a density of 5,000 cells",
+    "with viability > 70% and 10^6 CFU",
+    # conditional
+    "Subsequent doses may be reduced to 1 x 10^7 or increased to 1 x 10^8",
+    # counts of something else
+    "10 million American adults and 2 million new cases",
+    "5 x 10^9 TU/kg lentiviral vector",
+    "2 x 10^11 vg/kg",
+    "10 mL of saline",
+]
+
+
+@pytest.mark.parametrize(("text", "want"), RECORD_PHRASES, ids=[p[0][:40] for p in RECORD_PHRASES])
+def test_record_phrase(text: str, want: list[tuple[float, float, DoseUnit]]) -> None:
+    doses = extract_doses(text, field="test")
+    got = [(d.min_cells, d.max_cells, d.unit) for d in doses]
+    assert len(got) == len(want), got
+    for (lo, hi, unit), (wlo, whi, wunit) in zip(got, want, strict=True):
+        assert math.isclose(lo, wlo) and math.isclose(hi, whi) and unit is wunit, got
+    for d in doses:
+        assert d.evidence in text
+
+
+@pytest.mark.parametrize("text", NOT_DOSES_RECORDS)
+def test_not_a_dose_in_records(text: str) -> None:
+    assert extract_doses(text, field="test") == []
+    assert extract_doses(text, field="test", assume_cells=True) == []
+
+
+def test_list_member_evidence_holds_its_scale() -> None:
+    first, second, third = extract_doses("doses of 0.5, 1.0, or 1.5 million cells/kg", field="t")
+    assert first.evidence == "0.5, 1.0, or 1.5 million cells/kg"
+    assert second.evidence == "1.0, or 1.5 million cells/kg"
+    assert third.evidence == "1.5 million cells/kg"
+
+
+def test_cell_names_from_elsewhere_in_the_record() -> None:
+    text = "Patients receive 2 x 10^7 ABC-7 in a single infusion"
+    assert (
+        extract_doses(text, field="t") == [] or extract_doses(text, field="t")[0].min_cells == 2e7
+    )
+    (d,) = extract_doses("25 M ORBCEL given once", field="t", cell_names={"orbcel"})
+    assert d.min_cells == 2.5e7 and d.unit is C
+
+
+@pytest.mark.parametrize(
+    ("text", "cap", "unit"),
+    [
+        ("1.5 million cells per kg, not to exceed 150 million cells", 1.5e8, C),
+        ("(0.5, 1.0, or 1.5 million cells/kg, up to 150 million cells)", 1.5e8, C),
+        ("2 x 10^6 cells/kg with a maximal dose of 100 x 10^6 cells", 1e8, C),
+        ("Maximum dose as for 100kg subject or 150 million cells", 1.5e8, C),
+        ("up to 5 x 10^6 allogeneic hMSCs/kg of body weight", 5e6, KG),
+        ("no more than 2 x 10^8 MSCs in total", 2e8, C),
+        ("(total up to 3x106/kg)", 3e6, KG),
+    ],
+)
+def test_caps_are_kept_apart(text: str, cap: float, unit: DoseUnit) -> None:
+    caps = extract_caps(text, field="t")
+    assert [(c.max_cells, c.unit) for c in caps] == [(cap, unit)]
+    assert caps[0].evidence in text
+    assert all(not math.isclose(d.max_cells, cap) for d in extract_doses(text, field="t"))
+
+
+CAP_WORDS = [
+    "up to",
+    "not to exceed",
+    "not exceeding",
+    "no more than",
+    "a maximum of",
+    "maximum of",
+    "at most",
+    "≤",
+]
+FIGURES = [
+    ("2 x 10^6", 2e6),
+    ("150 million", 1.5e8),
+    ("1.5×10⁸", 1.5e8),
+    ("10^7", 1e7),
+    ("5 Mio", 5e6),
+]
+UNITS = [(" cells", C), (" MSCs", C), (" cells/kg", KG), (" MSC per kg of body weight", KG)]
+
+
+@given(
+    st.sampled_from(CAP_WORDS),
+    st.sampled_from(FIGURES),
+    st.sampled_from(UNITS),
+    st.sampled_from(["", "Infusion of MSC, ", "Each patient receives "]),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_cap_is_never_a_dose(
+    cap: str, figure: tuple[str, float], unit: tuple[str, DoseUnit], lead: str, assume: bool
+) -> None:
+    text = f"{lead}{cap} {figure[0]}{unit[0]}"
+    assert extract_doses(text, field="t", assume_cells=assume) == []
+    (c,) = extract_caps(text, field="t", assume_cells=assume)
+    assert math.isclose(c.max_cells, figure[1]) and c.unit is unit[1]
+
+
+NOT_GIVEN = [
+    ("{f} cells/min", "rate"),
+    ("{f} cells per minute", "rate"),
+    ("{f} cells/kg/min", "rate"),
+    ("{f} cells/mL", "concentration"),
+    ("{f} cells per ml", "concentration"),
+    ("at a concentration of {f} cells", "concentration"),
+    ("each vial contains {f} cells", "content"),
+    ("{f} cells per vial", "content"),
+    ("bags containing {f} MSCs", "content"),
+    ("{f} IU/kg", "another drug"),
+    ("{f} copies/mL", "another count"),
+    ("{f} patients", "another count"),
+]
+
+
+@given(st.sampled_from(NOT_GIVEN), st.sampled_from(FIGURES), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_rates_concentrations_content_are_never_doses(
+    form: tuple[str, str], figure: tuple[str, float], assume: bool
+) -> None:
+    text = form[0].format(f=figure[0])
+    assert extract_doses(text, field="t", assume_cells=assume) == [], form[1]
+
+
+SITES = [
+    ("per eye", EYE),
+    ("/eye", EYE),
+    ("into each eye", EYE),
+    ("per knee", J),
+    ("per joint", J),
+    ("into each knee", J),
+    ("per cm2", CM2),
+    ("/cm²", CM2),
+    ("per cm2 of wound", CM2),
+    ("per lesion", LES),
+    ("per ulcer", LES),
+    ("per vocal fold", VF),
+    ("per limb", LIMB),
+]
+
+
+@given(
+    st.sampled_from(FIGURES), st.sampled_from([" cells ", " MSCs ", " "]), st.sampled_from(SITES)
+)
+@settings(max_examples=300, deadline=None)
+def test_other_bases_keep_their_unit(
+    figure: tuple[str, float], cells: str, site: tuple[str, DoseUnit]
+) -> None:
+    text = f"{figure[0]}{cells}{site[0]}"
+    doses = extract_doses(text, field="t")
+    assert [(d.max_cells, d.unit) for d in doses] == [(figure[1], site[1])], text
+
+
+@given(
+    st.lists(
+        st.sampled_from(["0.5", "1", "1.5", "2", "2.5", "3", "5", "10"]),
+        min_size=2,
+        max_size=5,
+        unique=True,
+    ),
+    st.sampled_from([(" million", 1e6), (" x 10^6", 1e6), (" ×10⁷", 1e7)]),
+    st.sampled_from([" cells/kg", " MSCs/kg", " cells per kg"]),
+    st.sampled_from([", or ", " or ", ", and ", " and "]),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_list_is_several_doses(
+    members: list[str], scale: tuple[str, float], unit: str, joiner: str
+) -> None:
+    *first, last = members
+    text = f"a single infusion of {', '.join(first)}{joiner}{last}{scale[0]}{unit}"
+    doses = extract_doses(text, field="t")
+    want = [float(m) * scale[1] for m in members]
+    assert [d.unit for d in doses] == [KG] * len(members), text
+    assert all(math.isclose(d.max_cells, w) for d, w in zip(doses, want, strict=True)), text

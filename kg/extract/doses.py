@@ -34,8 +34,8 @@ from kg.model import CellCap, Dose, DosePer, DoseUnit
 
 __all__ = ["defined_cell_names", "extract_caps", "extract_doses"]
 
-MIN_CELLS = 1e3
-MAX_CELLS = 1e13
+MIN_CELLS = 1e3  # least figure read as cells from its context alone (no cell word)
+MAX_CELLS = 1e13  # most cells any figure is read as: above, a count of something else
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<word>[A-Za-zµμ$€][\w'’+-]*)|(?P<num>\d+(?:[.,]\d+)?)|(?P<punct>\S))"
@@ -472,7 +472,7 @@ def _site_unit(toks: list[Token], j: int, depth: int = 0) -> tuple[DoseUnit, int
     if kind != "word":
         return None
     low = value.lower().rstrip(".")
-    describing = (
+    describing = low in {"each", "every", "one", "the", "treated", "affected"} or (
         low.isalpha()
         and low not in _SITE_UNITS
         and low not in _CONNECTORS
@@ -561,8 +561,10 @@ _IN_EACH = frozenset(["in", "into", "per", "for"])
 def _describing(toks: list[Token], i: int, names: Collection[str]) -> int | None:
     """Index of the cell word that a run of describing words starting at token i leads to:
     "adipose-tissue derived mesenchymal stem cells", "bone marrow and adipose derived MSC"."""
-    for k in range(i, min(len(toks), i + 7)):
+    for k in range(i, min(len(toks), i + 8)):
         kind, value, _, _ = toks[k]
+        if kind == "punct" and value == "," and k > i:
+            continue  # "bone marrow-derived, culture-expanded MSCs"
         if kind != "word":
             return None
         low = value.lower()
@@ -620,11 +622,11 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
             unit_end = tok_end
             i += 1
             continue
+        if low in _IN_EACH and i + 1 < len(toks) and toks[i + 1][1].lower() in {"each", "every"}:
+            site = _site_unit(toks, i + 1)  # "(cells) into each eye"
+            if site is not None:
+                return _After("cells" if cells else "perkg", site[0], site[1], "unit")
         if cells:
-            if low in _IN_EACH and i + 1 < len(toks):  # "cells into each eye"
-                site = _site_unit(toks, i + 1)
-                if site is not None and toks[i + 1][1].lower() in {"each", "every"}:
-                    return _After("cells", site[0], site[1], "unit")
             return _After("cells", C, unit_end, "connector")
         if low in _NON_CELL or low.rstrip(".") in _NON_CELL:
             return _After("reject", C, tok_end, "unit")
@@ -740,13 +742,16 @@ _BARE = re.compile(r"[\d.,]+")
 
 
 def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
-    """In a list "6.0*10^6, 3.0*10^7 and 9.0*10^7 cells/kg" every member takes the unit."""
+    """In a list "6.0*10^6, 3.0*10^7 and 9.0*10^7 cells/kg" every member takes the unit.
+    A cap is no member: "1.5 million cells/kg, up to 150 million cells" are two things."""
     out = list(readings)
     groups: list[list[int]] = []
     for i, r in enumerate(out):
-        if (i and _LIST_GAP.fullmatch(text[out[i - 1].after.end : r.start])) or (
-            i and _LIST_GAP.fullmatch(text[out[i - 1].fig.end : r.start])
-        ):
+        listed = i > 0 and (
+            _LIST_GAP.fullmatch(text[out[i - 1].after.end : r.start]) is not None
+            or _LIST_GAP.fullmatch(text[out[i - 1].fig.end : r.start]) is not None
+        )
+        if listed and r.qualifier != CAP and out[i - 1].qualifier != CAP:
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -755,14 +760,15 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
         if not units:
             continue
         unit = next((u.unit for u in units if u.unit is not DoseUnit.CELLS), DoseUnit.CELLS)
-        for i in group:
+        for n, i in enumerate(group):
             a = out[i].after
             if a.status == "none":
                 r = out[i]
                 # a bare member of "0.5, 1.0, or 1.5 million cells/kg": its evidence runs to
-                # the scale and unit it shares
+                # the scale and unit it shares (those of the next member that states them)
                 bare = _BARE.fullmatch(text, r.fig.start, r.fig.end) is not None
-                end = max(out[j].after.end for j in group) if bare else 0
+                later = [out[j].after.end for j in group[n + 1 :] if out[j].after.status != "none"]
+                end = later[0] if bare and later else 0
                 out[i] = replace(r, after=replace(a, status="cells", unit=unit), evidence_end=end)
     return out
 
@@ -889,7 +895,11 @@ def _analyse(
     for r in readings:
         if r.fig.start < taken or not _accepted(text, r, assume_cells, names):
             continue
-        if not (MIN_CELLS <= r.fig.low <= r.fig.high <= MAX_CELLS):
+        # A figure the text names as cells is kept however small ("a total of 1500 cells",
+        # "10^2 cells": stated, and flagged by ontology/qc/dose-implausible-warning.rq); one
+        # read as cells only from its context needs at least MIN_CELLS.
+        floor = 1.0 if r.after.status == "cells" else MIN_CELLS
+        if not (floor <= r.fig.low <= r.fig.high <= MAX_CELLS):
             continue
         evidence = text[r.start : max(r.after.end, r.fig.end, r.evidence_end)]
         taken = max(r.after.end, r.fig.end)

@@ -112,7 +112,7 @@ _POW_AFTER_X = (
     r"|10\s(?P<aspace>[3-9]|1[0-2])(?![\d.,]?\d)(?!\s*(?:-|–|to)\s*\d)"
     r"|[eE]\+?(?P<abare>\d{1,2})\b"
     r"|10(?P<alost>1[0-2]|[3-9])(?![\d.,]?\d)"
-    r"|(?P<aplain>1(?:,000){2,4}|1(?:\.000){2,4}|1(?:000){2,4})(?![\d.,]?\d)(?!\s*(?:millions?|billions?)\b)"
+    r"|(?P<aplain>1(?:,000){2,4}|1(?:\.000){2,4}|10{6,12})(?![\d.,]?\d)(?!\s*(?:millions?|billions?)\b)"
 )
 # An explicit power that a mantissa precedes with only a space: "1.5 10^6", "2,5 10⁶".
 _POW_SPACED = r"10\s*(?:\\?\^\s*\d|[⁰¹²³⁴⁵⁶⁷⁸⁹])"
@@ -142,6 +142,9 @@ _FIGURE = re.compile(
 # Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7".
 _BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to)\s*")
 _BETWEEN_WORD = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_BARE_POWER = re.compile(
+    r"10\s*(?:\\?\^|\*\*|[eE]|exp|\(|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\s+(?:elevated|raised|to)\b)"
+)
 # Bare numbers listed before a figure that share its power or scale: "0.5, 1.0, or 1.5 million".
 _LIST_MEMBER = re.compile(
     r"(?<![\w.,/^-])(?P<n>\d{1,3}(?:[.,]\d{1,3})?)(?P<sep>\s*(?:,\s*(?:and|or)?|;|/|\band\b|\bor\b|&)\s*)$",
@@ -322,7 +325,7 @@ def _listed(text: str, fig: Figure, floor: int) -> list[Figure]:
     if fig.kind not in {"power", "scale", "scale_m"} or fig.factor <= 1.0 or fig.low != fig.high:
         return []
     own = text[fig.start : fig.end]
-    if not re.match(r"\d", own):
+    if not re.match(r"\d", own) or _BARE_POWER.match(own):
         return []  # a bare power "10^6" or "one million" shares nothing
     out: list[Figure] = []
     pos = fig.start
@@ -332,7 +335,7 @@ def _listed(text: str, fig: Figure, floor: int) -> list[Figure]:
             break
         n = parse_number(m.group("n"))
         if n is None or n <= 0:
-            break
+            return []  # "weeks 0, 4 and 8": a zero is no cell count, nor is its list
         if _LIST_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             return []  # "on days 1, 8 and 15": the numbers are not cell counts
         between = _BETWEEN_WORD.search(text, max(0, m.start() - 12), m.start())
