@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import stat as stat_module
 import threading
 import time
 from collections import Counter, deque
@@ -24,7 +25,7 @@ from kg.extract import annotate_trial
 from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
-from kg.store import FileStat, GraphStore, SourceState, fresh_store, open_store
+from kg.store import FileStat, GraphStore, SourceState, build_lock, fresh_store, open_store
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -33,6 +34,7 @@ __all__ = [
     "build",
     "enrich",
     "map_document_file",
+    "shorten",
 ]
 
 # Bump when mapping or extraction changes in a way that changes triples: a rebuild then
@@ -202,7 +204,7 @@ def map_document_file(
     try:
         for item in map_bytes(data, source_file=key, keep=stored if unchanged else None):
             if isinstance(item, MappingError):
-                result.errors.append(str(item))
+                result.errors.append(shorten(str(item)))
                 continue
             if isinstance(item, Provenance):  # a record the store holds (see stored)
                 result.format = item.format
@@ -212,17 +214,34 @@ def map_document_file(
                     result.kept.append(iri)
                 continue
             result.format = item.provenance.format
-            enrich(item)
+            try:
+                enrich(item)
+            except Exception as exc:  # the last resort: this record's error
+                result.errors.append(_internal(key, item, "extraction", exc))
+                continue
             trials.append(item)
     except MappingError as exc:
         result.status = "failed"
-        result.errors.append(str(exc))
+        result.errors.append(shorten(str(exc)))
+        result.kept.clear()
+        return result, [], []
+    except Exception as exc:  # the last resort: this document's error
+        result.status = "failed"
+        result.errors.append(_internal(key, None, "reading", exc))
         result.kept.clear()
         return result, [], []
     seen_graphs: set[str] = set()
     for trial in trials:
         result.format = trial.provenance.format
-        graph, record = trial_quads(trial, minter=minter)
+        trial.notes = [shorten(note) for note in trial.notes]
+        try:
+            graph, record = trial_quads(trial, minter=minter)
+            meta = list(
+                provenance_quads(trial.provenance, trial.notes, source_key=key, minter=minter)
+            )
+        except Exception as exc:  # the last resort: this record's error
+            result.errors.append(_internal(key, trial, "writing", exc))
+            continue
         if graph.value in seen_graphs:  # the same record twice in one document
             continue
         seen_graphs.add(graph.value)
@@ -231,7 +250,7 @@ def map_document_file(
         result.doses += len(trial.doses) + sum(len(a.doses) for a in trial.arms)
         result.products += len(trial.products) + sum(len(a.products) for a in trial.arms)
         quads.extend(record)
-        quads.extend(provenance_quads(trial.provenance, trial.notes, source_key=key, minter=minter))
+        quads.extend(meta)
         label = trial.nct_id or trial.provenance.record_key
         result.notes.extend(f"{label}: {note}" for note in trial.notes)
     if not trials and not kept and not result.errors:
@@ -240,6 +259,29 @@ def map_document_file(
     if not trials and not kept:
         result.status = "failed"
     return result, quads, trials
+
+
+MESSAGE_CHARS = 500  # a value quoted in a report line or note is cut to this length
+
+
+def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters, saying how long it was: a 10 MB field
+    quoted in a note must not make a 10 MB report line.
+
+    >>> shorten("x" * 1000, 20)
+    'xxxxxxxxxxxxxxxxxxxx… [1,000 characters]'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text):,} characters]"
+
+
+def _internal(key: str, trial: Trial | None, stage: str, exc: BaseException) -> str:
+    """The report line of an unexpected failure of one record (or, without a record, of
+    the whole document): file, record and reason, never a traceback."""
+    record = (trial.nct_id or trial.provenance.record_key) if trial is not None else None
+    where = f"{key} [{record}]" if record else key
+    return shorten(f"{where}: {stage} failed: {type(exc).__name__}: {exc}")
 
 
 def enrich(trial: Trial) -> None:
@@ -330,6 +372,31 @@ def build(
         if not root.exists():
             raise FileNotFoundError(f"{root}: no such file or folder")
     report = BuildReport(jobs=_jobs(jobs))
+    with build_lock(store_path):  # StoreBusyError while another build holds it
+        _build(
+            roots,
+            store_path,
+            report,
+            m,
+            prune=prune,
+            force=force,
+            jobs=jobs,
+            on_document=on_document,
+        )
+    return report
+
+
+def _build(
+    roots: list[Path],
+    store_path: Path,
+    report: BuildReport,
+    m: Minter,
+    *,
+    prune: bool,
+    force: bool,
+    jobs: int | None,
+    on_document: Callable[[DocumentResult], None] | None,
+) -> None:
     started = time.perf_counter()
     if store_path.exists():
         gs = open_store(store_path)
@@ -385,7 +452,6 @@ def build(
                 gs.store.optimize()
         report.timings["commit"] = time.perf_counter() - t
     report.seconds = time.perf_counter() - started
-    return report
 
 
 # ------------------------------------------------------------------------ one document
@@ -402,35 +468,79 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
     """Read, hash and map one document (in a worker process or in the build's own)."""
     path, key, known_sha, unchanged = task
     try:
-        data = Path(path).read_bytes()
+        data = _read_regular(path)
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         return (
-            DocumentResult(key=key, status="failed", errors=[f"{key}: {exc.strerror}"]),
+            DocumentResult(key=key, status="failed", errors=[shorten(f"{key}: {reason}")]),
             b"",
             None,
         )
+    if data is None:
+        return _skipped(key), b"", None
     sha = hashlib.sha256(data).hexdigest()
     if known_sha == sha:
         return DocumentResult(key=key, status="unchanged"), b"", sha
-    if unchanged:
-        result, quads, _ = map_document_file(data, key, minter=minter, unchanged=unchanged)
-    else:
-        result, quads, _ = map_document_file(data, key, minter=minter)
-    if result.status != "mapped":
-        return result, b"", sha
-    quads.extend(
-        source_quads(
-            key,
-            sha256=sha,
-            fmt=result.format or "",
-            pipeline_version=PIPELINE_VERSION,
-            minter=minter,
+    try:
+        if unchanged:
+            result, quads, _ = map_document_file(data, key, minter=minter, unchanged=unchanged)
+        else:
+            result, quads, _ = map_document_file(data, key, minter=minter)
+        if result.status != "mapped":
+            return result, b"", sha
+        quads.extend(
+            source_quads(
+                key,
+                sha256=sha,
+                fmt=result.format or "",
+                pipeline_version=PIPELINE_VERSION,
+                minter=minter,
+            )
         )
-    )
-    result.quads = len(quads)
-    payload = serialize(quads, format=RdfFormat.N_QUADS)
+        result.quads = len(quads)
+        payload = serialize(quads, format=RdfFormat.N_QUADS)
+    except Exception as exc:  # the last resort: this document's error
+        failed = DocumentResult(
+            key=key, status="failed", errors=[_internal(key, None, "mapping", exc)]
+        )
+        return failed, b"", sha
     assert payload is not None
     return result, payload, sha
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The bytes of a regular file; None for anything else (a FIFO, a socket, a device:
+    opened without blocking and never read, so a FIFO cannot hang the build and
+    /dev/zero cannot fill the memory)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode):
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat_module.S_ISFIFO, "a FIFO"),
+        (stat_module.S_ISSOCK, "a socket"),
+        (stat_module.S_ISCHR, "a character device"),
+        (stat_module.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _skipped(key: str, mode: int | None = None) -> DocumentResult:
+    kind = _kind(mode) if mode is not None else "not a regular file"
+    return DocumentResult(
+        key=key, status="skipped", notes=[f"skipped: {kind}, not a document file (not read)"]
+    )
 
 
 _WORKER_MINTER: Minter | None = None
@@ -606,6 +716,9 @@ def _update(
     def items() -> Iterator[_Item]:
         for path, key, st in _inputs(roots):
             current.add(key)
+            if st is not None and not stat_module.S_ISREG(st.st_mode):
+                yield _Ready(_skipped(key, st.st_mode))  # a FIFO would block for ever
+                continue
             # A trusted table holds what the store holds: a file with the size and time
             # it lists is unchanged, decided without asking the store (the common case).
             if trusted and st is not None:

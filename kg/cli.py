@@ -17,7 +17,7 @@ from rich.table import Table as Table_
 from kg.build import BuildReport, DocumentResult, build
 from kg.queries import ParamError, load_queries, load_query
 from kg.results import Table
-from kg.store import open_store
+from kg.store import StoreBusyError, open_store
 
 __all__ = ["main"]
 
@@ -49,7 +49,34 @@ store_option = click.option(
 )
 
 
-@click.group()
+class _Main(click.Group):
+    """The ``kg`` group: a failure of the machine around the work (disk full, a folder
+    that is read-only or cannot be made, a store another build holds) ends the command
+    with one line naming it and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreBusyError as exc:
+            raise _EnvironmentError(str(exc)) from None
+        except OSError as exc:
+            raise _EnvironmentError(_os_error(exc)) from None
+
+
+class _EnvironmentError(click.ClickException):
+    exit_code = 2
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an OSError: the reason and the file, else Oxigraph's own message."""
+    from kg.build import shorten
+
+    if exc.strerror and exc.filename:
+        return shorten(f"{exc.strerror}: {exc.filename}")
+    return shorten(" ".join(str(exc).split()))
+
+
+@click.group(cls=_Main)
 @click.version_option(package_name="celltrials-kg")
 def main() -> None:
     """A knowledge graph of cell-therapy clinical trials."""
@@ -124,9 +151,10 @@ def build_cmd(
 def _print_report(report: BuildReport, store_path: Path) -> None:
     docs = report.documents
     failed = report.failed
+    skipped = f"{report.statuses['skipped']} skipped, " if report.statuses["skipped"] else ""
     console.print(
         f"[bold]{report.n_documents} documents[/]: {report.statuses['mapped']} mapped, "
-        f"{report.statuses['unchanged']} unchanged, "
+        f"{report.statuses['unchanged']} unchanged, {skipped}"
         f"{len(failed)} with errors; {report.count('trials')} trials, {report.count('arms')} arms, "
         f"{report.count('products')} cell products, {report.count('doses')} doses, "
         f"{report.count('quads')} quads written; store {store_path} holds {report.store_quads} quads "

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from kg.iri import is_doi, is_http_iri, is_mesh_id, is_nct_id, is_pmid
 from kg.link.records import CURATED_TABLE, EXACT_MATCH, MANUAL_CURATION, Link
 from kg.model import (
     Arm,
@@ -212,6 +213,8 @@ class Minter:
     base: str = DEFAULT_BASE
 
     def trial(self, trial: Trial) -> NamedNode:
+        if trial.nct_id is not None and not is_nct_id(trial.nct_id):
+            raise ValueError(f"not an NCT id: {trial.nct_id[:40]!r}")
         key = trial.nct_id or trial.provenance.record_key
         return NamedNode(f"{self.base}trial/{key}")
 
@@ -421,9 +424,6 @@ _P_RECORD_SHA256 = cto("recordSha256")
 _P_SOURCE_FORMAT = cto("sourceFormat")
 _P_MAPPER_VERSION = cto("mapperVersion")
 _P_BUILD_NOTE = cto("buildNote")
-_SEE_ALSO_URL = re.compile(r"https?://\S+$")
-_DOI = re.compile(r"10\.\S+")
-_NOT_IRI_SAFE = re.compile(r"[<>\"{}|\\^`]")
 
 
 def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, list[Quad]]:
@@ -463,9 +463,10 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     for reference in trial.references:
         _reference(w, m, t, reference)
     for nct in trial.related_nct_ids:
-        w.add(t, _P_RELATED_TRIAL, NamedNode(f"{m.base}trial/{nct}"))
+        if is_nct_id(nct):  # the mappers find them with an ASCII pattern
+            w.add(t, _P_RELATED_TRIAL, NamedNode(f"{m.base}trial/{nct}"))
     for url in trial.see_also:
-        if _SEE_ALSO_URL.match(url):
+        if is_http_iri(url):  # the mappers note the others
             w.add(t, _SEE_ALSO, NamedNode(url))
     interventions = {i.name: _intervention(w, m, t, i) for i in trial.interventions}
     products: dict[str, NamedNode] = {}
@@ -493,6 +494,8 @@ def _condition(w: _Writer, m: Minter, t: NamedNode, c: Condition) -> None:
     w.text(node, _LABEL, c.name)
     w.text(node, _P_FOUND_IN, c.found_in)
     for mesh_id in c.mesh_ids:
+        if not is_mesh_id(mesh_id):  # the mappers keep such text in a note, never here
+            raise ValueError(f"condition {c.name[:80]!r}: not a MeSH id: {mesh_id[:40]!r}")
         w.add(node, _P_MESH_TERM, _curie_node(f"MESH:{mesh_id}"))
     for term in c.mesh_terms:
         w.text(node, _P_MESH_TERM_LABEL, term)
@@ -589,9 +592,9 @@ def _reference(w: _Writer, m: Minter, t: NamedNode, r: Reference) -> None:
     w.text(node, _P_PMID, r.pmid)
     w.text(node, _P_DOI, r.doi)
     w.text(node, _P_REFERENCE_TYPE, r.kind)
-    if r.pmid:
+    if r.pmid and is_pmid(r.pmid):  # else kept as text only (the mappers note it)
         w.add(node, _SEE_ALSO, NamedNode(f"https://pubmed.ncbi.nlm.nih.gov/{r.pmid}/"))
-    if r.doi and _DOI.fullmatch(r.doi) and not _NOT_IRI_SAFE.search(r.doi):
+    if r.doi and is_doi(r.doi):
         w.add(node, _SEE_ALSO, NamedNode(f"https://doi.org/{r.doi}"))
 
 

@@ -21,6 +21,7 @@ bookkeeping (sha256 per source in ``graph/meta``) stays the authority.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +31,15 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
 from kg.rdf import CTO, PROV, Minter
 
-__all__ = ["FileStat", "GraphStore", "SourceState", "fresh_store", "open_store"]
+__all__ = [
+    "FileStat",
+    "GraphStore",
+    "SourceState",
+    "StoreBusyError",
+    "build_lock",
+    "fresh_store",
+    "open_store",
+]
 
 SourceState = tuple[str, str]  # (sha256, pipeline version)
 FileStat = tuple[int, int, str]  # (size in bytes, modification time in ns, sha256)
@@ -211,12 +220,62 @@ class GraphStore:
         self.store.flush()
 
 
+class StoreBusyError(RuntimeError):
+    """The store is being built, or held open for writing, by another process."""
+
+
+def _lock_file(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Hold the build lock of the store at ``path`` (a file beside it, locked with
+    ``flock``: the kernel releases it when the process ends, however it ends).
+
+    A second build of the same store, new or existing, fails at once with
+    :class:`StoreBusyError` naming the process that builds it, instead of racing the
+    first (two first builds would each move their store into place, and one would be
+    lost) or meeting Oxigraph's own lock in a traceback.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(_lock_file(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OSError(
+            exc.errno, f"no store can be written there ({exc.strerror})", str(path)
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            who = f"process {holder}" if holder.isdigit() else "another process"
+            raise StoreBusyError(
+                f"the store {path} is being built by {who}; run the build again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 def open_store(path: Path, *, read_only: bool = False) -> GraphStore:
     """Open an existing store (after finishing an interrupted swap, see :func:`fresh_store`)."""
     _recover(path)
     if read_only:
         return GraphStore(Store.read_only(str(path)), path=path)
-    return GraphStore(Store(str(path)), path=path)
+    try:
+        store = Store(str(path))
+    except OSError as exc:
+        text = str(exc)
+        if "While lock file" in text and ("temporarily unavailable" in text or "hold by" in text):
+            raise StoreBusyError(
+                f"the store {path} is open for writing in another process ({exc})"
+            ) from None
+        raise
+    return GraphStore(store, path=path)
 
 
 def _recover(path: Path) -> None:

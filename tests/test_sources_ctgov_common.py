@@ -154,20 +154,29 @@ def test_missing_is_none_without_note(what: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("norm", "what", "text", "value"),
+    ("norm", "what", "text"),
     [
-        (cc.norm_status, "status", "Paused for lunch", "PAUSED_FOR_LUNCH"),
-        (cc.norm_allocation, "allocation", "Cluster-randomised", "CLUSTER_RANDOMISED"),
-        (cc.norm_masking, "masking", "Blinded (Statistician)", "BLINDED_STATISTICIAN"),
-        (cc.norm_arm_type, "arm type", "Run-in", "RUN_IN"),
-        (cc.norm_sex, "sex", "Intersex", "INTERSEX"),
-        (cc.norm_agency_class, "agency class", "Charity", "CHARITY"),
+        (cc.norm_status, "status", "Paused for lunch"),
+        (cc.norm_allocation, "allocation", "Cluster-randomised"),
+        (cc.norm_masking, "masking", "Blinded (Statistician)"),
+        (cc.norm_arm_type, "arm type", "Run-in"),
+        (cc.norm_sex, "sex", "Intersex"),
+        (cc.norm_agency_class, "agency class", "Charity"),
     ],
 )
-def test_unknown_spelling_is_kept_upper_snake_with_a_note(
-    norm: Callable[[str | None], Norm[str | None]], what: str, text: str, value: str
+def test_unknown_spelling_is_not_a_term_and_is_kept_in_a_note(
+    norm: Callable[[str | None], Norm[str | None]], what: str, text: str
 ) -> None:
-    assert norm(text) == Norm(value, f"unmapped {what} spelling {text!r}")
+    # issue 13: a value outside the vocabulary was minted ("PAUSED_FOR_LUNCH") and failed
+    # the shapes' sh:in; it is unknown, and the note keeps the text as written
+    assert norm(text) == Norm(
+        None, f"unmapped {what} spelling {text!r} (kept as text in this note, not as a {what})"
+    )
+
+
+def test_unmapped_note_cuts_a_long_value() -> None:
+    note = cc.norm_study_type("word " * 10_000).note
+    assert note is not None and len(note) < 400 and "[49,999 characters]" in note
 
 
 def test_study_type_na_is_none_with_note() -> None:
@@ -197,9 +206,10 @@ def test_phases(text: str | list[str] | None, phases: tuple[str, ...]) -> None:
 
 
 def test_unknown_phase_is_noted() -> None:
-    assert cc.norm_phase("Phase 5") == Norm(("PHASE_5",), "unmapped phase spelling 'Phase 5'")
+    kept = "(kept as text in this note, not as a phase)"
+    assert cc.norm_phase("Phase 5") == Norm((), f"unmapped phase spelling 'Phase 5' {kept}")
     assert cc.norm_phase(["Phase 1", "Pilot"]) == Norm(
-        ("PHASE1", "PILOT"), "unmapped phase spelling 'Pilot'"
+        ("PHASE1",), f"unmapped phase spelling 'Pilot' {kept}"
     )
 
 

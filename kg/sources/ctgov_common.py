@@ -54,6 +54,7 @@ from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from kg.extract.text import word_starts
+from kg.iri import is_http_iri, is_mesh_id, is_pmid
 from kg.model import (
     Arm,
     Condition,
@@ -147,7 +148,7 @@ def keep(result: Norm[T], notes: list[str]) -> T:
 
     >>> notes: list[str] = []
     >>> keep(norm_phase("Phase 5"), notes), notes
-    (('PHASE_5',), ["unmapped phase spelling 'Phase 5'"])
+    ((), ["unmapped phase spelling 'Phase 5' (kept as text in this note, not as a phase)"])
     """
     if result.note:
         notes.append(result.note)
@@ -323,10 +324,6 @@ def _key(text: str) -> str:
     return _NOT_KEY.sub(" ", text.casefold()).strip()
 
 
-def _snake(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
-
-
 def _index(table: Mapping[str, str]) -> dict[str, str]:
     index = {_key(v): v for v in table.values()}
     index.update({_key(k): v for k, v in table.items()})
@@ -344,11 +341,31 @@ def _lookup(what: str, text: str | None) -> Norm[str | None]:
 
 @lru_cache(maxsize=1 << 14)
 def _lookup_text(what: str, text: str) -> Norm[str | None]:
-    """:func:`_lookup` of a non-blank text (cached: values of a crosswalk repeat a lot)."""
+    """:func:`_lookup` of a non-blank text (cached: values of a crosswalk repeat a lot).
+
+    A spelling outside the crosswalk is not a value of the vocabulary: the value is
+    unknown (``None``) and the note keeps the text as written, so that the graph never
+    holds a term nobody defined.
+
+    >>> _lookup_text("sex", "Unknown")
+    Norm(value=None, note="unmapped sex spelling 'Unknown' (kept as text in this note, not as a sex)")
+    """
     value = _INDEX[what].get(_key(text))
     if value is not None:
         return Norm(value)
-    return Norm(_snake(text) or None, f"unmapped {what} spelling {text.strip()!r}")
+    return Norm(None, unmapped_note(what, text))
+
+
+UNMAPPED_CHARS = 200  # an unmapped value is quoted in its note up to this length
+
+
+def unmapped_note(what: str, text: str) -> str:
+    """The note of a value outside a controlled vocabulary: the text as written (cut
+    when long: a shuffled page may put a paragraph where a phase belongs)."""
+    shown = text.strip()
+    if len(shown) > UNMAPPED_CHARS:
+        shown = f"{shown[:UNMAPPED_CHARS]}… [{len(shown):,} characters]"
+    return f"unmapped {what} spelling {shown!r} (kept as text in this note, not as a {what})"
 
 
 def norm_status(text: str | None) -> Norm[str | None]:
@@ -442,8 +459,8 @@ def norm_phase(text: str | Sequence[str] | None) -> Norm[tuple[str, ...]]:
     """Phases as a tuple of v2 values, in the order given, without repeats.
 
     Accepts one string (``"Phase 1/Phase 2"``, ``"N/A"``, ``"Phase 1/2"``) or a list of
-    strings (v1 ``PhaseList``, v2 ``phases``). Unknown parts are kept upper-snake-cased
-    with one note naming them.
+    strings (v1 ``PhaseList``, v2 ``phases``). Unknown parts are left out, with one note
+    that keeps their text.
 
     >>> norm_phase("Phase 1/Phase 2").value
     ('PHASE1', 'PHASE2')
@@ -459,13 +476,11 @@ def norm_phase(text: str | Sequence[str] | None) -> Norm[tuple[str, ...]]:
         for part in _phase_parts(item):
             value = _INDEX["phase"].get(_key(part))
             if value is None:
-                value = _snake(part)
-                unknown.append(part)
-            if value:
+                if part.strip():
+                    unknown.append(part)
+            else:
                 out.append(value)
-    note = None
-    if unknown:
-        note = "unmapped phase spelling " + ", ".join(repr(u) for u in unknown)
+    note = unmapped_note("phase", ", ".join(unknown)) if unknown else None
     return Norm(tuple(dict.fromkeys(out)), note)
 
 
@@ -507,8 +522,8 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_TEXT_DATE = re.compile(r"([A-Za-z]{3,9})\.?\s+(?:(\d{1,2}),?\s+)?(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+_TEXT_DATE = re.compile(r"([A-Za-z]{3,9})\.?\s+(?:(\d{1,2}),?\s+)?(\d{4})", re.ASCII)
 
 
 def parse_date(text: str | None, kind: str | None = None) -> Norm[PartialDate | None]:
@@ -527,7 +542,7 @@ def parse_date(text: str | None, kind: str | None = None) -> Norm[PartialDate | 
     kind_norm = norm_date_kind(kind)
     value = _iso_date(text) or _text_date(text)
     if value is None:
-        return Norm(None, f"unparsed date {text!r}")
+        return Norm(None, f"unparsed date {_shown(text)}")
     return Norm(PartialDate(value, kind_norm.value), kind_norm.note)
 
 
@@ -570,7 +585,9 @@ _AGE_UNITS = {
     "hour": 1.0 / (24.0 * 365.25),
     "minute": 1.0 / (60.0 * 24.0 * 365.25),
 }
-_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?", re.IGNORECASE)
+_AGE = re.compile(
+    r"(\d{1,9}(?:\.\d{1,9})?)\s*(year|month|week|day|hour|minute)s?", re.IGNORECASE | re.ASCII
+)
 
 
 def parse_age_years(text: str | None) -> Norm[float | None]:
@@ -588,7 +605,7 @@ def parse_age_years(text: str | None) -> Norm[float | None]:
         return Norm(None)
     m = _AGE.fullmatch(text.strip())
     if not m:
-        return Norm(None, f"unparsed age {text.strip()!r}")
+        return Norm(None, f"unparsed age {_shown(text.strip())}")
     return Norm(round(float(m.group(1)) * _AGE_UNITS[m.group(2).lower()], 4))
 
 
@@ -598,9 +615,24 @@ def parse_count(text: str | int | None) -> Norm[int | None]:
         return Norm(text)
     if not text.strip():
         return Norm(None)
-    if re.fullmatch(r"\d+", text.strip()):
+    if _COUNT.fullmatch(text.strip()):
         return Norm(int(text.strip()))
-    return Norm(None, f"unparsed enrollment count {text.strip()!r}")
+    return Norm(None, f"unparsed enrollment count {_shown(text.strip())}")
+
+
+_COUNT = re.compile(r"[0-9]{1,12}")  # ASCII digits only; a count of people, not 5000 digits
+
+
+def _shown(text: str, limit: int = UNMAPPED_CHARS) -> str:
+    """``repr(text)``, cut when long."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… [{len(text):,} characters]"
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text``, cut when long."""
+    return text if len(text) <= limit else f"{text[:limit]}… [{len(text):,} characters]"
 
 
 # --------------------------------------------------------------------------- scrubbing
@@ -668,8 +700,10 @@ def scrub_contact(text: str | None, where: str) -> Norm[str | None]:
 
 
 # --------------------------------------------------------------------------- small helpers
-_NCT_RE = re.compile(r"\bNCT\s?-?(\d{8})\b", re.IGNORECASE)
-_DOI_RE = re.compile(r"\bdoi:?\s*(10\.\d{4,9}/\S+)|doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_NCT_RE = re.compile(r"\bNCT\s?-?(\d{8})\b", re.IGNORECASE | re.ASCII)
+_DOI_RE = re.compile(
+    r"\bdoi:?\s*(10\.\d{4,9}/\S+)|doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE | re.ASCII
+)
 _TYPE_PREFIX_RE = re.compile(r"([A-Za-z /-]{3,30}):\s+(.+)", re.DOTALL)
 
 
@@ -732,16 +766,75 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+class LongNumber(str):
+    """A JSON number of more digits than a count or a coordinate ever has, kept as the
+    text it is (Python refuses to make an int of over 4,300 digits, and no field of a
+    trial record needs one): :func:`json_text` gives its digits, :func:`json_float`
+    refuses it."""
+
+    __slots__ = ()
+
+
+LONG_NUMBER_DIGITS = 100
+
+
+def _parse_int(text: str) -> int | LongNumber:
+    return LongNumber(text) if len(text) > LONG_NUMBER_DIGITS else int(text)
+
+
+def _parse_float(text: str) -> float | LongNumber:
+    return LongNumber(text) if len(text) > LONG_NUMBER_DIGITS else float(text)
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def load_json(data: bytes, source_file: str) -> Any:
-    """A JSON document's content; MappingError naming the file for empty or broken JSON."""
+    """A JSON document's content; MappingError naming the file for empty or broken JSON.
+
+    Numbers of more than :data:`LONG_NUMBER_DIGITS` digits are kept as
+    :class:`LongNumber` text; a document nested deeper than Python's parser goes, or
+    holding an escaped lone surrogate (``"\\udc80"``: not a Unicode character, so no
+    text of the graph can hold it), is refused with the reason.
+    """
     if not data.strip():
         raise MappingError(source_file, "empty file")
     try:
-        return json.loads(data)
+        doc = json.loads(data, parse_int=_parse_int, parse_float=_parse_float)
     except UnicodeDecodeError as exc:
         raise MappingError(source_file, f"not UTF-8 JSON: {exc}") from None
     except json.JSONDecodeError as exc:
         raise MappingError(source_file, f"invalid or truncated JSON: {exc}") from None
+    except RecursionError:
+        raise MappingError(
+            source_file, "JSON nested too deeply to read (arrays or objects in thousands of levels)"
+        ) from None
+    if _SURROGATE_ESCAPE.search(data):  # rare: look for a lone one only then
+        where = _lone_surrogate(doc)
+        if where is not None:
+            raise MappingError(
+                source_file, f"JSON text holds a lone surrogate escape (not Unicode) in {where}"
+            )
+    return doc
+
+
+def _lone_surrogate(doc: Any) -> str | None:
+    """The key (or "a value") of the first text holding a lone surrogate, else None."""
+    stack: list[tuple[str, Any]] = [("the document", doc)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if _LONE_SURROGATE.search(value):
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _LONE_SURROGATE.search(key):
+                    return "a key"
+                stack.append((repr(key[:60]), item))
+        elif isinstance(value, list):
+            stack.extend((where, item) for item in value)
+    return None
 
 
 def canonical_sha256(record: Any) -> str:
@@ -792,15 +885,16 @@ def json_text(d: Mapping[str, Any], key: str) -> str | None:
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RecordError(f"{key!r} is a {type(value).__name__}, not text")
-    return str(value)
+    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def json_strs(d: Mapping[str, Any], key: str) -> list[str]:
     """``d[key]`` as a list of texts (blank ones left out)."""
     out: list[str] = []
     for item in json_list(d, key):
-        if not isinstance(item, str):
-            raise RecordError(f"{key!r} holds a {type(item).__name__}, not text")
+        if not isinstance(item, str) or isinstance(item, LongNumber):
+            kind = "number" if isinstance(item, LongNumber) else type(item).__name__
+            raise RecordError(f"{key!r} holds a {kind}, not text")
         if item.strip():
             out.append(item.strip())
     return out
@@ -810,6 +904,8 @@ def json_float(d: Mapping[str, Any], key: str) -> float | None:
     value = d.get(key)
     if value is None:
         return None
+    if isinstance(value, LongNumber):
+        raise RecordError(f"{key!r} is a number of {len(value):,} characters")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RecordError(f"{key!r} is a {type(value).__name__}, not a number")
     return float(value)
@@ -902,7 +998,7 @@ class RawStudy:
 
 
 # --------------------------------------------------------------------------- building
-_NCT_ID_RE = re.compile(r"NCT\d{8}")
+_NCT_ID_RE = re.compile(r"NCT\d{8}", re.ASCII)  # ASCII digits: "NCT٠٠٩٧٣٠٨٩" is no NCT id
 
 
 def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
@@ -911,14 +1007,15 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     if nct is None:
         raise RecordError("the study has no NCT id")
     if not _NCT_ID_RE.fullmatch(nct.upper()):
-        raise RecordError(f"malformed NCT id {nct!r}")
+        raise RecordError(f"malformed NCT id {_shown(nct, 40)}")
     notes: list[str] = []
     trial = Trial(provenance=provenance, nct_id=nct.upper())
     _identity(trial, raw, notes)
     _design(trial, raw, notes)
     _dates(trial, raw, notes)
     _descriptions(trial, raw, notes)
-    trial.conditions = attach_mesh(raw.conditions, raw.meshes, raw.mesh_leaves, raw.keywords)
+    meshes = [(_mesh_id(mesh_id, term, notes), term) for mesh_id, term in raw.meshes]
+    trial.conditions = attach_mesh(raw.conditions, meshes, raw.mesh_leaves, raw.keywords)
     trial.mesh_ancestors = tuple(
         dict.fromkeys((i, t.strip()) for i, t in raw.mesh_ancestors if t.strip())
     )
@@ -931,10 +1028,35 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     trial.officials = _officials(raw, notes)
     trial.sites = _sites(raw, notes)
     trial.references = _references(raw, notes)
-    trial.see_also = tuple(_strs(url for url, _ in raw.see_also))
+    trial.see_also = _links(raw, notes)
     trial.related_nct_ids = _related(trial, raw)
     trial.notes = list(dict.fromkeys(notes))
     return trial
+
+
+def _mesh_id(mesh_id: str | None, term: str, notes: list[str]) -> str | None:
+    """A MeSH id the registry gives for a term, if it is one (it becomes an IRI)."""
+    clean = _clean(mesh_id)
+    if clean is None or is_mesh_id(clean):
+        return clean
+    notes.append(
+        f"MeSH id {_shown(clean, 40)} of {_shown(term.strip(), 80)} is not a MeSH id (a letter "
+        "and 6 or 9 digits): kept as text in this note, not linked"
+    )
+    return None
+
+
+def _links(raw: RawStudy, notes: list[str]) -> tuple[str, ...]:
+    """See-also links that are http(s) IRIs; any other is kept as text in a note."""
+    out: list[str] = []
+    for url in _strs(u for u, _ in raw.see_also):
+        if is_http_iri(url):
+            out.append(url)
+        else:
+            notes.append(
+                f"see-also link {_shown(url, 120)} is not an http(s) IRI: kept as text in this note, not linked"
+            )
+    return tuple(out)
 
 
 def _strs(items: Iterable[str | None]) -> list[str]:
@@ -1165,29 +1287,50 @@ def _officials(raw: RawStudy, notes: list[str]) -> list[Official]:
 
 
 def _sites(raw: RawStudy, notes: list[str]) -> list[Site]:
-    return [
-        Site(
+    """The sites that say where they are (a facility, a city or a country); a location
+    with none of the three is no place: left out, with a note."""
+    out: list[Site] = []
+    empty = 0
+    for s in raw.sites:
+        site = Site(
             facility=keep(scrub_contact(_clean(s.facility), "site facility"), notes),
             city=_clean(s.city),
             state=_clean(s.state),
             zip=_clean(s.zip),
             country=_clean(s.country),
             status=keep(norm_status(s.status), notes),
-            lat=s.lat,
-            lon=s.lon,
+            lat=_coordinate(s.lat, 90.0, "latitude", notes),
+            lon=_coordinate(s.lon, 180.0, "longitude", notes),
         )
-        for s in raw.sites
-    ]
+        if site.facility or site.city or site.country:
+            out.append(site)
+        else:
+            empty += 1
+    if empty:
+        notes.append(f"{empty} location(s) with no facility, city or country; left out")
+    return out
+
+
+def _coordinate(value: float | None, bound: float, what: str, notes: list[str]) -> float | None:
+    if value is None or -bound <= value <= bound:  # NaN fails both comparisons
+        return value
+    notes.append(f"site {what} {value!r} out of range; left out")
+    return None
 
 
 def _references(raw: RawStudy, notes: list[str]) -> list[Reference]:
     out: list[Reference] = []
-    for citation, pmid, kind in raw.references:
+    for citation, written_pmid, kind in raw.references:
         text = _prose(citation, "reference citation", notes)
+        pmid = _clean(written_pmid)
+        if pmid is not None and not is_pmid(pmid):
+            notes.append(
+                f"reference PMID {_shown(pmid, 40)} is not a PubMed id (digits): kept as text, not linked"
+            )
         out.append(
             Reference(
                 citation=text,
-                pmid=_clean(pmid),
+                pmid=pmid,
                 doi=find_doi(text),
                 kind=keep(norm_reference_type(kind), notes),
             )
@@ -1230,8 +1373,12 @@ def map_records(
             raw, record_sha = read()
             nct = _clean(raw.nct_id)
             key = nct.upper() if nct else f"record-{n}"
+            if nct is not None and not _NCT_ID_RE.fullmatch(key):
+                raise RecordError(f"malformed NCT id {_shown(nct, 40)}")  # before any IRI
             prov = Provenance(source_file, fmt, sha256, mapper_version, key, record_sha)
             yield prov if keep is not None and keep(prov) else build_trial(raw, prov)
-        except (RecordError, TypeError, ValueError, KeyError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, RecordError) else f"unreadable record: {exc!r}"
-            yield MappingError(source_file, reason, record=key)
+        except RecordError as exc:
+            yield MappingError(source_file, str(exc), record=_cut(key, 40))
+        except Exception as exc:  # any other failure of one record is that record's error
+            reason = f"unreadable record: {type(exc).__name__}: {exc}"
+            yield MappingError(source_file, reason, record=_cut(key, 40))

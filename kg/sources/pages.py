@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from kg.model import (
     Arm,
@@ -37,10 +38,14 @@ from kg.sources.text import decode_text, is_contact_line
 
 __all__ = ["LAYOUTS", "PageLayout"]
 
+T = TypeVar("T")
+
 MAPPER_VERSION = "1"
-NCT_RE = re.compile(r"\bNCT\d{8}\b")
-DOI_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/\S+?)(?=[.;,]?(?:\s|$))", re.I)
-PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b")
+# ASCII digits throughout: re's \d matches other scripts' digits too ("NCT٠٠٩٧٣٠٨٩"), and
+# a number read into an int has a bounded count of digits (a shuffled page may hold 5,000).
+NCT_RE = re.compile(r"\bNCT\d{8}\b", re.ASCII)
+DOI_RE = re.compile(r"\bdoi:\s*(10\.\d{4,9}/\S+?)(?=[.;,]?(?:\s|$))", re.I | re.ASCII)
+PMID_RE = re.compile(r"\bPMID:?\s*(\d{5,9})\b", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,9 @@ def _age_years(value: str | None) -> float | None:
     if not value:
         return None
     m = re.fullmatch(
-        r"(\d+(?:\.\d+)?)\s*(\+?\s*years?(?:\s+old)?|years?|months?|weeks?|days?)?\+?", value, re.I
+        r"(\d{1,6}(?:\.\d{1,6})?)\s*(\+?\s*years?(?:\s+old)?|years?|months?|weeks?|days?)?\+?",
+        value,
+        re.I | re.ASCII,
     )
     if not m:
         return None
@@ -198,10 +205,14 @@ def _set(
 ) -> None:
     if not value:
         return
-    result = norm(value)
-    setattr(trial, attr, result.value)
-    if result.note:
+    setattr(trial, attr, _norm(trial, norm(value)))
+
+
+def _norm(trial: Trial, result: cc.Norm[T]) -> T:
+    """The value of a crosswalk's result; its note (an unmapped spelling) to the trial."""
+    if result.note and result.note not in trial.notes:
         trial.notes.append(result.note)
+    return result.value
 
 
 # --------------------------------------------------------------------------- ctgov summary
@@ -248,16 +259,15 @@ def _parse_summary(text: str, trial: Trial) -> None:
     _set(trial, "status", kv.get("Status"), cc.norm_status)
     _set(trial, "study_type", kv.get("Study Type"), cc.norm_study_type)
     if kv.get("Study Phase"):
-        phase = cc.norm_phase(kv["Study Phase"])
-        trial.phases = phase.value
-        if phase.note:
-            trial.notes.append(phase.note)
+        trial.phases = _norm(trial, cc.norm_phase(kv["Study Phase"]))
     if kv.get("Intervention Type"):
-        kinds = (cc.norm_intervention_type(t).value for t in kv["Intervention Type"].split(","))
+        kinds = (
+            _norm(trial, cc.norm_intervention_type(t)) for t in kv["Intervention Type"].split(",")
+        )
         trial.intervention_types = tuple(k for k in kinds if k)
     trial.brief_summary = _text(sec.get("SUMMARY", []))
     _summary_eligibility(sec.get("Eligibility", []), trial)
-    trial.sites = _summary_sites(sec.get("Locations", []))
+    trial.sites = _summary_sites(sec.get("Locations", []), trial)
     trial.officials = _people(sec.get("Contact Information", []), "CONTACT")
     dates = _key_values(sec.get("Time Frame", []))
     trial.start_date = cc.parse_date(dates.get("Start Date")).value
@@ -272,9 +282,9 @@ def _parse_summary(text: str, trial: Trial) -> None:
             trial.primary_completion_date = cc.parse_date(dates[key], kind).value
     participants = _key_values(sec.get("Participants", []))
     for key in ("Target number of participants", "Number of participants"):
-        if participants.get(key, "").isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", participants.get(key, "")):
             trial.enrollment = int(participants[key])
-    trial.arms = _summary_arms(sec.get("Treatments", []))
+    trial.arms = _summary_arms(sec.get("Treatments", []), trial)
     trial.sponsors = _summary_sponsors(sec.get("Sponsors", []))
 
 
@@ -286,7 +296,7 @@ def _summary_eligibility(lines: list[str], trial: Trial) -> None:
     sex = kv.get("Sex")
     healthy = kv.get("Healthy Volunteers")
     trial.eligibility = Eligibility(
-        sex=cc.norm_sex(sex).value if sex else None,
+        sex=_norm(trial, cc.norm_sex(sex)) if sex else None,
         min_age_years=_age_years(kv.get("Minimum Age")),
         max_age_years=_age_years(kv.get("Maximum Age")),
         healthy_volunteers=cc.norm_healthy_volunteers(healthy).value,
@@ -294,7 +304,7 @@ def _summary_eligibility(lines: list[str], trial: Trial) -> None:
     )
 
 
-def _summary_sites(lines: list[str]) -> list[Site]:
+def _summary_sites(lines: list[str], trial: Trial) -> list[Site]:
     """Locations: country, then facility / STATUS / city triples."""
     body = [line for line in _nonblank(lines) if line not in {"Other Locations", "Locations"}]
     sites: list[Site] = []
@@ -306,7 +316,7 @@ def _summary_sites(lines: list[str]) -> list[Site]:
             sites.append(
                 Site(
                     facility=body[i],
-                    status=cc.norm_status(body[i + 1]).value,
+                    status=_norm(trial, cc.norm_status(body[i + 1])),
                     city=city,
                     country=country,
                 )
@@ -318,12 +328,13 @@ def _summary_sites(lines: list[str]) -> list[Site]:
     return sites
 
 
-def _summary_arms(lines: list[str]) -> list[Arm]:
+def _summary_arms(lines: list[str], trial: Trial) -> list[Arm]:
     arms: list[Arm] = []
     for line in lines:
         m = ARM_LINE_RE.match(line)
         if m:
-            arms.append(Arm(label=m.group(2).strip(), type=cc.norm_arm_type(m.group(1)).value))
+            kind = _norm(trial, cc.norm_arm_type(m.group(1)))
+            arms.append(Arm(label=m.group(2).strip(), type=kind))
         elif arms and line:
             arms[-1].description = (
                 f"{arms[-1].description}\n{line}" if arms[-1].description else line
@@ -381,7 +392,7 @@ VEEVA_FOOTER = {
     "Legal",
     "Find clinical trialsTrials by location",
 }
-GROUPS_RE = re.compile(r"^(\d+) participants in (\d+) patient groups?$")
+GROUPS_RE = re.compile(r"^(\d{1,9}) participants in (\d{1,9}) patient groups?$", re.ASCII)
 GROUP_TYPE_RE = re.compile(
     r"^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other)"
     r" group$",
@@ -412,21 +423,21 @@ def _parse_veeva(text: str, trial: Trial) -> None:
     status_lines = _nonblank(sec.get("Status and phase", sec.get("Status", [])))
     for line in status_lines:
         if line.lower().startswith(("phase", "early phase", "not applicable")):
-            phase = cc.norm_phase(line)
-            trial.phases = (*trial.phases, *phase.value)
+            trial.phases = (*trial.phases, *_norm(trial, cc.norm_phase(line)))
         else:
             _set(trial, "status", line, cc.norm_status)
     trial.conditions = [Condition(name=c) for c in _nonblank(sec.get("Conditions", []))]
     trial.interventions = [
         Intervention(name=name, type=kind)
-        for kind, name in _treatments(_nonblank(sec.get("Treatments", [])))
+        for kind, name in _treatments(_nonblank(sec.get("Treatments", [])), trial)
     ]
     study_type = _nonblank(sec.get("Study type", []))
     _set(trial, "study_type", study_type[0] if study_type else None, cc.norm_study_type)
     funder = _nonblank(sec.get("Funder types", []))
     if funder and trial.sponsors:
         lead = trial.sponsors[0]
-        trial.sponsors[0] = Sponsor(lead.name, lead.role, cc.norm_agency_class(funder[0]).value)
+        kind = _norm(trial, cc.norm_agency_class(funder[0]))
+        trial.sponsors[0] = Sponsor(lead.name, lead.role, kind)
     for ident in _nonblank(sec.get("Identifiers", [])):
         if NCT_RE.fullmatch(ident):
             trial.nct_id = ident
@@ -454,12 +465,12 @@ def _parse_veeva(text: str, trial: Trial) -> None:
     _veeva_links(trial)
 
 
-def _treatments(lines: list[str]) -> list[tuple[str | None, str]]:
+def _treatments(lines: list[str], trial: Trial) -> list[tuple[str | None, str]]:
     out: list[tuple[str | None, str]] = []
     for line in lines:
         m = TREATMENT_RE.match(line)
         if m:
-            out.append((cc.norm_intervention_type(m.group(1)).value, m.group(2).strip()))
+            out.append((_norm(trial, cc.norm_intervention_type(m.group(1))), m.group(2).strip()))
         else:
             out.append((None, line))
     return out
@@ -468,7 +479,9 @@ def _treatments(lines: list[str]) -> list[tuple[str | None, str]]:
 def _veeva_enrollment(lines: list[str], trial: Trial) -> None:
     if not lines:
         return
-    m = re.match(r"(\d+)\s+(estimated|actual)?\s*(?:patients|participants)", lines[0], re.I)
+    m = re.match(
+        r"(\d{1,9})\s+(estimated|actual)?\s*(?:patients|participants)", lines[0], re.I | re.ASCII
+    )
     if m:
         trial.enrollment = int(m.group(1))
         if m.group(2):
@@ -481,9 +494,9 @@ def _veeva_eligibility(sec: dict[str, list[str]], trial: Trial) -> None:
     volunteers = _nonblank(sec.get("Volunteers", []))
     min_age = max_age = None
     if ages:
-        m = re.match(r"(\d+)\+\s*years", ages[0])
-        r = re.match(r"(\d+)\s*(?:to|-)\s*(\d+)\s*years", ages[0])
-        u = re.match(r"up to\s*(\d+)\s*years", ages[0], re.I)
+        m = re.match(r"(\d{1,6})\+\s*years", ages[0], re.ASCII)
+        r = re.match(r"(\d{1,6})\s*(?:to|-)\s*(\d{1,6})\s*years", ages[0], re.ASCII)
+        u = re.match(r"up to\s*(\d{1,6})\s*years", ages[0], re.I | re.ASCII)
         if m:
             min_age = float(m.group(1))
         elif r:
@@ -499,7 +512,7 @@ def _veeva_eligibility(sec: dict[str, list[str]], trial: Trial) -> None:
         if body:
             parts.append(f"{header}:\n{body}")
     trial.eligibility = Eligibility(
-        sex=cc.norm_sex(sex[0]).value if sex else None,
+        sex=_norm(trial, cc.norm_sex(sex[0])) if sex else None,
         min_age_years=min_age,
         max_age_years=max_age,
         healthy_volunteers=healthy,
@@ -521,7 +534,7 @@ def _veeva_groups(lines: list[str], trial: Trial) -> list[Arm]:
         line = body[i]
         nxt = body[i + 1] if i + 1 < len(body) else ""
         if (gm := GROUP_TYPE_RE.match(nxt)) and line not in {"Description:", "Treatment:"}:
-            arms.append(Arm(label=line, type=cc.norm_arm_type(gm.group(1)).value))
+            arms.append(Arm(label=line, type=_norm(trial, cc.norm_arm_type(gm.group(1)))))
             mode = ""
             i += 2
             continue
@@ -535,7 +548,7 @@ def _veeva_groups(lines: list[str], trial: Trial) -> list[Arm]:
         i += 1
     for arm in arms:
         for name in arm.intervention_names:
-            kind_name = _treatments([name])[0][1]
+            kind_name = _treatments([name], trial)[0][1]
             for intervention in trial.interventions:
                 if intervention.name == kind_name and arm.label not in intervention.arm_labels:
                     intervention.arm_labels = (*intervention.arm_labels, arm.label)
@@ -588,7 +601,7 @@ DETAIL_BLURB_STARTS = (
     "Additional clinical trials",
     "The study team has not published",
 )
-AGE_RE = re.compile(r"^\d+(?:\.\d+)?\s+(?:Years?|Months?|Weeks?|Days?)$")
+AGE_RE = re.compile(r"^\d{1,6}(?:\.\d{1,6})?\s+(?:Years?|Months?|Weeks?|Days?)$", re.ASCII)
 
 
 def _sniff_detail(text: str) -> bool:
@@ -655,8 +668,8 @@ def _detail_basic(values: list[str], trial: Trial) -> None:
         if _is_status_value(value):
             _set(trial, "status", value, cc.norm_status)
         elif _is_phase_value(value):
-            trial.phases = cc.norm_phase(value).value
-        elif m := re.fullmatch(r"(\d+) participants", value):
+            trial.phases = _norm(trial, cc.norm_phase(value))
+        elif m := re.fullmatch(r"(\d{1,9}) participants", value, re.ASCII):
             trial.enrollment = int(m.group(1))
         elif value in STUDY_TYPE_VALUES:
             trial.study_type = value
