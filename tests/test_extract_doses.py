@@ -400,6 +400,11 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("500.000 cells/kg", [(5e5, 5e5, KG)]),
     ("1.000.000(one million) cells/kg, IV", [(1e6, 1e6, KG)]),
     ("1,5 10^6 MSC/kg", [(1.5e6, 1.5e6, KG)]),
+    ("20 million (2 x 10^7) allogeneic MSC's in 10 injections", [(2e7, 2e7, C)]),
+    (
+        "with a concentration of 2 X 10^6 mesenchymal cells per kilogram of patient weight",
+        [(2e6, 2e6, KG)],
+    ),
     # lists and ranges
     (
         "IV infusion of Allogeneic Mesenchymal Bone Marrow Cells (0.5, 1.0, or 1.5 million "

@@ -48,7 +48,8 @@ _CELL_WORD_I = re.compile(
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
 _BODY_WEIGHT = re.compile(
-    r"\s*(?:of\s+)?(?:the\s+)?(?:(?:body[\s-]*weight|recipient[\s-]*weight|bw|wt|weight)\b"
+    r"\s*(?:of\s+)?(?:the\s+)?(?:(?:patient|recipient|subject|participant)(?:'s|’s|s)?\s+)?"
+    r"(?:(?:body[\s-]*weight|recipient[\s-]*weight|bw|wt|weight)\b"
     r"|b\.\s?w\.)",
     re.IGNORECASE,
 )
@@ -99,13 +100,20 @@ _CONTAINER = re.compile(
     r"(?:vial|bag|ampoule|ampule|cryovial|cryobag|container|syringe|tube|flask|straw|pack)s?",
     re.IGNORECASE,
 )
-# Left context that makes a figure anything but a dose given: a container's content, a
-# concentration, a rate, a yield.
-_NOT_GIVEN_BEFORE = re.compile(
-    r"\b(?:(?:vials?|bags?|ampoules?|ampules?|cryovials?|cryobags?|containers?|syringes?"
+# Left context that makes a figure anything but a dose given: a container's content ...
+_CONTENT_BEFORE = re.compile(
+    r"\b(?:vials?|bags?|ampoules?|ampules?|cryovials?|cryobags?|containers?|syringes?"
     r"|tubes?|flasks?|straws?)(?:\s+(?:will\s+|shall\s+)?(?:contains?|containing|holds?"
-    r"|holding|with|of))|concentrations?|density|densities|rate|speed|yields?|seeded|seeding"
-    r"|plated|plating|harvest(?:ed)?|viability)"
+    r"|holding|with|of))"
+    r"(?:\s*(?:of|at|is|was|will|be|about|approximately|around|a|an|the|than|from|ranging"
+    r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
+    re.IGNORECASE,
+)
+# ... and a concentration, a rate, a yield (a figure per kilogram or per eye is a dose,
+# whatever the text calls it: "a concentration of 2 X 10^6 cells per kilogram").
+_CONCENTRATION_BEFORE = re.compile(
+    r"\b(?:concentrations?|density|densities|rate|speed|yields?|seeded|seeding|plated|plating"
+    r"|harvest(?:ed)?|viability)"
     r"(?:\s*(?:of|at|is|was|will|be|about|approximately|around|a|an|the|than|from|ranging"
     r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
     re.IGNORECASE,
@@ -422,6 +430,8 @@ _BRAND = re.compile(r"[a-z]+(?:stro|tem|lyo|trom)?cel(?:-[A-Za-z])?", re.IGNOREC
 
 
 def _is_cell_word(word: str, names: Collection[str] = ()) -> bool:
+    if word.endswith(("'s", "’s", "s'", "s’")) and len(word) > 3:
+        word = word[:-2] if word[-2] in "'’" else word[:-1]  # "MSC's", "cells'"
     return (
         _CELL_WORD.fullmatch(word) is not None
         or _CELL_WORD_I.fullmatch(word) is not None
@@ -720,8 +730,12 @@ def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]
     fig, after = r.fig, r.after
     if after.status == "reject":
         return False
-    if _NOT_GIVEN_BEFORE.search(text, max(0, r.start - 60), r.start):
-        return False  # a vial's content, a concentration, a rate
+    if _CONTENT_BEFORE.search(text, max(0, r.start - 60), r.start):
+        return False  # a vial's content
+    if after.unit is DoseUnit.CELLS and _CONCENTRATION_BEFORE.search(
+        text, max(0, r.start - 60), r.start
+    ):
+        return False  # a concentration, a rate, a yield
     if _MAY_CHANGE.search(text, max(0, r.start - 90), r.start):
         return False  # "subsequent doses may be reduced to 1 x 10^7 or increased to 1 x 10^8"
     if after.status == "cells":
