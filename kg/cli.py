@@ -165,6 +165,14 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
         console.print(
             "trials by format: " + ", ".join(f"{k} {v}" for k, v in sorted(by_format.items()))
         )
+    if report.conditions is not None:
+        console.print(report.conditions.summary(), highlight=False)
+        top = "; ".join(
+            f"{name} ({n}, {kind.removeprefix('unlinked: ')})"
+            for name, kind, n in report.conditions.top_unlinked[:10]
+        )
+        if top:
+            console.print(f"most frequent unlinked conditions: {top}", highlight=False)
     for key in report.removed:
         console.print(f"removed: {key}")
     for d in docs:
@@ -366,9 +374,13 @@ def validate_cmd(store_path: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2))
     for f in findings:
-        console.print(f"[red]{f.check}[/] {f.focus}: {f.message}", highlight=False)
-    if findings:
-        console.print(f"[red]{len(findings)} violations[/]")
+        colour = "yellow" if f.severity == "warning" else "red"
+        console.print(f"[{colour}]{f.check}[/] {f.focus}: {f.message}", highlight=False)
+    violations = [f for f in findings if f.severity != "warning"]
+    if len(violations) < len(findings):
+        console.print(f"[yellow]{len(findings) - len(violations)} warnings[/] (for a curator)")
+    if violations:
+        console.print(f"[red]{len(violations)} violations[/]")
         sys.exit(1)
     console.print("[green]valid[/]: SHACL shapes and QC checks pass")
 

@@ -4,7 +4,9 @@ SHACL runs with pyshacl on an in-memory rdflib copy of the union graph, parsed w
 oxrdflib's N-Triples parser. (pyshacl over oxrdflib's live Store view was measured at
 over 8 minutes for 120k quads, from its many small pattern look-ups; the copy takes
 about 7 s and the validation 4 s.) QC checks are SPARQL SELECT queries
-(``*-violation.rq``) that must return no rows; they run on Oxigraph directly.
+(``*-violation.rq``) that must return no rows; they run on Oxigraph directly. Warning
+checks (``*-warning.rq``, e.g. a dose figure outside plausible bounds, kept as stated) are
+reported for a curator with severity ``warning`` and do not make the graph invalid.
 
 A ``sh:maxCount`` of a shape's property holds per source graph, not over the union: one
 trial stated by two source documents that disagree (a status, an enrollment) has two
@@ -45,33 +47,38 @@ class Finding:
     check: str  # "shacl:<constraint>" or the QC file's name
     focus: str
     message: str
+    severity: str = "violation"  # or "warning": reported, but the graph is still valid
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
-def qc_checks(directory: Path = QC_DIR) -> dict[str, str]:
-    """QC queries by name (file name without ``-violation.rq``)."""
+def qc_checks(directory: Path = QC_DIR, *, severity: str = "violation") -> dict[str, str]:
+    """QC queries by name (file name without ``-violation.rq`` / ``-warning.rq``)."""
+    suffix = f"-{severity}.rq"
     return {
-        p.name.removesuffix("-violation.rq"): p.read_text(encoding="utf-8")
-        for p in sorted(directory.glob("*-violation.rq"))
+        p.name.removesuffix(suffix): p.read_text(encoding="utf-8")
+        for p in sorted(directory.glob(f"*{suffix}"))
     }
 
 
 def run_qc(store: Store, *, directory: Path = QC_DIR) -> list[Finding]:
+    """Findings of the violation checks, then of the warning checks."""
     findings: list[Finding] = []
-    for name, text in qc_checks(directory).items():
-        result = store.query(text, use_default_graph_as_union=True)
-        assert isinstance(result, QuerySolutions)
-        for row in result:
-            focus, message = row["focus"], row["message"]
-            findings.append(
-                Finding(
-                    f"qc:{name}",
-                    str(getattr(focus, "value", focus)),
-                    str(getattr(message, "value", message)),
+    for severity in ("violation", "warning"):
+        for name, text in qc_checks(directory, severity=severity).items():
+            result = store.query(text, use_default_graph_as_union=True)
+            assert isinstance(result, QuerySolutions)
+            for row in result:
+                focus, message = row["focus"], row["message"]
+                findings.append(
+                    Finding(
+                        f"qc:{name}",
+                        str(getattr(focus, "value", focus)),
+                        str(getattr(message, "value", message)),
+                        severity,
+                    )
                 )
-            )
     return findings
 
 
@@ -173,6 +180,7 @@ def run_shacl(store: Store, *, shapes_file: Path = SHAPES_FILE) -> list[Finding]
 
 
 def validate(store: Store) -> list[Finding]:
-    """All findings of SHACL and QC; empty when the graph is valid."""
+    """All findings of SHACL and QC; the graph is valid when none is a violation (warnings are
+    for a curator)."""
     shacl = run_shacl(store) + run_max_counts(store)
     return sorted(shacl, key=lambda f: (f.check, f.focus, f.message)) + run_qc(store)
