@@ -227,6 +227,7 @@ class Dose:
     route: str | None = None  # key of kg.extract.routes.ROUTES, e.g. "intravenous"
     qualifier: str | None = None  # "up to", "approximately", "at least" as written
     product: str | None = None  # CellProduct.name this dose is of, where the text says
+    after_crossover: bool = False  # given to a placebo/control arm after it crosses over
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,7 @@ class Arm:
     route: str | None = None  # stated route of the cells, even where no dose is stated
     administrations: int | None = None  # stated number of administrations of the cells
     regimen_evidence: str | None = None  # verbatim span for route / administrations
+    after_crossover: bool = False  # a placebo/control arm that crosses over to get the cells
 
 
 @dataclass(slots=True)

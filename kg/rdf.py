@@ -402,6 +402,7 @@ _P_DOSE_UNIT = cto("doseUnit")
 _P_PER_KILOGRAM = cto("perKilogram")
 _P_DOSE_BASIS = cto("doseBasis")
 _P_QUALIFIER = cto("qualifier")
+_P_AFTER_CROSSOVER = cto("afterCrossover")
 _P_EVIDENCE = cto("evidence")
 _P_EVIDENCE_FIELD = cto("evidenceField")
 _P_DOSE_OF = cto("doseOf")
@@ -635,6 +636,8 @@ def _arm(
     _cells(w, m, t, node, arm.products, arm.doses, products)
     _caps(w, m, node, arm.caps)
     _regimen(w, node, arm.route, arm.administrations, arm.regimen_evidence)
+    if arm.after_crossover:
+        w.typed(node, _P_AFTER_CROSSOVER, True, _XSD_BOOLEAN)
 
 
 def _regimen(w: _Writer, node: NamedNode, route: str | None, n: int | None, ev: str | None) -> None:
@@ -688,6 +691,8 @@ def _cells(
         if dose.route:
             w.add(node, _P_ROUTE, _route(dose.route))
         w.text(node, _P_QUALIFIER, dose.qualifier)
+        if dose.after_crossover:
+            w.typed(node, _P_AFTER_CROSSOVER, True, _XSD_BOOLEAN)
         w.add(node, _P_EVIDENCE, Literal(dose.evidence))
         w.text(node, _P_EVIDENCE_FIELD, dose.evidence_field)
         target = products.get(dose.product) if dose.product else None

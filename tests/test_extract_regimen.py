@@ -335,3 +335,87 @@ def test_a_count_the_summary_gives_every_dose_group() -> None:
     annotate_trial(t)
     assert [a.administrations for a in t.arms[:2]] == [1, 1]
     assert any("shared by the arms" in n for n in t.notes)
+
+
+# ---------------------------------------------------------------- crossover
+
+
+def _placebo_trial(placebo: str, summary: str = "A randomized, placebo-controlled study.") -> Trial:
+    return _trial(
+        brief_title="Umbilical cord mesenchymal stem cells for knee osteoarthritis",
+        brief_summary=summary,
+        arms=[
+            Arm("UC-MSC", "EXPERIMENTAL", "UC-MSC 1 x 10^6 cells/kg, single intravenous infusion"),
+            Arm("Placebo", "PLACEBO_COMPARATOR", placebo),
+        ],
+    )
+
+
+CROSSOVER = [
+    ("Placebo infusion. At month 6, patients in this arm cross over to receive UC-MSC.", ""),
+    (
+        "Saline placebo; after unblinding at 12 months, patients will be offered the MSC treatment.",
+        "",
+    ),
+    ("Placebo for 6 months, then crossover to the active treatment.", ""),
+    ("Placebo infusion, followed by a delayed treatment with MSCs at week 24.", ""),
+    (
+        "Placebo (Lactated Ringer's solution).",
+        "Patients on placebo will cross over to receive MSCs after 6 months.",
+    ),
+    ("Saline.", "At the end of the study, the placebo group will receive the stem cell treatment."),
+]
+
+
+@pytest.mark.parametrize(("placebo", "summary"), CROSSOVER, ids=[c[0][:40] for c in CROSSOVER])
+def test_a_placebo_arm_that_crosses_over_gets_the_cells_marked_after_crossover(
+    placebo: str, summary: str
+) -> None:
+    t = _placebo_trial(placebo, summary or "A randomized, placebo-controlled study.")
+    annotate_trial(t)
+    cells, control = t.arms
+    assert not cells.after_crossover and not any(d.after_crossover for d in cells.doses)
+    assert control.after_crossover
+    assert [p.name for p in control.products] == ["UC-MSC"]
+    assert [(d.min_cells, d.after_crossover, d.route) for d in control.doses] == [
+        (1e6, True, "intravenous")
+    ]
+    assert any("after crossover" in n for n in t.notes)
+
+
+def test_the_crossover_sentence_states_its_own_figure() -> None:
+    t = _placebo_trial("Placebo. At week 26 patients cross over to receive 2 x 10^6 UC-MSC/kg.")
+    annotate_trial(t)
+    assert [(d.min_cells, d.after_crossover) for d in t.arms[1].doses] == [(2e6, True)]
+
+
+@pytest.mark.parametrize(
+    ("placebo", "summary"),
+    [
+        (
+            "Placebo (Lactated Ringer's solution).",
+            "A placebo-controlled, crossover, randomized study of MSCs.",
+        ),
+        ("Placebo infusion.", "A randomized crossover design comparing MSC and placebo."),
+        ("Placebo infusion that does not contain any cells.", ""),
+        ("Saline placebo; patients will receive standard care.", ""),
+    ],
+)
+def test_no_crossover_without_a_change_of_treatment(placebo: str, summary: str) -> None:
+    t = _placebo_trial(placebo, summary or "A randomized, placebo-controlled study.")
+    annotate_trial(t)
+    control = t.arms[1]
+    assert not control.after_crossover and not control.doses and not control.products
+
+
+def test_after_crossover_is_written_to_rdf() -> None:
+    from kg.rdf import cto, trial_quads
+
+    t = _placebo_trial(
+        "Placebo infusion. At month 6, patients in this arm cross over to receive UC-MSC."
+    )
+    annotate_trial(t)
+    _, quads = trial_quads(t)
+    flagged = [q for q in quads if q.predicate == cto("afterCrossover")]
+    assert len(flagged) == 2  # the arm and its dose
+    assert all(q.object.value == "true" for q in flagged)

@@ -27,8 +27,10 @@ from dataclasses import field as dc_field
 from kg.extract.doses import extract_caps, extract_doses
 from kg.extract.products import (
     Mention,
+    cell_intervention_notes,
     donor_words,
     find_mentions,
+    finish_products,
     merge_mentions,
     tissue_by_uberon,
 )
@@ -158,6 +160,8 @@ def _product(m: Mention, t: _Text) -> CellProduct:
         donor=m.donor,
         evidence=t.text[m.start : m.end],
         evidence_field=t.field,
+        table_facts=m.table_facts,
+        ncit=m.ncit,
     )
 
 
@@ -343,6 +347,28 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
     return explicit, implied, other
 
 
+def _cell_routes(explicit: list[tuple[_Text, RouteHit]], doses: list[Dose]) -> list[str]:
+    """The routes stated in sentences that name the cells or hold a dose figure (not "under
+    IV sedation"); a local injection "at 30 sites" in a sentence that states another route
+    is where that route's injections go, not a route of its own."""
+    keep: dict[tuple[int, int, int], set[str]] = {}
+    for t, h in explicit:
+        sentences = sentences_of(t.text)
+        lo, hi = sentences.bounds(h.start)
+        named = any(lo <= m.start < hi for m in t.positive) or (
+            _CELL_WORDS.search(t.text, lo, hi) is not None
+        )
+        named = named or any(
+            d.evidence_field == t.field and lo <= t.text.find(d.evidence) < hi for d in doses
+        )
+        if named:
+            keep.setdefault((id(t), lo, hi), set()).add(h.key)
+    out: set[str] = set()
+    for keys in keep.values():
+        out |= keys - {"intralesional"} if len(keys) > 1 else keys
+    return sorted(out)
+
+
 def _choose(tier: list[tuple[_Text, RouteHit]], vote: bool) -> tuple[str, _Text, RouteHit] | None:
     if not tier:
         return None
@@ -394,7 +420,7 @@ def _regimen(
         if not h.explicit:
             span = t.text[h.start : h.end]
             reg.notes.append(f"route read as intravenous from {span!r} (no route word)")
-    reg.routes = sorted({h.key for _, h in explicit})
+    reg.routes = _cell_routes(explicit, doses)
     if len(reg.routes) > 1:
         reg.notes.append(
             f"cells given by {len(reg.routes)} routes ({', '.join(reg.routes)}): each dose "
@@ -773,6 +799,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         notes: list[str] = []
         named = _consolidate(w.positive) if w.positive else _trial_product(facts, where, notes)
         products = _fill_products(named, facts, where, notes)
+        products = finish_products(products, trial, where, notes)
         others = set().union(*(own[id(x)] for x in cell_arms if x is not w))
         doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
         doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
@@ -784,6 +811,163 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
                 reg.count = got[0]
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes
+    _annotate_crossover(trial, work, facts)
+
+
+# ---------------------------------------------------------------- crossover
+
+# A placebo or control arm that later gets the cells: "will cross over to receive MSCs at
+# month 6", "delayed treatment", "will be offered the cells after unblinding".
+_CROSSOVER = re.compile(
+    r"\bcross(?:es|ed|ing)?[\s-]?over\b|\bcrossover\b"
+    r"|\b(?:delayed|deferred)[\s-]+(?:treatment|start|therapy|intervention|arm|group|cell)"
+    r"|\b(?:will|would|may|can|shall|are|is)\s+(?:then\s+|also\s+|subsequently\s+|later\s+)?"
+    r"(?:be\s+offered|be\s+eligible\s+to\s+receive|have\s+the\s+(?:option|opportunity)\s+to"
+    r"\s+receive|receive|be\s+given|be\s+treated\s+with|be\s+switched\s+to|switch\s+to|get)\b",
+    re.IGNORECASE,
+)
+_STRONG_CROSSOVER = re.compile(r"cross|delayed|deferred|switch", re.IGNORECASE)
+_LATER = re.compile(
+    r"\b(?:after(?:wards)?|at\s+the\s+end|end\s+of|following|once|upon|then|thereafter"
+    r"|subsequently|later|completion|unblind\w*|open[\s-]label)\b|\bat\s+(?:week|month|day)s?\s*\d",
+    re.IGNORECASE,
+)
+_ACTIVE_WORDS = re.compile(
+    r"\b(?:active\s+(?:treatment|drug|product|cells?)|study\s+(?:drug|treatment|product|cells?)"
+    r"|investigational\s+(?:product|treatment|cells?)|the\s+same\s+treatment|cell\s+therapy)\b",
+    re.IGNORECASE,
+)
+_NOT_ABOUT_ARM = re.compile(r"\bcross[\s-]?over\s+(?:design|study|trial)\b", re.IGNORECASE)
+# In the trial's texts, a change of treatment must be said ("cross over to", "will receive
+# ... after"): "a placebo-controlled, crossover study" says nothing about the arm.
+_TRANSITION = re.compile(
+    r"\bcross(?:es|ed|ing)?[\s-]?over\s+(?:to|and\s+(?:receive|get))\b|\bswitch\w*\s+to\b"
+    r"|\b(?:be\s+offered|receive|be\s+given|be\s+treated\s+with|get)\b",
+    re.IGNORECASE,
+)
+_CONTROL_WORDS = re.compile(
+    r"\b(?:placebo|control|sham|vehicle|standard\s+(?:of\s+)?care|delayed|deferred|waiting)\b",
+    re.IGNORECASE,
+)
+
+
+def _crossover_sentences(t: _Text, product_names: list[str]) -> list[tuple[int, int]]:
+    """Sentences of ``t`` saying that the arm later gets the cells."""
+    out: list[tuple[int, int]] = []
+    sentences = sentences_of(t.text)
+    for lo, hi in sentences.spans():
+        seg = t.text[lo:hi]
+        cue = _CROSSOVER.search(seg)
+        if cue is None:
+            continue
+        if _NOT_ABOUT_ARM.search(seg) and not re.search(r"\breceiv|\bgiven\b", seg, re.I):
+            continue
+        cells = (
+            any(lo <= m.start < hi for m in t.positive)
+            or _CELL_WORDS.search(seg) is not None
+            or _ACTIVE_WORDS.search(seg) is not None
+            or any(n.lower() in seg.lower() for n in product_names if len(n) > 2)
+        )
+        strong = _STRONG_CROSSOVER.search(cue.group(0)) is not None
+        if cells and (strong or _LATER.search(seg)):
+            out.append((lo, hi))
+    return out
+
+
+def _crossover_arms(
+    trial: Trial, work: list[_ArmWork], facts: _TrialFacts
+) -> list[tuple[_ArmWork, _Text, tuple[int, int]]]:
+    """Arms without cells of their own that cross over to the cells, with the sentence."""
+    cell_arms = [w for w in work if w.gets_cells]
+    names = [p.name for w in cell_arms for p in w.arm.products] + [p.name for p in facts.products]
+    controls = [w for w in work if not w.gets_cells]
+    found: list[tuple[_ArmWork, _Text, tuple[int, int]]] = []
+    for w in controls:
+        own = [t for t in w.texts if t.field.startswith("arm ")]
+        for t in own:
+            spans = _crossover_sentences(t, names)
+            if spans:
+                found.append((w, t, spans[0]))
+                break
+    if found or not controls:
+        return found
+    # The trial's texts: "patients on placebo will cross over to receive MSCs at month 6".
+    for t in facts.texts:
+        for lo, hi in _crossover_sentences(t, names):
+            seg = t.text[lo:hi].lower()
+            if not _CONTROL_WORDS.search(seg) or not _TRANSITION.search(seg):
+                continue
+            named = [w for w in controls if w.arm.label.lower() in seg]
+            targets = named or (controls if len(controls) == 1 else [])
+            for w in targets:
+                found.append((w, t, (lo, hi)))
+            if targets:
+                return found
+    return found
+
+
+def _annotate_crossover(trial: Trial, work: list[_ArmWork], facts: _TrialFacts) -> None:
+    """Give a placebo/control arm that crosses over the cells it then receives, each dose
+    marked after crossover; the figure is the crossover sentence's own, else that of the one
+    arm with cells (the treatment it crosses over to)."""
+    cell_arms = [w for w in work if w.gets_cells]
+    for w, t, (lo, hi) in _crossover_arms(trial, work, facts):
+        where = f"extract: arm {w.arm.label!r}"
+        sentence = t.text[lo:hi].strip()
+        source = cell_arms[0] if len(cell_arms) == 1 else None
+        mentions = [(m, t) for m in t.positive if lo <= m.start < hi]
+        if source is not None and all(m.tissue is None for m, _ in mentions):
+            mentions = []  # "offered the MSC treatment": the cells of the arm it crosses to
+        products = _consolidate(mentions) if mentions else []
+        if not products and source is not None:
+            products = list(source.arm.products)
+        elif not products and len({p.name for x in cell_arms for p in x.arm.products}) == 1:
+            products = list(cell_arms[0].arm.products)
+        if not products:
+            trial.notes.append(
+                f"{where}: after crossover: crosses over to cells ({sentence[:120]!r}) but the "
+                "product it receives is unclear; left without cells"
+            )
+            continue
+        own = [
+            d
+            for d in extract_doses(t.text, field=t.field, assume_cells=True)
+            if lo <= t.text.find(d.evidence) < hi
+        ]
+        doses = own
+        if not doses and source is not None:
+            doses = list(source.arm.doses)
+        reg = _regimen([_Text(t.text[lo:hi], t.field, cells=True)], own, [], False)
+        route = reg.route or (source.arm.route if source is not None else None)
+        count = reg.count
+        if count is None and source is not None:
+            count = source.arm.administrations
+        w.arm.products = products
+        w.arm.doses = [
+            replace(
+                d,
+                after_crossover=True,
+                route=d.route or route,
+                administrations=d.administrations if d.administrations is not None else count,
+                product=d.product or (products[0].name if len(products) == 1 else None),
+            )
+            for d in doses
+        ]
+        w.arm.route = route
+        w.arm.administrations = count
+        w.arm.regimen_evidence = sentence
+        w.arm.after_crossover = True
+        origin = (
+            "its own sentence"
+            if own
+            else f"arm {source.arm.label!r}, the treatment it crosses over to"
+            if source is not None and doses
+            else "nowhere (no figure stated)"
+        )
+        trial.notes.append(
+            f"{where}: after crossover: receives {products[0].name!r} ({sentence[:160]!r}); "
+            f"dose from {origin}"
+        )
 
 
 def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
@@ -794,6 +978,7 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
         return
     notes: list[str] = []
     products = _fill_products(products, facts, "extract", notes)
+    products = finish_products(products, trial, "extract", notes)
     doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
     reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
     _fill(trial, products, doses, reg, "extract", notes, texts + facts.texts)
@@ -808,3 +993,4 @@ def annotate_trial(trial: Trial) -> None:
         _annotate_arms(trial, facts)
     else:
         _annotate_armless(trial, facts)
+    trial.notes += cell_intervention_notes(trial)
