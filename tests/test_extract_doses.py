@@ -401,6 +401,11 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("1.000.000(one million) cells/kg, IV", [(1e6, 1e6, KG)]),
     ("1,5 10^6 MSC/kg", [(1.5e6, 1.5e6, KG)]),
     ("20 million (2 x 10^7) allogeneic MSC's in 10 injections", [(2e7, 2e7, C)]),
+    ("a million cells per kg", [(1e6, 1e6, KG)]),
+    ("a total of 1 000 000 cells", [(1e6, 1e6, C)]),
+    ("1 × 10^6 cells·kg−1", [(1e6, 1e6, KG)]),
+    ("2 x 10^6 MSC kg-1", [(2e6, 2e6, KG)]),
+    ("escalating doses from 1 x 10^6 up to 1 x 10^8 cells", [(1e6, 1e8, C)]),
     (
         "with a concentration of 2 X 10^6 mesenchymal cells per kilogram of patient weight",
         [(2e6, 2e6, KG)],

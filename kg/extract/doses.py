@@ -47,6 +47,7 @@ _CELL_WORD_I = re.compile(
     r"(?:cells?|cellules?|stem|stromal|mesenchymal|nucleated|mononuclear)", re.IGNORECASE
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
+_KG_EXPONENT = re.compile(r"[·⋅*.]?\s*kg\s*(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)", re.IGNORECASE)
 _BODY_WEIGHT = re.compile(
     r"\s*(?:of\s+)?(?:the\s+)?(?:(?:patient|recipient|subject|participant)(?:'s|’s|s)?\s+)?"
     r"(?:(?:body[\s-]*weight|recipient[\s-]*weight|bw|wt|weight)\b"
@@ -602,8 +603,14 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
     if kind_of_figure == "power" and toks and toks[0][1].lower() in {"million", "millions"}:
         i = 1  # "1-2x10^6 million MSCs": the scale word repeats the power of ten
     while i < len(toks):
-        kind, value, _, tok_end = toks[i]
+        kind, value, tok_start, tok_end = toks[i]
         low = value.lower()
+        if (kind == "punct" and value in "·⋅*.") or (kind == "word" and low.startswith("kg")):
+            kg = _KG_EXPONENT.match(text, tok_start)  # "cells·kg-1", "cells kg−1"
+            if kg is not None:
+                return _After(
+                    "cells" if cells else "perkg", DoseUnit.CELLS_PER_KG, kg.end(), "unit"
+                )
         if (kind == "punct" and value == "/") or (kind == "word" and low == "per"):
             per = _per_unit(text, toks, i)
             if per is not None:

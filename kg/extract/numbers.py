@@ -86,7 +86,7 @@ _WORD_NUMBERS: dict[str, float] = {
     "half a": 0.5,
 }
 _WORD_NUM = (
-    r"(?:(?P<cwn>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
+    r"(?:(?P<cwn>a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
     r"|twenty(?:-five)?|thirty|forty|fifty|sixty|seventy|eighty|ninety|half\s+a)"
     r"(?:\s+(?P<cwh>hundred))?|(?P<cwa>a|one)\s+(?P<cwh2>hundred))"
 )
@@ -134,13 +134,14 @@ _FIGURE = re.compile(
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
     r"|(?P<plain>\d{1,3}(?:,\d{3}){1,4}(?![.,]?\d)|[1-9]\d{0,2}(?:\.\d{3}){1,4}(?![.,]?\d)"
+    r"|[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3}){1,4}(?![.,]?\d)(?![ \u00a0\u202f]\d)"
     r"|\d{4,15}(?![.,]?\d))"
     r")",
     re.IGNORECASE,
 )
 
 # Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7".
-_BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to)\s*")
+_BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|up\s+to)\s*", re.IGNORECASE)
 _BETWEEN_WORD = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _BARE_POWER = re.compile(
     r"10\s*(?:\\?\^|\*\*|[eE]|exp|\(|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\s+(?:elevated|raised|to)\b)"
@@ -198,11 +199,11 @@ def parse_number(s: str) -> float | None:
 def _plain(s: str) -> float | None:
     """A plain count: a point between groups of three digits separates thousands.
 
-    >>> _plain("500.000"), _plain("1.000.000"), _plain("1,500"), _plain("12000")
-    (500000.0, 1000000.0, 1500.0, 12000.0)
+    >>> _plain("500.000"), _plain("1.000.000"), _plain("1,500"), _plain("12000"), _plain("2 000 000")
+    (500000.0, 1000000.0, 1500.0, 12000.0, 2000000.0)
     """
-    if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", s):
-        return float(s.replace(".", ""))
+    if re.fullmatch(r"[1-9]\d{0,2}(?:[. \u00a0\u202f]\d{3})+", s):
+        return float(re.sub(r"\D", "", s))
     return parse_number(s)
 
 
