@@ -1017,7 +1017,9 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     meshes = [(_mesh_id(mesh_id, term, notes), term) for mesh_id, term in raw.meshes]
     trial.conditions = attach_mesh(raw.conditions, meshes, raw.mesh_leaves, raw.keywords)
     trial.mesh_ancestors = tuple(
-        dict.fromkeys((i, t.strip()) for i, t in raw.mesh_ancestors if t.strip())
+        dict.fromkeys(
+            (_mesh_id(i, t, notes), t.strip()) for i, t in raw.mesh_ancestors if t.strip()
+        )
     )
     trial.keywords = tuple(_strs(raw.keywords))
     trial.arms = _arms(raw, notes)
