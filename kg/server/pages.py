@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from markupsafe import Markup
 
 from kg.queries import CannedQuery, ParamError, load_queries
-from kg.rdf import CTO, PREFIXES, iri_to_curie
+from kg.rdf import _UNIT, CTO, PREFIXES, iri_to_curie
 from kg.server.app import get_backend
 from kg.server.backend import Row, Term
 from kg.server.charts import DosePoint, dose_strip_chart
@@ -150,7 +150,8 @@ DOSES_BY_TISSUE = """
 SELECT ?d ?t ?nct ?tissue ?tissueLabel ?max ?perkg ?evidence WHERE {
   ?t a cto:Trial ; cto:studiesProduct ?p .
   ?owner cto:hasDose ?d .
-  ?d cto:doseOf ?p ; cto:maxCells ?max ; cto:evidence ?evidence .
+  ?d cto:doseOf ?p ; cto:maxCells ?max ; cto:evidence ?evidence ; cto:doseUnit ?u .
+  FILTER(?u IN (cto:Cells, cto:CellsPerKilogram))  # other bases (per cm2, per eye) are not cells
   OPTIONAL { ?d cto:perKilogram ?perkg }
   OPTIONAL { ?p cto:tissueSource ?tissue . OPTIONAL { ?tissue rdfs:label ?tissueLabel } }
   OPTIONAL { ?t cto:nctId ?nct }
@@ -528,7 +529,8 @@ def _dose_heading(props: dict[str, _Property]) -> Markup | None:
     if low is None or high is None:
         return None
     unit = props.get(CTO + "doseUnit")
-    per_kg = bool(unit and unit.values[0].term.value.endswith("CellsPerKilogram"))
+    unit_iri = unit.values[0].term.value if unit and unit.values else CTO + "Cells"
+    unit_name = _UNIT_NAMES.get(unit_iri.removeprefix(CTO), "cells")
     figure = (
         cells_text(high)
         if low == high
@@ -538,8 +540,12 @@ def _dose_heading(props: dict[str, _Property]) -> Markup | None:
     of = product.values[0].label if product and product.values else None
     plain = f"{high:.3g}" if low == high else f"{low:.3g} – {high:.3g}"
     return Markup('Dose{}: <span title="{}">{}</span> {}').format(
-        f" of {of}" if of else "", plain, figure, "cells/kg" if per_kg else "cells"
+        f" of {of}" if of else "", plain, figure, unit_name
     )
+
+
+# A dose's unit as the dose heading writes it (kg.rdf writes these individuals).
+_UNIT_NAMES = {local: unit.value.removeprefix("other:") for unit, local in _UNIT.items()}
 
 
 def _outside_link(iri: str) -> str | None:
