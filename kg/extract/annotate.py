@@ -13,8 +13,18 @@ Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the 
   figures of the title/summary/description go to the one arm that gets cells.
 * The tissue and the donor of a product come from the arm's texts, else from the trial's
   title/summary/description when those name exactly one; the donor only from explicit words.
-* The route comes from route words next to the cells, else "infusion" read as intravenous,
-  else the trial's texts; every reading that is not a plain statement is noted.
+* The route comes from route words next to the cells in the arm's texts, else in the trial's
+  texts, and only then from "infusion" read as intravenous (never where a way in without a
+  route key, such as the portal vein, is named). An arm given cells by two routes keeps
+  both: each dose takes the route of its own clause.
+* Figures and counts per group: in a text several arms share (an intervention linked to
+  several arms, the summary), a figure named for one group ("Low-dose group (5 x 10^7)",
+  "1 x 10^8 cells for the high-dose group", "Cohort B: ...") goes to the arm whose label names
+  that group alone; a figure that another arm states as its own is not attached here; a
+  group no arm names keeps the trial-level reading, with a note.
+* A placebo/control arm that crosses over to the cells gets them, each dose marked
+  ``after_crossover``.
+* Every reading that is not a plain statement is noted in ``trial.notes``.
 """
 
 from __future__ import annotations
@@ -459,9 +469,11 @@ def _regimen(
     elif resolved.evidence is not None:
         reg.count = resolved.value
         reg.count_span = next((t, c) for t, c in counts if c is resolved.evidence)
-        if not resolved.evidence.strong or resolved.evidence.noun == "schedule":
+        if not resolved.evidence.strong or resolved.evidence.noun in {"schedule", "points"}:
             span = reg.count_span[0].text[resolved.evidence.start : resolved.evidence.end]
-            how = "schedule multiplied out" if resolved.evidence.strong else "read from wording"
+            how = {"schedule": "schedule multiplied out", "points": "points in time counted"}.get(
+                resolved.evidence.noun if resolved.evidence.strong else "", "read from wording"
+            )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     return reg
 
@@ -658,6 +670,7 @@ class _Groups:
 
     arm_of: dict[tuple[str, str], _ArmWork]
     shared: dict[str, _Text]  # field -> text shared by several cell arms (or the trial's)
+    spans: dict[str, list[tuple[int, int]]] = dc_field(default_factory=dict)  # figures
 
     def owner(self, d: Dose) -> tuple[_ArmWork | None, str | None]:
         """(the arm a shared figure is named for, the group's words) or (None, None)."""
@@ -666,10 +679,13 @@ class _Groups:
         if t is None or pos < 0:
             return None, None
         end = pos + len(d.evidence)
-        others = [
-            (x, x + len(e.evidence)) for e in _doses_in(t) if (x := t.text.find(e.evidence)) >= 0
-        ]
-        others = [o for o in others if o != (pos, end)]
+        if d.evidence_field not in self.spans:
+            self.spans[d.evidence_field] = [
+                (x, x + len(e.evidence))
+                for e in _doses_in(t)
+                if (x := t.text.find(e.evidence)) >= 0
+            ]
+        others = [o for o in self.spans[d.evidence_field] if o != (pos, end)]
         token = owner_of(t.text, pos, end, others)
         if token is None:
             return None, None

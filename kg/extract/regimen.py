@@ -1,9 +1,21 @@
 """How many times the cells are given: "single", "3 infusions", "weekly for 4 weeks",
 "every 2 weeks, 4 times", "Day 1 ... Day 4 ... Day 11 ... Day 18", "a subsequent infusion".
 
-A *strong* count is stated outright; a *weak* one is read from wording such as "one
-infusion ... and one infusion" or "a subsequent infusion". :func:`resolve` prefers the
-strong counts and returns None where they disagree.
+A *strong* count is stated outright or as a schedule that multiplies out ("three infusions
+a week for two weeks" = 6, "twice weekly for two weeks" = 4, "twice a week for two weeks and
+weekly for two weeks" = 6, "on five consecutive days" = 5, "on days 1, 8, 15 and 22" = 4, "at
+months 0 and 3" = 2, "administered once" = 1); a *weak* one is read from wording such as
+"one infusion ... and one infusion", "a subsequent infusion", "then a second six weeks
+later". A cap or a range is no count ("up to three infusions", "6-9 monthly infusions",
+"two or three injections"), nor is an option ("may be repeated once") or an open-ended
+frequency ("monthly"). :func:`resolve` prefers the strong counts and returns None where they
+disagree; sub-groups named by different counts ("single infusion group ... double infusion
+group") make the count unclear.
+
+Groups (:func:`group_tokens`, :func:`owner_of`, :func:`group_segments`): the names of
+groups, cohorts, arms and dose levels in a text, the group a figure is named for, and the
+stretch of text that belongs to a group, for :mod:`kg.extract.annotate` to give each arm
+its own figure and count.
 
 >>> resolve(find_counts("infused intravenously weekly for 4 weeks")).value
 4
@@ -76,6 +88,7 @@ _DURATION = (
     r"(?![\s-]*\d)"
 )
 _SCHEDULE = re.compile(rf"\b{_RATE}{_DURATION}", re.IGNORECASE)
+_SCHEDULE_WORDS = ("day", "dail", "week", "month", "every", "alternate", "fortnight")
 _CHAIN = re.compile(r"\s*,?\s*(?:and|then|followed\s+by|,)\s+(?:then\s+)?$", re.IGNORECASE)
 # "on five consecutive days", "for 3 consecutive days": once a day.
 _CONSECUTIVE_DAYS = re.compile(
@@ -272,7 +285,8 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
     out: list[Count] = []
     if len({p for _, _, p in points}) > 1 and given:
-        out.append(Count(len({p for _, _, p in points}), points[0][0], points[-1][1], True))
+        n = len({p for _, _, p in points})
+        out.append(Count(n, points[0][0], points[-1][1], True, "points"))
     for m in _POINT_LIST.finditer(text, lo, hi):
         # "infused at baseline and 6 months (of follow-up)": a word of giving just before,
         # and no word of assessing between it and the list.
@@ -283,7 +297,7 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
         distinct = {"0" if v.lower() == "baseline" else v for v in values}
         if len(distinct) > 1 and not any(c.start <= m.start() < c.end for c in out):
-            out.append(Count(len(distinct), m.start(), m.end(), True))
+            out.append(Count(len(distinct), m.start(), m.end(), True, "points"))
     return out
 
 
@@ -295,24 +309,32 @@ def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
 def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
     """Every statement of a number of administrations in ``text[lo:hi]``."""
     end = len(text) if hi is None else hi
-    out = _noun_counts(text, lo, end) + _schedule_counts(text, lo, end)
+    low = text[lo:end].lower()  # cheap tests first: most sentences state no count
+    out = _noun_counts(text, lo, end)
+    if any(w in low for w in _SCHEDULE_WORDS):
+        out += _schedule_counts(text, lo, end)
     in_schedule = [(c.start, c.end) for c in out if c.noun == "schedule"]
-    for m in _TIMES.finditer(text, lo, end):
-        if any(a <= m.start() < b for a, b in in_schedule) or _capped(text, m.start(), m.end()):
-            continue
-        w = (m.group("w") or "").lower()
-        value = 2 if w == "twice" else 3 if w == "thrice" else parse_count(m.group("n") or "")
-        if value is not None and 1 < value <= 60:
-            out.append(Count(value, m.start(), m.end(), True))
-    out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
-    once = list(_ONCE_VERB.finditer(text, lo, end))
-    out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
-    out += _day_counts(text, lo, end)
-    out += group_counts(text, lo, end)
+    if "twice" in low or "thrice" in low or "times" in low:
+        for m in _TIMES.finditer(text, lo, end):
+            if any(a <= m.start() < b for a, b in in_schedule) or _capped(text, m.start(), m.end()):
+                continue
+            w = (m.group("w") or "").lower()
+            value = 2 if w == "twice" else 3 if w == "thrice" else parse_count(m.group("n") or "")
+            if value is not None and 1 < value <= 60:
+                out.append(Count(value, m.start(), m.end(), True))
+    if "once" in low or "one time" in low or "one-time" in low or "single time" in low:
+        out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
+        once = list(_ONCE_VERB.finditer(text, lo, end))
+        out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
+    if "day" in low or "week" in low or "month" in low or re.search(r"\bd\d", low):
+        out += _day_counts(text, lo, end)
+    if "group" in low or "cohort" in low or "arm" in low:
+        out += group_counts(text, lo, end)
     sentences = sentences_of(text)
-    for m in _SECOND_LATER.finditer(text, lo, end):
-        if not _conditional(text, sentences, m.start()):
-            out.append(Count(ORDINAL_WORDS[m.group("o").lower()], m.start(), m.end(), False))
+    if "later" in low:
+        for m in _SECOND_LATER.finditer(text, lo, end):
+            if not _conditional(text, sentences, m.start()):
+                out.append(Count(ORDINAL_WORDS[m.group("o").lower()], m.start(), m.end(), False))
     for m in _ORDINAL.finditer(text, lo, end):
         if not _conditional(text, sentences, m.start()):
             o = m.group("o").lower()
