@@ -112,7 +112,9 @@ _ONCE_VERB = re.compile(
     r"\b(?:given|administered|administrated|injected|infused|transplanted|implanted|applied"
     r"|delivered|instilled|treated|performed|done|received|receive|receives)"
     r"(?:\s+[\w-]+){0,2}?\s+once\b"
-    r"(?!\s+(?:a|an|per|every|each|daily|weekly|monthly|yearly|more|again|or|the|in\s+(?:a|every|each))\b)",
+    # "once" as an adverb (not "once a week", not "once they are stable")
+    r"(?=\s*(?:[,.;:()]|$|(?:intra-?\w+|i\.?v\.?|iv|only|at|on|into|along|with|by|via|during"
+    r"|through|and|as\s+a|in\s+(?:the|one|a\s+single)|to\s+(?:the|each))\b))",
     re.IGNORECASE,
 )
 # A count that is a cap or a range is not a stated count ("up to three infusions", "6-9").
