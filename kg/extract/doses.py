@@ -360,7 +360,7 @@ _QUALIFIER = re.compile(
     r"(?P<q>approximately|approx\.?|about|around|circa|ca\.|nearly|roughly|~|≈|up\s+to"
     r"|as\s+much\s+as|at\s+most|an?\s+max(?:imum|imal)\s+of|max(?:imum|imal)(?:\s+of)?|max\.?"
     r"|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than|≤|<=|at\s+least|a\s+minimum\s+of"
-    r"|minimum(?:\s+of)?|min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than)"
+    r"|minimum(?:\s+of)?|(?<![\d\s]\s)(?<!\d)min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than)"
     r"\s*(?:(?:a|the|total|cumulative|dose|doses|of|:)\s*){0,4}$",
     re.IGNORECASE,
 )
@@ -898,6 +898,23 @@ def _volume_doses(text: str, field: str, sentences: Sentences) -> list[Dose]:
     return out
 
 
+# What opens an aside on the dose just read: "(range", "(min.", "(i.e.", "(±".
+_ASIDE = re.compile(
+    r"\s*[(\[]\s*(?:(?:range|ranging|acceptable|tolerance|target|i\.e\.|ie|or|min(?:imum|\.)?"
+    r"|max(?:imum|\.)?|from|between|±|\+/-|of)\s*[:=]?\s*){0,3}",
+    re.IGNORECASE,
+)
+
+
+def _without_floors(doses: list[Dose]) -> list[Dose]:
+    """A minimum stated beside a dose ("1 × 10^6 cells/kg (minimum 0.5 × 10^6)") is a
+    release floor, not a second dose; "at least 10^6 cells/kg" alone is the dose."""
+    stated = [d for d in doses if d.qualifier != "at least"]
+    return [
+        d for d in doses if d.qualifier != "at least" or not any(o.per is d.per for o in stated)
+    ]
+
+
 @lru_cache(maxsize=512)
 def _analyse(
     text: str, field: str, assume_cells: bool, extra_names: frozenset[str]
@@ -923,6 +940,9 @@ def _analyse(
         if not (floor <= r.fig.low <= r.fig.high <= MAX_CELLS):
             continue
         evidence = text[r.start : max(r.after.end, r.fig.end, r.evidence_end)]
+        if doses and r.after.end <= r.fig.end and _ASIDE.fullmatch(text, taken, r.start):
+            taken = r.fig.end  # "2x10^6 cells/kg (range 1.5-2.5 x10^6)": an aside on a dose
+            continue
         taken = max(r.after.end, r.fig.end)
         if r.qualifier == CAP:
             caps.append(CellCap(r.fig.high, r.after.unit, evidence, field))
@@ -945,6 +965,7 @@ def _analyse(
                 qualifier=r.qualifier,
             )
         )
+    doses = _without_floors(doses)
     doses += _volume_doses(text, field, sentences)
     if any(d.per is DosePer.ADMINISTRATION for d in doses):
         # a total next to a per-administration figure is not a dose of its own
