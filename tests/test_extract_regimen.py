@@ -63,6 +63,8 @@ COUNTS: list[tuple[str, int | None]] = [
     ("MSC biweekly for 8 weeks", None),
     ("MSCs given once or twice", None),
     ("single infusion group; double infusion group", None),
+    ("20 million MSCs divided into 10 injections of 2 million cells/cm of tract", None),
+    ("the cells are split into 8 injections around the fistula", None),
 ]
 
 
@@ -128,6 +130,9 @@ ROUTES: list[tuple[str, str | None]] = [
     ("Hydrogel sheet containing allogenic adipose-derived mesenchymal stem cells", "topical"),
     ("Application of ALLO-ASC-DFU sheet to diabetic foot ulcer", "topical"),
     ("MSCs applied onto the burn wounds", "topical"),
+    ("umbilical cord MSC injection in the articular cavity", "intra-articular"),
+    ("MSCs were injected into the knee under ultrasound guidance", "intra-articular"),
+    ("pain in the knee joint was measured", None),
     ("MSC infusion", "intravenous"),  # nothing else names the route
     ("MSC infused via the portal vein", None),  # a way in without a route key
     ("MSCs infused intrasplenically", None),

@@ -127,6 +127,12 @@ _CAP_BEFORE = re.compile(
 _RANGE_AFTER = re.compile(
     rf"\s*(?:-|–|—|to|or)\s*(?:{_NUM}|twice|thrice)\b|\s+or\s+more\b", re.IGNORECASE
 )
+# "20 million cells divided into 10 injections": portions of one session, not administrations.
+_DIVIDED = re.compile(
+    r"\b(?:divided|split|distributed|fractionated|spread|delivered|given)\s+(?:in|into|over|among"
+    r"|across|as)\s*$",
+    re.IGNORECASE,
+)
 # "a first injection ..., then a second six weeks later"
 _SECOND_LATER = re.compile(
     r"\b(?:then|and|followed\s+by)\s+(?:a|the)\s+(?P<o>second|third|fourth)\b"
@@ -203,7 +209,9 @@ def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
             continue
         if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
             continue
-        if _capped(text, m.start("n"), m.end("n")):
+        if _capped(text, m.start("n"), m.end("n")) or _DIVIDED.search(
+            text, max(0, m.start() - 30), m.start()
+        ):
             continue
         plural = m.group("noun").lower().endswith("s")
         if value == 1 and plural:

@@ -160,6 +160,13 @@ _VEIN = re.compile(
     r"\s+)?(?:veins?|venous\s+(?:line|access|catheter))\b",
     re.IGNORECASE,
 )
+# The joint as the place: "injection in the articular cavity", "injected into the knee".
+_JOINT = re.compile(
+    r"\b(?:in|into|within)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:(?:affected|target|index|knee|hip"
+    r"|ankle|shoulder)\s+)?(?:(?:articular|joint|synovial)\s+(?:cavity|cavities|space)"
+    r"|knees?(?:\s+joints?)?)\b",
+    re.IGNORECASE,
+)
 # A cell-laden dressing or sheet laid on a wound: topical.
 _TOPICAL_FORM = re.compile(
     r"\b(?:hydrogel\s+sheets?|(?:wound\s+)?dressings?\s+(?:containing|with|of|loaded)"
@@ -279,6 +286,13 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             if _free(found + out, m.start(), m.end()):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intravenous", start, end, True))
+    if "knee" in low or "cavit" in low or "joint space" in low:
+        for m in _JOINT.finditer(text):
+            if _free(found + out, m.start(), m.end()) and _GIVING.search(
+                text, max(0, m.start() - 60), m.start()
+            ):
+                start, end = _widen(text, m.start(), m.end())
+                out.append(RouteHit("intra-articular", start, end, True))
     if "sheet" in low or "dressing" in low or "applied" in low:
         for m in _TOPICAL_FORM.finditer(text):
             if _free(found + out, m.start(), m.end()):
