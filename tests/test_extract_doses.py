@@ -409,6 +409,9 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("1 × 10^6 cells/kg (minimum 0.5 × 10^6; maximum 2 × 10^6)", [(1e6, 1e6, KG)]),
     ("a target dose of 2x10^6 cells/kg (range 1.5-2.5 x10^6)", [(2e6, 2e6, KG)]),
     ("at least 1 x 10^6 cells/kg will be given", [(1e6, 1e6, KG)]),
+    ("patients receive 1 million Umbilical cord-derived MSCc/BW by IV injection", [(1e6, 1e6, KG)]),
+    ("2 x 10^6 MSC/BW", [(2e6, 2e6, KG)]),
+    ("1 x 10^6 cells per body weight", [(1e6, 1e6, KG)]),
     (
         "given over 20-40 min. 100 million cells to subjects < 50 kg and 200 million cells to "
         "subjects 50-100 kg",

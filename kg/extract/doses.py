@@ -519,10 +519,13 @@ def _per_unit(text: str, toks: list[Token], i: int) -> tuple[str, DoseUnit, int]
         j += 1  # "per/kg"
     if j >= len(toks):
         return None
-    kind, value, _, end = toks[j]
+    kind, value, start, end = toks[j]
     if kind == "word" and _KG.fullmatch(value):
         bw = _BODY_WEIGHT.match(text, end)
         return "perkg", DoseUnit.CELLS_PER_KG, bw.end() if bw else end
+    bw = _BODY_WEIGHT.match(text, start) if kind == "word" else None
+    if bw is not None:  # "/BW", "per body weight": per kilogram of body weight
+        return "perkg", DoseUnit.CELLS_PER_KG, bw.end()
     if kind == "num" and j + 1 < len(toks) and _VOLUME.fullmatch(toks[j + 1][1]):
         return "cells", DoseUnit.CELLS, toks[j + 1][3]  # "40 million/4 ml": cells in a volume
     site = _site_unit(toks, j)
@@ -657,9 +660,13 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
                 modifiers += k - i
                 i = k
                 continue
-            named = _named(text, toks, i, kind_of_figure)
-            if named is not None:
-                return named
+            for j in range(i, min(len(toks), i + 4)):  # "Umbilical core-derived MSCc/BW"
+                named = _named(text, toks, j, kind_of_figure)
+                if named is not None:
+                    return named
+                w = toks[j][1].lower()
+                if toks[j][0] != "word" or w in _CONNECTORS or w in _NON_CELL:
+                    break
         stop = "connector" if low in _CONNECTORS else "other"
         return _After("none", C, unit_end, stop)
     return _After("cells" if cells else "none", C, unit_end, "end")
