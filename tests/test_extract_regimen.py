@@ -428,3 +428,53 @@ def test_after_crossover_is_written_to_rdf() -> None:
     flagged = [q for q in quads if q.predicate == cto("afterCrossover")]
     assert len(flagged) == 2  # the arm and its dose
     assert all(q.object.value == "true" for q in flagged)
+
+
+_STYLES = {
+    "leading": "{name}: {fig} UC-MSC cells",
+    "parenthesis": "{fig} UC-MSC cells ({name})",
+    "for": "{fig} UC-MSC cells for the {name}",
+    "label-paren": "{name} ({fig} cells)",
+}
+_NAMINGS = {
+    "letter": (
+        ["Group A", "Group B", "Group C", "Group D"],
+        ["group A", "group B", "group C", "group D"],
+    ),
+    "cohort": (
+        ["Cohort 1", "Cohort 2", "Cohort 3", "Cohort 4"],
+        ["cohort 1", "cohort 2", "cohort 3", "cohort 4"],
+    ),
+    "level": (
+        ["Low dose", "Medium dose", "High dose"],
+        ["low-dose group", "medium-dose group", "high-dose group"],
+    ),
+    "roman": (
+        ["Dose level I", "Dose level II", "Dose level III"],
+        ["dose level I", "dose level II", "dose level III"],
+    ),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    naming=st.sampled_from(sorted(_NAMINGS)),
+    style=st.sampled_from(sorted(_STYLES)),
+    k=st.integers(min_value=2, max_value=3),
+    exps=st.lists(st.integers(min_value=6, max_value=9), min_size=3, max_size=3, unique=True),
+    sep=st.sampled_from(["; ", ". ", "\n", ", "]),
+)
+def test_each_group_figure_goes_to_its_own_arm(
+    naming: str, style: str, k: int, exps: list[int], sep: str
+) -> None:
+    labels, names = _NAMINGS[naming]
+    figs = [f"1 x 10^{e}" for e in exps[:k]]
+    shared = sep.join(_STYLES[style].format(name=names[i], fig=figs[i]) for i in range(k))
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in ARDS",
+        arms=[Arm(labels[i], "EXPERIMENTAL", None, ("Biological: UC-MSC",)) for i in range(k)],
+        interventions=[Intervention("UC-MSC", "BIOLOGICAL", shared, (), tuple(labels[:k]))],
+    )
+    annotate_trial(t)
+    got = [[d.min_cells for d in a.doses] for a in t.arms]
+    assert got == [[10.0**e] for e in exps[:k]], shared

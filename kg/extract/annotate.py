@@ -451,10 +451,11 @@ def _regimen(
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
                 found = [(t, c) for c in find_counts(t.text, lo, hi)]
-                if found and not sole:
-                    reg.notes.append(
-                        f"number of administrations from {t.field}, shared by the arms"
-                    )
+                if found:
+                    shared = "" if sole else ", shared by the arms"
+                    note = f"number of administrations from {t.field}{shared}"
+                    if note not in reg.notes:
+                        reg.notes.append(note)
                 counts += found
     levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
     kept = drop_dose_levels([c for _, c in counts], levels)
