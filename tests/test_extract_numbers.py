@@ -71,7 +71,8 @@ def test_mantissa_times_power_of_ten(
     value, spellings = mant
     written = data.draw(st.sampled_from(spellings)) + data.draw(st.sampled_from(_power_forms(exp)))
     tail = data.draw(st.sampled_from([" cells/kg", " MSCs", " cells", "/kg", ""]))
-    figures = find_figures(f"a dose of {written}{tail} will be given")
+    lead = data.draw(st.sampled_from(["a dose of ", "weeks.", "(", "dose:", "Dose=", "; ", "- "]))
+    figures = find_figures(f"{lead}{written}{tail} will be given")
     assert len(figures) == 1, (written, figures)
     f = figures[0]
     assert math.isclose(f.low, value * 10.0**exp) and math.isclose(f.high, f.low), (written, f)
@@ -155,7 +156,10 @@ def test_a_list_shares_its_power(
         ("2 x 1,000,000 cells", [(2e6, 2e6)]),
         ("1.5 10^6 cells/kg", [(1.5e6, 1.5e6)]),
         ("1,5 10⁶ cells/kg", [(1.5e6, 1.5e6)]),
-        ("×10⁶", [(1e6, 1e6)]),
+        ("×10⁶", []),  # a multiplier without its mantissa is no figure
+        ("six weeks.9×10^9 NK cells/dose", [(9e9, 9e9)]),  # no space after the full stop
+        ("Day 3. 2 x 10^6 cells", [(2e6, 2e6)]),
+        ("a garbled 9×10^^9 cells", []),  # never the bare 10^9 of a figure A cannot read
         ("10^6 cells/kg", [(1e6, 1e6)]),
         ("10E6 cells", [(1e6, 1e6)]),
         ("1.5e6 cells", [(1.5e6, 1.5e6)]),

@@ -119,14 +119,16 @@ _POW_SPACED = r"10\s*(?:\\?\^\s*\d|[⁰¹²³⁴⁵⁶⁷⁸⁹])"
 
 # One alternation; the first alternative that matches at a position wins.
 _FIGURE = re.compile(
-    r"(?<![\w.^\\/])(?:"
+    # not inside a word or a number ("1.5" read from "5"); "weeks.9×10^9" starts at "9"
+    r"(?<![\w^\\/])(?<!\d\.)(?:"
     # A: mantissa (or range) x power of ten
     rf"(?P<am1>{_NUM})(?:{_RSEP}(?P<am2>{_NUM}))?{_X}"
     rf"(?:{_POW.format(g='ae')}|{_POW_AFTER_X})"
     # S: a decimal mantissa and an explicit power with only a space between: "1.5 10^6"
     rf"|(?P<sm>\d{{1,3}}[.,]\d{{1,3}})\s+(?={_POW_SPACED})(?P<spow>{_POW.format(g='se')})"
     # B: a bare power of ten
-    rf"|(?P<bpow>{_POW.format(g='be')})"
+    # (never the power of a "N x 10^k" that A could not read: no wrong magnitude)
+    rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
     rf"|(?:(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?|{_WORD_NUM})\s*"
     r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:M)(?=\s+[A-Za-z]))\b"
