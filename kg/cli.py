@@ -38,6 +38,9 @@ GRAPH_FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
     "rdfxml": RdfFormat.RDF_XML,
 }
+# The export formats that keep the named graphs; the others (JSON-LD too, though it could
+# hold them) are the union graph, one graph as a reader of the format expects.
+DATASET_FORMATS = ("nquads", "trig")
 store_option = click.option(
     "--store",
     "store_path",
@@ -249,13 +252,44 @@ def query_cmd(
         _write_table(table, fmt, sys.stdout)
         return
     assert query is not None
-    path = Path(query)
-    text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
+    text = _query_text(query)
+    from kg.server.guard import is_update
+
+    if is_update(text):
+        raise click.ClickException(
+            "updates are not accepted here: `kg query` only reads the store "
+            "(SELECT, ASK, CONSTRUCT, DESCRIBE); `kg build` changes it"
+        )
     try:
         result = gs.store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise click.ClickException(f"SPARQL syntax error: {exc}") from None
     _write_result(result, fmt, sys.stdout)
+
+
+QUERY_FILE_SUFFIXES = (".rq", ".sparql", ".ru", ".txt")
+
+
+def _query_text(query: str) -> str:
+    """The SPARQL text of QUERY: the content of the file it names, or the text itself."""
+    path = Path(query)
+    try:
+        is_file, is_dir = path.is_file(), path.is_dir()
+    except (OSError, ValueError):  # a name too long for a file, a NUL: query text
+        return query
+    if is_file:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"cannot read the query file {query}: {exc}") from None
+    if is_dir:
+        raise click.ClickException(f"{query} is a folder, not a query file")
+    looks_like_a_name = not any(c.isspace() or c in "{<" for c in query)
+    if looks_like_a_name or query.lower().endswith(QUERY_FILE_SUFFIXES):
+        raise click.ClickException(
+            f"no such file: {query} (give SPARQL text, or the path of a .rq file)"
+        )
+    return query
 
 
 def _require_store(store_path: Path) -> None:
@@ -325,7 +359,7 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
     rdf_format = GRAPH_FORMATS[fmt]
     target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
     try:
-        if rdf_format.supports_datasets:
+        if fmt in DATASET_FORMATS:
             gs.store.dump(target, rdf_format)
         else:
             result = gs.store.query(

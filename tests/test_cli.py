@@ -113,6 +113,43 @@ def test_query_from_rq_file_and_syntax_error(built: Path, tmp_path: Path) -> Non
     assert r.exit_code == 1 and "syntax error" in r.output.lower()
 
 
+@pytest.mark.parametrize("name", ["nonexistent.rq", "queries/missing.sparql", "my-question"])
+def test_query_names_a_missing_file(built: Path, name: str) -> None:
+    r = CliRunner().invoke(main, ["query", "--store", str(built), name])
+    assert r.exit_code == 1
+    assert f"no such file: {name}" in r.output and "syntax" not in r.output.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://e/s> <http://e/p> 1 }",
+        "PREFIX e: <http://e/> # a comment\n DELETE WHERE { ?s e:p ?o }",
+        "CLEAR ALL",
+        "LOAD <http://example.org/x.ttl>",
+    ],
+)
+def test_query_refuses_updates(built: Path, tmp_path: Path, text: str) -> None:
+    r = CliRunner().invoke(main, ["query", "--store", str(built), text])
+    assert r.exit_code == 1
+    assert "updates are not accepted here" in r.output and "syntax" not in r.output.lower()
+    q = tmp_path / "update.rq"  # the same from a file
+    q.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["query", "--store", str(built), str(q)])
+    assert r.exit_code == 1 and "updates are not accepted here" in r.output
+    count = CliRunner().invoke(
+        main, ["query", "--store", str(built), "--format", "csv", "ASK { <http://e/s> ?p ?o }"]
+    )
+    assert count.stdout.strip() == "false"
+
+
+def test_query_long_text_is_not_taken_for_a_file(built: Path) -> None:
+    text = "ASK { ?s ?p ?o " + " ".join(f"OPTIONAL {{ ?s ?p ?o{i} }}" for i in range(40)) + " }"
+    r = CliRunner().invoke(main, ["query", "--store", str(built), text])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == "true"
+
+
 def test_export_turtle_round_trips(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "dump.ttl"
     r = CliRunner().invoke(
@@ -129,14 +166,34 @@ def test_export_turtle_round_trips(built: Path, tmp_path: Path) -> None:
     assert isomorphic(parsed, reference)
 
 
-@pytest.mark.parametrize("fmt", ["nquads", "trig", "jsonld"])
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_export_union_graph_formats(
+    built: Path, tmp_path: Path, fmt: str, rdflib_format: str
+) -> None:
+    """JSON-LD and RDF/XML hold the union graph, like Turtle: rdflib finds every triple."""
+    out = tmp_path / f"dump.{fmt}"
+    r = CliRunner().invoke(main, ["export", "--store", str(built), "--format", fmt, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    parsed = rdflib.Graph().parse(out, format=rdflib_format)
+    nt = tmp_path / "dump.nt"
+    CliRunner().invoke(
+        main, ["export", "--store", str(built), "--format", "ntriples", "-o", str(nt)]
+    )
+    reference = rdflib.Graph().parse(nt, format="nt")
+    assert len(parsed) == len(reference) > 500
+    assert isomorphic(parsed, reference)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_export_other_formats_parse(built: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"dump.{fmt}"
     r = CliRunner().invoke(main, ["export", "--store", str(built), "--format", fmt, "-o", str(out)])
     assert r.exit_code == 0, r.output
     ds = rdflib.Dataset()
-    ds.parse(out, format={"nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt])
-    assert len(ds) > 0 or sum(len(g) for g in ds.graphs()) > 500
+    ds.parse(out, format=fmt)
+    graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert "https://w3id.org/celltrials/graph/meta" in graphs and len(graphs) > 5, graphs
+    assert sum(len(g) for g in ds.graphs()) > 500
 
 
 def test_validate_passes_on_seed_graph(built: Path) -> None:

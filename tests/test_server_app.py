@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -572,6 +573,27 @@ def test_home_and_editor_pages(client: FlaskClient) -> None:
     editor = client.get("/editor").get_data(as_text=True)
     assert "vendor/yasgui/yasgui.min.js" in editor and "editor-config" in editor
     assert client.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
+
+
+def test_download_links_serve_what_they_say(client: FlaskClient) -> None:
+    """The menu's "Download (Turtle)" and the footer's dump.ttl give Turtle, dump.nq N-Quads."""
+    page = client.get("/queries").get_data(as_text=True)
+    links = {
+        text: href for href, text in re.findall(r'<a href="([^"]*dump[^"]*)">([^<]+)</a>', page)
+    }
+    assert set(links) == {"Download (Turtle)", "dump.ttl", "dump.nq"}, links
+    for text in ("Download (Turtle)", "dump.ttl"):
+        reply = client.get(links[text])
+        assert reply.status_code == 200 and reply.mimetype == "text/turtle", (text, links[text])
+        assert (
+            Graph()
+            .parse(data=reply.data, format="turtle")
+            .query(f"ASK {{ <{TRIAL}> a <{CTO}Trial> }}")
+            .askAnswer
+        )
+    nquads = client.get(links["dump.nq"])
+    assert nquads.mimetype == "application/n-quads" and nquads.data  # read: it is streamed
+    assert client.get("/dump.xyz").status_code == 404
 
 
 def test_dumps_stream_every_quad(client: FlaskClient, seed_graph: Any) -> None:

@@ -403,11 +403,10 @@ def void() -> Response:
     return reply_response(reply, fmt)
 
 
-@protocol.route("/dump.ttl")
-@protocol.route("/dump.nq")
-def dump() -> Response:
+@protocol.route("/dump.<any(ttl, nq):ext>")
+def dump(ext: str) -> Response:
     """The whole graph: Turtle (the union graph) or N-Quads (with named graphs), streamed."""
-    nquads = request.path.endswith(".nq")
+    nquads = ext == "nq"
     fmt = (
         Format("nquads", "application/n-quads; charset=utf-8", ("application/n-quads",), "nq")
         if nquads
