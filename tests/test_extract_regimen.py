@@ -216,6 +216,19 @@ MORE_COUNTS: list[tuple[str, int | None]] = [
     ("patients will be evaluated at baseline and 6 months after the MSC infusion", None),
     ("MSCs infused at 3 and 6 months of age", 2),
     ("vitamin D3 was given with the MSC infusion", None),
+    ("MSCs infused at day 0 and at week 4", 2),
+    ("one infusion of UCMSC at month 0 and one infusion of placebo at month 3", 1),
+    ("UC-MSC injections at week 0, week 4 and week 8", 3),
+    ("MSC injections at month 0 and month 6", 2),
+    ("MSC infusion on days 1-5", None),
+    ("MSC 1 x 10^6/kg IV weekly x 4", 4),
+    ("MSCs every 2 weeks × 3", 3),
+    ("MSCs weekly x 10^6 cells", None),
+    ("the MSC injection will be repeated after 3 months", 2),
+    ("the MSC injection may be repeated after 3 months if needed", None),
+    ("three treatment sessions of intra-articular MSC injections", 3),
+    ("a maximum of 4 treatment sessions of MSCs", None),
+    ("MSCs given on day 0; efficacy measured at week 12 and week 24", None),
 ]
 
 

@@ -36,7 +36,7 @@ _NUMWORD = "|".join(NUMBER_WORDS)
 _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
 _NOUN = (
     r"infusions?|injections?|doses?|administrations?|applications?|implantations?"
-    r"|transplantations?|transfusions?|instillations?|inoculations?"
+    r"|transplantations?|transfusions?|instillations?|inoculations?|sessions?|rounds?"
 )
 _BLOCKED_FILLER = (
     r"different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
@@ -97,7 +97,20 @@ _CONSECUTIVE_DAYS = re.compile(
 )
 _DAYS_PER = {"day": 1, "week": 7}
 _DAY_LIST = re.compile(
-    r"(?:\b(?i:days?)\s*|\bD(?=\d{1,3}\b))(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b"
+    r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|\bD(?=\d{1,3}\b))"
+    r"(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b(?!\s*(?:-|–|to)\s*\d)"
+)
+# "weekly x 4", "every 2 weeks × 3": a frequency times a count.
+_FREQ_X = re.compile(
+    r"\b(?:weekly|daily|monthly|every\s+(?:\d{1,2}\s+)?(?:days?|weeks?|months?))\s*[x×]\s*"
+    r"(?P<n>\d{1,2})\b(?!\s*(?:10|\^|[.,]\d|days?|weeks?|months?))",
+    re.IGNORECASE,
+)
+# "the injection will be repeated after 3 months", "repeated once": a second administration.
+_REPEATED = re.compile(
+    r"\b(?:will\s+be|is|are|was|were|to\s+be|being)\s+repeated\s+(?:once\b|(?:after|at|on|in"
+    r"|following)\b)",
+    re.IGNORECASE,
 )
 # "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
@@ -143,6 +156,7 @@ _SECOND_LATER = re.compile(
 _ADMIN_WORDS = re.compile(
     r"infus|inject|dose|administ|receive|given|transplant|implant|MSC|cells", re.IGNORECASE
 )
+_OTHER_THING = re.compile(r"\b(?:placebo|saline|vehicle|sham|control)\b", re.IGNORECASE)
 _FOLLOW_WORDS = re.compile(r"follow|visit|assess|evaluat|measur|examin|test", re.IGNORECASE)
 _ORDINAL = re.compile(
     r"\b(?P<o>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:and\s+(?:last|final)\s+)?"
@@ -289,10 +303,14 @@ def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
 def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     for m in _DAY_LIST.finditer(text, lo, hi):
+        unit = (m.group("u") or "day").lower().rstrip("s")
         for d in re.findall(r"\d{1,3}", m.group("d")):
-            points.append((m.start(), m.end(), f"day {d}"))
+            points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
     given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
+    # "UCMSC at month 0 and placebo at month 3": the points are not all of the cells.
+    if points and _OTHER_THING.search(text, points[0][0], points[-1][1]):
+        given = False
     out: list[Count] = []
     if len({p for _, _, p in points}) > 1 and given:
         n = len({p for _, _, p in points})
@@ -303,6 +321,8 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         before = text[max(lo, m.start() - 80) : m.start()]
         giving = list(_ADMIN_WORDS.finditer(before))
         if not giving or _FOLLOW_WORDS.search(before, giving[-1].end()):
+            continue
+        if _OTHER_THING.search(m.group(0)):
             continue
         values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
         distinct = {"0" if v.lower() == "baseline" else v for v in values}
@@ -341,6 +361,15 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
     if "group" in low or "cohort" in low or "arm" in low:
         out += group_counts(text, lo, end)
     sentences = sentences_of(text)
+    if "repeated" in low:
+        for m in _REPEATED.finditer(text, lo, end):
+            if not _conditional(text, sentences, m.start()):
+                out.append(Count(2, m.start(), m.end(), False))
+    if " x" in low or "×" in low:
+        for m in _FREQ_X.finditer(text, lo, end):
+            n = int(m.group("n"))
+            if 1 < n <= 60:
+                out.append(Count(n, m.start(), m.end(), True, "schedule"))
     if "later" in low:
         for m in _SECOND_LATER.finditer(text, lo, end):
             if not _conditional(text, sentences, m.start()):
