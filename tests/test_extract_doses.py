@@ -469,6 +469,11 @@ NOT_DOSES_RECORDS = [
     "cryopreserved bags of 100 million cells",
     "10 million cells per vial",
     "seeded at a density of 5,000 cells",
+    "MSCs will be expanded to 10^9 cells before cryopreservation",
+    "cultured until reaching 2 x 10^8 cells",
+    "RNA extracted from 1 x 10^6 cells",
+    "white blood cells > 3 x 10^9/L and platelets > 100 x 10^9/L",
+    "CD4 count above 200 cells/mm3",
     "with viability > 70% and 10^6 CFU",
     # conditional
     "Subsequent doses may be reduced to 1 x 10^7 or increased to 1 x 10^8",

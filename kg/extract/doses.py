@@ -113,8 +113,10 @@ _CONTENT_BEFORE = re.compile(
 # ... and a concentration, a rate, a yield (a figure per kilogram or per eye is a dose,
 # whatever the text calls it: "a concentration of 2 X 10^6 cells per kilogram").
 _CONCENTRATION_BEFORE = re.compile(
-    r"\b(?:concentrations?|density|densities|rate|speed|yields?|seeded|seeding|plated|plating"
-    r"|harvest(?:ed)?|viability)"
+    r"\b(?:concentrations?|density|densities|rate|speed|yields?|yielding|seeded|seeding|plated"
+    r"|plating|harvest(?:ed)?|viability|(?:expanded|grown|cultured|cultivated|propagated)"
+    r"\s+(?:up\s+)?to|(?:to\s+)?(?:obtain|reach)(?:ed|ing)?|until|(?:extracted|isolated|lysed)"
+    r"\s+from)"
     r"(?:\s*(?:of|at|is|was|will|be|about|approximately|around|a|an|the|than|from|ranging"
     r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
     re.IGNORECASE,
