@@ -4,8 +4,10 @@ gunicorn (sync workers; each worker with its own query processes).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ from kg.rdf import DEFAULT_BASE
 from kg.server.app import create_app, get_backend
 from kg.server.config import ConfigError, ServerConfig
 
-__all__ = ["command", "ensure_store", "gunicorn_options", "serve"]
+__all__ = ["check_can_listen", "command", "ensure_store", "gunicorn_options", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,32 @@ def _build(store: str, base_iri: str) -> int:
     return 0
 
 
+def check_can_listen(host: str, port: int) -> None:
+    """Bind HOST:PORT once, the way gunicorn will, and let go: a port in use (or an address
+    that is not this machine's) is a ConfigError at once, before a store is built or gunicorn
+    spends seconds retrying."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if not 0 <= port <= 65535:
+        raise ConfigError([f"cannot listen on {where}: a port is a number from 0 to 65535"])
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise ConfigError([f"cannot listen on {where}: unknown host ({exc.strerror})"]) from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            reason = {
+                errno.EADDRINUSE: "the port is in use by another program (choose one with --port)",
+                errno.EACCES: "permission denied (ports below 1024 need privileges)",
+                errno.EADDRNOTAVAIL: "the address is not one of this machine's (see --host)",
+            }.get(exc.errno or 0, exc.strerror or str(exc))
+            raise ConfigError([f"cannot listen on {where}: {reason}"]) from None
+
+
 def gunicorn_options(
     config: ServerConfig, *, host: str, port: int, workers: int, access_log: bool = True
 ) -> dict[str, Any]:
@@ -121,6 +149,7 @@ def serve(
         raise ConfigError(
             ["an update token needs --workers 1: only one process may open the store for writing"]
         )
+    check_can_listen(host, port)
     ensure_store(config)
     app = create_app(config)
     _Gunicorn(
