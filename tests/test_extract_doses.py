@@ -510,10 +510,9 @@ def test_list_member_evidence_holds_its_scale() -> None:
 
 
 def test_cell_names_from_elsewhere_in_the_record() -> None:
-    text = "Patients receive 2 x 10^7 ABC-7 in a single infusion"
-    assert (
-        extract_doses(text, field="t") == [] or extract_doses(text, field="t")[0].min_cells == 2e7
-    )
+    (d,) = extract_doses("Patients receive 2 x 10^7 ABC-7 in a single infusion", field="t")
+    assert d.min_cells == 2e7 and d.unit is C  # an abbreviation right after a power of ten
+    assert extract_doses("25 M ORBCEL given once", field="t") == []  # "25 M" needs a cell word
     (d,) = extract_doses("25 M ORBCEL given once", field="t", cell_names={"orbcel"})
     assert d.min_cells == 2.5e7 and d.unit is C
 
