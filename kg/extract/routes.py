@@ -167,6 +167,42 @@ _JOINT = re.compile(
     r"|knees?(?:\s+joints?)?)\b",
     re.IGNORECASE,
 )
+# The place the cells are put, after a word of giving: "injected into the myocardium".
+_PLACE_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        "intrathecal",
+        r"cerebrospinal\s+fluid|csf|subarachnoid\s+space|spinal\s+canal|cisterna\s+magna",
+    ),
+    (
+        "intracardiac",
+        r"(?:infarcted\s+|ischemic\s+|left\s+ventricular\s+)?myocardium|heart\s+muscle",
+    ),
+    ("intramuscular", r"(?:[\w-]+\s+){0,2}?muscles?|gastrocnemius|quadriceps|deltoid"),
+    ("intradiscal", r"nucleus\s+pulposus|(?:intervertebral\s+|degenerated\s+|lumbar\s+)?discs?"),
+    ("intravitreal", r"vitreous(?:\s+cavity|\s+body)?"),
+    ("intracavernous", r"corpora?\s+cavernos[ua]m?|cavernous\s+bod(?:y|ies)|penis"),
+    ("intraspinal", r"spinal\s+cord(?:\s+lesion)?"),
+    (
+        "intracerebroventricular",
+        r"(?:lateral\s+)?(?:cerebral\s+)?ventricles?\s+of\s+the\s+brain"
+        r"|lateral\s+ventricles?",
+    ),
+    ("intracerebral", r"brain(?:\s+parenchyma)?|striatum|putamen"),
+    ("intraperitoneal", r"peritoneal\s+cavity|peritoneum"),
+    ("intrapleural", r"pleural\s+(?:cavity|space)"),
+    ("intrahepatic", r"liver(?:\s+parenchyma)?"),
+    ("intradermal", r"dermis|skin\s+(?:lesions?|layers?)"),
+    ("intraosseous", r"(?:bone\s+marrow\s+cavity|femoral\s+head|medullary\s+cavity|bone\s+defect)"),
+    ("intratracheal", r"trachea|endotracheal\s+tube"),
+)
+_PLACE = re.compile(
+    r"\b(?:into|in|within|to)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:"
+    + "|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PLACE_WORDS))
+    + r")\b(?![\s-]+(?:injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
+    r"|failure|cancers?|tumou?rs?|fibrosis|cirrhosis|degeneration|infarct\w*))",
+    re.IGNORECASE,
+)
+_PLACE_KEYS = {f"p{i}": key for i, (key, _) in enumerate(_PLACE_WORDS)}
 # A cell-laden dressing or sheet laid on a wound: topical.
 _TOPICAL_FORM = re.compile(
     r"\b(?:hydrogel\s+sheets?|(?:wound\s+)?dressings?\s+(?:containing|with|of|loaded)"
@@ -185,7 +221,7 @@ _UNMAPPED = re.compile(
     r"\b(?:(?:into|via|through|thru|in|to)\s+(?:the\s+)?(?:portal|splenic|hepatic|mesenteric"
     r"|umbilical)\s+veins?|intra-?\s?(?:portal|splenic|glandular|pancreatic|nodal|lymphatic"
     r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic)(?:al)?(?:ly)?"
-    r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|liver|kidneys?"
+    r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|kidneys?"
     r"|(?:\w+\s+)?glands?|lymph\s+nodes?))\b",
     re.IGNORECASE,
 )
@@ -254,6 +290,12 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
             start, end = _widen(text, m.start(), m.end())
             hits.append(RouteHit("intravenous", start, end, True))
     hits += _vessel_hits(text, hits)
+    # "injected into 30 sites in the lower leg muscle": the place names the route.
+    for i, h in enumerate(hits):
+        if h.key == "intralesional":
+            m = _PLACE.match(text, h.end + 1) if text[h.end : h.end + 1].isspace() else None
+            if m is not None:
+                hits[i] = RouteHit(_PLACE_KEYS[str(m.lastgroup)], h.start, m.end(), True)
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
@@ -286,6 +328,13 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             if _free(found + out, m.start(), m.end()):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intravenous", start, end, True))
+    if " in" in low or " to " in low:
+        for m in _PLACE.finditer(text):
+            if _free(found + out, m.start(), m.end()) and _GIVING.search(
+                text, max(0, m.start() - 60), m.start()
+            ):
+                start, end = _widen(text, m.start(), m.end())
+                out.append(RouteHit(_PLACE_KEYS[str(m.lastgroup)], start, end, True))
     if "knee" in low or "cavit" in low or "joint space" in low:
         for m in _JOINT.finditer(text):
             if _free(found + out, m.start(), m.end()) and _GIVING.search(
