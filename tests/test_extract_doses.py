@@ -512,9 +512,11 @@ def test_list_member_evidence_holds_its_scale() -> None:
 def test_cell_names_from_elsewhere_in_the_record() -> None:
     (d,) = extract_doses("Patients receive 2 x 10^7 ABC-7 in a single infusion", field="t")
     assert d.min_cells == 2e7 and d.unit is C  # an abbreviation right after a power of ten
-    assert extract_doses("25 M ORBCEL given once", field="t") == []  # "25 M" needs a cell word
-    (d,) = extract_doses("25 M ORBCEL given once", field="t", cell_names={"orbcel"})
+    assert extract_doses("25 M XYZ-9 given once", field="t") == []  # "25 M" needs a cell word
+    (d,) = extract_doses("25 M XYZ-9 given once", field="t", cell_names={"xyz-9"})
     assert d.min_cells == 2.5e7 and d.unit is C
+    (d,) = extract_doses("25 M ORBCEL given once", field="t")  # an INN/brand stem (-cel)
+    assert d.min_cells == 2.5e7
 
 
 @pytest.mark.parametrize(
