@@ -293,9 +293,9 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     # "injected into 30 sites in the lower leg muscle": the place names the route.
     for i, h in enumerate(hits):
         if h.key == "intralesional":
-            m = _PLACE.match(text, h.end + 1) if text[h.end : h.end + 1].isspace() else None
-            if m is not None:
-                hits[i] = RouteHit(_PLACE_KEYS[str(m.lastgroup)], h.start, m.end(), True)
+            place = _PLACE.match(text, h.end + 1) if text[h.end : h.end + 1].isspace() else None
+            if place is not None:
+                hits[i] = RouteHit(_PLACE_KEYS[str(place.lastgroup)], h.start, place.end(), True)
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
