@@ -446,6 +446,8 @@ def test_no_crossover_without_a_change_of_treatment(placebo: str, summary: str) 
 
 
 def test_after_crossover_is_written_to_rdf() -> None:
+    from pyoxigraph import Literal
+
     from kg.rdf import cto, trial_quads
 
     t = _placebo_trial(
@@ -455,7 +457,7 @@ def test_after_crossover_is_written_to_rdf() -> None:
     _, quads = trial_quads(t)
     flagged = [q for q in quads if q.predicate == cto("afterCrossover")]
     assert len(flagged) == 2  # the arm and its dose
-    assert all(q.object.value == "true" for q in flagged)
+    assert all(isinstance(q.object, Literal) and q.object.value == "true" for q in flagged)
 
 
 _STYLES = {
