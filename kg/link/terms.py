@@ -14,13 +14,18 @@ on first use.
 Building MONDO's lexical indexes takes seconds, which would be the floor of every small
 rebuild (one changed record must not cost that). So a release's term data and indexes are
 kept in an on-disk cache (``~/.cache/celltrials-kg/indexes``, or ``$KG_INDEX_CACHE``;
-``KG_INDEX_CACHE=off`` turns it off), one file per release, keyed by the release file and
-the code that derives the indexes, with every entry marshalled on its own and decoded on
-first use: a process that grounds a few names reads the file in a fraction of a second.
+``KG_INDEX_CACHE=off`` turns it off), one file per release, keyed by what it caches: the
+release file's sha256, the code that derives the indexes and the Python version (never by
+where the release or the virtualenv lives, so every clone and venv shares one file), with
+every entry marshalled on its own and decoded on first use: a process that grounds a few
+names reads the file in a fraction of a second. The folder is bounded
+(``$KG_INDEX_CACHE_MAX_MB``, default 512): after writing a file, the least recently used
+others are deleted until it fits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -28,6 +33,7 @@ import marshal
 import os
 import re
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
@@ -46,7 +52,9 @@ __all__ = [
     "TermSet",
     "clear_cache",
     "current_versions",
+    "evict",
     "index_cache_dir",
+    "index_cache_limit",
     "is_abbreviation",
     "load_terms",
     "parse_curie",
@@ -358,6 +366,9 @@ def _load_terms(name: str, directory: Path | None) -> TermSet:
 # -- the on-disk cache of term data and indexes ----------------------------------------------
 
 INDEX_CACHE_ENV = "KG_INDEX_CACHE"
+INDEX_CACHE_MAX_ENV = "KG_INDEX_CACHE_MAX_MB"
+DEFAULT_INDEX_CACHE_MAX_MB = 512
+_STALE_TMP_SECONDS = 3600  # a temporary file this old is a killed writer's
 _CACHE_FORMAT = "2"
 _TERM_FIELDS = ("label", "synonyms", "deprecated", "replaced_by", "ancestors")
 _DERIVING_MODULES = ("terms.py", "normalise.py")  # the code the cached indexes depend on
@@ -382,22 +393,51 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def index_cache_limit() -> int:
+    """The most bytes the term cache folder keeps: ``$KG_INDEX_CACHE_MAX_MB`` megabytes."""
+    raw = os.environ.get(INDEX_CACHE_MAX_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_INDEX_CACHE_MAX_MB << 20
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes >= 0:
+        raise ValueError(f"${INDEX_CACHE_MAX_ENV}={raw!r}: expected a number of megabytes")
+    return int(megabytes * (1 << 20))
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The sha256 of a release file (once per process for an unchanged file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _sha256_of(str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@functools.cache
+def _sha256_of(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
 def _cache_file(name: str, version: str, source: Traversable | Path) -> Path | None:
     folder = index_cache_dir()
     if folder is None or not isinstance(source, Path):
         return None
-    try:
-        st = source.stat()
-    except OSError:
+    content = _file_sha256(source)
+    if content is None:
         return None
     key = "|".join(
         [
             _CACHE_FORMAT,
             name,
             version,
-            str(source.resolve()),
-            str(st.st_size),
-            str(st.st_mtime_ns),
+            content,  # what the release holds, not where it lives
             _code_fingerprint(),
             "{}.{}".format(*sys.version_info[:2]),  # marshal's format follows the interpreter
         ]
@@ -485,6 +525,7 @@ def _cached(
             if not all(isinstance(packed.get(k), bytes) for k in ("terms", *_INDEXES)):
                 raise ValueError(f"{cache}: not a term cache")
             terms = _Packed(packed["terms"], _term_of)
+            _touch(cache)  # recently used: the last to be evicted
             return TermSet(name, version, terms, origin, LexicalIndex.from_cache(packed))
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass  # missing or unreadable: rebuilt below
@@ -519,6 +560,55 @@ def _write_cache(ts: TermSet, cache: Path) -> None:
         os.replace(tmp, cache)  # whole or not at all, even with builds side by side
     except OSError:
         tmp.unlink(missing_ok=True)  # a read-only home: go on without a cache
+        return
+    evict(cache.parent, keep=cache)
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a read-only cache: its order stays as it is
+        os.utime(path)
+
+
+def evict(folder: Path, *, keep: Path | None = None, limit: int | None = None) -> list[Path]:
+    """Delete the least recently used cache files of ``folder`` until the rest fit in
+    ``limit`` bytes (default :func:`index_cache_limit`); ``keep`` (the file just written) is
+    never deleted, nor is anything but term caches and stale temporary files. Returns what
+    was deleted."""
+    limit = index_cache_limit() if limit is None else limit
+    entries: list[tuple[float, int, str]] = []
+    deleted: list[Path] = []
+    now = time.time()
+    try:
+        scan = list(os.scandir(folder))
+    except OSError:
+        return deleted
+    for entry in scan:
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # deleted meanwhile by another process
+        if entry.name.endswith(".tmp") and ".marshal." in entry.name:
+            if now - st.st_mtime > _STALE_TMP_SECONDS:
+                entries.append((-1.0, st.st_size, entry.path))  # first to go
+            continue
+        if entry.name.endswith(".marshal") and entry.is_file(follow_symlinks=False):
+            entries.append((st.st_mtime, st.st_size, entry.path))
+    total = sum(size for mtime, size, _ in entries if mtime >= 0)
+    for mtime, size, path in sorted(entries):
+        if mtime >= 0 and total <= limit:
+            break
+        if keep is not None and path == str(keep):
+            continue
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass  # another process evicted it first
+        except OSError:
+            continue
+        deleted.append(Path(path))
+        if mtime >= 0:
+            total -= size
+    return deleted
 
 
 def clear_cache() -> None:
