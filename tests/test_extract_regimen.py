@@ -508,3 +508,24 @@ def test_each_group_figure_goes_to_its_own_arm(
     annotate_trial(t)
     got = [[d.min_cells for d in a.doses] for a in t.arms]
     assert got == [[10.0**e] for e in exps[:k]], shared
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Patients receive 1 x 10^6 cells/kg of BM-MSC or 2 x 10^6 cells/kg of UC-MSC.",
+        "Bone marrow MSC (1 x 10^6 cells/kg) or umbilical cord MSC (2 x 10^6 cells/kg) are infused.",
+        "BM-MSC: 1 x 10^6 cells/kg; UC-MSC: 2 x 10^6 cells/kg.",
+    ],
+)
+def test_a_figure_named_for_one_tissue_goes_to_the_arm_of_those_cells(summary: str) -> None:
+    t = _trial(
+        brief_title="Mesenchymal stem cells from two tissues in ARDS",
+        brief_summary=summary,
+        arms=[
+            Arm("BM-MSC", "EXPERIMENTAL", "Bone marrow-derived MSC infusion"),
+            Arm("UC-MSC", "EXPERIMENTAL", "Umbilical cord-derived MSC infusion"),
+        ],
+    )
+    annotate_trial(t)
+    assert [[d.min_cells for d in a.doses] for a in t.arms] == [[1e6], [2e6]]

@@ -671,6 +671,7 @@ class _Groups:
 
     arm_of: dict[tuple[str, str], _ArmWork]
     shared: dict[str, _Text]  # field -> text shared by several cell arms (or the trial's)
+    tissue_arm: dict[str, _ArmWork]  # UBERON -> the one arm whose cells come from it
     spans: dict[str, list[tuple[int, int]]] = dc_field(default_factory=dict)  # figures
 
     def owner(self, d: Dose) -> tuple[_ArmWork | None, str | None]:
@@ -688,9 +689,34 @@ class _Groups:
             ]
         others = [o for o in self.spans[d.evidence_field] if o != (pos, end)]
         token = owner_of(t.text, pos, end, others)
-        if token is None:
+        if token is not None:
+            return self.arm_of.get(token.key), t.text[token.start : token.end]
+        return self._tissue_owner(t, pos, end, others)
+
+    def _tissue_owner(
+        self, t: _Text, pos: int, end: int, others: list[tuple[int, int]]
+    ) -> tuple[_ArmWork | None, str | None]:
+        """The arm whose cells' tissue the figure's own clause names ("1 x 10^6/kg of
+        UC-MSC", "BM-MSC (2 x 10^6/kg)"), where arms differ by tissue."""
+        if len(self.tissue_arm) < 2:
             return None, None
-        return self.arm_of.get(token.key), t.text[token.start : token.end]
+        lo, hi = sentences_of(t.text).bounds(pos)
+        prev = max((b for _, b in others if b <= pos), default=lo)
+        nxt = min((a for a, _ in others if a >= end), default=hi)
+        before = [m for m in t.tissue_mentions if max(prev, lo) <= m.start and m.end <= pos]
+        after = [m for m in t.tissue_mentions if end <= m.start < min(nxt, end + 40)]
+        # "UC-MSC (2 x 10^6/kg)", "BM-MSC: 1 x 10^6" before "2 x 10^6/kg of UC-MSC"
+        tight = [m for m in before[-1:] if re.fullmatch(r"[\s:(=,-]*", t.text[m.end : pos])]
+        of = [
+            m
+            for m in after[:1]
+            if re.fullmatch(r"[\s)]*(?:of|/)?\s*(?:the\s+)?", t.text[end : m.start])
+        ]
+        near = tight or of or before[-1:] or after[:1]
+        tissue = near[0].tissue if near else None
+        if tissue is None:
+            return None, None
+        return self.tissue_arm.get(tissue), t.text[near[0].start : near[0].end]
 
 
 def _doses_in(t: _Text) -> list[Dose]:
@@ -702,7 +728,14 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
     keys = {id(w): _arm_key(w.arm) for w in cell_arms}
     counts = Counter(k for k in keys.values() if k is not None)
     arm_of = {k: w for w in cell_arms if (k := keys[id(w)]) is not None and counts[k] == 1}
-    if len(arm_of) < 2:
+    tissues = {id(w): {m.tissue for m, _ in w.positive if m.tissue} for w in cell_arms}
+    by_tissue = Counter(next(iter(x)) for x in tissues.values() if len(x) == 1)
+    tissue_arm = {
+        tissue: w
+        for w in cell_arms
+        if len(tissues[id(w)]) == 1 and by_tissue[tissue := next(iter(tissues[id(w)]))] == 1
+    }
+    if len(arm_of) < 2 and len(tissue_arm) < 2:
         return None
     seen: dict[str, int] = Counter()
     texts: dict[str, _Text] = {}
@@ -713,7 +746,7 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
                 texts[t.field] = t
     shared = {f: t for f, t in texts.items() if seen[f] > 1}
     shared |= {t.field: t for t in facts.texts}
-    return _Groups(arm_of, shared)
+    return _Groups(arm_of, shared, tissue_arm)
 
 
 def _own_figures(w: _ArmWork) -> set[tuple[float, float, str, str]]:
