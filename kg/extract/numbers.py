@@ -119,8 +119,9 @@ _POW_SPACED = r"10\s*(?:\\?\^\s*\d|[⁰¹²³⁴⁵⁶⁷⁸⁹])"
 
 # One alternation; the first alternative that matches at a position wins.
 _FIGURE = re.compile(
-    # not inside a word or a number ("1.5" read from "5"); "weeks.9×10^9" starts at "9"
-    r"(?<![\w^\\/])(?<!\d\.)(?:"
+    # every figure starts with a digit (a fast test at each position); not inside a word or
+    # a number ("1.5" read from "5"); "weeks.9×10^9" starts at "9"
+    r"(?=\d)(?<![\w^\\/])(?<!\d\.)(?:"
     # A: mantissa (or range) x power of ten
     rf"(?P<am1>{_NUM})(?:{_RSEP}(?P<am2>{_NUM}))?{_X}"
     rf"(?:{_POW.format(g='ae')}|{_POW_AFTER_X})"
@@ -130,7 +131,7 @@ _FIGURE = re.compile(
     # (never the power of a "N x 10^k" that A could not read: no wrong magnitude)
     rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
-    rf"|(?:(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?|{_WORD_NUM})\s*"
+    rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
     r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:M)(?=\s+[A-Za-z]))\b"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
@@ -141,6 +142,13 @@ _FIGURE = re.compile(
     r")",
     re.IGNORECASE,
 )
+
+# A number in words with a scale word: "one million", "a hundred million", "half a million"
+# (searched only in a text that has a scale word).
+_WORD_FIGURE = re.compile(
+    rf"(?<![\w^\\/-]){_WORD_NUM}\s+(?P<wscale>thousand|millions?|billions?)\b", re.IGNORECASE
+)
+_SCALE_WORD = re.compile(r"thousand|million|billion", re.IGNORECASE)
 
 # Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7".
 _BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|up\s+to)\s*", re.IGNORECASE)
@@ -278,11 +286,7 @@ def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
         word = m.group("cscale")
         kind = "scale_m" if word == "M" else "scale"  # "25 M MPCs": read only before a cell word
         scale = _SCALES[word.lower()]
-        if m.group("cm1") is not None:
-            rng = _range(m, "cm1", "cm2")
-        else:
-            n = _word_number(m)
-            rng = None if n is None or word == "M" else (n, n)
+        rng = _range(m, "cm1", "cm2")
         return None if rng is None else (rng[0] * scale, rng[1] * scale, kind, scale)
     if m.group("dm") is not None:
         mant = float(m.group("dm"))
@@ -292,6 +296,23 @@ def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
         return (mant * 10.0**exp, mant * 10.0**exp, "enot", 1.0)
     plain = _plain(m.group("plain"))
     return None if plain is None else (plain, plain, "plain", 1.0)
+
+
+def _word_value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
+    n = _word_number(m)
+    scale = _SCALES[m.group("wscale").lower()]
+    return None if n is None else (n * scale, n * scale, "scale", scale)
+
+
+def _matches(text: str) -> list[tuple[re.Match[str], tuple[float, float, str, float] | None]]:
+    """Digit figures, and (where the text has a scale word) figures in words, in text order."""
+    out = [(m, _value(m)) for m in _FIGURE.finditer(text)]
+    if _SCALE_WORD.search(text) is None:
+        return out
+    words = [(m, _word_value(m)) for m in _WORD_FIGURE.finditer(text)]
+    taken = [(m.start(), m.end()) for m, _ in out]
+    words = [(m, v) for m, v in words if not any(a < m.end() and m.start() < b for a, b in taken)]
+    return sorted(out + words, key=lambda mv: mv[0].start())
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -305,8 +326,7 @@ def find_figures(text: str) -> list[Figure]:
     [(1000000.0, 2000000.0)]
     """
     figures: list[Figure] = []
-    for m in _FIGURE.finditer(text):
-        value = _value(m)
+    for m, value in _matches(text):
         if value is None:
             continue
         low, high, kind, factor = value
