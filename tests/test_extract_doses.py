@@ -432,6 +432,8 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("between 1 and 2 million cells/kg", [(1e6, 2e6, KG)]),
     ("2-8x10^8 cell/kg mesenchymal stem cells will be infused", [(2e8, 8e8, KG)]),  # as stated
     ("a total of 1500 cells", [(1500, 1500, C)]),  # as stated, flagged by QC
+    ("10^2 cells per injection", [(100, 100, C)]),  # as stated, flagged by QC
+    ("2 x 10^14 MSCs", [(2e14, 2e14, C)]),  # as stated, flagged by QC
     # other bases
     ("5 x 10^6 cells/cm2 of wound", [(5e6, 5e6, CM2)]),
     ("1 x 10^6 cells per cm² of ulcer area", [(1e6, 1e6, CM2)]),

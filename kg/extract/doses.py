@@ -942,11 +942,12 @@ def _analyse(
     for r in readings:
         if r.fig.start < taken or not _accepted(text, r, assume_cells, names):
             continue
-        # A figure the text names as cells is kept however small ("a total of 1500 cells",
-        # "10^2 cells": stated, and flagged by ontology/qc/dose-implausible-warning.rq); one
-        # read as cells only from its context needs at least MIN_CELLS.
-        floor = 1.0 if r.after.status == "cells" else MIN_CELLS
-        if not (floor <= r.fig.low <= r.fig.high <= MAX_CELLS):
+        # A figure the text names as cells is kept however small or large ("a total of 1500
+        # cells", "10^14 cells": stated, and flagged by ontology/qc/dose-implausible-warning.rq);
+        # one read as cells only from its context must lie within MIN_CELLS..MAX_CELLS.
+        named = r.after.status == "cells"
+        floor, ceiling = (1.0, 1e15) if named else (MIN_CELLS, MAX_CELLS)
+        if not (floor <= r.fig.low <= r.fig.high <= ceiling):
             continue
         evidence = text[r.start : max(r.after.end, r.fig.end, r.evidence_end)]
         if doses and r.after.end <= r.fig.end and _ASIDE.fullmatch(text, taken, r.start):
