@@ -190,3 +190,17 @@ def test_a_warning_does_not_fail_validate(tmp_path: Path, seed_store: Path) -> N
     assert "dose-implausible" in r.output and "1 warnings" in r.output
     r = CliRunner().invoke(main, ["validate", "--store", str(copy), "--json"])
     assert r.exit_code == 0 and '"severity": "warning"' in r.output
+
+
+def test_other_units_and_caps_satisfy_the_shapes(store: Store) -> None:
+    from kg.validate import run_shacl
+
+    assert run_shacl(store) == [] and run_qc(store) == []
+    broken = Store()
+    broken.extend(store)
+    broken.update(
+        """PREFIX cto: <https://w3id.org/celltrials/ontology#>
+        DELETE { GRAPH ?g { ?c cto:evidence ?e } } WHERE { GRAPH ?g { ?c a cto:CellCap ; cto:evidence ?e } }"""
+    )
+    findings = run_shacl(broken)
+    assert any("cell cap carries the verbatim text" in f.message for f in findings), findings
