@@ -215,7 +215,7 @@ class Minter:
     def trial(self, trial: Trial) -> NamedNode:
         if trial.nct_id is not None and not is_nct_id(trial.nct_id):
             raise ValueError(f"not an NCT id: {trial.nct_id[:40]!r}")
-        key = trial.nct_id or trial.provenance.record_key
+        key = trial.nct_id or trial.canonical_id or trial.provenance.record_key
         return NamedNode(f"{self.base}trial/{key}")
 
     def graph(self, prov: Provenance) -> NamedNode:
@@ -238,6 +238,10 @@ class Minter:
 
     def terms_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/terms")
+
+    def registry(self, code: str) -> NamedNode:
+        """A trial registry (ClinicalTrials.gov, EUCTR, ChiCTR ...), by its code."""
+        return NamedNode(f"{self.base}registry/{_quoted(code)}")
 
     def sponsor(self, name: str) -> NamedNode:
         return NamedNode(f"{self.base}sponsor/{slug(name)}")
@@ -439,7 +443,7 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
         text(t, _P_NCT_ID, trial.nct_id)
         w.add(t, _SEE_ALSO, NamedNode(f"https://clinicaltrials.gov/study/{trial.nct_id}"))
     else:
-        text(t, _P_DOCUMENT_KEY, trial.provenance.record_key)
+        text(t, _P_DOCUMENT_KEY, trial.canonical_id or trial.provenance.record_key)
     if trial.title:
         text(t, _LABEL, trial.title)
     for prop, attr in _TRIAL_TEXTS:
@@ -476,7 +480,105 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     _cells(w, m, t, t, trial.products, trial.doses, products)
     _caps(w, m, t, trial.caps)
     _regimen(w, t, trial.route, trial.administrations, trial.regimen_evidence)
+    if trial.registry_ids or trial.raw_values or trial.languages:
+        _registries(w, m, t, trial)
     return graph, w.quads
+
+
+# ---------------------------------------------------------------- registries (ICTRP)
+_C_REGISTRATION = cto("Registration")
+_C_REGISTRY = cto("Registry")
+_P_REGISTRATION = cto("registration")
+_P_REGISTRY_ID = cto("registryId")
+_P_REGISTRY = cto("registry")
+_P_ID_ROLE = cto("identifierRole")
+_P_REGISTRATION_DATE = cto("registrationDate")
+_P_PRIMARY_OUTCOME = cto("primaryOutcome")
+_P_SECONDARY_OUTCOME = cto("secondaryOutcome")
+_P_BRIDGING_FLAG = cto("bridgingFlag")
+_P_BRIDGED_TYPE = cto("bridgedType")
+_P_RETROSPECTIVE = cto("retrospectiveRegistration")
+_P_CRITERIA_PROP = "eligibilityCriteria"
+# Each normalised field of Trial -> the property holding its value as the source wrote it.
+_AS_WRITTEN = {
+    "status": "overallStatusAsWritten",
+    "phases": "phaseAsWritten",
+    "study_type": "studyTypeAsWritten",
+    "study_design": "studyDesignAsWritten",
+    "enrollment": "enrollmentAsWritten",
+    "registration_date": "registrationDateAsWritten",
+    "start_date": "startDateAsWritten",
+    "sex": "sexAsWritten",
+    "min_age": "minimumAgeAsWritten",
+    "max_age": "maximumAgeAsWritten",
+}
+# Text fields that may carry a language tag -> (property, Trial attribute or None).
+_TAGGED = {
+    "brief_title": ("briefTitle", "brief_title"),
+    "official_title": ("officialTitle", "official_title"),
+    "criteria": (_P_CRITERIA_PROP, None),
+}
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
+def _registries(w: _Writer, m: Minter, t: NamedNode, trial: Trial) -> None:
+    """What a registry record (ICTRP) states beyond the CT.gov fields: its registry ids, each
+    with its registry; registration date; outcomes; bridging flags; the values as written
+    beside the normalised ones; language tags of texts that are not in English."""
+    from kg.sources.ictrp_map import REGISTRIES
+
+    names = {r.code: r.name for r in REGISTRIES}
+    langs = dict(trial.languages)
+    for rid in trial.registry_ids:
+        node = m.under(t, "registration", slug(rid.id))
+        w.text(t, _P_REGISTRY_ID, rid.id)
+        w.add(t, _P_REGISTRATION, node)
+        w.add(node, _TYPE, _C_REGISTRATION)
+        w.text(node, _P_REGISTRY_ID, rid.id)
+        w.text(node, _P_ID_ROLE, rid.role)
+        registry = m.registry(rid.registry)
+        w.add(node, _P_REGISTRY, registry)
+        w.add(registry, _TYPE, _C_REGISTRY)
+        w.text(registry, _LABEL, names.get(rid.registry, rid.registry))
+        if rid.url and _URL.fullmatch(rid.url):
+            w.add(node, _SEE_ALSO, NamedNode(rid.url))
+        if rid.role == "primary":
+            w.date(node, _P_REGISTRATION_DATE, trial.registration_date)
+    w.date(t, _P_REGISTRATION_DATE, trial.registration_date)
+    for outcome, items, key in (
+        (_P_PRIMARY_OUTCOME, trial.primary_outcomes, "primary_outcomes"),
+        (_P_SECONDARY_OUTCOME, trial.secondary_outcomes, "secondary_outcomes"),
+    ):
+        for n, text in enumerate(items):
+            lang = langs.get(f"{key}[{n}]")
+            w.add(
+                t, outcome, Literal(redact(text), language=lang) if lang else Literal(redact(text))
+            )
+    w.typed(t, _P_BRIDGING_FLAG, trial.bridging_flag, _XSD_BOOLEAN)
+    w.text(t, _P_BRIDGED_TYPE, trial.bridged_type)
+    w.typed(t, _P_RETROSPECTIVE, trial.retrospective_registration, _XSD_BOOLEAN)
+    for field, raw in trial.raw_values:
+        w.text(t, cto(_AS_WRITTEN[field]), raw)
+    retag: dict[tuple[str, str], str] = {}
+    for field, (prop, attr) in _TAGGED.items():
+        lang = langs.get(field)
+        value = getattr(trial, attr) if attr else trial.eligibility.criteria
+        if lang and value:
+            retag[(CTO + prop, redact(value))] = lang
+            if value == trial.title:
+                retag[(RDFS + "label", redact(value))] = lang
+    if retag:
+        _retag(w, t, retag)
+
+
+def _retag(w: _Writer, t: NamedNode, retag: dict[tuple[str, str], str]) -> None:
+    """Give the trial's plain literals of ``retag`` (property, text) their language tag."""
+    for n, q in enumerate(w.quads):
+        o = q.object
+        if q.subject == t and isinstance(o, Literal) and o.language is None:
+            lang = retag.get((q.predicate.value, o.value))
+            if lang is not None:
+                w.quads[n] = Quad(t, q.predicate, Literal(o.value, language=lang), w.graph)
 
 
 def _eligibility(w: _Writer, t: NamedNode, trial: Trial) -> None:

@@ -24,6 +24,7 @@ def test_every_query_has_a_header_and_a_test() -> None:
         "products-by-tissue",
         "trials-by-sponsor",
         "trials-by-country",
+        "trials-by-registry",
         "source-conflicts",
         "trials-under-condition",
         "products-under-tissue",
@@ -138,6 +139,23 @@ def test_trials_by_sponsor_and_country(seed_graph: Store) -> None:
     countries = run(seed_graph, "trials-by-country")
     assert [(r["country"], r["trials"]) for r in countries] == [("China", "2")]
     assert run(seed_graph, "trials-by-country", cell_products_only="true")[0]["trials"] == "2"
+
+
+def test_trials_by_registry_counts_nct_ids_as_clinicaltrials_gov(seed_graph: Store) -> None:
+    """The seeds are ClinicalTrials.gov pages: one row, its trials those with an NCT id.
+    (Registries of ICTRP records: tests/test_sources_ictrp.py.)"""
+    nct = seed_graph.query(
+        "SELECT (COUNT(DISTINCT ?t) AS ?n) (COUNT(DISTINCT ?c) AS ?cells) WHERE { "
+        "?t <https://w3id.org/celltrials/ontology#nctId> ?id "
+        "OPTIONAL { ?t <https://w3id.org/celltrials/ontology#studiesProduct> ?p BIND(?t AS ?c) } }",
+        use_default_graph_as_union=True,
+    )
+    n, cells = (term.value for term in next(iter(nct)))  # type: ignore[union-attr,arg-type]
+    rows = run(seed_graph, "trials-by-registry")
+    assert [(r["registry_name"], r["trials"], r["cell_product_trials"]) for r in rows] == [
+        ("ClinicalTrials.gov", n, cells)
+    ]
+    assert int(n) >= 1
 
 
 @pytest.mark.parametrize(

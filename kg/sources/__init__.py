@@ -54,6 +54,9 @@ def _formats() -> tuple[Format, ...]:
             out.append(
                 Format(module.FORMAT, module.MAPPER_VERSION, module.sniff, module.map_document)
             )
+    from kg.sources import ictrp  # WHO ICTRP export (CSV or XML): many registries
+
+    out.append(Format(ictrp.FORMAT, ictrp.MAPPER_VERSION, ictrp.sniff, ictrp.map_document))
     out.extend(_page_format(layout) for layout in pages.LAYOUTS)
     return tuple(out)
 
