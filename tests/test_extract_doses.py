@@ -652,3 +652,61 @@ def test_a_list_is_several_doses(
     want = [float(m) * scale[1] for m in members]
     assert [d.unit for d in doses] == [KG] * len(members), text
     assert all(math.isclose(d.max_cells, w) for d, w in zip(doses, want, strict=True)), text
+
+
+DESCRIBING = [
+    "allogeneic",
+    "autologous",
+    "adipose-tissue",
+    "adipose",
+    "derived",
+    "bone",
+    "marrow-derived",
+    "umbilical",
+    "cord-derived",
+    "Wharton's",
+    "jelly",
+    "placental",
+    "ex",
+    "vivo",
+    "expanded",
+    "culture-expanded",
+    "cryopreserved",
+    "human",
+    "adult",
+    "third-party",
+    "off-the-shelf",
+    "hypoxia-preconditioned",
+    "early-passage",
+]
+CELL_NOUNS = [
+    "mesenchymal stem cells",
+    "mesenchymal stromal cells",
+    "MSCs",
+    "cells",
+    "MSC",
+    "hMSCs",
+]
+
+
+@given(
+    st.sampled_from(FIGURES),
+    st.lists(st.sampled_from(DESCRIBING), min_size=0, max_size=4),
+    st.sampled_from(CELL_NOUNS),
+    st.sampled_from([(" per kg", KG), ("/kg", KG), (" per kilogram of body weight", KG), ("", C)]),
+    st.sampled_from(["", ", ", " and "]),
+)
+@settings(max_examples=300, deadline=None)
+def test_describing_words_between_number_and_unit(
+    figure: tuple[str, float],
+    words: list[str],
+    noun: str,
+    unit: tuple[str, DoseUnit],
+    joiner: str,
+) -> None:
+    """ "1.5 million adipose-tissue derived mesenchymal stem cells per kg" and its kin."""
+    described = (joiner if len(words) > 1 else " ").join(words)
+    text = f"Two serial doses of {figure[0]} {described} {noun}{unit[0]} will be given."
+    text = " ".join(text.split())
+    doses = extract_doses(text, field="t")
+    assert [(d.max_cells, d.unit) for d in doses] == [(figure[1], unit[1])], text

@@ -635,6 +635,12 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
             if j is not None:
                 i = j
                 continue
+        joins = (kind == "punct" and value == ",") or low in {"and", "or", "&"}
+        if joins and modifiers and not cells and i + 1 < len(toks):
+            k = _describing(toks, i + 1, names)  # "allogeneic, bone marrow-derived MSCs"
+            if k is not None:
+                i = k
+                continue
         if kind == "punct":
             return _After("cells" if cells else "none", C, unit_end, "punct")
         if kind == "num":
