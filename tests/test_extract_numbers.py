@@ -175,6 +175,9 @@ def test_a_list_shares_its_power(
         ("1,000,000 cells", [(1e6, 1e6)]),
         ("between 1 and 2 million cells/kg", [(1e6, 2e6)]),
         ("between 1 x 10^6 and 2 x 10^6 cells", [(1e6, 2e6)]),
+        ("0.5x10^6/kg-1x10^6/kg", [(5e5, 1e6)]),
+        ("1 million cells/kg to 2 million cells/kg", [(1e6, 2e6)]),
+        ("1 x 10^6 MSCs - 2 x 10^6 MSCs", [(1e6, 2e6)]),
         ("0.5, 1.0, or 1.5 million cells/kg", [(5e5, 5e5), (1e6, 1e6), (1.5e6, 1.5e6)]),
         ("1.5 and 2.0 ×10⁶/kg", [(1.5e6, 1.5e6), (2e6, 2e6)]),
         # numbers that only look like list members

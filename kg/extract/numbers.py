@@ -150,8 +150,12 @@ _WORD_FIGURE = re.compile(
 )
 _SCALE_WORD = re.compile(r"thousand|million|billion", re.IGNORECASE)
 
-# Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7".
-_BETWEEN_RANGE = re.compile(r"\s*(?:-|–|—|~|to|up\s+to)\s*", re.IGNORECASE)
+# Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7",
+# "1 million cells/kg to 2 million cells/kg".
+_BETWEEN_RANGE = re.compile(
+    r"\s*(?:(?:cells?|MSCs?)\s*)?(?:(?:/|per)\s*(?:kg|kilogram)\s*)?(?:-|–|—|~|to|up\s+to)\s*",
+    re.IGNORECASE,
+)  # the first figure's unit may be repeated: "0.5x10^6/kg-1x10^6/kg"
 _BETWEEN_WORD = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _BARE_POWER = re.compile(
     r"10\s*(?:\\?\^|\*\*|[eE]|exp|\(|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\s+(?:elevated|raised|to)\b)"
