@@ -545,9 +545,14 @@ CAP_WORDS = [
     "not to exceed",
     "not exceeding",
     "no more than",
+    "not more than",
     "a maximum of",
     "maximum of",
     "at most",
+    "at a maximum of",
+    "limited to",
+    "capped at",
+    "maximally",
     "≤",
 ]
 FIGURES = [

@@ -361,7 +361,8 @@ CAP = "up to"  # the qualifier of a cap: such a figure is never a dose
 _QUALIFIER = re.compile(
     r"(?P<q>approximately|approx\.?|about|around|circa|ca\.|nearly|roughly|~|≈|up\s+to"
     r"|as\s+much\s+as|at\s+most|an?\s+max(?:imum|imal)\s+of|max(?:imum|imal)(?:\s+of)?|max\.?"
-    r"|not\s+(?:to\s+)?exceed(?:ing)?|no\s+more\s+than|≤|<=|at\s+least|a\s+minimum\s+of"
+    r"|not\s+(?:to\s+)?exceed(?:ing)?|(?:no|not)\s+more\s+than|limited\s+to|capped\s+at"
+    r"|at\s+(?:a\s+)?maximum(?:\s+of)?|maximally|≤|<=|at\s+least|a\s+minimum\s+of"
     r"|minimum(?:\s+of)?|(?<![\d\s]\s)(?<!\d)min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than)"
     r"\s*(?:(?:a|the|total|cumulative|dose|doses|of|:)\s*){0,4}$",
     re.IGNORECASE,
@@ -371,7 +372,21 @@ _QUALIFIER_NAMES = (
     ("as much as", ("as much",)),  # a dose ("as much as 2 x 50 million"), not a cap
     (
         CAP,
-        ("up", "at most", "max", "a max", "an max", "not", "no more", "≤", "<="),
+        (
+            "up",
+            "at most",
+            "at max",
+            "at a max",
+            "max",
+            "a max",
+            "an max",
+            "not",
+            "no more",
+            "limited",
+            "capped",
+            "≤",
+            "<=",
+        ),
     ),
     (
         "at least",
