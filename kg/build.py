@@ -160,6 +160,23 @@ def count_inputs(paths: Iterable[Path]) -> int:
     return n
 
 
+def _text_key(rel: str) -> str:
+    """A file's key as text: a name that is not UTF-8 (its bytes came back as surrogate
+    escapes) has them written as ``\\xff``, so that the key can be a literal and part of
+    an IRI; the file itself is still read by its own name.
+
+    >>> _text_key("bad\\udcff.json")
+    'bad\\\\xff.json'
+    """
+    if rel.isascii():
+        return rel
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return rel
+
+
 def _inputs(paths: Iterable[Path]) -> Iterator[tuple[str, str, os.stat_result | None]]:
     """(path, key, stat) of every input file; a file's key is its path below the root it
     was found under (a root that is a file: its name)."""
@@ -176,6 +193,7 @@ def _inputs(paths: Iterable[Path]) -> Iterator[tuple[str, str, os.stat_result | 
                 st = None
             found = iter([(str(root), root.name, st)])
         for path, rel, st in found:
+            rel = _text_key(rel)
             # two roots holding the same relative path: keep both apart
             key = f"{root.name}/{rel}" if rel in seen else rel
             seen.add(key)

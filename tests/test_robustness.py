@@ -666,3 +666,20 @@ def test_fifo_in_an_input_folder_is_skipped_not_read(fifo_folder: Path, tmp_path
     assert r.returncode == 0 and "skipped: a FIFO" in r.stderr, r.stderr
     result = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path, study: dict[str, Any]) -> None:
+    """A name whose bytes are not UTF-8 reached the source IRI and its literal as surrogate
+    escapes (a last-resort error, and a crash of the next rebuild): its key spells them."""
+    folder = tmp_path / "in"
+    write(folder, "a.json", variant(study))
+    (folder / os.fsdecode(b"bad\xff.json")).write_bytes(
+        json.dumps(variant(study, "NCT93000002")).encode()
+    )
+    store = tmp_path / "store"
+    report = build([folder], store, jobs=1)
+    assert not report.failed, [d.errors for d in report.failed]
+    assert "bad\\xff.json" in by_key(report)
+    assert trials(store) == {"NCT00973089", "NCT93000002"}
+    again = build([folder], store, jobs=1)
+    assert again.statuses["unchanged"] == 2
