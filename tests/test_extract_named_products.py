@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kg.extract import annotate_trial, extract_products
 from kg.extract.products import (
     cell_intervention_notes,
+    donor_words,
     find_mentions,
     find_named,
     harvest_tissues,
@@ -21,6 +22,7 @@ from kg.model import Arm, CellProduct, Donor, Eligibility, Intervention, Provena
 from kg.rdf import trial_quads
 
 BM, FAT, UC, CORD_BLOOD = "UBERON:0002371", "UBERON:0001013", "UBERON:0002331", "UBERON:0012168"
+PLACENTA = "UBERON:0001987"
 BM_MSC, FAT_MSC = "CL:0002540", "CL:0002570"
 
 
@@ -63,7 +65,12 @@ def test_remestemcel_phrasings(text: str) -> None:
         ("Cx 601 injection", "Cx 601", FAT, Donor.ALLOGENEIC),
         ("CARTISTEM® implantation", "CARTISTEM", CORD_BLOOD, Donor.ALLOGENEIC),
         ("Stempeucel - CLI intramuscular", "Stempeucel", BM, Donor.ALLOGENEIC),
-        ("rexlemestrocel-L by transendocardial injection", "rexlemestrocel-L", BM, Donor.ALLOGENEIC),
+        (
+            "rexlemestrocel-L by transendocardial injection",
+            "rexlemestrocel-L",
+            BM,
+            Donor.ALLOGENEIC,
+        ),
         ("Revascor 75 M cells", "Revascor", BM, Donor.ALLOGENEIC),
         ("NurOwn (MSC-NTF cells)", "NurOwn", BM, Donor.AUTOLOGOUS),
         ("NeuroNata-R inj. intrathecally", "NeuroNata-R", BM, Donor.AUTOLOGOUS),
@@ -71,12 +78,36 @@ def test_remestemcel_phrasings(text: str) -> None:
         ("MultiStem® 1.2 billion cells", "MultiStem", BM, Donor.ALLOGENEIC),
         ("temcell HS Inj. for aGVHD", "temcell HS Inj", BM, Donor.ALLOGENEIC),
         ("ELIXCYTE intra-articular", "ELIXCYTE", FAT, Donor.ALLOGENEIC),
+        ("Lomecel-B infusion", "Lomecel-B", BM, Donor.ALLOGENEIC),
+        ("Stemirac Injection", "Stemirac", BM, Donor.AUTOLOGOUS),
+        ("PLX-PAD intramuscular injections", "PLX-PAD", PLACENTA, Donor.ALLOGENEIC),
+        ("PLX PAD cells", "PLX PAD", PLACENTA, Donor.ALLOGENEIC),
     ],
 )
 def test_brand_and_inn_products(text: str, name: str, tissue: str, donor: Donor) -> None:
     p = _one(text)
     assert (p.name, p.tissue, p.donor) == (name, tissue, donor)
     assert "tissue" in p.table_facts and "donor" in p.table_facts
+
+
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [
+        ("off-the-shelf MSCs intravenously", Donor.ALLOGENEIC),
+        ("an off the shelf mesenchymal stromal cell product", Donor.ALLOGENEIC),
+        ("MSCs from HLA mismatched donors", Donor.ALLOGENEIC),
+        ("MSCs from related or unrelated HLA identical donors", Donor.ALLOGENEIC),
+        ("cells obtained from a haploidentical healthy parent or sibling", Donor.ALLOGENEIC),
+        ("marrow cells from the original BMT donor", Donor.ALLOGENEIC),
+        ("MSCs expanded from the patient's own marrow", Donor.AUTOLOGOUS),
+    ],
+)
+def test_donor_words(text: str, donor: Donor) -> None:
+    assert {d for _, _, d in donor_words(text)} == {donor}
+
+
+def test_off_the_shelf_product_is_allogeneic() -> None:
+    assert _one("off-the-shelf MSCs intravenously").donor is Donor.ALLOGENEIC
 
 
 def test_multistem_has_no_cell_type_from_the_table() -> None:
@@ -213,17 +244,33 @@ def test_bone_marrow_stated_for_the_product_is_the_tissue(text: str) -> None:
     ("text", "auto", "key"),
     [
         ("60 ml of bone marrow will be aspirated under local anaesthesia.", True, "bone_marrow"),
-        ("Bone marrow is harvested from the iliac crest and MSCs are expanded.", False, "bone_marrow"),
+        (
+            "Bone marrow is harvested from the iliac crest and MSCs are expanded.",
+            False,
+            "bone_marrow",
+        ),
         ("Cells are harvested from the posterior iliac crest.", True, "bone_marrow"),
         ("Adipose tissue will be obtained by liposuction.", True, "adipose"),
         ("A lipoaspirate of 100 ml is taken and the cells cultured for 3 weeks.", False, "adipose"),
         ("Abdominal fat tissue (50 g) is collected for cell isolation.", False, "adipose"),
-        ("Cord tissue is collected after delivery and the cells expanded.", False, "umbilical_cord"),
+        (
+            "Cord tissue is collected after delivery and the cells expanded.",
+            False,
+            "umbilical_cord",
+        ),
         ("MSCs are isolated from Wharton's jelly of donated cords.", False, "whartons_jelly"),
     ],
 )
 def test_harvest_sentences_give_the_tissue(text: str, auto: bool, key: str) -> None:
     assert [t.key for t, _ in harvest_tissues(text, autologous=auto)] == [key]
+
+
+def test_spinal_cord_tissue_is_not_umbilical_cord() -> None:
+    text = "Bone marrow is harvested and the cells are injected into the spinal cord tissue."
+    assert [t.key for t, _ in harvest_tissues(text, autologous=True)] == ["bone_marrow"]
+    assert [
+        t.key for t, _ in harvest_tissues("Cord tissue is collected for cells.", autologous=False)
+    ] == ["umbilical_cord"]
 
 
 @pytest.mark.parametrize(
@@ -310,11 +357,7 @@ def test_brand_only_trial_gets_a_product_with_the_table_flag_in_rdf() -> None:
     assert product.table_facts == ("cell_type", "tissue", "donor")
     assert any("from the product table" in n for n in trial.notes)
     _, quads = trial_quads(trial)
-    facts = {
-        q.object.value
-        for q in quads
-        if q.predicate.value.endswith("#factFromProductTable")
-    }
+    facts = {q.object.value for q in quads if q.predicate.value.endswith("#factFromProductTable")}
     assert facts == {"cell_type", "tissue", "donor"}
     ncit = [q for q in quads if q.predicate.value.endswith("#ncitConcept")]
     assert [q.object.value for q in ncit] == ["http://purl.obolibrary.org/obo/NCIT_C67082"]

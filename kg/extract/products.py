@@ -160,6 +160,7 @@ _DONOR_WORDS = re.compile(
     r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
     r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer)\s+donors?|from\s+(?:a\s+|the\s+)?donors?\b"
+    r"|off[\s-]+the[\s-]+shelf"
     r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
     r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
     r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"

@@ -68,7 +68,8 @@ TISSUES: tuple[Tissue, ...] = (
         "UBERON:0002331",
         "CL:0002569",
         r"umbilical[\s-]+cords?|umbilical(?=[\s-]+(?:derived|mesenchymal))"
-        r"|\bcord[\s-]+(?:tissue|derived|lining)|\bh?UC(?=[\s-]*(?:derived|MSC|mesenchymal))",
+        r"|(?<!spinal\s)(?<!spinal-)\bcord[\s-]+(?:tissue|derived|lining)"
+        r"|\bh?UC(?=[\s-]*(?:derived|MSC|mesenchymal))",
     ),
     Tissue("amniotic_fluid", "UBERON:0000173", GENERIC_MSC, r"amniotic[\s-]+fluid"),
     Tissue(
