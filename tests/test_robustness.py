@@ -683,3 +683,17 @@ def test_file_name_that_is_not_utf8(tmp_path: Path, study: dict[str, Any]) -> No
     assert trials(store) == {"NCT00973089", "NCT93000002"}
     again = build([folder], store, jobs=1)
     assert again.statuses["unchanged"] == 2
+
+
+def test_worker_processes_report_the_same(
+    bad_build: tuple[Path, BuildReport], tmp_path: Path
+) -> None:
+    """The bad documents mapped by worker processes (as a large build maps them) give the
+    same results and the same store as in the build's own process."""
+    store, report = bad_build
+    folder = store.parent / "in"
+    pooled = build([folder], tmp_path / "pooled", jobs=2)
+    assert {d.key: (d.status, d.errors, d.notes) for d in pooled.documents} == {
+        d.key: (d.status, d.errors, d.notes) for d in report.documents
+    }
+    assert trials(tmp_path / "pooled") == trials(store)
