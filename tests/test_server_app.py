@@ -242,21 +242,167 @@ def test_body_size_limit(client: FlaskClient) -> None:
     assert client.post("/sparql", data={"query": big}).status_code == 413
 
 
-def test_row_cap_is_announced(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+def test_row_cap_only_when_asked(client: FlaskClient, seed_graph: Any) -> None:
+    # A protocol client that does not ask for a cut gets the whole answer (the app's
+    # max_rows is 50, the store holds far more): never a silent cut.
+    everything = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+    whole = client.get("/sparql", query_string={"query": everything})
+    assert whole.status_code == 200
+    assert len(_bindings(whole.data)) == len(seed_graph) > 50
+    assert "X-Result-Truncated" not in whole.headers
+    assert "X-Result-Limit" not in whole.headers
+    assert whole.headers["X-Result-Rows"] == str(len(seed_graph))
+    # max-rows=N (what the editor sends) cuts, and says so; never above the server's cap
+    response = client.get("/sparql", query_string={"query": everything, "max-rows": "1000"})
     assert response.status_code == 200
     assert len(_bindings(response.data)) == 50
     assert response.headers["X-Result-Limit"] == "50"
     assert response.headers["X-Result-Truncated"].startswith("true")
-    small = client.get("/sparql", query_string={"query": SELECT_TRIALS})
+    small = client.get("/sparql", query_string={"query": SELECT_TRIALS, "max-rows": "10"})
     assert "X-Result-Truncated" not in small.headers
-    graph = client.get(
+    graph = client.post(
         "/sparql",
-        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        data={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "max-rows": "20"},
         headers={"Accept": "text/turtle"},
     )
     assert graph.headers["X-Result-Truncated"].startswith("true")
-    assert len(Graph().parse(data=graph.data, format="turtle")) == 50
+    assert len(Graph().parse(data=graph.data, format="turtle")) == 20
+    uncut = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert len(uncut.data.splitlines()) > 50 and "X-Result-Truncated" not in uncut.headers
+    bad = client.get("/sparql", query_string={"query": "ASK {}", "max-rows": "-3"})
+    assert bad.status_code == 400 and "max-rows" in bad.get_data(as_text=True)
+    # pages keep the cap (a table in a browser)
+    page = client.get("/queries/arm-doses", query_string={"format": "json"})
+    assert page.headers["X-Result-Limit"] == "50"
+
+
+def test_editor_asks_for_the_row_cap(client: FlaskClient) -> None:
+    page = client.get("/editor").get_data(as_text=True)
+    assert '"maxRows": 50' in page
+    script = client.get("/static/workbench.js").get_data(as_text=True)
+    assert 'name: "max-rows"' in script and "cfg.maxRows" in script
+
+
+# ------------------------------------------------------------------ interop
+
+
+def test_head_answers_like_get_without_a_body(client: FlaskClient) -> None:
+    params = {"query": SELECT_TRIALS}
+    head = client.head("/sparql", query_string=params, headers={"Accept": JSON})
+    get = client.get("/sparql", query_string=params, headers={"Accept": JSON})
+    assert head.status_code == get.status_code == 200
+    assert head.mimetype == get.mimetype == JSON
+    assert head.data == b""
+    assert client.head("/sparql", query_string={"query": "SELEC"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("graph", "http://x/\n"),
+        ("graph", "http://x/ y"),
+        ("graph", "http://x/>"),
+        ("default-graph-uri", "http://x/\n"),
+        ("named-graph-uri", "urn:x\n"),
+    ],
+)
+def test_iri_parameters_are_checked_to_their_end(client: FlaskClient, name: str, value: str) -> None:
+    value = value.replace("\\n", "\n")
+    if name == "graph":
+        response = client.get("/store", query_string={"graph": value})
+    else:
+        response = client.get("/sparql", query_string={"query": "ASK {}", name: value})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "is not an absolute IRI" in text and "error" not in text.lower()
+
+
+def test_unknown_format_gives_way_to_accept(client: FlaskClient) -> None:
+    construct = f"CONSTRUCT {{ <{TRIAL}> ?p ?o }} WHERE {{ <{TRIAL}> ?p ?o }}"
+    for fmt, accept, mimetype in [
+        ("rdf+xml", "application/rdf+xml", "application/rdf+xml"),  # SPARQLWrapper RDFXML
+        ("n3", "application/turtle,text/turtle,text/rdf+n3,text/n3", "text/turtle"),  # N3
+        ("xml", "application/rdf+xml", "application/rdf+xml"),  # a results name, a graph query
+    ]:
+        response = client.get(
+            "/sparql", query_string={"query": construct, "format": fmt}, headers={"Accept": accept}
+        )
+        assert response.status_code == 200, (fmt, response.data)
+        assert response.mimetype == mimetype
+    # an unknown format and nothing in Accept to go by: still 400
+    no_accept = client.get("/sparql", query_string={"query": "ASK {}", "format": "yaml"})
+    assert no_accept.status_code == 400 and "unknown format" in no_accept.get_data(as_text=True)
+    star = client.get(
+        "/sparql", query_string={"query": "ASK {}", "format": "yaml"}, headers={"Accept": "*/*"}
+    )
+    assert star.status_code == 400
+
+
+def test_accept_nothing_satisfies_is_406(client: FlaskClient) -> None:
+    for query in ("ASK {}", f"DESCRIBE <{TRIAL}>"):
+        response = client.get(
+            "/sparql", query_string={"query": query}, headers={"Accept": "image/png"}
+        )
+        assert response.status_code == 406, query
+        assert "names no format" in response.get_data(as_text=True)
+    # a type of the other kind is not refused (rdflib's SPARQLStore asks for JSON results
+    # for a CONSTRUCT and reads the Content-Type it gets)
+    lenient = client.get(
+        "/sparql",
+        query_string={"query": f"DESCRIBE <{TRIAL}>"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert lenient.status_code == 200 and lenient.mimetype == "text/turtle"
+    wildcard = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "*/*"})
+    assert wildcard.status_code == 200 and wildcard.mimetype == JSON
+
+
+# ------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK " + "{" * 5000 + "}" * 5000,
+        "ASK { FILTER(" + "(" * 10000 + "1" + ")" * 10000 + ") }",
+        "ASK { FILTER(" + "CONCAT(" * 1000 + "'a'" + ")" * 1000 + ") }",
+        "ASK { FILTER(" + "!" * 20000 + "true) }",
+    ],
+)
+def test_deep_nesting_is_refused_before_parsing(client: FlaskClient, query: str) -> None:
+    response = client.post("/sparql", data={"query": query})
+    assert response.status_code == 400
+    assert f"at most {guard.MAX_NESTING} are accepted" in response.get_data(as_text=True)
+    update = client.post("/sparql", data={"update": "INSERT DATA {" + "{" * 300 + "}"})
+    assert update.status_code == 400
+    # brackets in strings, comments and IRIs do not count
+    quoted = f"SELECT * WHERE {{ ?s ?p \"{'(' * 300}\" }} # {'{' * 300}"
+    assert client.post("/sparql", data={"query": quoted}).status_code == 200
+
+
+def test_long_chains_do_not_kill_the_query_process(client: FlaskClient) -> None:
+    # 20,000 operands in a row are not nesting, but Oxigraph recurses over them: on an
+    # 8 MiB stack this killed the query process (exit status -11); query processes have
+    # an unlimited stack.
+    chain = "ASK { FILTER(" + "&&".join(["1"] * 20000) + ") }"  # 60 KB
+    response = client.post("/sparql", data=chain, content_type="application/sparql-query")
+    assert response.status_code == 200, response.data
+    assert json.loads(response.data)["boolean"] is True
+
+
+def test_a_dead_query_process_is_503(app: Flask) -> None:
+    from kg.server.executor import ProcessDied, QueryMemory
+    from kg.server.protocol import store_errors
+
+    died = store_errors(ProcessDied(-11))
+    assert died.code == 503 and "exit status -11" in died.message
+    assert died.extra_headers["Retry-After"]
+    memory = store_errors(QueryMemory(512))
+    assert memory.code == 503 and "more than 512 MiB" in memory.message
 
 
 # ------------------------------------------------------------------ safety

@@ -30,9 +30,13 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
     cfg.check()
     pool = ExecutorPool(
         cfg.store,
-        size=cfg.query_processes,
+        size=cfg.processes,
         writable=cfg.writable,
         allow_service=cfg.allow_service,
+        memory_mib=cfg.memory_mib,
+        client_processes=cfg.client_processes,
+        max_waiting=cfg.max_waiting,
+        client_waiting=cfg.client_waiting,
     )
     try:
         pool.ping(timeout=max(cfg.query_timeout, 30.0))

@@ -7,21 +7,26 @@ endpoint all share the same time limit, row cap and read-only rule.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import has_request_context
+from flask import request as http_request
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, Variable
 
 from kg.rdf import CURIE_BASES, PREFIXES, iri_to_curie
 from kg.results import term_json
 from kg.server.config import ServerConfig
-from kg.server.executor import ExecutorPool, Reply
+from kg.server.executor import LOCAL, ExecutorPool, Reply
 
-__all__ = ["Backend", "Row", "Term"]
+__all__ = ["Backend", "Row", "Term", "client_address"]
 
 XSD = PREFIXES["xsd"]
+# The row cap the query process gets for an uncut result: more rows than any store holds.
+UNCUT = 1 << 62
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
@@ -79,12 +84,53 @@ _RdfTerm = NamedNode | Literal | BlankNode | Triple
 Substitutions = Mapping[str, _RdfTerm] | Mapping[Variable, _RdfTerm]
 
 
+def _trusted(address: str, proxies: Sequence[str]) -> bool:
+    if "*" in proxies:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def client_address(remote: str | None, forwarded_for: str | None, proxies: Sequence[str]) -> str:
+    """Who sent a request, for the per-client limits: the peer's address, or, when the
+    peer is a trusted proxy (the same list gunicorn's ``forwarded_allow_ips`` gets), the
+    last address of its ``X-Forwarded-For`` (the one that proxy saw).
+
+    >>> client_address("127.0.0.1", "198.51.100.7, 203.0.113.9", ["127.0.0.1"])
+    '203.0.113.9'
+    >>> client_address("192.0.2.1", "203.0.113.9", ["127.0.0.1"])
+    '192.0.2.1'
+    """
+    peer = remote or LOCAL
+    if forwarded_for and _trusted(peer, proxies):
+        last = forwarded_for.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:100]
+    return peer
+
+
 class Backend:
     """Queries, dumps and updates, each in a query process with a deadline."""
 
     def __init__(self, config: ServerConfig, pool: ExecutorPool) -> None:
         self.config = config
         self.pool = pool
+
+    def client(self) -> str:
+        """The client of the current request (``local`` outside a request)."""
+        if not has_request_context():
+            return LOCAL
+        return client_address(
+            http_request.remote_addr,
+            http_request.headers.get("X-Forwarded-For"),
+            self.config.trusted_proxies,
+        )
+
+    def _call(self, req: dict[str, Any], *, timeout: float, stream: bool = False) -> Reply:
+        return self.pool.call(req, timeout=timeout, stream=stream, client=self.client())
 
     @property
     def base(self) -> str:
@@ -105,11 +151,14 @@ class Backend:
         base_iri: str | None = None,
         max_rows: int | None = None,
         drop: Sequence[str] = (),
+        uncut: bool = False,
     ) -> Reply:
         """Run one query; the default graph is the union of all graphs unless a dataset
         (``default_graph`` / ``named_graphs``) is given (None in ``default_graph``: the
         store's own default graph). ``drop``: variables left out of SELECT results (the
-        parameters a canned query projects so that they can be substituted)."""
+        parameters a canned query projects so that they can be substituted). ``uncut``:
+        the whole result, however many rows (streamed; bounded by the time limit and the
+        memory ceiling), instead of cutting it at ``max_rows``."""
         request: dict[str, Any] = {
             "op": "query",
             "query": text,
@@ -122,11 +171,11 @@ class Backend:
                 for k, v in (substitutions or {}).items()
             },
             "base_iri": base_iri,
-            "max_rows": max_rows or self.config.max_rows,
+            "max_rows": UNCUT if uncut else (max_rows or self.config.max_rows),
             "drop": list(drop),
             "prefixes": PREFIXES | {"celltrials": self.base},
         }
-        return self.pool.call(request, timeout=self.config.query_timeout)
+        return self._call(request, timeout=self.config.query_timeout)
 
     def select(
         self,
@@ -155,11 +204,11 @@ class Backend:
 
     def dump(self, fmt: str) -> Reply:
         request = {"op": "dump", "format": fmt, "prefixes": PREFIXES | {"celltrials": self.base}}
-        return self.pool.call(request, timeout=self.config.dump_timeout, stream=True)
+        return self._call(request, timeout=self.config.dump_timeout, stream=True)
 
     def update(self, text: str, *, base_iri: str | None) -> Reply:
         request = {"op": "update", "update": text, "base_iri": base_iri}
-        return self.pool.call(request, timeout=self.config.query_timeout)
+        return self._call(request, timeout=self.config.query_timeout)
 
     def gsp_write(
         self, *, mode: str, graph: str | None, data: str, fmt: str, base_iri: str
@@ -172,4 +221,4 @@ class Backend:
             "format": fmt,
             "base_iri": base_iri,
         }
-        return self.pool.call(request, timeout=self.config.query_timeout).header
+        return self._call(request, timeout=self.config.query_timeout).header

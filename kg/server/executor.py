@@ -5,7 +5,20 @@ with its own read-only handle on the store. A request goes to an idle process; t
 process waits for the reply's header until the deadline and kills the process if the
 deadline passes first, so a runaway query stops using CPU and memory at once while the
 other processes (and the other web workers) go on serving. A killed process is replaced
-on the next request.
+at once, in the background, so that the next request finds one ready.
+
+Admission: a request waits for a process in a bounded queue. One client (its address)
+may run at most ``client_processes`` requests at a time in a web worker, so two slow
+queries of one client leave processes free for everyone else; a client with too many
+requests waiting, or a full queue, gets :class:`PoolBusy` at once (the endpoint answers
+503 with ``Retry-After``) instead of holding a connection open.
+
+Limits of a query process, set from here without touching its command line: a memory
+ceiling (``RLIMIT_DATA``, the private writable memory: RocksDB's file mappings of the
+store do not count) ends a query that outgrows it, reported as :class:`QueryMemory`; an
+unlimited stack (inherited at start), so that a long chain of joins, operators or
+nested groups is parsed and evaluated instead of overflowing the 8 MiB stack and
+killing the process (a process that dies anyway is reported as :class:`ProcessDied`).
 
 Small replies are read whole (the response then has a Content-Length); a reply larger
 than ``buffer_limit`` is streamed to the client as the process writes it.
@@ -13,18 +26,21 @@ than ``buffer_limit`` is streamed to the client as the process writes it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import os
+import resource
 import select
+import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kg.server.wire import HEADER, decode, encode_json
 
@@ -32,12 +48,16 @@ __all__ = [
     "ExecutorError",
     "ExecutorPool",
     "PoolBusy",
+    "ProcessDied",
     "QueryFailed",
+    "QueryMemory",
     "QueryTimeout",
     "Reply",
 ]
 
 log = logging.getLogger(__name__)
+
+LOCAL = "local"  # the client of a request made outside any HTTP request
 
 
 class ExecutorError(RuntimeError):
@@ -55,8 +75,31 @@ class QueryTimeout(ExecutorError):
         )
 
 
+class QueryMemory(ExecutorError):
+    """The request needed more memory than a query process may use; the process ended."""
+
+    def __init__(self, mib: int) -> None:
+        self.mib = mib
+        super().__init__(
+            f"query stopped: it used more than {mib} MiB of memory, the limit per query "
+            "(make it more selective, add a LIMIT, or run it on a local copy: /dump.nq)"
+        )
+
+
+class ProcessDied(ExecutorError):
+    """The query process ended while it ran the request (a crash, or killed from outside)."""
+
+    def __init__(self, status: int | None) -> None:
+        self.status = status
+        super().__init__(
+            f"the query process stopped while running this request (exit status {status}); "
+            "a new one is starting: try again in a moment, or simplify the query"
+        )
+
+
 class PoolBusy(ExecutorError):
-    """Every query process of this web worker stayed busy until the deadline."""
+    """No query process for this request: the queue is full, this client has too many
+    requests at once, or every process stayed busy until the deadline."""
 
 
 class QueryFailed(Exception):
@@ -68,8 +111,36 @@ class QueryFailed(Exception):
         super().__init__(message)
 
 
+@contextlib.contextmanager
+def _unlimited_stack() -> Iterator[None]:
+    """Let a child started inside start with the largest stack limit allowed.
+
+    The limit is inherited at fork. Not a large finite value: glibc sizes every thread's
+    stack by this limit unless it is unlimited, and the threads' stacks would then count
+    against the memory ceiling.
+    """
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    except (OSError, ValueError):
+        yield
+        return
+    changed = False
+    if soft != hard:
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+            changed = True
+    try:
+        yield
+    finally:
+        if changed:
+            with contextlib.suppress(OSError, ValueError):
+                resource.setrlimit(resource.RLIMIT_STACK, (soft, hard))
+
+
 class _Process:
     """One query process and the web side of its pipes."""
+
+    client: str = LOCAL  # whose request it runs (set by the pool)
 
     def __init__(
         self,
@@ -78,31 +149,74 @@ class _Process:
         writable: bool,
         start_timeout: float,
         allow_service: tuple[str, ...] = (),
+        memory_mib: int | None = None,
     ) -> None:
         cmd = [sys.executable, "-m", "kg.server.worker", str(store)]
         if writable:
             cmd.append("--writable")
         for endpoint in allow_service:
             cmd += ["--allow-service", endpoint]
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
-        )
+        with _unlimited_stack():
+            self.proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        self.memory_mib = memory_mib
+        if memory_mib:
+            limit = memory_mib << 20
+            try:
+                resource.prlimit(self.proc.pid, resource.RLIMIT_DATA, (limit, limit))
+            except (OSError, ValueError) as exc:
+                self.kill()
+                raise ExecutorError(f"cannot limit the query process's memory: {exc}") from None
         assert self.proc.stdin is not None and self.proc.stdout is not None
+        assert self.proc.stderr is not None
         self.stdin = self.proc.stdin
         self.fd = self.proc.stdout.fileno()
         self.buffer = bytearray()
+        self.tail: collections.deque[bytes] = collections.deque(maxlen=20)
+        self.pump = threading.Thread(
+            target=self._pump, args=(self.proc.stderr,), name="query-stderr", daemon=True
+        )
+        self.pump.start()
         kind, payload = self.read_frame(time.monotonic() + start_timeout, limit=start_timeout)
         if kind != b"R":
             message = decode(payload).get("message", "") if kind == b"X" else repr(kind)
             self.kill()
             raise ExecutorError(f"the query process did not start: {message}")
 
+    def _pump(self, stream: IO[bytes]) -> None:
+        """Pass the process's stderr on to ours, keeping its last lines (to tell why it
+        died: Rust's "memory allocation of N bytes failed", Python's MemoryError)."""
+        with contextlib.suppress(OSError, ValueError), stream:
+            for line in stream:
+                self.tail.append(line[-500:])
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(line.decode("utf-8", "replace"))
+                    sys.stderr.flush()
+
     def send(self, request: dict[str, Any]) -> None:
         try:
             self.stdin.write(encode_json(b"Q", request))
             self.stdin.flush()
-        except OSError as exc:
-            raise ExecutorError(f"the query process is gone: {exc}") from None
+        except OSError:
+            raise self.death() from None
+
+    def death(self) -> ExecutorError:
+        """Why the process ended: out of memory, or another death."""
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=5)
+        self.pump.join(timeout=1)
+        code = self.proc.returncode
+        tail = b"".join(self.tail)
+        if self.memory_mib and (
+            code == -signal.SIGABRT or b"memory allocation of" in tail or b"MemoryError" in tail
+        ):
+            return QueryMemory(self.memory_mib)
+        return ProcessDied(code)
 
     def _fill(self, size: int, deadline: float, limit: float) -> None:
         while len(self.buffer) < size:
@@ -112,10 +226,12 @@ class _Process:
             ready, _, _ = select.select([self.fd], [], [], remaining)
             if not ready:
                 raise QueryTimeout(limit)
-            data = os.read(self.fd, 1 << 16)
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                continue
             if not data:
-                code = self.proc.poll()
-                raise ExecutorError(f"the query process died (exit status {code})")
+                raise self.death()
             self.buffer += data
 
     def read_frame(self, deadline: float, *, limit: float) -> tuple[bytes, bytes]:
@@ -134,7 +250,7 @@ class _Process:
             self.proc.kill()
         with contextlib.suppress(Exception):
             self.proc.wait(timeout=10)
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.proc.stdin, self.proc.stdout):  # stderr: the pump closes it
             with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()
@@ -164,7 +280,12 @@ class Reply:
 
 
 class _Stream:
-    """The rest of a large reply: an iterable with ``close`` (WSGI calls it)."""
+    """The rest of a large reply: an iterable with ``close`` (WSGI calls it).
+
+    ``on_cut`` is called when the body cannot be finished (the deadline, the memory
+    ceiling, a dead process): the server then breaks the connection, so that the client
+    sees an incomplete transfer, never a shorter answer that looks whole.
+    """
 
     def __init__(
         self,
@@ -180,6 +301,7 @@ class _Stream:
         self.deadline = deadline
         self.limit = limit
         self.finished = proc is None
+        self.on_cut: Callable[[], None] | None = None
 
     @classmethod
     def done(cls, body: bytes) -> _Stream:
@@ -194,10 +316,12 @@ class _Stream:
             try:
                 kind, payload = self.proc.read_frame(self.deadline, limit=self.limit)
             except ExecutorError as exc:
-                # Headers are sent: all we can do is end the body early (the client
-                # sees a truncated transfer) and free the process.
+                # Headers are sent: end the body early, visibly, and free the process.
                 log.warning("streamed reply cut: %s", exc)
+                if isinstance(exc, QueryTimeout) and self.pool is not None:
+                    self.pool.killed += 1
                 self._discard()
+                self._cut()
                 return
             if kind == b"D":
                 yield payload
@@ -209,7 +333,13 @@ class _Stream:
                 log.warning("streamed reply ended by an error: %r", payload[:500])
                 self.finished = True
                 self._release()
+                self._cut()
                 return
+
+    def _cut(self) -> None:
+        if self.on_cut is not None:
+            with contextlib.suppress(Exception):
+                self.on_cut()
 
     def _release(self) -> None:
         if self.pool is not None and self.proc is not None:
@@ -228,7 +358,12 @@ class _Stream:
 
 
 class ExecutorPool:
-    """Up to ``size`` query processes for one web process, started on demand."""
+    """Up to ``size`` query processes for one web process, kept started.
+
+    ``client_processes``: requests one client may run at once (the rest of its requests
+    wait); ``max_waiting``: requests that may wait for a process in all; ``client_waiting``:
+    of them, from one client. ``memory_mib``: the memory ceiling of each process.
+    """
 
     def __init__(
         self,
@@ -239,6 +374,10 @@ class ExecutorPool:
         buffer_limit: int = 4 << 20,
         start_timeout: float = 60.0,
         allow_service: tuple[str, ...] = (),
+        memory_mib: int | None = None,
+        client_processes: int | None = None,
+        max_waiting: int = 64,
+        client_waiting: int = 8,
     ) -> None:
         self.store = store
         self.allow_service = allow_service  # the only endpoints a query process can reach
@@ -246,87 +385,194 @@ class ExecutorPool:
         self.writable = writable
         self.buffer_limit = buffer_limit
         self.start_timeout = start_timeout
-        self._cond = threading.Condition()
-        self._idle: list[_Process] = []
-        self._count = 0
-        self._pid = os.getpid()
+        self.memory_mib = memory_mib
+        self.client_processes = max(1, min(size, client_processes or size))
+        self.max_waiting = max_waiting
+        self.client_waiting = client_waiting
+        self._pid = -1
+        self._state()
         self.started = 0  # processes started (for tests and /health)
         self.killed = 0  # processes killed at a deadline
 
     # -------------------------------------------------------------- processes
 
-    def _forget_inherited(self) -> None:
-        """After a fork (gunicorn workers), the parent's processes are not ours."""
+    def _state(self) -> threading.Condition:
+        """The pool's lock, after a fork (gunicorn workers) a new one and no processes:
+        the parent's processes are not ours, and its lock may be of another kind (gevent
+        patches threading in the worker, after the app was made)."""
         if self._pid != os.getpid():
-            self._idle = []
-            self._count = 0
+            self._cond = threading.Condition()
+            self._idle: list[_Process] = []
+            self._count = 0  # processes running or starting
+            self._running: dict[str, int] = {}  # requests running, by client
+            self._queue: list[tuple[object, str]] = []  # waiting requests, in order
+            self._generation = 0
+            self._keep_warm = False  # set by warm(): replace every process that ends
             self._pid = os.getpid()
+        return self._cond
 
-    def _acquire(self, deadline: float, limit: float) -> _Process:
-        with self._cond:
-            self._forget_inherited()
-            while True:
-                while self._idle:
-                    proc = self._idle.pop()
-                    if proc.alive():
-                        return proc
-                    proc.kill()
-                    self._count -= 1
-                if self._count < self.size:
-                    self._count += 1
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._cond.wait(remaining):
-                    raise PoolBusy(f"all {self.size} query processes stayed busy for {limit:g} s")
-        try:
-            proc = _Process(
-                self.store,
-                writable=self.writable,
-                start_timeout=self.start_timeout,
-                allow_service=self.allow_service,
-            )
-        except BaseException:
-            with self._cond:
-                self._count -= 1
-                self._cond.notify()
-            raise
+    def _start(self) -> _Process:
+        proc = _Process(
+            self.store,
+            writable=self.writable,
+            start_timeout=self.start_timeout,
+            allow_service=self.allow_service,
+            memory_mib=self.memory_mib,
+        )
         self.started += 1
         return proc
 
-    def release(self, proc: _Process) -> None:
-        with self._cond:
-            if self._pid != os.getpid():
+    def warm(self) -> None:
+        """Start, in the background, the processes that are missing (after a kill, and
+        when a web worker starts), so that a request does not wait for one to start."""
+        cond = self._state()
+        with cond:
+            self._keep_warm = True
+            missing = self.size - self._count
+            if missing <= 0:
                 return
+            self._count += missing
+            generation = self._generation
+        for _ in range(missing):
+            threading.Thread(
+                target=self._start_idle, args=(generation,), name="query-start", daemon=True
+            ).start()
+
+    def _start_idle(self, generation: int) -> None:
+        try:
+            proc = self._start()
+        except Exception as exc:
+            log.warning("a query process did not start: %s", exc)
+            with self._state():
+                self._count -= 1
+                self._cond.notify_all()
+            return
+        with self._state():
+            if generation == self._generation:
+                self._idle.append(proc)
+                self._cond.notify_all()
+                return
+        proc.kill()  # the pool was closed meanwhile
+
+    def _eligible(self, client: str) -> bool:
+        return self._running.get(client, 0) < self.client_processes
+
+    def _turn(self, ticket: object) -> bool:
+        """Whether this waiting request goes next: a process is (or may be) free, and it
+        is the first request in the queue whose client is under its share."""
+        if not self._idle and self._count >= self.size:
+            return False
+        for waiting, client in self._queue:
+            if self._eligible(client):
+                return waiting is ticket
+        return False
+
+    def _acquire(self, client: str, deadline: float, limit: float) -> _Process:
+        cond = self._state()
+        with cond:
+            ticket = object()
+            busy = not (self._eligible(client) and (self._idle or self._count < self.size))
+            if busy or self._queue:
+                if len(self._queue) >= self.max_waiting:
+                    raise PoolBusy(
+                        f"{len(self._queue)} requests are already waiting for a query process"
+                    )
+                mine = sum(1 for _, c in self._queue if c == client)
+                if mine >= self.client_waiting:
+                    raise PoolBusy(
+                        f"too many requests from {client} at once ({self._running.get(client, 0)} "
+                        f"running, {mine} waiting)"
+                    )
+            self._queue.append((ticket, client))
+            try:
+                while not self._turn(ticket):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise PoolBusy(
+                            f"all {self.size} query processes stayed busy for {limit:g} s"
+                        )
+                    cond.wait(remaining)
+            finally:
+                self._queue.remove((ticket, client))
+                cond.notify_all()
+            self._running[client] = self._running.get(client, 0) + 1
+            while self._idle:
+                proc = self._idle.pop()
+                if proc.alive():
+                    proc.client = client
+                    return proc
+                proc.kill()
+                self._count -= 1
+            self._count += 1
+        try:
+            proc = self._start()
+        except BaseException:
+            with cond:
+                self._count -= 1
+                self._done(client)
+            raise
+        proc.client = client
+        return proc
+
+    def _done(self, client: str) -> None:
+        left = self._running.get(client, 0) - 1
+        if left > 0:
+            self._running[client] = left
+        else:
+            self._running.pop(client, None)
+        self._cond.notify_all()
+
+    def release(self, proc: _Process) -> None:
+        if self._pid != os.getpid():
+            return
+        with self._cond:
             self._idle.append(proc)
-            self._cond.notify()
+            self._done(proc.client)
 
     def discard(self, proc: _Process) -> None:
         proc.kill()
+        if self._pid != os.getpid():
+            return
         with self._cond:
-            if self._pid == os.getpid():
-                self._count -= 1
-                self._cond.notify()
+            self._count -= 1
+            self._done(proc.client)
+            refill = self._keep_warm
+        if refill:
+            self.warm()
 
     def close(self) -> None:
+        if self._pid != os.getpid():
+            return
         with self._cond:
-            if self._pid != os.getpid():
-                return
-            for proc in self._idle:
-                proc.kill()
-            self._count -= len(self._idle)
-            self._idle = []
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+            self._generation += 1
+            self._keep_warm = False
+        for proc in idle:
+            proc.kill()
+
+    def waiting(self) -> int:
+        """Requests waiting for a process now."""
+        return len(self._queue) if self._pid == os.getpid() else 0
 
     # ---------------------------------------------------------------- requests
 
-    def call(self, request: dict[str, Any], *, timeout: float, stream: bool = False) -> Reply:
+    def call(
+        self,
+        request: dict[str, Any],
+        *,
+        timeout: float,
+        stream: bool = False,
+        client: str = LOCAL,
+    ) -> Reply:
         """Send one request; the header (and a small body) within ``timeout`` seconds.
         ``stream``: hand the body over as it comes, however small (downloads).
 
-        Raises QueryTimeout (process killed), QueryFailed (the store's error message)
-        or ExecutorError.
+        Raises QueryTimeout (process killed), QueryMemory, ProcessDied, PoolBusy,
+        QueryFailed (the store's error message) or ExecutorError.
         """
         deadline = time.monotonic() + timeout
-        proc = self._acquire(deadline, timeout)
+        proc = self._acquire(client, deadline, timeout)
         try:
             proc.send(request)
             kind, payload = proc.read_frame(deadline, limit=timeout)

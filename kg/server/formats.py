@@ -20,6 +20,7 @@ __all__ = [
     "RESULT_FORMATS",
     "Format",
     "FormatError",
+    "acceptable",
     "graph_format",
     "results_format",
     "wants_html",
@@ -99,6 +100,18 @@ def _negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format:
             if best in fmt.accepts:
                 return fmt
     return formats[0]
+
+
+def acceptable(accept: str | None, formats: tuple[Format, ...]) -> bool:
+    """Whether an Accept header admits one of ``formats`` (no header admits all).
+
+    >>> acceptable("text/html", RESULT_FORMATS), acceptable("text/*", RESULT_FORMATS)
+    (False, True)
+    """
+    if not accept or not accept.strip():
+        return True
+    header: MIMEAccept = parse_accept_header(accept, MIMEAccept)
+    return any(header.quality(media) > 0 for fmt in formats for media in fmt.accepts)
 
 
 def _choose(accept: str | None, requested: str | None, formats: tuple[Format, ...]) -> Format:

@@ -14,6 +14,8 @@ text is checked both as given and with its ``\\uXXXX`` escapes decoded.
 True
 >>> query_form("PREFIX ex: <http://e/> ASK { ?s ex:select ?o }")
 'ASK'
+>>> nesting_depth("ASK { FILTER(!!(1 < 2)) }  # ((((")
+4
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
+    "MAX_NESTING",
     "Token",
     "add_using",
     "find_refused",
     "is_update",
+    "nesting_depth",
     "query_form",
     "service_targets",
     "tokens",
+    "too_deep",
     "unescape",
 ]
 
@@ -54,6 +59,12 @@ _TOKEN_RE = re.compile(
 )
 _ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+# Deepest nesting a request may have. Oxigraph's parser and evaluator recurse once per
+# level: on an 8 MiB stack ~1,000 nested CONCAT( or ~5,000 braces killed the process.
+# Hand-written and generated queries stay far below 100.
+MAX_NESTING = 200
+_OPEN = {"{": "}", "(": ")", "[": "]"}
+_UNARY = frozenset("!^")
 _UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
@@ -76,6 +87,38 @@ def _spans(text: str) -> Iterator[tuple[Token, int]]:
         kind = match.lastgroup or "other"
         if kind != "ws":
             yield Token(kind, match.group()), match.start()
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{ ( [`` in the text (comments, strings and IRIs aside),
+    a run of unary ``!`` or ``^`` counting one level per operator."""
+    depth = deepest = run = 0
+    for tok, _ in _spans(text):
+        if tok.kind != "other":
+            run = 0
+            continue
+        char = tok.text
+        if char in _OPEN:
+            depth += 1
+            run = 0
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+            run = 0
+        elif char in _UNARY:
+            run += 1
+        else:
+            run = 0
+        deepest = max(deepest, depth + run)
+    return deepest
+
+
+def too_deep(text: str) -> int | None:
+    """The nesting depth when it is over :data:`MAX_NESTING`, else None (text with fewer
+    brackets and operators than that is not even tokenised)."""
+    if sum(text.count(c) for c in "{([!^") <= MAX_NESTING:
+        return None
+    depth = nesting_depth(text)
+    return depth if depth > MAX_NESTING else None
 
 
 def add_using(text: str, using: list[str], using_named: list[str]) -> str:

@@ -38,8 +38,8 @@ pages = Blueprint("pages", __name__)
 
 RDFS = PREFIXES["rdfs"]
 RDF = PREFIXES["rdf"]
-_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
-_NCT = re.compile(r"NCT\d{8}$")
+_SAFE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")  # used with fullmatch
+_NCT = re.compile(r"NCT\d{8}\Z")
 BODY_WEIGHT_KG = 70.0
 _PREFIX_LINES = "\n".join(
     f"PREFIX {p}: <{iri}>"
@@ -50,7 +50,7 @@ _PREFIX_LINES = "\n".join(
 
 def _iri(iri: str) -> str:
     """``<iri>`` for a query, after checking it cannot break out of the brackets."""
-    if not _SAFE_IRI.match(iri):
+    if not _SAFE_IRI.fullmatch(iri):
         raise ValueError(f"not an absolute IRI: {iri!r}")
     return f"<{iri}>"
 
@@ -223,6 +223,9 @@ def editor_config() -> Markup:
     """YASGUI's settings for this endpoint, as JSON for the page's script."""
     config = {
         "endpoint": url_for("protocol.sparql", _external=True),
+        # the editor shows a table: it asks for the server's row cap (protocol clients
+        # that do not ask get whole results)
+        "maxRows": get_backend().config.max_rows,
         "prefixes": PREFIXES | {"celltrials": get_backend().base},
         "query": _q(
             """SELECT ?trial ?arm ?product ?dose_max ?per_kg ?evidence WHERE {
@@ -390,7 +393,7 @@ def resource() -> Response | tuple[str, int] | str:
     iri = request.args.get("iri", "").strip()
     if not iri:
         raise _fail(400, "give the IRI: /resource?iri=...")
-    if not _SAFE_IRI.match(iri):
+    if not _SAFE_IRI.fullmatch(iri):
         raise _fail(400, f"iri: {iri!r} is not an absolute IRI")
     return _resource(iri)
 
@@ -398,7 +401,7 @@ def resource() -> Response | tuple[str, int] | str:
 @pages.route("/<path:subpath>")
 def resource_path(subpath: str) -> Response | tuple[str, int] | str:
     iri = get_backend().base + subpath
-    if not _SAFE_IRI.match(iri):
+    if not _SAFE_IRI.fullmatch(iri):
         abort(404)
     return _resource(iri)
 
@@ -566,7 +569,7 @@ class _Source:
 
 def _provenance(graphs: Iterable[str]) -> list[_Source]:
     backend = get_backend()
-    wanted = sorted(g for g in graphs if _SAFE_IRI.match(g))
+    wanted = sorted(g for g in graphs if _SAFE_IRI.fullmatch(g))
     if not wanted:
         return []
     values = " ".join(_iri(g) for g in wanted)

@@ -5,13 +5,19 @@ Read-only by default: a SPARQL update or a Graph Store write gets 403 unless the
 has an update token, and then it needs ``Authorization: Bearer <token>``. ``SERVICE``
 is refused unless its endpoint is on the allow list, and ``LOAD`` always is: the
 server never fetches an address a request names.
+
+A protocol answer is whole: no row cap unless the request asks for one (``max-rows=N``,
+as the editor does); a result too large for the time limit or the memory ceiling is an
+error, never a shorter answer that looks complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import re
-from collections.abc import Iterable
+import socket
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -22,12 +28,21 @@ from werkzeug.exceptions import HTTPException
 from kg.rdf import PREFIXES
 from kg.server import guard
 from kg.server.app import get_backend
-from kg.server.executor import ExecutorError, PoolBusy, QueryFailed, QueryTimeout, Reply
+from kg.server.executor import (
+    ExecutorError,
+    PoolBusy,
+    ProcessDied,
+    QueryFailed,
+    QueryMemory,
+    QueryTimeout,
+    Reply,
+)
 from kg.server.formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     Format,
     FormatError,
+    acceptable,
     graph_format,
     results_format,
     wants_html,
@@ -41,7 +56,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")  # used with fullmatch
 _RDF_FORMATS = {
     "turtle": RdfFormat.TURTLE,
     "ntriples": RdfFormat.N_TRIPLES,
@@ -82,17 +97,21 @@ def _fail(status: int, message: str, **headers: str) -> ProtocolError:
 
 def store_errors(exc: Exception) -> ProtocolError:
     """The HTTP answer to an executor failure."""
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, QueryTimeout | QueryMemory):
         return _fail(503, str(exc), Retry_After="5")
     if isinstance(exc, PoolBusy):
-        return _fail(503, f"server busy: {exc}", Retry_After="2")
+        return _fail(503, f"server busy: {exc}; try again in a moment", Retry_After="2")
     if isinstance(exc, QueryFailed):
         if exc.kind == "syntax":
             return _fail(400, f"SPARQL syntax error: {exc.message}")
         if exc.kind == "forbidden":
             return _fail(403, exc.message)
         return _fail(400, f"query failed: {exc.message}")
-    return _fail(500, f"internal error: {exc}")
+    if isinstance(exc, ProcessDied):
+        return _fail(503, str(exc), Retry_After="2")
+    # A query process that did not start, or another failure of the machinery: the
+    # service is unavailable for now, the request itself may be fine.
+    return _fail(503, f"the query service is unavailable: {exc}", Retry_After="5")
 
 
 # ------------------------------------------------------------------ requests
@@ -108,7 +127,7 @@ def _utf8(body: bytes) -> str:
 def _operation() -> tuple[str | None, str, MultiDict[str, str]]:
     """("query" | "update" | None, text, parameters) of a protocol request."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise _fail(405, "an update must be sent by POST, not GET", Allow="POST")
         queries = args.getlist("query")
@@ -149,15 +168,33 @@ def _operation() -> tuple[str | None, str, MultiDict[str, str]]:
 def _iris(params: MultiDict[str, str], name: str) -> list[str]:
     values = params.getlist(name)
     for value in values:
-        if not _IRI.match(value):
+        if not _IRI.fullmatch(value):
             raise _fail(400, f"{name}: {value!r} is not an absolute IRI")
     return values
 
 
-def _formats(params: MultiDict[str, str]) -> tuple[Format, Format]:
+def _formats(params: MultiDict[str, str], form: str | None) -> tuple[Format, Format]:
+    """The results and graph formats of a query (``form``: SELECT, ASK, CONSTRUCT,
+    DESCRIBE, or None when it cannot be told). A ``format`` / ``output`` parameter that
+    names no format we know gives way to ``Accept`` when that names one (SPARQLWrapper
+    sends ``format=rdf+xml`` or ``n3`` beside its ``Accept``). An ``Accept`` that no
+    format of ours satisfies gets 406; one that names only formats of the other kind
+    gets the default of the query's kind (rdflib's SPARQLStore asks for JSON results
+    whatever the query, and parses the Content-Type it gets)."""
     requested = params.get("format") or params.get("output")
     accept = request.headers.get("Accept")
+    if requested and not _known_format(requested) and accept and not _wildcard_only(accept):
+        requested = None  # the client's Accept decides
     if not requested:
+        formats = RESULT_FORMATS + GRAPH_FORMATS
+        if form is not None and not acceptable(accept, formats):
+            kind = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+            offered = ", ".join(f.media_type.split(";")[0] for f in kind)
+            raise _fail(
+                406,
+                f"Accept: {accept!r} names no format this endpoint answers in "
+                f"(for a {form} query: {offered})",
+            )
         return results_format(accept, None), graph_format(accept, None)
     results: Format | None
     graph: Format | None
@@ -173,6 +210,47 @@ def _formats(params: MultiDict[str, str]) -> tuple[Format, Format]:
         names = ", ".join(f.name for f in RESULT_FORMATS + GRAPH_FORMATS)
         raise _fail(400, f"format: unknown format {requested!r} (known: {names})")
     return results or results_format(accept, None), graph or graph_format(accept, None)
+
+
+def _known_format(name: str) -> bool:
+    for choose in (results_format, graph_format):
+        try:
+            choose(None, name)
+        except FormatError:
+            continue
+        return True
+    return False
+
+
+def _wildcard_only(accept: str) -> bool:
+    """Whether an Accept header names no type but ``*/*`` (then it decides nothing)."""
+    types = [part.split(";")[0].strip() for part in accept.split(",")]
+    return all(t in ("*/*", "") for t in types)
+
+
+def _max_rows(params: MultiDict[str, str]) -> int | None:
+    """The row cap a request asks for (``max-rows=N``, at most the server's), or None."""
+    value = params.get("max-rows")
+    if value is None:
+        return None
+    cap = get_backend().config.max_rows
+    try:
+        rows = int(value)
+    except ValueError:
+        rows = 0
+    if rows <= 0:
+        raise _fail(400, f"max-rows: {value!r} is not a positive whole number")
+    return min(rows, cap)
+
+
+def _check_nesting(text: str) -> None:
+    depth = guard.too_deep(text)
+    if depth is not None:
+        raise _fail(
+            400,
+            f"the request nests {{ ( [ or unary operators {depth} levels deep; at most "
+            f"{guard.MAX_NESTING} are accepted (write the query flatter)",
+        )
 
 
 def _check_service(text: str) -> None:
@@ -212,14 +290,42 @@ def _authorised() -> None:
 # ------------------------------------------------------------------ responses
 
 
-def reply_response(reply: Reply, fmt: Format, *, download: str | None = None) -> Response:
-    """A Response for an executor reply (whole or streamed), with the result headers."""
-    body: Iterable[bytes] | bytes = reply.body if reply.body is not None else reply.chunks()
+def _connection_breaker() -> Callable[[], None]:
+    """How to end a response whose body cannot be finished: close the connection without
+    the end of the chunked body, so that the client sees an incomplete transfer."""
+    sock = request.environ.get("gunicorn.socket")
+
+    def breaker() -> None:
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    return breaker
+
+
+def reply_response(
+    reply: Reply,
+    fmt: Format,
+    *,
+    download: str | None = None,
+    limit: int | None = None,
+) -> Response:
+    """A Response for an executor reply (whole or streamed), with the result headers.
+    ``limit``: the row cap the query ran with (None: the server's ``max_rows``; 0: none)."""
+    body: Iterable[bytes] | bytes
+    if reply.body is not None:
+        body = reply.body
+    else:
+        stream = reply.chunks()
+        stream.on_cut = _connection_breaker()
+        body = stream
     response = Response(body, content_type=fmt.media_type)
     response.vary.add("Accept")
     header = reply.header
     if header.get("kind") in ("select", "graph"):
-        response.headers["X-Result-Limit"] = str(get_backend().config.max_rows)
+        cap = get_backend().config.max_rows if limit is None else limit
+        if cap:
+            response.headers["X-Result-Limit"] = str(cap)
         response.headers["X-Result-Rows"] = str(header.get("rows", 0))
         if header.get("truncated"):
             response.headers["X-Result-Truncated"] = (
@@ -256,6 +362,7 @@ def sparql() -> Response:
     kind, text, params = _operation()
     if kind is None:
         return service_description()
+    _check_nesting(text)
     if kind == "update":
         return _update(text, params)
     return _query(text, params)
@@ -270,10 +377,11 @@ def _query(text: str, params: MultiDict[str, str]) -> Response:
             400, "this is a SPARQL update: send it as update=... or application/sparql-update"
         )
     _check_service(text)
-    results, graph = _formats(params)
+    results, graph = _formats(params, guard.query_form(text))
     default_graph = _iris(params, "default-graph-uri")
     named_graphs = _iris(params, "named-graph-uri")
     dataset_given = bool(default_graph or named_graphs)
+    max_rows = _max_rows(params)
     try:
         reply = backend.run(
             text,
@@ -282,11 +390,13 @@ def _query(text: str, params: MultiDict[str, str]) -> Response:
             default_graph=default_graph if dataset_given else None,
             named_graphs=named_graphs if dataset_given else None,
             base_iri=request.base_url,
+            max_rows=max_rows,
+            uncut=max_rows is None,
         )
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
     fmt = graph if reply.header.get("kind") == "graph" else results
-    return reply_response(reply, fmt)
+    return reply_response(reply, fmt, limit=max_rows or 0)
 
 
 def _update(text: str, params: MultiDict[str, str]) -> Response:
@@ -360,8 +470,10 @@ def service_description() -> Response:
                     if not cfg.writable
                     else "Updates need a bearer token. "
                 )
-                + f"Queries stop after {cfg.query_timeout:g} s; results are cut at {cfg.max_rows} rows "
-                "(header X-Result-Truncated). SERVICE and LOAD are refused."
+                + f"Queries stop after {cfg.query_timeout:g} s or at {cfg.memory_mib} MiB of "
+                "memory; results are whole (streamed) unless the request asks for a cut with "
+                f"max-rows=N (at most {cfg.max_rows}; header X-Result-Truncated). "
+                "SERVICE and LOAD are refused."
             ),
         ),
     ]
@@ -430,7 +542,7 @@ def _target_graph() -> str | None:
         if "default" not in request.args:
             raise _fail(400, "name the graph: ?graph=IRI or ?default")
         return None
-    if not _IRI.match(graph):
+    if not _IRI.fullmatch(graph):
         raise _fail(400, f"graph: {graph!r} is not an absolute IRI")
     return graph
 
@@ -459,15 +571,17 @@ def graph_store() -> Response:
                 graph_format=fmt.name,
                 default_graph=[None],  # the store's own default graph
                 named_graphs=[],
+                uncut=True,
             )
         else:
             reply = backend.run(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
                 graph_format=fmt.name,
+                uncut=True,
             )
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
-    return reply_response(reply, fmt)  # for HEAD the server sends no body
+    return reply_response(reply, fmt, limit=0)  # for HEAD the server sends no body
 
 
 def _graph_store_write(graph: str | None) -> Response:

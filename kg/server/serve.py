@@ -1,5 +1,13 @@
 """``kg serve``: build the store from the seeds if there is none, then serve it under
-gunicorn (sync workers; each worker with its own query processes).
+gunicorn (gevent workers; each worker with its own query processes).
+
+Why gevent workers: a sync worker reads one request at a time, so two idle connections
+stopped the endpoint; gunicorn's gthread worker reads a new request in a pool thread, so
+N slow clients can hold N threads. A gevent worker reads every connection in a greenlet:
+hundreds of idle or slowloris connections cost a few KiB each and hold nothing else. The
+web process never opens the store: it waits for its query processes with ``select()`` on
+pipes, which gevent's monkey-patching makes cooperative, so a request waiting for a slow
+query does not stop the worker from answering others.
 """
 
 from __future__ import annotations
@@ -20,11 +28,27 @@ from gunicorn.config import Config as GunicornConfig
 
 from kg.rdf import DEFAULT_BASE
 from kg.server.app import create_app, get_backend
-from kg.server.config import ConfigError, ServerConfig
+from kg.server.config import ConfigError, ServerConfig, default_query_memory
 
-__all__ = ["check_can_listen", "command", "ensure_store", "gunicorn_options", "serve"]
+__all__ = [
+    "check_can_listen",
+    "command",
+    "ensure_store",
+    "gunicorn_options",
+    "serve",
+    "trusted_proxies",
+]
 
 log = logging.getLogger(__name__)
+
+WORKER_CONNECTIONS = 2000  # open connections per web worker (idle, slow or busy)
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """The addresses that may say X-Forwarded-For: gunicorn's ``forwarded_allow_ips``
+    (``$FORWARDED_ALLOW_IPS``, default 127.0.0.1), for gunicorn and the app alike."""
+    value = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -114,18 +138,26 @@ def gunicorn_options(
             with with_app.app_context():
                 get_backend().pool.close()
 
+    def warm_pool(worker: Any) -> None:
+        # every query process of the worker started before the first request needs one
+        with_app = worker.app.application if hasattr(worker.app, "application") else None
+        if with_app is not None:
+            with with_app.app_context():
+                get_backend().pool.warm()
+
     options: dict[str, Any] = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
-        # a sync worker that streams a long dump must not be taken for a hung one
-        "timeout": int(max(config.query_timeout, config.dump_timeout) + 30),
+        "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS,
+        "timeout": 60,  # a gevent worker's heartbeat runs beside its requests
         "graceful_timeout": 10,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": "info",
+        "post_worker_init": warm_pool,
         "worker_exit": close_pool,
-        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "forwarded_allow_ips": ",".join(config.trusted_proxies),
     }
     if "control_socket_disable" in GunicornConfig().settings:
         # gunicorn >= 25 opens a control socket at one fixed path per user: two servers
@@ -151,6 +183,8 @@ def serve(
         )
     check_can_listen(host, port)
     ensure_store(config)
+    if not config.query_memory:
+        config = config.with_(query_memory=default_query_memory(workers * config.processes))
     app = create_app(config)
     _Gunicorn(
         app, gunicorn_options(config, host=host, port=port, workers=workers, access_log=access_log)
@@ -182,7 +216,34 @@ def serve(
 @click.option(
     "--query-timeout", default=30.0, show_default=True, type=float, help="Seconds per query."
 )
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows per result.")
+@click.option(
+    "--query-processes",
+    default=4,
+    show_default=True,
+    type=int,
+    help="Query processes per worker (1 with an update token).",
+)
+@click.option(
+    "--client-processes",
+    default=2,
+    show_default=True,
+    type=int,
+    help="Of them, how many one client (address) may use at once.",
+)
+@click.option(
+    "--query-memory",
+    default=0,
+    type=int,
+    metavar="MIB",
+    help="Memory per query process in MiB [default: half the machine's memory over all query processes, 512-4096].",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=int,
+    help="Rows per result for pages and the editor (protocol clients get whole results unless they send max-rows).",
+)
 @click.option(
     "--max-body",
     "max_body_bytes",
@@ -214,6 +275,9 @@ def command(
     workers: int,
     base_iri: str,
     query_timeout: float,
+    query_processes: int,
+    client_processes: int,
+    query_memory: int,
     max_rows: int,
     max_body_bytes: int,
     cors_origins: tuple[str, ...],
@@ -231,6 +295,10 @@ def command(
         store=store_path,
         base_iri=base_iri,
         query_timeout=query_timeout,
+        query_processes=query_processes,
+        client_processes=client_processes,
+        query_memory=query_memory,
+        trusted_proxies=trusted_proxies(),
         max_rows=max_rows,
         max_body_bytes=max_body_bytes,
         cors_origins=cors_origins,

@@ -11,7 +11,12 @@
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   Yasgui.Yasqe.defaults.value = cfg.query;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: cfg.endpoint, method: "POST" },
+    requestConfig: {
+      endpoint: cfg.endpoint,
+      method: "POST",
+      // a table in a browser: cut at the server's row cap (X-Result-Truncated says so)
+      args: [{ name: "max-rows", value: String(cfg.maxRows) }],
+    },
     copyEndpointOnNewTab: true,
     persistenceId: "celltrials-kg-editor",
     endpointCatalogueOptions: {
