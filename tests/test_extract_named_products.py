@@ -277,6 +277,7 @@ def test_spinal_cord_tissue_is_not_umbilical_cord() -> None:
     ("text", "auto"),
     [
         ("A bone marrow aspirate will be examined to assess engraftment.", True),
+        ("Bone marrow biopsies are collected at baseline to assess blast cells.", False),
         ("Bone marrow biopsy to evaluate remission at day 28.", True),
         ("60 ml of bone marrow will be aspirated.", False),  # neither cells nor autologous
         ("Patients with bone marrow failure will be enrolled.", True),  # no harvest word

@@ -1,5 +1,29 @@
 """Cell products named in free text: name as written, cell type (CL), tissue (UBERON), donor.
 
+How a product is read:
+
+* From its words: MSC phrases and abbreviations ("UC-MSC", "adipose-derived stem cells",
+  "mesenchymal stromal cells from the umbilical cord"), with the tissue and donor words next
+  to them, else the tissue a sentence names as the source ("derived from bone marrow").
+  A tissue that names other cells or a state of the tissue is not a source: "rescue of bone
+  marrow progenitors", "bone marrow failure", "bone marrow transplantation".
+* From its brand, code or international non-proprietary name (INN), by the curated table
+  ``products.tsv`` (each fact with its public source; an unsourced fact is left empty):
+  "Prochymal®", "remestemcel-L", "Alofisel", "Cx 601" give the product with the table's cell
+  type, tissue, donor and NCIt code, listed in ``CellProduct.table_facts`` (the graph's
+  ``cto:factFromProductTable``). Donor words of the record win over the table. A name with a
+  cell-therapy INN stem that the table lacks ("-mestrocel", "-strocel", "-mestemcel": MSCs;
+  "-temcel", "-leucel", a long "-cel": cells of an unstated type) still gives a product, with a
+  build note.
+* :func:`finish_products` (per arm, with the trial at hand): the tissue (and donor) the
+  record gives for how the cells are obtained ("60 ml of bone marrow will be aspirated",
+  "harvested from the iliac crest", "liposuction", "from a haploidentical healthy parent"),
+  for an MSC product whose own words name no tissue; the donor of birth-tissue cells (cord,
+  Wharton's jelly, placenta, amnion, cord blood) inferred allogeneic when the record's minimum
+  age is one year or more; build notes for both and for facts taken from the table.
+* :func:`cell_intervention_notes`: every Biological / Genetic / Other intervention that names
+  cells, a cell product, brand or INN but yields no product gets a build note saying why.
+
 >>> [(p.name, p.cell_type, p.tissue, p.donor.value) for p in extract_products(
 ...     "intramedullary injection of 4 x 107 WJ-MSCs", field="arm")]
 [('WJ-MSCs', 'CL:0002568', 'UBERON:0003422', 'unknown')]
@@ -722,10 +746,11 @@ _HARVEST = re.compile(
 )
 _ILIAC = re.compile(r"\biliac[\s-]+crests?\b", re.IGNORECASE)
 _CULTURE = re.compile(
-    r"\b(?:cells?|MSCs?|cultur\w*|expan\w*|isolat\w*|manufactur\w*|process\w*|laborator\w*"
-    r"|GMP|passages?)\b",
+    r"\b(?:MSCs?|cultur\w*|expan\w*|isolat\w*|manufactur\w*|process\w*|laborator\w*"
+    r"|GMP|passages?|grow\w*)\b",
     re.IGNORECASE,
 )
+_CELLS = re.compile(r"\bcells?\b", re.IGNORECASE)
 # A sample of the tissue taken to examine the patient, not to make the product.
 _DIAGNOSTIC = re.compile(
     r"\b(?:assess\w*|evaluat\w*|examin\w*|diagnos\w*|engraft\w*|chimerism|morpholog\w*"
@@ -751,10 +776,10 @@ def harvest_tissues(text: str, *, autologous: bool) -> list[tuple[Tissue, str]]:
         sentence = text[lo:hi]
         if _HARVEST.search(sentence) is None:
             continue
-        about_cells = _CULTURE.search(sentence) is not None
-        if not about_cells and (not autologous or _DIAGNOSTIC.search(sentence)):
-            continue
-        if _DIAGNOSTIC.search(sentence) and not about_cells:
+        making = _CULTURE.search(sentence) is not None  # making the product
+        if _DIAGNOSTIC.search(sentence) and not making:
+            continue  # "a bone marrow biopsy to assess blast cells"
+        if not (making or _CELLS.search(sentence) or autologous):
             continue
         found = [_TISSUE_BY_KEY[str(t.lastgroup)] for t in _TISSUE_RE.finditer(sentence)]
         if _ILIAC.search(sentence):
