@@ -40,7 +40,7 @@ __all__ = [
 # Bump when mapping or extraction changes in a way that changes triples: a rebuild then
 # re-maps every document even where the file's hash is unchanged.
 PIPELINE_VERSION = (
-    "1+"
+    "2+"
     + hashlib.sha256(
         "|".join(f"{f.name}:{f.mapper_version}" for f in FORMATS).encode()
     ).hexdigest()[:8]

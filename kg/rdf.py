@@ -36,7 +36,7 @@ from kg.model import (
     Sponsor,
     Trial,
 )
-from kg.sources.text import EMAIL_RE
+from kg.sources.text import EMAIL_RE, is_markdown_format, unescape_markdown
 
 # Where the product words' cell types and tissues are curated (each row cites its source).
 PRODUCT_TABLE = "kg/extract/tables.py"
@@ -253,10 +253,11 @@ class Minter:
 class _Writer:
     """Collects the quads of one record graph."""
 
-    __slots__ = ("graph", "quads")
+    __slots__ = ("graph", "markdown", "quads")
 
-    def __init__(self, graph: NamedNode) -> None:
+    def __init__(self, graph: NamedNode, *, markdown: bool = False) -> None:
         self.graph = graph
+        self.markdown = markdown  # the record's text is markdown: shown with escapes resolved
         self.quads: list[Quad] = []
 
     def add(
@@ -267,7 +268,23 @@ class _Writer:
     def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
         if value:
             text = redact(value) if "@" in value else value  # redact() but without a call
+            if self.markdown and "\\" in text:  # as the reader of the rendered record sees it
+                text = unescape_markdown(text)
             self.quads.append(Quad(s, p, Literal(text), self.graph))
+
+    def evidence(self, s: NamedNode, span: str | None, p: NamedNode | None = None) -> None:
+        """An evidence span (``p``: cto:evidence or cto:regimenEvidence) as the reader of the
+        record saw it: in a markdown record, its backslash escapes resolved (``1.2×10^8``, not
+        ``1.2×10\\^8``), with the span as the source writes it beside, in
+        cto:evidenceAsWritten, where the two differ."""
+        if not span:
+            return
+        if "@" in span:
+            span = redact(span)
+        shown = unescape_markdown(span) if self.markdown else span
+        self.quads.append(Quad(s, p or _P_EVIDENCE, Literal(shown), self.graph))
+        if shown != span:
+            self.quads.append(Quad(s, _P_EVIDENCE_AS_WRITTEN, Literal(span), self.graph))
 
     def typed(self, s: NamedNode, p: NamedNode, value: object, datatype: NamedNode) -> None:
         if value is not None:
@@ -409,6 +426,7 @@ _P_QUALIFIER = cto("qualifier")
 _P_AFTER_CROSSOVER = cto("afterCrossover")
 _P_EVIDENCE = cto("evidence")
 _P_EVIDENCE_FIELD = cto("evidenceField")
+_P_EVIDENCE_AS_WRITTEN = cto("evidenceAsWritten")
 _P_DOSE_OF = cto("doseOf")
 _P_HAS_CELL_CAP = cto("hasCellCap")
 _C_CELL_CAP = cto("CellCap")
@@ -435,7 +453,7 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     """All quads one record states, in its own named graph (returned with them)."""
     m = minter or Minter()
     graph = m.graph(trial.provenance)
-    w = _Writer(graph)
+    w = _Writer(graph, markdown=is_markdown_format(trial.provenance.format))
     text = w.text
     t = m.trial(trial)
     w.add(t, _TYPE, _C_TRIAL)
@@ -747,7 +765,7 @@ def _regimen(w: _Writer, node: NamedNode, route: str | None, n: int | None, ev: 
         w.add(node, _P_ROUTE, _route(route))
     w.typed(node, _P_ADMINISTRATIONS, n, _XSD_INTEGER)
     if route or n is not None:
-        w.text(node, _P_REGIMEN_EVIDENCE, ev)
+        w.evidence(node, ev, _P_REGIMEN_EVIDENCE)
 
 
 def _route(key: str) -> NamedNode:
@@ -795,7 +813,7 @@ def _cells(
         w.text(node, _P_QUALIFIER, dose.qualifier)
         if dose.after_crossover:
             w.typed(node, _P_AFTER_CROSSOVER, True, _XSD_BOOLEAN)
-        w.add(node, _P_EVIDENCE, Literal(dose.evidence))
+        w.evidence(node, dose.evidence)
         w.text(node, _P_EVIDENCE_FIELD, dose.evidence_field)
         target = products.get(dose.product) if dose.product else None
         if target is None and len(owned) == 1:
@@ -812,7 +830,7 @@ def _caps(w: _Writer, m: Minter, owner: NamedNode, caps: Iterable[CellCap]) -> N
         w.add(node, _TYPE, _C_CELL_CAP)
         w.add(node, _P_MAX_CELLS_CAP, _double(cap.max_cells))
         w.add(node, _P_CAP_UNIT, cto(_UNIT[cap.unit]))
-        w.add(node, _P_EVIDENCE, Literal(cap.evidence))
+        w.evidence(node, cap.evidence)
         w.text(node, _P_EVIDENCE_FIELD, cap.evidence_field)
 
 
@@ -840,8 +858,7 @@ def _product(
         w.add(node, _P_FACT_FROM_TABLE, Literal(fact))
     if p.ncit:
         w.add(node, _P_NCIT_CONCEPT, _curie_node(p.ncit))
-    if p.evidence:
-        w.add(node, _P_EVIDENCE, Literal(p.evidence))
+    w.evidence(node, p.evidence)
     w.text(node, _P_EVIDENCE_FIELD, p.evidence_field)
     return node
 

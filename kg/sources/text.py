@@ -6,7 +6,14 @@ import re
 
 from kg.model import MappingError
 
-__all__ = ["EMAIL_RE", "PHONE_RE", "decode_text", "is_contact_line"]
+__all__ = [
+    "EMAIL_RE",
+    "PHONE_RE",
+    "decode_text",
+    "is_contact_line",
+    "is_markdown_format",
+    "unescape_markdown",
+]
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Phone numbers as registries print them for contacts: "+86-18565616060", "021-31162338",
@@ -45,3 +52,29 @@ def decode_text(data: bytes, *, path: str) -> tuple[str, list[str]]:
 def is_contact_line(line: str) -> bool:
     """True for a line that is an e-mail address or a phone number of a person."""
     return bool(EMAIL_RE.search(line) or PHONE_RE.match(line))
+
+
+# Formats whose free text is markdown (CommonMark): the ClinicalTrials.gov API v2 ("markup"
+# fields) and the text exports of trial pages. The classic API and the legacy XML hold plain
+# text, where a backslash is a backslash.
+MARKDOWN_FORMATS = frozenset({"ctgov-v2"})
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+
+
+def is_markdown_format(fmt: str) -> bool:
+    """Whether the free text of records of format ``fmt`` is markdown.
+
+    >>> is_markdown_format("ctgov-v2"), is_markdown_format("page-veeva"), is_markdown_format("ctgov-v1")
+    (True, True, False)
+    """
+    return fmt in MARKDOWN_FORMATS or fmt.startswith("page-")
+
+
+def unescape_markdown(text: str) -> str:
+    """The text as a reader of the rendered page sees it: CommonMark's backslash escapes of
+    ASCII punctuation resolved (``\\^`` is ``^``, ``\\\\`` one backslash); any other backslash stays.
+
+    >>> unescape_markdown("1.2×10\\\\^8 cells; 6.0\\\\*10\\\\^6, ECOG \\\\>2, C:\\\\Temp")
+    '1.2×10^8 cells; 6.0*10^6, ECOG >2, C:\\\\Temp'
+    """
+    return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
