@@ -219,7 +219,8 @@ def test_every_table_name_is_found_in_context(
         "MSCs are given to patients with bone marrow failure.",
         "Mesenchymal stromal cells for graft failure after bone marrow transplantation.",
         "MSCs will be infused to support recovery of bone marrow hematopoiesis.",
-        "MSCs to improve engraftment of bone marrow stem cells",
+        "MSCs to improve engraftment of bone marrow hematopoietic stem cells",
+        "MSCs restore the bone marrow microenvironment of the patients",
     ],
 )
 def test_bone_marrow_mentioned_for_another_reason_is_not_the_tissue(text: str) -> None:
@@ -234,6 +235,8 @@ def test_bone_marrow_mentioned_for_another_reason_is_not_the_tissue(text: str) -
         "mesenchymal stem cells of the bone marrow will be infused",
         "MSCs isolated from the patient's bone marrow are infused",
         "bone marrow-derived MSCs",
+        "Intracoronary injection of autologous bone marrow cells (MSCs) after infarction",
+        "MSCs expanded from culture of bone marrow mononuclear cells are infused",
     ],
 )
 def test_bone_marrow_stated_for_the_product_is_the_tissue(text: str) -> None:

@@ -168,10 +168,10 @@ _DERIVED_AFTER_TISSUE = re.compile(r"(?:[\s-]+tissue)?[\s-]*derived\b", re.IGNOR
 # "(rescue of) bone marrow progenitors", "(function of the) bone marrow niche".
 _OTHER_CELLS_AFTER_TISSUE = re.compile(
     r"(?:[\s-]+(?:derived|resident|origin))?[\s-]+(?:(?:hematopoietic|haematopoietic|endothelial"
-    r"|mononuclear|immune|CD34\+?|stem|progenitor)[\s-]+)*(?:progenitors?|precursors?|HSCs?|HSPCs?"
-    r"|MNCs?|niches?|microenvironments?|stroma\b|endothelial|hematopoie\w*|haematopoie\w*"
-    r"|(?:stem|progenitor|precursor|mononuclear|endothelial)[\s-]+cells?|cells?\b|function\w*"
-    r"|cellularity|reserve|homing|mobili[sz]ation|recovery|engraftment)",
+    r"|CD34\+?)[\s-]+)*(?:progenitors?|precursors?|HSCs?|HSPCs?|EPCs?|niches?|microenvironments?"
+    r"|hematopoie\w*|haematopoie\w*|(?:progenitor|precursor|endothelial|hematopoietic"
+    r"|haematopoietic|blood)[\s-]+cells?|function\w*|cellularity|reserve|homing"
+    r"|mobili[sz]ation|recovery|engraftment)",
     re.IGNORECASE,
 )
 
