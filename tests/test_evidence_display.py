@@ -95,17 +95,12 @@ def client(seed_store: Path) -> Iterator[FlaskClient]:
 
 
 def test_trial_page_shows_the_rendered_evidence(client: FlaskClient, seed_graph: Any) -> None:
-    (trial,) = {
-        q.subject.value
-        for q in seed_graph.quads_for_pattern(None, NamedNode(CTO + "hasArm"), None)
-        if "/trial/doc-" in q.subject.value
-        and any(
-            "Dose Group" in a.object.value
-            for arm in seed_graph.quads_for_pattern(q.object, None, None)
-            for a in [arm]
-            if a.predicate.value.endswith("label")
-        )
-    }
+    (row,) = seed_graph.query(
+        f"""SELECT ?t WHERE {{ ?t <{CTO}hasArm> ?a .
+            ?a <http://www.w3.org/2000/01/rdf-schema#label> "Medium Dose Group" }}""",
+        use_default_graph_as_union=True,
+    )
+    trial = row["t"].value
     page = client.get(trial.removeprefix("https://w3id.org/celltrials"))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
