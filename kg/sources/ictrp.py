@@ -87,7 +87,8 @@ MAPPER_VERSION = "1"
 _CSV_HEADER = re.compile(rb"\A(?:\xef\xbb\xbf)?[^\n]*\bTrialID\b[^\n]*", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(rb"scientific_title|public_title", re.IGNORECASE)
 _XML_ROOT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<Trials_downloaded_from_ICTRP[\s>]"
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>\s*)?"
+    rb"<Trials_downloaded_from_ICTRP[\s>]"
 )
 
 
@@ -104,6 +105,9 @@ def sniff(head: bytes) -> bool:
 _FIELD_BY_KEY: dict[str, M.Field] = {M.field_key(name): f for f in M.FIELDS for name in f.names}
 
 
+_ROW_ERROR = "\x00error"
+
+
 def read_rows(data: bytes, *, source_file: str) -> tuple[list[dict[str, str]], list[str]]:
     """The records of an export as ``{target: value}`` (contacts never read) and the notes
     about the document (unknown columns, the encoding); MappingError for a broken one."""
@@ -116,6 +120,9 @@ def read_rows(data: bytes, *, source_file: str) -> tuple[list[dict[str, str]], l
     out: list[dict[str, str]] = []
     unknown: dict[str, None] = {}
     for row in rows:
+        if _ROW_ERROR in row:  # a row the CSV reader could not split into the header's cells
+            out.append({_ROW_ERROR: row[_ROW_ERROR]})
+            continue
         record: dict[str, str] = {}
         for name, value in row.items():
             f = _FIELD_BY_KEY.get(M.field_key(name or ""))
@@ -153,13 +160,15 @@ def _csv_rows(text: str, source_file: str) -> list[dict[str, str]]:
         raise MappingError(source_file, f"unreadable CSV header: {exc}") from None
     rows: list[dict[str, str]] = []
     try:
-        for n, cells in enumerate(reader, 2):
+        for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
                 # One broken row is that record's error, not the document's.
                 rows.append(
-                    {"\x00error": f"line {n}: {len(cells)} cells, header has {len(header)}"}
+                    {
+                        _ROW_ERROR: f"CSV row ending at line {reader.line_num}: {len(cells)} cells, header has {len(header)}"
+                    }
                 )
                 continue
             rows.append(dict(zip(header, cells, strict=True)))
@@ -320,10 +329,10 @@ def _map_rows(
     keep_prov: Callable[[Provenance], bool] | None,
 ) -> Iterator[Trial | MappingError | Provenance]:
     for n, row in enumerate(rows, 1):
-        key = _iri_key(row.get("trial_id", "").strip()) or f"record-{n}"
+        key = _iri_key(_value(row, "trial_id") or "") or f"record-{n}"
         try:
-            if "\x00error" in row:
-                raise RecordError(row["\x00error"])
+            if _ROW_ERROR in row:
+                raise RecordError(row[_ROW_ERROR])
             prov = Provenance(
                 source_file, FORMAT, sha256, MAPPER_VERSION, key, canonical_sha256(row)
             )
@@ -1050,9 +1059,9 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
     ("ko", re.compile(r"[\uac00-\ud7af]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("fa", re.compile(r"[\u067e\u0686\u0698\u06af\u06a9\u06cc]")),
     ("ar", re.compile(r"[\u0600-\u06ff]")),
 )
+_PERSIAN = re.compile(r"[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
 
 
 def detect_language(text: str) -> str | None:
@@ -1075,7 +1084,7 @@ def detect_language(text: str) -> str | None:
         return None
     for tag, pattern in _SCRIPTS:
         if len(pattern.findall(text)) * 3 >= len(letters):
-            return tag
+            return "fa" if tag == "ar" and _PERSIAN.search(text) else tag
     words = {w.casefold() for w in _WORD.findall(text)}
     scores = {lang: len(words & fw) for lang, fw in _FUNCTION_WORDS.items()}
     english = scores.pop("en")

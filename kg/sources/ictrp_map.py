@@ -278,7 +278,7 @@ REGISTRIES: tuple[Registry, ...] = (
         "Brazilian Clinical Trials Registry (ReBEC)",
         r"RBR-[0-9a-z]+",
         "%d/%m/%Y",
-        ("REBEC", "ReBec", "RBR"),
+        ("REBEC", "RBR"),
         "https://ensaiosclinicos.gov.br/",
     ),
     Registry(
