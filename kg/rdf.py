@@ -558,7 +558,7 @@ def _registries(w: _Writer, m: Minter, t: NamedNode, trial: Trial) -> None:
         w.add(node, _P_REGISTRY, registry)
         w.add(registry, _TYPE, _C_REGISTRY)
         w.text(registry, _LABEL, names.get(rid.registry, rid.registry))
-        if rid.url and _URL.fullmatch(rid.url):
+        if rid.url and _URL.fullmatch(rid.url) and is_http_iri(rid.url):  # IRI grammar too
             w.add(node, _SEE_ALSO, NamedNode(rid.url))
         if rid.role == "primary":
             w.date(node, _P_REGISTRATION_DATE, trial.registration_date)

@@ -241,6 +241,14 @@ def test_unknown_controlled_values_are_text_not_terms(bad_build: tuple[Path, Bui
     t = "<https://w3id.org/celltrials/trial/NCT90000005>"
     for prop in ("phase", "studyType", "sex", "overallStatus"):
         assert not ask(store, f"SELECT ?v WHERE {{ {t} cto:{prop} ?v }}"), prop
+    written = dict(
+        ask(store, f"SELECT ?p ?v WHERE {{ {t} ?p ?v FILTER(CONTAINS(STR(?p), 'AsWritten')) }}")
+    )
+    cto = "https://w3id.org/celltrials/ontology#"
+    assert written[f"{cto}phaseAsWritten"] == "Phase 5"  # kept as text beside the unknown
+    assert written[f"{cto}studyTypeAsWritten"] == "Interventionalish"
+    assert written[f"{cto}sexAsWritten"] == "Unknown"
+    assert written[f"{cto}overallStatusAsWritten"].endswith("… [16,999 characters]")
     notes = "\n".join(odd.notes)
     assert "unmapped phase spelling 'Phase 5'" in notes
     assert "unmapped study type spelling 'Interventionalish'" in notes

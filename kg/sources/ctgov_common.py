@@ -1032,8 +1032,37 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     trial.references = _references(raw, notes)
     trial.see_also = _links(raw, notes)
     trial.related_nct_ids = _related(trial, raw)
+    trial.raw_values = _as_written(trial, raw)
     trial.notes = list(dict.fromkeys(notes))
     return trial
+
+
+AS_WRITTEN_CHARS = 2000  # a value kept as written is cut beyond this (with its length)
+
+
+def _as_written(trial: Trial, raw: RawStudy) -> tuple[tuple[str, str], ...]:
+    """The text of each controlled value the crosswalks could not read (a phase "Phase 5",
+    a sex "Unknown", a paragraph where a status belongs), kept as written beside the
+    unknown value (``cto:phaseAsWritten`` ...): text, never a term of the vocabulary."""
+    phases = [p.strip() for p in raw.phases if p.strip()]
+    out: list[tuple[str, str]] = []
+    for name, written, unread in (
+        ("status", raw.status, trial.status is None),
+        ("phases", ", ".join(phases), norm_phase(phases).note is not None),
+        ("study_type", raw.study_type, trial.study_type is None),
+        ("sex", raw.sex, trial.eligibility.sex is None),
+        ("enrollment", raw.enrollment, trial.enrollment is None),
+        ("start_date", raw.start[0], trial.start_date is None),
+        ("min_age", raw.min_age, trial.eligibility.min_age_years is None),
+        ("max_age", raw.max_age, trial.eligibility.max_age_years is None),
+    ):
+        text = _clean(str(written)) if written is not None else None
+        if unread and text and _key(text) not in _NO_VALUE:
+            out.append((name, _cut(text, AS_WRITTEN_CHARS)))
+    return tuple(out)
+
+
+_NO_VALUE = frozenset({"n a", "na", "none"})  # an age or a study type stated as absent
 
 
 def _mesh_id(mesh_id: str | None, term: str, notes: list[str]) -> str | None:
