@@ -387,7 +387,10 @@ def build_trial(row: Mapping[str, str], prov: Provenance) -> Trial:
     _design(trial, row, registry, raw, notes)
     _dates(trial, row, registry, raw, notes)
     _eligibility(trial, row, raw, notes)
-    trial.conditions = [Condition(c) for c in _conditions(_value(row, "conditions"))]
+    conditions = _value(row, "conditions")
+    if conditions is not None:
+        conditions = keep(scrub_text(conditions, "conditions"), notes)
+    trial.conditions = [Condition(c) for c in _conditions(conditions)]
     trial.sponsors = _sponsors(row, notes)
     trial.sites = [Site(country=c) for c in _split_unique(_value(row, "countries"), ";")]
     trial.interventions, trial.arms = _interventions(_value(row, "interventions"), registry, notes)
