@@ -244,6 +244,22 @@ def test_bone_marrow_stated_for_the_product_is_the_tissue(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "tissue"),
+    [
+        ("Allogeneic MSC(M) 2 x 10^6/kg", BM),
+        ("MSCs(AT) injected into the knee", FAT),
+        ("infusion of MSC (WJ)", "UBERON:0003422"),
+        ("MSC(CB) intratracheally", CORD_BLOOD),
+        ("hMSC(BM) intravenously", BM),
+        ("MSC (sham) group", None),
+        ("MSC (n=10)", None),
+    ],
+)
+def test_isct_tissue_of_origin_codes(text: str, tissue: str | None) -> None:
+    assert _one(text).tissue == tissue
+
+
+@pytest.mark.parametrize(
     ("text", "auto", "key"),
     [
         ("60 ml of bone marrow will be aspirated under local anaesthesia.", True, "bone_marrow"),

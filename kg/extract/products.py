@@ -285,6 +285,29 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
     return "code", None, None, donor
 
 
+# Tissue-of-origin codes of culture-adapted MSCs (ICCBBA-ISCT consensus statement, Cytotherapy
+# 2021, https://www.isctglobal.org/blogs/felix-grignon/2021/06/28/iccbba-isct-publish-a-joint-
+# statement-in-cytothera): MSC(M) bone marrow, MSC(CB) cord blood, MSC(AT) adipose tissue,
+# MSC(WJ) Wharton's jelly; the other tissues by the abbreviations records use.
+_ISCT_TISSUE = {
+    "M": "bone_marrow",
+    "BM": "bone_marrow",
+    "CB": "cord_blood",
+    "UCB": "cord_blood",
+    "AT": "adipose",
+    "AD": "adipose",
+    "WJ": "whartons_jelly",
+    "UC": "umbilical_cord",
+    "P": "placenta",
+    "PL": "placenta",
+    "AM": "amnion",
+    "DP": "dental_pulp",
+}
+_ISCT_TISSUE_CODE = re.compile(
+    rf"\s?\((?i:({'|'.join(sorted(_ISCT_TISSUE, key=len, reverse=True))}))\)"
+)
+
+
 def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue | None]:
     """Extend a mention over its modifiers ("human umbilical cord-derived ...", "... from the
     umbilical cord"); return the tissue the extension names."""
@@ -294,6 +317,10 @@ def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue
         if left is not None:
             start -= len(left.group(0))
             tissue = _tissue_of(left.group(0))
+    if kind == "abbr" and text[start:end].rstrip("s").upper().endswith("MSC"):
+        code = _ISCT_TISSUE_CODE.match(text, end)
+        if code is not None:  # "MSC(M)", "MSC(AT)": the ISCT / ICCBBA tissue-of-origin codes
+            return start, code.end(), _TISSUE_BY_KEY[_ISCT_TISSUE[code.group(1).upper()]]
     if kind in {"phrase", "abbr"}:
         src = _RIGHT_SOURCE.match(text, end)
         if src is not None:
