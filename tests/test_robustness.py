@@ -183,7 +183,7 @@ def test_json_nested_thousands_of_levels(bad_build: tuple[Path, BuildReport]) ->
     deep = by_key(bad_build[1])["deep.json"]
     assert deep.status == "failed"
     assert deep.errors == [
-        "deep.json: JSON nested too deeply to read (arrays or objects in thousands of levels)"
+        "deep.json: JSON nested too deeply to read (arrays and objects about 1,000 levels deep or more)"
     ]
 
 

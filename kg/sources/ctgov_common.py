@@ -808,7 +808,8 @@ def load_json(data: bytes, source_file: str) -> Any:
         raise MappingError(source_file, f"invalid or truncated JSON: {exc}") from None
     except RecursionError:
         raise MappingError(
-            source_file, "JSON nested too deeply to read (arrays or objects in thousands of levels)"
+            source_file,
+            "JSON nested too deeply to read (arrays and objects about 1,000 levels deep or more)",
         ) from None
     if _SURROGATE_ESCAPE.search(data):  # rare: look for a lone one only then
         where = _lone_surrogate(doc)
