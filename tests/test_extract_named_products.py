@@ -251,11 +251,13 @@ def test_bone_marrow_stated_for_the_product_is_the_tissue(text: str) -> None:
         ("infusion of MSC (WJ)", "UBERON:0003422"),
         ("MSC(CB) intratracheally", CORD_BLOOD),
         ("hMSC(BM) intravenously", BM),
+        ("hCT-MSC 2 x 10^6/kg", UC),
+        ("hBMSCs intrathecally", BM),
         ("MSC (sham) group", None),
         ("MSC (n=10)", None),
     ],
 )
-def test_isct_tissue_of_origin_codes(text: str, tissue: str | None) -> None:
+def test_tissue_codes_of_msc_abbreviations(text: str, tissue: str | None) -> None:
     assert _one(text).tissue == tissue
 
 

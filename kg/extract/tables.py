@@ -135,6 +135,8 @@ MSC_PREFIX_TISSUE: dict[str, str | None] = {
     "auto": None,
     "uc": "umbilical_cord",
     "huc": "umbilical_cord",
+    "ct": "umbilical_cord",  # cord tissue ("hCT-MSC")
+    "hct": "umbilical_cord",
     "hucb": "cord_blood",
     "ucb": "cord_blood",
     "cb": "cord_blood",
@@ -143,6 +145,7 @@ MSC_PREFIX_TISSUE: dict[str, str | None] = {
     "bm": "bone_marrow",
     "hbm": "bone_marrow",
     "b": "bone_marrow",
+    "hb": "bone_marrow",
     "ad": "adipose",
     "had": "adipose",
     "at": "adipose",
