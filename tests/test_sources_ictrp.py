@@ -561,3 +561,27 @@ def test_trial_quads_of_a_registry_record(trials: dict[str, Trial]) -> None:
     texts = {q.object.value for q in quads if isinstance(q.object, Literal)}
     assert "CTRI/2020/08/027043" in texts  # the id as the registry writes it
     assert json.dumps(sorted(texts))  # plain data, nothing unserialisable
+
+
+def test_a_changed_row_replaces_only_its_record_graph(
+    rows: list[dict[str, str]], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    some = [dict(r) for r in rows[:20]]
+    (folder / "export.csv").write_bytes(_csv_bytes(some))
+    assert not build([folder], tmp_path / "store").failed
+
+    def graphs() -> set[str]:
+        store = open_store(tmp_path / "store", read_only=True).store
+        return {g.value for g in store.named_graphs() if "/graph/ictrp/" in g.value}
+
+    before = graphs()
+    some[3]["Target_size"] = "999"
+    (folder / "export.csv").write_bytes(_csv_bytes(some))
+    assert not build([folder], tmp_path / "store").failed
+    after = graphs()
+    key = ictrp._iri_key(some[3]["TrialID"])
+    assert len(before) == len(after) == 20
+    assert [g.rsplit("/", 1)[1].rsplit("-", 1)[0] for g in before - after] == [key]
+    assert [g.rsplit("/", 1)[1].rsplit("-", 1)[0] for g in after - before] == [key]
