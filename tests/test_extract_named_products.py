@@ -305,7 +305,7 @@ def test_spinal_cord_tissue_is_not_umbilical_cord() -> None:
     ],
 )
 def test_sentences_that_are_not_harvests(text: str, auto: bool) -> None:
-    assert harvest_tissues(text, autologous=auto) == []
+    assert harvest_tissues(text, autologous=auto) == ()
 
 
 # ---------------------------------------------------------------- whole trials

@@ -771,6 +771,12 @@ _HARVEST = re.compile(
     r"|punctur\w*|biops\w*|removed|isolat\w*|liposuction|lipoaspirat\w*|lipectomy|procur\w*)",
     re.IGNORECASE,
 )
+# Words one of which every tissue word of TISSUES (or "iliac crest") contains: a fast filter.
+_TISSUE_HINT = re.compile(
+    r"marrow|BM|adipose|fat|lipo|cord|UC|wharton|WJ|placent|P[LD]?-MSC|amnio|amnion|AM-|hA-"
+    r"|AD|AT-|pulp|teeth|iliac",
+    re.IGNORECASE,
+)
 _ILIAC = re.compile(r"\biliac[\s-]+crests?\b", re.IGNORECASE)
 _CULTURE = re.compile(
     r"\b(?:MSCs?|cultur\w*|expan\w*|isolat\w*|manufactur\w*|process\w*|laborator\w*"
@@ -786,7 +792,8 @@ _DIAGNOSTIC = re.compile(
 )
 
 
-def harvest_tissues(text: str, *, autologous: bool) -> list[tuple[Tissue, str]]:
+@lru_cache(maxsize=1024)
+def harvest_tissues(text: str, *, autologous: bool) -> tuple[tuple[Tissue, str], ...]:
     """Tissues a text says the cells are taken from, with the sentence saying so: a tissue
     word ("bone marrow", "iliac crest", "fat", "lipoaspirate", "cord tissue") beside a word
     of harvesting, in a sentence about making the cells ("cells", "cultured", "expanded") or,
@@ -796,12 +803,14 @@ def harvest_tissues(text: str, *, autologous: bool) -> list[tuple[Tissue, str]]:
     ...     "60 ml of bone marrow will be aspirated. Then cells are expanded.", autologous=True)]
     [('bone_marrow', '60 ml of bone marrow will be aspirated.')]
     >>> harvest_tissues("Bone marrow aspiration to assess engraftment.", autologous=True)
-    []
+    ()
     """
     out: list[tuple[Tissue, str]] = []
+    if _HARVEST.search(text) is None:
+        return ()
     for lo, hi in sentences_of(text).spans():
         sentence = text[lo:hi]
-        if _HARVEST.search(sentence) is None:
+        if _HARVEST.search(sentence) is None or _TISSUE_HINT.search(sentence) is None:
             continue
         making = _CULTURE.search(sentence) is not None  # making the product
         if _DIAGNOSTIC.search(sentence) and not making:
@@ -814,7 +823,7 @@ def harvest_tissues(text: str, *, autologous: bool) -> list[tuple[Tissue, str]]:
         for tissue in found:
             if all(tissue.key != t.key for t, _ in out):
                 out.append((tissue, sentence.strip()))
-    return out
+    return tuple(out)
 
 
 def _harvests(p: CellProduct, trial: Trial) -> list[tuple[Tissue, str, str]]:
