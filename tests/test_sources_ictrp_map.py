@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.sources import ictrp
 from kg.sources import ictrp_map as M
@@ -134,3 +136,84 @@ def test_every_controlled_value_of_the_shared_export_is_in_a_crosswalk(test_data
         known = {key(k) for k in table}
         values = {r[column] for r in rows} - {"NA"}
         assert {v for v in values if key(v) not in known} == set(), column
+
+
+def test_doctests() -> None:
+    """The examples in the ICTRP mapper's docstrings hold."""
+    import doctest
+
+    for module in (ictrp, M):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(ictrp).attempted > 10
+
+
+_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=200) | st.sampled_from(
+    ["NA", "N/A", "2-3", "Phase II/III", "0", "18Y", ">= 20age old", "a:1;b:2;", "13/45/2020"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    interventions=_TEXT,
+    phase=_TEXT,
+    size=_TEXT,
+    age=_TEXT,
+    date=_TEXT,
+    design=_TEXT,
+    registry=st.sampled_from(
+        [
+            "NCT04366271",
+            "ChiCTR2000029817",
+            "IRCT20160809029275N1",
+            "EUCTR2020-001266-11-ES",
+            "CTRI/2020/08/027043",
+            "RBR-3fz9yr",
+        ]
+    ),
+)
+def test_any_field_text_gives_a_record_never_a_crash(
+    interventions: str, phase: str, size: str, age: str, date: str, design: str, registry: str
+) -> None:
+    from kg.model import Provenance, Trial
+
+    row = {
+        "trial_id": registry,
+        "public_title": "A title",
+        "interventions": interventions,
+        "phase": phase,
+        "target_size": size,
+        "age_min": age,
+        "age_max": age,
+        "date_registration": date,
+        "date_enrollment": date,
+        "study_design": design,
+        "conditions": interventions,
+        "primary_outcome": interventions,
+    }
+    prov = Provenance("x.csv", "ictrp", "0" * 64, "1", "k", "0" * 64)
+    trial = ictrp.build_trial(row, prov)
+    assert isinstance(trial, Trial)
+    from kg.rdf import trial_quads
+
+    assert trial_quads(trial)[1]  # and it writes as triples
+    assert set(trial.phases) <= {"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"}
+    assert trial.enrollment is None or trial.enrollment >= 0
+    for arm in trial.arms:
+        assert arm.label.strip()
+    assert ictrp.detect_language(interventions) in {
+        None,
+        "mul",
+        "es",
+        "pt",
+        "fr",
+        "it",
+        "de",
+        "nl",
+        "zh",
+        "ja",
+        "ko",
+        "th",
+        "ar",
+        "fa",
+    }
