@@ -55,6 +55,7 @@ __all__ = [
     "PRODUCT_TABLE_NOTE",
     "Mention",
     "cell_intervention_notes",
+    "cell_therapy_reason",
     "donor_words",
     "extract_products",
     "find_mentions",
@@ -63,6 +64,7 @@ __all__ = [
     "inn_stem",
     "merge_mentions",
     "tissue_by_uberon",
+    "yields_product",
 ]
 
 _TISSUE_BY_KEY: dict[str, Tissue] = {t.key: t for t in TISSUES}
@@ -908,30 +910,43 @@ def _arms_of(trial: Trial, iv: Intervention) -> list[Arm]:
     return out
 
 
+def cell_therapy_reason(iv: Intervention) -> str | None:
+    """Why an intervention is a cell therapy, or None: its type is Biological, Genetic or
+    Other, it is not a placebo / sham / vehicle / cell-free comparator, and its name, other
+    names or description name cells, a cell product, or a cell-therapy brand or INN.
+
+    >>> cell_therapy_reason(Intervention("XYZ-101", "BIOLOGICAL", "Autologous expanded cells"))
+    "'cells' in its description"
+    >>> cell_therapy_reason(Intervention("Placebo", "BIOLOGICAL", "Placebo without the MSCs"))
+    """
+    if _norm_type(iv.type) not in _CELL_INTERVENTION_TYPES:
+        return None
+    if _NOT_CELL_THERAPY.search(f"{iv.name} {' '.join(iv.other_names)}"):
+        return None
+    text = " ".join([iv.name, *iv.other_names, iv.description or ""])
+    if _NOT_CELL_THERAPY.search(text) and not find_named(text):
+        return None  # "placebo without the cells": a comparator, not a cell therapy
+    return _cell_reason(iv)
+
+
+def yields_product(trial: Trial, iv: Intervention) -> bool:
+    """Whether the arms an intervention is given in (the trial, without arms) hold a product."""
+    arms = _arms_of(trial, iv) if trial.arms else []
+    if trial.arms and not arms:
+        return any(a.products for a in trial.arms)
+    return any(a.products for a in arms) if arms else bool(trial.products)
+
+
 def cell_intervention_notes(trial: Trial) -> list[str]:
-    """A build note for each intervention that looks like a cell therapy (type Biological,
-    Genetic or Other; its name or description names cells, a cell product, a cell-therapy
-    brand or INN) but gave no cell product, naming it and saying why."""
+    """A build note for each intervention that looks like a cell therapy
+    (:func:`cell_therapy_reason`) but gave no cell product, naming it and saying why."""
     notes: list[str] = []
     for iv in trial.interventions:
-        kind = _norm_type(iv.type)
-        if kind not in _CELL_INTERVENTION_TYPES:
+        reason = cell_therapy_reason(iv)
+        if reason is None or yields_product(trial, iv):
             continue
         text = " ".join([iv.name, *iv.other_names, iv.description or ""])
-        if _NOT_CELL_THERAPY.search(f"{iv.name} {' '.join(iv.other_names)}"):
-            continue
-        reason = _cell_reason(iv)
-        if reason is None:
-            continue
         arms = _arms_of(trial, iv) if trial.arms else []
-        if trial.arms and not arms:
-            got = any(a.products for a in trial.arms)
-        else:
-            got = any(a.products for a in arms) if arms else bool(trial.products)
-        if got:
-            continue
-        if _NOT_CELL_THERAPY.search(text) and not find_named(text):
-            continue  # "placebo without the cells": a comparator, not a cell therapy
         if arms and all(_norm_type(a.type) in _PLACEBO_ARM_TYPES for a in arms):
             why = "it is given only in placebo / sham / no-intervention arms"
         elif any(m.negated for m in find_mentions(text)):
