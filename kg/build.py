@@ -22,6 +22,7 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 from kg import link, terms
 from kg.bundled import bundled
 from kg.extract import annotate_trial
+from kg.link.coverage import Coverage, condition_coverage
 from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
@@ -84,6 +85,7 @@ class BuildReport:
     notes_not_kept: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     jobs: int = 1
+    conditions: Coverage | None = None  # condition mentions linked, of the whole store
 
     def add(self, result: DocumentResult) -> None:
         self.statuses[result.status] += 1
@@ -914,6 +916,9 @@ def _finish(
         report.store_quads = total
         report.timings["terms"] = t1 - t
         report.timings["void"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        report.conditions = condition_coverage(gs.store)
+        report.timings["link coverage"] = time.perf_counter() - t2
 
 
 DIRTY = "kg-derived.dirty"  # in the store folder while derived figures lag behind its content

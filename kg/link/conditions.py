@@ -319,6 +319,8 @@ def _unqualified(mondo: TermSet, names: Sequence[str]) -> Link | None:
             continue
         rest = " ".join(words[cut:end]).strip(" ,;")
         link = from_terms(mondo, [rest], keep=lambda c: _usable(mondo, c))
+        if link is None and mondo.name == "MONDO":
+            link = _without_kind_word(mondo, [rest])
         if link is not None and fold(link.matched_text) not in GENERIC_TEXTS:
             return replace(
                 link, predicate=BROAD_MATCH, method=NORMALISED_STRING, score=min(link.score, 0.6)
@@ -497,39 +499,33 @@ def _mesh_ancestor(
     """The nearest MeSH ancestor of the condition's own MeSH term that MONDO maps exactly:
     ``skos:broadMatch``, score 0.5, the path in ``matched_text``.
 
-    ClinicalTrials.gov lists the ancestors of all of a study's MeSH terms together. So an
-    ancestor is taken only when the study's other MeSH terms cannot account for it: every
-    other MeSH id of the study must map to MONDO, and an ancestor whose term is (an ancestor
-    of) one of theirs is left out. Of the rest, the most specific term (most ancestors in
-    MONDO) is the nearest.
+    ClinicalTrials.gov lists the ancestors of all of a study's MeSH terms together, without
+    saying whose they are, and MONDO's hierarchy is not MeSH's (so another term's ancestors
+    cannot be told apart by it): the ancestors are used only when the study has one MeSH
+    term, the condition's own. Of those MONDO maps exactly, the most specific term (most
+    ancestors in MONDO) is the nearest.
     """
     own = {mesh_key(m) for m in mesh_ids} - {None}
-    if not own or not context.ancestors or _mesh_links(src, mesh_ids):
+    if len(own) != 1 or not context.ancestors or _mesh_links(src, mesh_ids):
         return None
-    others = [m for m in context.mesh_ids if mesh_key(m) not in own]
-    other_terms: set[str] = set()
-    for m in others:
-        links = [k for k in mesh_to_mondo(m, sources=src) if k.predicate == EXACT_MATCH]
-        if not links:
-            return None  # an unmapped sibling: its ancestors are mixed in with ours
-        for k in links:
-            other_terms.add(k.curie)
-            other_terms.update(mondo.ancestors(k.curie))
+    if {mesh_key(m) for m in context.mesh_ids} - {None} != own:
+        return None  # the study has other MeSH terms: their ancestors are mixed in
     candidates: list[tuple[int, str, str, str]] = []
     for ancestor_id, ancestor_term in context.ancestors:
         if not ancestor_id:
             continue
         for k in mesh_to_mondo(ancestor_id, sources=src):
-            if (
-                k.predicate == EXACT_MATCH
-                and k.curie not in other_terms
-                and _usable(mondo, k.curie)
-            ):
+            if k.predicate == EXACT_MATCH and _usable(mondo, k.curie):
                 depth = len(mondo.ancestors(k.curie))
                 candidates.append((depth, k.curie, ancestor_id, ancestor_term))
     if not candidates:
         return None
-    _, curie, ancestor_id, ancestor_term = max(candidates, key=lambda c: (c[0], c[1]))
+    # MeSH files a term under several trees ("Mandibular Fractures" under skull fractures,
+    # hence under nervous-system trauma): an ancestor that shares a word with the term is on
+    # the branch that says what it is.
+    words = _content(" ".join(mesh_terms))
+    sharing = [c for c in candidates if _content(c[3]) & words]
+    _, curie, ancestor_id, ancestor_term = max(sharing or candidates, key=lambda c: (c[0], c[1]))
     first = mesh_ids[0]
     term = mesh_terms[0] if mesh_terms else ""
     path = f"MESH:{first} {term}".strip() + f" < MESH:{ancestor_id} {ancestor_term}"
@@ -543,6 +539,49 @@ def _mesh_ancestor(
         matched_text=path,
         source=src.sssom().for_mesh(ancestor_id)[0].source,
     )
+
+
+# A classification code before the name ("B972- Coronavirus as the cause of ...", "U07.1: ...").
+_CODE = re.compile(r"^[A-Z][0-9]{2}\.?[0-9]{0,2}\s*[-:]\s*(?=\w)")
+_INFECTIONS = re.compile(r"(?i)\binfections?$")
+_KIND_WORD = re.compile(r"(?i)[\s,]+(?:disease|infection)$")
+
+
+def _variants(name: str) -> list[str]:
+    """:func:`~kg.link.lexical.variants`, each also without a leading classification code and
+    with MeSH's "... Infections" read as MONDO's "... infectious disease"."""
+    out: list[str] = []
+    for v in variants(_CODE.sub("", name.strip()) or name):
+        for w in (v, _INFECTIONS.sub("infectious disease", v)):
+            if w not in out:
+                out.append(w)
+    return out
+
+
+def _without_kind_word(mondo: TermSet, names: Sequence[str]) -> Link | None:
+    """A name such as "COVID-19 Disease" or "COVID-19 infection" less a trailing "disease" or
+    "infection" is exactly a MONDO label or synonym (normalised string, 0.85)."""
+    for name in names:
+        bare = _KIND_WORD.sub("", name)
+        if bare != name and len(bare) >= _MIN_PHRASE_CHARS:
+            found = [
+                s
+                for s in mondo.index.by_fold.get(fold(bare), ())
+                if _usable(mondo, s.curie) and not s.is_abbreviation
+            ]
+            if found:
+                curie, ambiguous = choose(mondo, (s.curie for s in found))
+                return Link(
+                    curie=curie,
+                    label=mondo.label(curie) or "",
+                    predicate=CLOSE_MATCH if ambiguous else EXACT_MATCH,
+                    justification=LEXICAL_MATCHING,
+                    method=NORMALISED_STRING,
+                    score=0.7 if ambiguous else 0.85,
+                    matched_text=next(s.text for s in found if s.curie == curie),
+                    source=mondo.source,
+                )
+    return None
 
 
 def link_condition(
@@ -563,7 +602,7 @@ def link_condition(
     """
     src = sources or default_sources()
     ctx = context or ConditionContext(mesh_ids=tuple(mesh_ids))
-    names = variants(name)
+    names = _variants(name)
     if not names or fold(names[-1]) in STOP_TEXTS:
         return Grounding(None, not_a_condition(name) or NO_TERM)
     mondo = src.terms("MONDO")
@@ -575,6 +614,8 @@ def link_condition(
     if curated is not None:
         return Grounding(curated, None)
     if link := from_terms(mondo, names, keep=lambda c: _usable(mondo, c)):
+        return Grounding(link, None)
+    if link := _without_kind_word(mondo, names):
         return Grounding(link, None)
     link, abbreviation = _abbreviation(src, mondo, names, ctx)
     if link is not None:

@@ -11,6 +11,7 @@ normalised string, label        0.85   skos:exactMatch
 normalised string, synonym      0.80   skos:exactMatch
 several terms share the text    -0.15  skos:closeMatch (the most general one is taken)
 curated row, broader term       -0.40  skos:broadMatch (the row's predicate)
+curated row, close term         -0.10  skos:closeMatch (the row's predicate)
 ==============================  =====  ==============================================
 """
 
@@ -143,8 +144,10 @@ def from_curated(
 
 
 def curated_score(predicate: str, score: float) -> float:
-    """A curated row's score: a broader term (``skos:broadMatch``) scores 0.6 at most."""
-    return round(min(score, score - 0.4) if predicate == BROAD_MATCH else score, 2)
+    """A curated row's score: a broader term (``skos:broadMatch``) 0.4 less (0.6 at most), a
+    close one (``skos:closeMatch``) 0.1 less."""
+    penalty = {BROAD_MATCH: 0.4, CLOSE_MATCH: 0.1}.get(predicate, 0.0)
+    return round(score - penalty, 2)
 
 
 def from_curie(ts: TermSet, value: str) -> Link | None:
