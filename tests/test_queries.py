@@ -29,6 +29,7 @@ def test_every_query_has_a_header_and_a_test() -> None:
         "trials-under-condition",
         "products-under-tissue",
         "doses-by-tissue-route",
+        "link-coverage",  # and in tests/test_link_context.py on a graph with unlinked conditions
     }
     assert set(ALL) == tested
     for cq in ALL.values():
@@ -237,3 +238,14 @@ def test_doses_by_tissue_and_route(seed_graph: Store) -> None:
         "240000000",
     ) in got  # hMSC100: no route stated
     assert len(rows) == 4
+
+
+def test_link_coverage_on_the_seeds(seed_graph: Store) -> None:
+    rows = run(seed_graph, "link-coverage")
+    coverage = {r["kind"]: r for r in rows if r["section"] == "coverage"}
+    assert coverage["mentions that name a condition"]["mentions"] == "6"
+    assert coverage["linked, of the mentions that name a condition"]["mentions"] == "6"
+    assert coverage["linked, of the mentions that name a condition"]["share"] == "100"
+    kinds = {r["kind"]: r["mentions"] for r in rows if r["section"] == "by kind"}
+    assert kinds == {"linked: skos:exactMatch MONDO": "4", "linked: skos:broadMatch MONDO": "2"}
+    assert not [r for r in rows if r["section"] == "top unlinked"]
