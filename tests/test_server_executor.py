@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from pyoxigraph import Dataset, RdfFormat, parse
 
-from kg.server.executor import ExecutorError, ExecutorPool, QueryFailed, QueryTimeout
+from kg.server.executor import (
+    ExecutorError,
+    ExecutorPool,
+    PoolBusy,
+    ProcessDied,
+    QueryFailed,
+    QueryMemory,
+    QueryTimeout,
+)
 
 LONG = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -90,3 +101,107 @@ def test_row_cap_and_dropped_columns(seed_store: Path) -> None:
         assert b'"vars":["s"]' in reply.read()
     finally:
         pool.close()
+
+
+def _in_thread(
+    pool: ExecutorPool, text: str, client: str, out: dict[str, object]
+) -> threading.Thread:
+    def run() -> None:
+        try:
+            out[client + text[:3]] = pool.call(_query(text), timeout=3, client=client).read()
+        except Exception as exc:
+            out[client + text[:3]] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_one_client_cannot_take_every_process_and_a_full_queue_is_refused(
+    seed_store: Path,
+) -> None:
+    pool = ExecutorPool(seed_store, size=3, client_processes=2, max_waiting=2, client_waiting=1)
+    try:
+        pool.warm()
+        deadline = time.monotonic() + 30
+        while pool.ready() < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.ready() == 3 and pool.started == 3
+        out: dict[str, object] = {}
+        slow = [_in_thread(pool, LONG + " " * i, "attacker", out) for i in range(2)]
+        time.sleep(0.5)  # both slow queries run: two of the three processes
+        # the attacker's third request waits (its share is 2), a fourth is refused at once
+        waiting = _in_thread(pool, LONG + "   ", "attacker", out)
+        time.sleep(0.2)
+        assert pool.waiting() == 1
+        started = time.monotonic()
+        with pytest.raises(PoolBusy, match="too many requests from attacker"):
+            pool.call(_query("ASK {}"), timeout=3, client="attacker")
+        # another client is served at once by the third process
+        assert pool.call(_query("ASK {}"), timeout=3, client="other").read().endswith(b"true}\n")
+        assert time.monotonic() - started < 0.5
+        # a full queue (2 waiting) refuses everyone at once
+        queued = _in_thread(pool, LONG, "second", out)  # takes the third process
+        time.sleep(0.2)
+        queued2 = _in_thread(pool, "ASK {}", "third", out)
+        time.sleep(0.2)
+        assert pool.waiting() == 2
+        with pytest.raises(PoolBusy, match="2 requests are already waiting"):
+            pool.call(_query("ASK {}"), timeout=3, client="fourth")
+        for thread in [*slow, waiting, queued, queued2]:
+            thread.join(timeout=30)
+        # the attacker's waiting query ran after the first two were stopped; the queued
+        # ASK of "third" got a process when one was free
+        assert isinstance(out["attackerSEL"], QueryTimeout)
+        assert out["thirdASK"] == b'{"head":{},"boolean":true}\n'
+    finally:
+        pool.close()
+
+
+def test_memory_ceiling_and_dead_process(seed_store: Path) -> None:
+    pool = ExecutorPool(seed_store, size=1, memory_mib=300)
+    try:
+        big = "SELECT * WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o"
+        with pytest.raises(QueryMemory, match="more than 300 MiB"):
+            pool.call(_query(big), timeout=20)
+        assert pool.call(_query("ASK {}"), timeout=30).read().endswith(b"true}\n")
+        # a process that dies under a request (killed from outside): ProcessDied
+        result: dict[str, object] = {}
+        thread = threading.Thread(target=lambda: result.update(r=_call_or_error(pool, LONG)))
+        thread.start()
+        time.sleep(0.7)
+        (pid,) = _busy_children(seed_store)
+        os.kill(pid, signal.SIGSEGV)
+        thread.join(timeout=30)
+        assert isinstance(result["r"], ProcessDied) and result["r"].status == -signal.SIGSEGV
+        assert pool.call(_query("ASK {}"), timeout=30).read().endswith(b"true}\n")
+    finally:
+        pool.close()
+
+
+def _busy_children(store: Path) -> list[int]:
+    """Query processes of this test process for this store that have used CPU."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if (
+            b"kg.server.worker" in cmdline
+            and str(store).encode() in cmdline
+            and int(stat[1]) == os.getpid()
+            and int(stat[11]) + int(stat[12]) > 0.3 * os.sysconf("SC_CLK_TCK")
+        ):
+            out.append(int(entry.name))
+    return out
+
+
+def _call_or_error(pool: ExecutorPool, text: str) -> object:
+    try:
+        return pool.call(_query(text), timeout=20).read()
+    except Exception as exc:
+        return exc

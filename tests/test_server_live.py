@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import http.server
 import json
 import os
+import signal
+import socket
 import threading
 import time
 import urllib.error
@@ -12,14 +15,21 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+from SPARQLWrapper import JSON, N3, RDFXML, TURTLE, SPARQLWrapper
 
 from kg.rdf import CTO
 from kg.server.testing import live_server
+
+# SPARQLWrapper hands RDF/XML results over as rdflib's deprecated ConjunctiveGraph.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 TRIAL = "https://w3id.org/celltrials/trial/NCT05018637"
 LONG_QUERY = (
@@ -30,7 +40,17 @@ LONG_QUERY = (
 @pytest.fixture(scope="module")
 def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("live") / "serve.log"
-    with live_server(seed_store, "--query-timeout", "2", workers=2, log=log) as url:
+    with live_server(
+        seed_store,
+        "--query-timeout",
+        "2",
+        "--query-memory",
+        "400",
+        "--max-rows",
+        "100",
+        workers=2,
+        log=log,
+    ) as url:
         yield url
 
 
@@ -75,6 +95,47 @@ def test_sparqlwrapper_select_ask_construct(server: str) -> None:
     assert sparql.queryAndConvert()["results"]["bindings"][0]["one"]["value"] == "1"  # type: ignore[index]
 
 
+def test_sparqlwrapper_rdfxml_and_n3_construct(server: str) -> None:
+    # SPARQLWrapper sends format=rdf+xml (or n3) beside its Accept: the Accept decides.
+    construct = f"CONSTRUCT {{ <{TRIAL}> ?p ?o }} WHERE {{ <{TRIAL}> ?p ?o }}"
+    for method in ("GET", "POST"):
+        sparql = SPARQLWrapper(server + "/sparql")
+        sparql.setMethod(method)
+        sparql.setQuery(construct)
+        sparql.setReturnFormat(RDFXML)
+        result = sparql.query()
+        assert result.response.headers.get_content_type() == "application/rdf+xml"
+        graph = result.convert()
+        assert isinstance(graph, Graph)
+        assert (URIRef(TRIAL), URIRef(CTO + "hasArm"), None) in graph
+        sparql.setReturnFormat(N3)
+        result = sparql.query()
+        assert result.response.headers.get_content_type() == "text/turtle"
+        n3 = Graph().parse(data=result.convert(), format="n3")  # type: ignore[arg-type]
+        assert len(n3) == len(graph)
+
+
+def test_protocol_answers_are_whole(server: str, seed_graph: Any) -> None:
+    # --max-rows 100: pages and the editor are cut there, a protocol client is not
+    sparql = SPARQLWrapper(server + "/sparql")
+    sparql.setReturnFormat(JSON)
+    sparql.setQuery("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
+    rows = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    assert len(rows) == len(seed_graph) > 100
+    # more than the 4 MiB the web process buffers: streamed, every row there
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 60000"
+    url = server + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "text/tab-separated-values"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers.get("Content-Length") is None  # streamed (chunked)
+        assert response.headers.get("X-Result-Truncated") is None
+        lines = response.read().splitlines()
+    assert len(lines) == 60001 and sum(len(line) for line in lines) > 4 << 20
+    # the editor asks for the cap with max-rows, and is told when it applied
+    status, _, body = _post(server + "/sparql", {"query": query, "max-rows": "10000"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 100
+
+
 def test_rdflib_sparqlstore_select_ask_construct(server: str) -> None:
     graph = Graph(SPARQLStore(server + "/sparql", returnFormat="json"))
     rows = list(
@@ -90,6 +151,11 @@ def test_rdflib_sparqlstore_select_ask_construct(server: str) -> None:
 
 def _worker_cpu_seconds(store: Path) -> list[float]:
     """CPU time of every live query process serving this store (Linux /proc)."""
+    return [cpu for _, cpu in _query_processes(store)]
+
+
+def _query_processes(store: Path) -> list[tuple[int, float]]:
+    """(pid, CPU seconds) of every live query process serving this store (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     out = []
     for entry in Path("/proc").iterdir():
@@ -101,7 +167,7 @@ def _worker_cpu_seconds(store: Path) -> list[float]:
         except OSError:
             continue
         if b"kg.server.worker" in cmdline and str(store).encode() in cmdline:
-            out.append((int(stat[11]) + int(stat[12])) / tick)
+            out.append((int(entry.name), (int(stat[11]) + int(stat[12])) / tick))
     return out
 
 
@@ -186,3 +252,122 @@ def test_pages_and_dump_over_http(server: str) -> None:
     with urllib.request.urlopen(server + "/dump.nq", timeout=30) as response:
         assert response.headers.get_content_type() == "application/n-quads"
         assert len(response.read().splitlines()) > 100
+
+
+def _ask_ms(server: str) -> float:
+    """One ASK {} from a client of its own (a new connection), in milliseconds."""
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    started = time.monotonic()
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/sparql?query=ASK%20%7B%7D", headers={"Accept": JSON_TYPE})
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 200 and json.loads(body)["boolean"] is True
+    return (time.monotonic() - started) * 1000
+
+
+JSON_TYPE = "application/sparql-results+json"
+
+
+def test_cheap_requests_are_answered_under_attack(server: str) -> None:
+    """200 idle and 50 slowloris connections held for 20 s, and a client (another
+    address, said by the trusted proxy 127.0.0.1) keeping two queries running into the
+    2 s time limit: ASK {} from another client is answered in < 100 ms at p99."""
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    address = (host, int(port))
+    idle = [socket.create_connection(address, timeout=5) for _ in range(200)]
+    slow = [socket.create_connection(address, timeout=5) for _ in range(50)]
+    for sock in slow:
+        sock.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\n")
+    stop = threading.Event()
+    long_answers: list[tuple[int, bytes]] = []
+
+    def attacker() -> None:  # one slow query after another, until told to stop
+        while not stop.is_set():
+            long_answers.append(
+                _post(server + "/sparql", {"query": LONG_QUERY}, {"X-Forwarded-For": "192.0.2.66"})[
+                    ::2
+                ]
+            )
+
+    def slowloris() -> None:  # a header line a second, never the end of the headers
+        for line in range(60):
+            if stop.wait(1):
+                return
+            for sock in slow:
+                sock.sendall(b"X-Slow-%d: x\r\n" % line)
+
+    threads = [threading.Thread(target=attacker) for _ in range(2)]
+    threads.append(threading.Thread(target=slowloris))
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # the two slow queries are running
+        latencies = []
+        end = time.monotonic() + 20
+        while time.monotonic() < end and len(latencies) < 2000:
+            latencies.append(_ask_ms(server))
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    try:
+        # the server kept every idle and slow connection open all along
+        for sock in idle + slow:
+            sock.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                sock.recv(1, socket.MSG_PEEK)
+    finally:
+        for sock in idle + slow:
+            sock.close()
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99)]
+    assert len(latencies) > 300
+    assert p99 < 100, f"ASK p99 {p99:.1f} ms (p50 {latencies[len(latencies) // 2]:.1f} ms)"
+    assert len(long_answers) >= 10  # each ran into the limit, and was started again
+    assert all(status == 503 and b"time limit of 2 s" in body for status, body in long_answers)
+
+
+def test_memory_ceiling_ends_a_query_and_the_next_is_served(server: str) -> None:
+    # ORDER BY over a cross product holds every row: ~700 MiB/s until the ceiling
+    query = "SELECT * WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o"
+    started = time.monotonic()
+    status, ctype, body = _post(server + "/sparql", {"query": query})
+    assert status == 503 and ctype == "text/plain", body
+    assert b"query stopped: it used more than 400 MiB of memory" in body
+    assert time.monotonic() - started < 2  # the ceiling, not the time limit, ended it
+    assert _ask_ms(server) < 1000
+
+
+def test_deep_nesting_and_a_dead_query_process(server: str, seed_store: Path) -> None:
+    status, _, body = _post(server + "/sparql", {"query": "ASK " + "{" * 5000 + "}" * 5000})
+    assert status == 400 and b"levels deep" in body
+    status, _, body = _post(
+        server + "/sparql",
+        {"query": "ASK { FILTER(" + "(" * 10000 + "1" + ")" * 10000 + ") }"},
+    )
+    assert status == 400 and b"levels deep" in body
+    # a query process that dies under a request (here: killed from outside with the
+    # signal a stack overflow gives) is a 503 with our message, and the next is served
+    results: dict[str, tuple[int, str, bytes]] = {}
+    thread = threading.Thread(
+        target=lambda: results.setdefault("long", _post(server + "/sparql", {"query": LONG_QUERY}))
+    )
+    thread.start()
+    deadline = time.monotonic() + 1.5
+    busy: list[int] = []
+    while not busy and time.monotonic() < deadline:
+        time.sleep(0.1)
+        busy = [pid for pid, cpu in _query_processes(seed_store) if cpu > 0.2]
+    assert busy, "no query process is running the long query"
+    for pid in busy:
+        os.kill(pid, signal.SIGSEGV)
+    thread.join(timeout=30)
+    status, ctype, body = results["long"]
+    assert status == 503 and ctype == "text/plain", body
+    assert b"the query process stopped while running this request (exit status -11)" in body
+    assert _ask_ms(server) < 1000

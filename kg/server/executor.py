@@ -30,6 +30,7 @@ import collections
 import contextlib
 import logging
 import os
+import queue
 import resource
 import select
 import signal
@@ -38,6 +39,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -137,6 +139,58 @@ def _unlimited_stack() -> Iterator[None]:
                 resource.setrlimit(resource.RLIMIT_STACK, (soft, hard))
 
 
+def _popen(cmd: list[str]) -> subprocess.Popen[bytes]:
+    with _unlimited_stack():
+        return subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+
+
+class _Spawner:
+    """Starts query processes from one long-lived thread.
+
+    A query process asks Linux to kill it when its parent dies (``PR_SET_PDEATHSIG``),
+    and Linux reads "parent" as the *thread* that forked it: a process started from a
+    request thread (or a short-lived background thread) would be killed when that thread
+    ends. Under gevent the thread is a greenlet like any other.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[tuple[list[str], Future[subprocess.Popen[bytes]]] | None]
+        self.jobs = queue.SimpleQueue()
+        self.thread = threading.Thread(
+            target=self._run, args=(self.jobs,), name="query-spawner", daemon=True
+        )
+        self.thread.start()
+
+    @staticmethod
+    def _run(
+        jobs: queue.SimpleQueue[tuple[list[str], Future[subprocess.Popen[bytes]]] | None],
+    ) -> None:
+        while True:
+            job = jobs.get()
+            if job is None:
+                return
+            cmd, future = job
+            try:
+                future.set_result(_popen(cmd))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    def __call__(self, cmd: list[str]) -> subprocess.Popen[bytes]:
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self.jobs.put((cmd, future))
+        return future.result()
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=10)
+
+
 class _Process:
     """One query process and the web side of its pipes."""
 
@@ -150,20 +204,14 @@ class _Process:
         start_timeout: float,
         allow_service: tuple[str, ...] = (),
         memory_mib: int | None = None,
+        spawn: Callable[[list[str]], subprocess.Popen[bytes]] | None = None,
     ) -> None:
         cmd = [sys.executable, "-m", "kg.server.worker", str(store)]
         if writable:
             cmd.append("--writable")
         for endpoint in allow_service:
             cmd += ["--allow-service", endpoint]
-        with _unlimited_stack():
-            self.proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
+        self.proc = (spawn or _popen)(cmd)
         self.memory_mib = memory_mib
         if memory_mib:
             limit = memory_mib << 20
@@ -408,8 +456,16 @@ class ExecutorPool:
             self._queue: list[tuple[object, str]] = []  # waiting requests, in order
             self._generation = 0
             self._keep_warm = False  # set by warm(): replace every process that ends
+            self._spawner: _Spawner | None = None
             self._pid = os.getpid()
         return self._cond
+
+    def _spawn(self, cmd: list[str]) -> subprocess.Popen[bytes]:
+        with self._state():
+            if self._spawner is None:
+                self._spawner = _Spawner()
+            spawner = self._spawner
+        return spawner(cmd)
 
     def _start(self) -> _Process:
         proc = _Process(
@@ -418,6 +474,7 @@ class ExecutorPool:
             start_timeout=self.start_timeout,
             allow_service=self.allow_service,
             memory_mib=self.memory_mib,
+            spawn=self._spawn,
         )
         self.started += 1
         return proc
@@ -548,12 +605,19 @@ class ExecutorPool:
             self._count -= len(idle)
             self._generation += 1
             self._keep_warm = False
+            spawner, self._spawner = self._spawner, None
         for proc in idle:
             proc.kill()
+        if spawner is not None:
+            spawner.stop()  # no thread left behind (gunicorn forks its workers after this)
 
     def waiting(self) -> int:
         """Requests waiting for a process now."""
         return len(self._queue) if self._pid == os.getpid() else 0
+
+    def ready(self) -> int:
+        """Processes started and idle now."""
+        return len(self._idle) if self._pid == os.getpid() else 0
 
     # ---------------------------------------------------------------- requests
 

@@ -42,6 +42,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 WORKER_CONNECTIONS = 2000  # open connections per web worker (idle, slow or busy)
+# Seconds a connection may take to send a request head (and to stay idle between two
+# requests): for gevent workers gunicorn's keepalive bounds each wait for a request.
+# Idle and slowloris connections cost a greenlet each meanwhile, then they are closed.
+REQUEST_HEAD_TIMEOUT = 30
 
 
 def trusted_proxies() -> tuple[str, ...]:
@@ -150,6 +154,7 @@ def gunicorn_options(
         "workers": workers,
         "worker_class": "gevent",
         "worker_connections": WORKER_CONNECTIONS,
+        "keepalive": REQUEST_HEAD_TIMEOUT,
         "timeout": 60,  # a gevent worker's heartbeat runs beside its requests
         "graceful_timeout": 10,
         "accesslog": "-" if access_log else None,
