@@ -436,6 +436,7 @@ def test_the_crossover_sentence_states_its_own_figure() -> None:
         ("Placebo infusion.", "A randomized crossover design comparing MSC and placebo."),
         ("Placebo infusion that does not contain any cells.", ""),
         ("Saline placebo; patients will receive standard care.", ""),
+        ("Placebo and standard care. Patients may receive MSCs after the study if they wish.", ""),
     ],
 )
 def test_no_crossover_without_a_change_of_treatment(placebo: str, summary: str) -> None:

@@ -871,7 +871,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
 _CROSSOVER = re.compile(
     r"\bcross(?:es|ed|ing)?[\s-]?over\b|\bcrossover\b"
     r"|\b(?:delayed|deferred)[\s-]+(?:treatment|start|therapy|intervention|arm|group|cell)"
-    r"|\b(?:will|would|may|can|shall|are|is)\s+(?:then\s+|also\s+|subsequently\s+|later\s+)?"
+    r"|\b(?:will|would|shall|are|is)\s+(?:then\s+|also\s+|subsequently\s+|later\s+)?"
     r"(?:be\s+offered|be\s+eligible\s+to\s+receive|have\s+the\s+(?:option|opportunity)\s+to"
     r"\s+receive|receive|be\s+given|be\s+treated\s+with|be\s+switched\s+to|switch\s+to|get)\b",
     re.IGNORECASE,
