@@ -148,6 +148,8 @@ ROUTES: list[tuple[str, str | None]] = [
     ("damage to the spinal cord of patients", None),
     ("autologous transplantation of MSCs in spinal cord injury patients", None),
     ("MSCs injected in liver cirrhosis patients", None),
+    ("allogeneic hMSCs via peri-fistula injections", "intralesional"),
+    ("patients with perianal fistulas receive MSCs", None),
     ("MSC infusion", "intravenous"),  # nothing else names the route
     ("MSC infused via the portal vein", None),  # a way in without a route key
     ("MSCs infused intrasplenically", None),

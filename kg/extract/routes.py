@@ -78,6 +78,7 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "intralesional",
         r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?"
+        r"|peri-?\s?(?:fistul\w*|anal)\s+(?:injections?|administration|implantation)"
         r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
         r"|inject\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:directly\s+)?(?:in|into|to|at)\s+"
         r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract"
