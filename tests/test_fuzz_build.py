@@ -1,7 +1,7 @@
 """Fuzz test of the build (issue 13): mutated real records never stop a build.
 
 A seeded mutator changes real records of ../shared/data (API v2 and classic v1 JSON,
-legacy XML) and the seed pages: odd text in a field (other scripts' digits, non-characters,
+legacy XML, WHO ICTRP rows) and the seed pages: odd text in a field (other scripts' digits, non-characters,
 control characters, spaces in ids, long paragraphs, values outside every vocabulary),
 numbers of thousands of digits, JSON nested thousands of levels deep, wrong JSON types,
 fields and elements dropped or repeated, XML and pages cut, lines shuffled. All of them
@@ -20,6 +20,8 @@ about 30 s here); a failure prints the seed and the mutant's name, and
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -276,6 +278,23 @@ def mutate_page(data: bytes, rng: random.Random) -> bytes:
     return "\n".join(lines).encode("utf-8", "replace")
 
 
+# ------------------------------------------------------------------------------ ICTRP
+
+
+def mutate_ictrp(data: bytes, rng: random.Random) -> bytes:
+    """One to three rows of the WHO ICTRP export, with odd text in a few of their cells."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    head, body = rows[0], rows[1:]
+    chosen = [list(row) for row in rng.sample(body, rng.randint(1, 3))]
+    for row in chosen:
+        for _ in range(rng.randint(1, 5)):
+            at = rng.randrange(len(row))
+            row[at] = rng.choice([_odd(rng), row[at] + _odd(rng), "9" * 5000])
+    out = io.StringIO()
+    csv.writer(out).writerows([head, *chosen])
+    return out.getvalue().encode("utf-8", "surrogatepass")
+
+
 # ------------------------------------------------------------------------- the corpus
 
 
@@ -298,6 +317,9 @@ def _originals(data_dir: Path) -> list[tuple[str, str, bytes]]:
         out.append(("xml", path.stem, path.read_bytes()))
     for path in sorted(SEEDS.glob("*.txt")):
         out.append(("page", path.stem, path.read_bytes()))
+    for path in sorted((data_dir / "ictrp").glob("*.csv")):
+        if path.name.startswith("ictrp-"):
+            out.append(("ictrp", path.stem, path.read_bytes()))
     return out
 
 
@@ -307,13 +329,17 @@ def mutants(data_dir: Path, seed: int, n: int) -> Iterator[tuple[str, bytes]]:
     originals = _originals(data_dir)
     kinds = sorted({k for k, _, _ in originals})
     for i in range(n):
-        kind = rng.choice(["json", "json", "xml", "page"] if "page" in kinds else kinds)
-        kind, name, data = rng.choice([o for o in originals if o[0] == kind])
+        wanted: str = rng.choice(
+            [k for k in ("json", "json", "xml", "page", "ictrp") if k in kinds]
+        )
+        kind, name, data = rng.choice([o for o in originals if o[0] == wanted])
         if kind == "json":
             mutated = mutate_json(json.loads(data), rng)
             suffix = "json"
         elif kind == "xml":
             mutated, suffix = mutate_xml(data, rng), "xml"
+        elif kind == "ictrp":
+            mutated, suffix = mutate_ictrp(data, rng), "csv"
         else:
             mutated, suffix = mutate_page(data, rng), "txt"
         yield f"m{seed}-{i:04d}-{name}.{suffix}", mutated
@@ -392,11 +418,11 @@ def test_mutated_records_never_stop_a_build(tmp_path: Path, test_data: Path) -> 
     _check(report, store, intact, SEED, stored)
 
 
-@pytest.mark.parametrize("kind", ["json", "xml", "page"])
+@pytest.mark.parametrize("kind", ["json", "xml", "page", "ictrp"])
 def test_the_mutator_is_seeded(test_data: Path, kind: str) -> None:
     """Same seed, same mutants (a failure names a seed that reproduces it)."""
     again = list(mutants(test_data, SEED, 30))
     assert again == list(mutants(test_data, SEED, 30))
     assert again != list(mutants(test_data, SEED + 1, 30))
-    suffix = {"json": ".json", "xml": ".xml", "page": ".txt"}[kind]
+    suffix = {"json": ".json", "xml": ".xml", "page": ".txt", "ictrp": ".csv"}[kind]
     assert any(name.endswith(suffix) for name, _ in again)

@@ -705,3 +705,33 @@ def test_worker_processes_report_the_same(
         d.key: (d.status, d.errors, d.notes) for d in report.documents
     }
     assert trials(tmp_path / "pooled") == trials(store)
+
+
+def test_ictrp_rows_with_odd_ids_and_sizes(tmp_path: Path, test_data: Path) -> None:
+    """Found by the fuzz test in the WHO ICTRP mapper: a ClinicalTrials.gov TrialID that is
+    no NCT id became the trial's IRI (caught only by the last resort), and a target size
+    of 5,000 digits went to int()."""
+    import csv
+    import io
+
+    text = (test_data / "ictrp" / "ictrp-covid19-trials.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    head = rows[0]
+    at = {name: i for i, name in enumerate(head)}
+    ctgov = [r for r in rows[1:] if r[at["TrialID"]].startswith("NCT")][:3]
+    ctgov[0][at["TrialID"]] = "NCT\u0660\u0660\u0669\u0667\u0663\u0660\u0668\u0669"
+    ctgov[1][at["Target_size"]] = "9" * 5000
+    out = io.StringIO()
+    csv.writer(out).writerows([head, *ctgov])
+    folder = tmp_path / "in"
+    write(folder, "ictrp.csv", out.getvalue().encode())
+    store = tmp_path / "store"
+    report = build([folder], store, jobs=1)
+    doc = by_key(report)["ictrp.csv"]
+    assert doc.status == "mapped" and doc.trials == 3, doc.errors
+    assert not doc.errors
+    notes = "\n".join(doc.notes)
+    assert "is not an NCT id; kept as a registry id" in notes
+    assert "target size '99999" in notes  # a note (cut), not an int of 5,000 digits
+    assert len(trials(store)) == 2  # the third is a registry id only
+    assert_valid(store)

@@ -40,6 +40,7 @@ from functools import lru_cache
 from typing import NoReturn
 from xml.parsers import expat
 
+from kg.iri import is_nct_id
 from kg.model import (
     Arm,
     Condition,
@@ -342,7 +343,7 @@ def _map_rows(
             trial = build_trial(row, prov)
             trial.notes = list(dict.fromkeys([*trial.notes, *doc_notes]))
             yield trial
-        except (RecordError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        except Exception as exc:  # any failure of one record is that record's error
             reason = str(exc) if isinstance(exc, RecordError) else f"unreadable record: {exc!r}"
             yield MappingError(source_file, reason, record=key)
 
@@ -447,7 +448,12 @@ def _identity(trial: Trial, row: Mapping[str, str], trial_id: str, notes: list[s
     trial.secondary_ids = tuple(dict.fromkeys([*(i.id for i in trial.registry_ids[1:]), *others]))
     trial.canonical_id = _iri_key(canonical_id(trial.registry_ids) or own)
     if registry.code == "CTGOV":
-        trial.nct_id = own
+        if is_nct_id(own):  # ASCII digits only: the id becomes the trial's IRI
+            trial.nct_id = own
+        else:
+            notes.append(
+                f"ClinicalTrials.gov id {own[:40]!r} is not an NCT id; kept as a registry id"
+            )
     trial.acronym = _value(row, "acronym")
     return registry
 
@@ -553,10 +559,11 @@ _V2_PHASES = frozenset({"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", 
 def _target_size(text: str, notes: list[str]) -> int | None:
     """``"60"`` -> 60; ChiCTR's ``"Experimental group:30;Control group:30;"`` -> 60 (the
     groups' sizes as stated, added up)."""
-    if re.fullmatch(r"\d+", text.strip()):
+    # ASCII digits, at most 9 of them: a count of people (Python refuses an int of 5,000)
+    if re.fullmatch(r"[0-9]{1,9}", text.strip()):
         return int(text.strip())
-    groups = re.findall(r"[^:;]+:\s*(\d+)\s*(?:;|$)", text)
-    if groups and re.fullmatch(r"(?:[^:;]+:\s*\d+\s*;?\s*)+", text.strip()):
+    groups = re.findall(r"[^:;]+:\s*([0-9]{1,9})\s*(?:;|$)", text)
+    if groups and re.fullmatch(r"(?:[^:;]+:\s*[0-9]{1,9}\s*;?\s*)+", text.strip()):
         return sum(int(g) for g in groups)
     notes.append(f"target size {text!r} is not a number of participants")
     return None
@@ -694,7 +701,7 @@ def _dates(
 
 # --------------------------------------------------------------------------- eligibility
 _AGE = re.compile(
-    r"(?P<op>>=|=>|≥|<=|=<|≤|<|>)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<op>>=|=>|≥|<=|=<|≤|<|>)?\s*(?P<n>[0-9]{1,6}(?:\.[0-9]{1,6})?)\s*"
     r"(?P<unit>years?|year\(s\)|y|age old|months?|month\(s\)|weeks?|days?)?\s*(?:old)?",
     re.IGNORECASE,
 )
