@@ -311,6 +311,8 @@ def enrich(trial: Trial) -> None:
         _conditions_from_text(trial)
     context = _condition_context(trial)
     trial.conditions = [_grounded(c, trial, context) for c in trial.conditions]
+    for intervention in trial.interventions:
+        intervention.link = link.ground_intervention(intervention.name)
     for product in [*trial.products, *(p for a in trial.arms for p in a.products)]:
         if product.tissue is None and product.cell_type is None:
             note = f"cell product {product.name!r}: the record states neither its tissue nor its cell type"

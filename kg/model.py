@@ -139,7 +139,7 @@ class Condition:
     mesh_ids: tuple[str, ...] = ()  # "D010024" from the registry's derived section
     mesh_terms: tuple[str, ...] = ()
     link: Link | None = None  # the MONDO (or HPO) term it was grounded to, and how (kg.link)
-    # Why it has no link (kg.link.conditions.UNLINKED_REASONS): "healthy volunteers",
+    # Why it has no link (kg.link.unlinked.KINDS): "healthy volunteers",
     # "procedure", "population", "intervention", "ambiguous abbreviation", "no term".
     unlinked_reason: str | None = None
 
@@ -264,6 +264,7 @@ class Intervention:
     description: str | None = None
     other_names: tuple[str, ...] = ()
     arm_labels: tuple[str, ...] = ()
+    link: Link | None = None  # a drug given beside the cells: its ChEBI term (kg.link.drugs)
 
 
 @dataclass(slots=True)

@@ -728,6 +728,8 @@ def _intervention(w: _Writer, m: Minter, t: NamedNode, i: Intervention) -> Named
     w.text(node, _DESCRIPTION, i.description)
     for name in i.other_names:
         w.text(node, _P_OTHER_NAME, name)
+    if i.link is not None:
+        _mapping(w, node, "mapping", i.link)
     return node
 
 

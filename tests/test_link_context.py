@@ -199,6 +199,13 @@ STUDY = {
             ]
         },
         "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE1"]},
+        "armsInterventionsModule": {
+            "interventions": [
+                {"type": "DRUG", "name": "Favipiravir"},
+                {"type": "DRUG", "name": "Hydroxychloroquine (placebo)"},
+                {"type": "BIOLOGICAL", "name": "Umbilical cord MSC", "otherNames": ["heparin"]},
+            ]
+        },
     },
     "derivedSection": {
         "conditionBrowseModule": {
@@ -293,3 +300,49 @@ def test_trials_under_condition_reach_broad_links_and_min_score_drops_them(built
     assert run(mondo="MONDO:0008903", min_score="0.85") and not run(
         mondo="MONDO:0008903", min_score="0.9"
     )
+
+
+def test_drugs_beside_the_cells_are_linked_to_chebi(built: Store) -> None:
+    def ask(query: str) -> bool:
+        prefix = """PREFIX cto: <https://w3id.org/celltrials/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX obo: <http://purl.obolibrary.org/obo/>
+        """
+        return bool(built.query(prefix + query, use_default_graph_as_union=True))
+
+    assert ask(
+        """ASK { ?i a cto:Intervention ; rdfs:label "Favipiravir" ; cto:mapping ?m .
+                  ?m cto:mappedTerm ?term ; cto:matchMethod "exact label" .
+                  FILTER(STRSTARTS(STR(?term), STR(obo:CHEBI_))) }"""
+    )
+    # a placebo of a drug is not that drug; other names (co-medications) are not the product
+    assert not ask(
+        'ASK { ?i a cto:Intervention ; rdfs:label "Hydroxychloroquine (placebo)" ; cto:mapping ?m }'
+    )
+    assert not ask(
+        'ASK { ?i a cto:Intervention ; rdfs:label "Umbilical cord MSC" ; cto:mapping ?m }'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "curie"),
+    [
+        ("Teriparatide", "CHEBI:135983"),  # curated table
+        ("Hyaluronic acid injection", "CHEBI:16336"),
+        ("Tacrolimus", "CHEBI:61049"),
+        ("Normal Saline (Placebo) Infusion", "CHEBI:26710"),
+        ("Remdesivir", None),  # filled below: ChEBI's own label
+        ("Placebo", None),
+        ("Hydroxychloroquine (placebo)", None),
+        ("Mesenchymal stem cells", None),
+        ("Physiotherapy", None),
+    ],
+)
+def test_ground_intervention(src: Sources, name: str, curie: str | None) -> None:
+    from kg.link import ground_intervention
+
+    link = ground_intervention(name, sources=src)
+    if name == "Remdesivir":
+        assert link is not None and link.method == "exact label" and link.label == "remdesivir"
+        return
+    assert (link.curie if link else None) == curie, link

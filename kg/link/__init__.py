@@ -21,7 +21,7 @@ from kg.link.conditions import (
     mesh_to_mondo,
     mondo_xrefs,
 )
-from kg.link.drugs import ground_drug
+from kg.link.drugs import ground_drug, ground_intervention
 from kg.link.fetch import fetch_sssom
 from kg.link.records import Link, TermEdge
 from kg.link.sources import Sources, clear_caches, default_sources, set_default_sources
@@ -44,6 +44,7 @@ __all__ = [
     "ground_cell_type",
     "ground_condition",
     "ground_drug",
+    "ground_intervention",
     "ground_tissue",
     "is_obsolete",
     "link_condition",
