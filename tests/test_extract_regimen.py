@@ -532,3 +532,67 @@ def test_a_figure_named_for_one_tissue_goes_to_the_arm_of_those_cells(summary: s
     )
     annotate_trial(t)
     assert [[d.min_cells for d in a.doses] for a in t.arms] == [[1e6], [2e6]]
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        (
+            "summary",
+            "Group A will receive one infusion of 1 x 10^6 MSC/kg; group B will receive two "
+            "infusions of 1 x 10^6 MSC/kg, 4 weeks apart.",
+        ),
+        (
+            "intervention",
+            "Group A will receive one infusion of 1 x 10^6 MSC/kg; group B will receive two "
+            "infusions of 1 x 10^6 MSC/kg, 4 weeks apart.",
+        ),
+        (
+            "intervention",
+            "Group A: a single infusion of UC-MSC 1 x 10^6 cells/kg\\nGroup B: UC-MSC 1 x 10^6 "
+            "cells/kg weekly for 2 weeks",
+        ),
+    ],
+)
+def test_a_count_named_for_one_group_is_that_arms_only(where: str, text: str) -> None:
+    text = text.replace("\\n", "\n")
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in ARDS",
+        brief_summary=text if where == "summary" else "A randomized study of UC-MSC.",
+        arms=[
+            Arm("Group A", "EXPERIMENTAL", "UC-MSC", ("Biological: UC-MSC",)),
+            Arm("Group B", "EXPERIMENTAL", "UC-MSC", ("Biological: UC-MSC",)),
+        ],
+        interventions=[
+            Intervention(
+                "UC-MSC",
+                "BIOLOGICAL",
+                text if where == "intervention" else "UC-MSC",
+                (),
+                ("Group A", "Group B"),
+            )
+        ],
+    )
+    annotate_trial(t)
+    assert [a.administrations for a in t.arms] == [1, 2]
+    # the same figure stated for each group: each arm has it, with its own count
+    assert [[(d.min_cells, d.administrations) for d in a.doses] for a in t.arms] == [
+        [(1e6, 1)],
+        [(1e6, 2)],
+    ]
+
+
+def test_a_list_of_groups_in_a_sentence_owns_nothing() -> None:
+    """'(low-dose group and high-dose group)' names both: the count of the next sentence is
+    every dose group's, not the second group's."""
+    t = _dose_arms(
+        ("Low-dose group", "High-dose group"),
+        "Low-dose group (5 x 10^7 cells)\nHigh-dose group (1 x 10^8 cells)",
+        brief_summary=(
+            "Subjects are randomized to the test groups (low-dose group and high-dose group) or "
+            "the control group. Subjects in the test groups were administered intravenously "
+            "once with UC-MSC."
+        ),
+    )
+    annotate_trial(t)
+    assert [a.administrations for a in t.arms[:2]] == [1, 1]

@@ -399,6 +399,8 @@ def _regimen(
     trial_texts: list[_Text],
     sole: bool,
     group_keys: frozenset[tuple[str, str]] = frozenset(),
+    others: dict[str, list[tuple[int, int]]] | None = None,
+    group_count: tuple[int, str] | None = None,
 ) -> _Regimen:
     """Route and number of administrations of an arm. The trial's texts give the count only
     to the one arm with cells, or to arms that differ only by their group (``group_keys``:
@@ -444,13 +446,27 @@ def _regimen(
         if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
             seen = {(c.start, c.value) for x, c in counts if x is t}
             counts += [(t, c) for c in group_counts(t.text) if (c.start, c.value) not in seen]
+    skip = others or {}
+    counts = [
+        (t, c) for t, c in counts if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
+    ]
+    if not counts and group_count is not None:
+        reg.count = group_count[0]
+        reg.notes.append(
+            f"{group_count[0]} administration(s) from the text of its group: {group_count[1]!r}"
+        )
+        return reg
     if not counts and (sole or group_keys):
         for t in trial_texts:
             for lo, hi in _cell_spans(t, []):
                 named = {g.key for g in group_tokens(t.text[lo:hi])} & group_keys
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
-                found = [(t, c) for c in find_counts(t.text, lo, hi)]
+                found = [
+                    (t, c)
+                    for c in find_counts(t.text, lo, hi)
+                    if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
+                ]
                 if found:
                     shared = "" if sole else ", shared by the arms"
                     note = f"number of administrations from {t.field}{shared}"
@@ -672,26 +688,42 @@ class _Groups:
     arm_of: dict[tuple[str, str], _ArmWork]
     shared: dict[str, _Text]  # field -> text shared by several cell arms (or the trial's)
     tissue_arm: dict[str, _ArmWork]  # UBERON -> the one arm whose cells come from it
-    spans: dict[str, list[tuple[int, int]]] = dc_field(default_factory=dict)  # figures
+    figures: dict[str, list[tuple[int, int, Dose]]] = dc_field(default_factory=dict)
 
-    def owner(self, d: Dose) -> tuple[_ArmWork | None, str | None]:
-        """(the arm a shared figure is named for, the group's words) or (None, None)."""
+    def _figures(self, t: _Text) -> list[tuple[int, int, Dose]]:
+        """Every dose figure of a shared text with its position (a figure stated twice, for
+        two groups, is there twice)."""
+        if t.field not in self.figures:
+            out: list[tuple[int, int, Dose]] = []
+            last = 0
+            for e in _doses_in(t):
+                x = t.text.find(e.evidence, last)
+                if x >= 0:
+                    out.append((x, x + len(e.evidence), e))
+                    last = x + 1
+            self.figures[t.field] = out
+        return self.figures[t.field]
+
+    def owners(self, d: Dose) -> list[tuple[_ArmWork | None, str | None, Dose]]:
+        """For each place a shared text states the figure ``d``: the arm it is named for
+        (None where no group, or a group no arm names alone), the group's words, and the
+        figure as read at that place (its own count and route)."""
         t = self.shared.get(d.evidence_field)
-        pos = t.text.find(d.evidence) if t is not None else -1
-        if t is None or pos < 0:
-            return None, None
-        end = pos + len(d.evidence)
-        if d.evidence_field not in self.spans:
-            self.spans[d.evidence_field] = [
-                (x, x + len(e.evidence))
-                for e in _doses_in(t)
-                if (x := t.text.find(e.evidence)) >= 0
-            ]
-        others = [o for o in self.spans[d.evidence_field] if o != (pos, end)]
-        token = owner_of(t.text, pos, end, others)
-        if token is not None:
-            return self.arm_of.get(token.key), t.text[token.start : token.end]
-        return self._tissue_owner(t, pos, end, others)
+        if t is None:
+            return []
+        figures = self._figures(t)
+        out: list[tuple[_ArmWork | None, str | None, Dose]] = []
+        for pos, end, e in figures:
+            if _dose_key(e) != _dose_key(d):
+                continue
+            others = [(a, b) for a, b, _ in figures if (a, b) != (pos, end)]
+            token = owner_of(t.text, pos, end, others)
+            if token is not None:
+                out.append((self.arm_of.get(token.key), t.text[token.start : token.end], e))
+            else:
+                arm, words = self._tissue_owner(t, pos, end, others)
+                out.append((arm, words, e))
+        return out
 
     def _tissue_owner(
         self, t: _Text, pos: int, end: int, others: list[tuple[int, int]]
@@ -775,17 +807,25 @@ def _group_doses(
             )
             continue
         if groups is not None and d.evidence_field in groups.shared:
-            arm, words = groups.owner(d)
-            if arm is not None and arm is not w:
+            places = groups.owners(d)
+            mine_at = [e for arm, _, e in places if arm is w]
+            if mine_at:
+                # the figure as stated for this arm's group (its count, its route)
+                out.append(replace(mine_at[0], product=d.product))
+                continue
+            named = [(arm, words) for arm, words, _ in places if arm is not None]
+            if places and len(named) == len(places):
+                arm, words = named[0]
                 notes.append(
                     f"{where}: figure {d.evidence!r} is named for {words!r} "
                     f"(arm {arm.arm.label!r}); not attached here"
                 )
                 continue
-            if words is not None and arm is None:
+            unnamed = [words for arm, words, _ in places if arm is None and words is not None]
+            if unnamed:
                 notes.append(
-                    f"{where}: figure {d.evidence!r} is named for {words!r}, which no arm label "
-                    "names alone; kept as the trial states it"
+                    f"{where}: figure {d.evidence!r} is named for {unnamed[0]!r}, which no arm "
+                    "label names alone; kept as the trial states it"
                 )
         out.append(d)
     return out
@@ -799,18 +839,17 @@ def _owned_summary_doses(
         return []
     out: list[Dose] = []
     for d in _doses(facts.texts, assume=False):
-        arm, words = groups.owner(d)
-        if arm is w:
-            out.append(d)
-            notes.append(
-                f"{where}: figure {d.evidence!r} of {d.evidence_field} named for {words!r}"
-            )
+        for arm, words, e in groups.owners(d):
+            if arm is w:
+                out.append(e)
+                notes.append(
+                    f"{where}: figure {d.evidence!r} of {d.evidence_field} named for {words!r}"
+                )
+                break
     return out
 
 
-def _group_count(
-    w: _ArmWork, groups: _Groups | None, where: str, notes: list[str]
-) -> tuple[int, str] | None:
+def _group_count(w: _ArmWork, groups: _Groups | None) -> tuple[int, str] | None:
     """The number of administrations a shared text states in the stretch of this arm's group
     ("Cohort B: a first injection ..., then a second six weeks later")."""
     if groups is None:
@@ -826,9 +865,21 @@ def _group_count(
     values = {v for v, _ in found}
     if len(values) != 1:
         return None
-    value, span = found[0]
-    notes.append(f"{where}: {value} administration(s) from the text of its group: {span!r}")
-    return value, span
+    return found[0]
+
+
+def _other_segments(w: _ArmWork, groups: _Groups | None) -> dict[str, list[tuple[int, int]]]:
+    """Stretches of the shared texts that belong to another arm's group: their counts are
+    not this arm's."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    if groups is None:
+        return out
+    for field, t in groups.shared.items():
+        for token, lo, hi in group_segments(t.text):
+            arm = groups.arm_of.get(token.key)
+            if arm is not None and arm is not w:
+                out.setdefault(field, []).append((lo, hi))
+    return out
 
 
 def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
@@ -854,11 +905,16 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
         doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
         keys = frozenset(groups.arm_of) if groups is not None else frozenset()
-        reg = _regimen(w.texts, doses, facts.texts, len(cell_arms) == 1, keys)
-        if reg.count is None and not reg.unclear:
-            got = _group_count(w, groups, where, notes)
-            if got is not None:
-                reg.count = got[0]
+        got = _group_count(w, groups)
+        reg = _regimen(
+            w.texts,
+            doses,
+            facts.texts,
+            len(cell_arms) == 1,
+            keys,
+            _other_segments(w, groups),
+            got,
+        )
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes
     _annotate_crossover(trial, work, facts)

@@ -451,6 +451,11 @@ _GROUP_LIST_AFTER = re.compile(
 )
 # A label that leads its stretch: "Cohort B: ...", "Group 2 (n=10) - ...", or one that opens
 # a line.
+_LIST_JOIN = re.compile(r"\)?\s*(?:,|and|or|&|/)\s*(?:the\s+)?", re.IGNORECASE)
+_CLAUSE_BEFORE = re.compile(
+    r"(?:[;:.]|,\s*(?:and|while|whereas)?|\b(?:and|while|whereas|then))\s*(?:the\s+|in\s+the\s+)?$",
+    re.IGNORECASE,
+)
 _LEADS = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?[:–-]", re.IGNORECASE)
 _TRAILING_LEAD = re.compile(
     r"^[^.;:\n]{0,30}?(?:\(|\bfor\s+(?:the\s+)?|\bin\s+(?:the\s+)?)\s*$", re.I
@@ -490,6 +495,11 @@ def group_tokens(text: str) -> list[GroupToken]:
         key = _group_key(m)
         if key is not None:
             listed = _GROUP_LIST_AFTER.match(text, m.end()) is not None
+            # "low-dose group and high-dose group": the second one is listed too
+            if out and _LIST_JOIN.fullmatch(text, out[-1].end, m.start()):
+                listed = True
+                if not out[-1].listed:
+                    out[-1] = GroupToken(out[-1].key, out[-1].start, out[-1].end, True)
             out.append(GroupToken(key, m.start(), m.end(), listed))
     return out
 
@@ -519,18 +529,22 @@ def owner_of(text: str, start: int, end: int, others: list[tuple[int, int]]) -> 
 
 def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
     """Stretches of text that belong to one group: from a label that leads ("Cohort B: ...",
-    a label opening a line) to the next such label, the end of the line or 400 characters."""
-    leading: list[GroupToken] = []
-    for t in group_tokens(text):
+    a label opening a line or a clause: "...; group B will receive two infusions") to the
+    next group named, the end of the line or 400 characters."""
+    tokens = [t for t in group_tokens(text) if not t.listed]
+    out: list[tuple[GroupToken, int, int]] = []
+    for i, t in enumerate(tokens):
         line_start = text.rfind("\n", 0, t.start) + 1
         opens_line = not text[line_start : t.start].strip(" \t-*•")
-        if not t.listed and (_LEADS.match(text, t.end) or opens_line):
-            leading.append(t)
-    out: list[tuple[GroupToken, int, int]] = []
-    for i, t in enumerate(leading):
-        hi = leading[i + 1].start if i + 1 < len(leading) else len(text)
+        opens_clause = _CLAUSE_BEFORE.search(text, max(line_start, t.start - 12), t.start)
+        labelled = _LEADS.match(text, t.end) is not None or opens_line
+        if not (labelled or opens_clause):
+            continue
+        hi = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
         line_end = text.find("\n", t.end)
         if line_end >= 0:
             hi = min(hi, line_end)
+        if not labelled:  # a group that opens a clause owns that sentence only
+            hi = min(hi, sentences_of(text).bounds(t.start)[1])
         out.append((t, t.start, min(hi, t.end + 400)))
     return out
