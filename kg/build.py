@@ -194,8 +194,8 @@ def _inputs(paths: Iterable[Path]) -> Iterator[tuple[str, str, os.stat_result | 
             except OSError:
                 st = None
             found = iter([(str(root), root.name, st)])
-        for path, rel, st in found:
-            rel = _text_key(rel)
+        for path, name, st in found:
+            rel = _text_key(name)
             # two roots holding the same relative path: keep both apart
             key = f"{root.name}/{rel}" if rel in seen else rel
             seen.add(key)
