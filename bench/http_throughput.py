@@ -1,4 +1,4 @@
-"""Requests per second through `kg serve` (gunicorn, sync workers, query processes).
+"""Requests per second through `kg serve` (gunicorn, gevent workers, query processes).
 
     .venv/bin/python bench/http_throughput.py [--store DIR] [--workers 2] [--clients 8] [--seconds 5]
 
@@ -80,7 +80,7 @@ def main() -> None:
         with live_server(store, workers=args.workers) as url:
             host, port = url.removeprefix("http://").split(":")
             print(
-                f"kg serve: gunicorn, {args.workers} sync workers; {args.clients} client threads, "
+                f"kg serve: gunicorn, {args.workers} gevent workers; {args.clients} client threads, "
                 f"{args.seconds:g} s per request, new connection per request"
             )
             for name, path in REQUESTS.items():
