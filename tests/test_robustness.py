@@ -735,3 +735,28 @@ def test_ictrp_rows_with_odd_ids_and_sizes(tmp_path: Path, test_data: Path) -> N
     assert "target size '99999" in notes  # a note (cut), not an int of 5,000 digits
     assert len(trials(store)) == 2  # the third is a registry id only
     assert_valid(store)
+
+
+def test_a_name_with_an_at_sign_is_left_out(tmp_path: Path, study: dict[str, Any]) -> None:
+    """Found by the fuzz test (seed 6): a contact name "@@" on a page, or an official
+    named "someone@" in a record, is no e-mail address, so it was kept, and the shapes
+    (no "@" in an investigator's label) failed."""
+    folder = tmp_path / "in"
+    page = (SEEDS / "000_66e03c00ef7c3da0.txt").read_text(encoding="utf-8")
+    assert "Contact Information\nPrimary\n" in page
+    page = page.replace("Contact Information\nPrimary\n", "Contact Information\nPrimary\n@@\n", 1)
+    write(folder, "page.txt", page.encode())
+    doc = variant(study, "NCT93000003")
+    doc["protocolSection"]["contactsLocationsModule"]["overallOfficials"] = [
+        {"name": "someone@", "role": "PRINCIPAL_INVESTIGATOR"}
+    ]
+    write(folder, "v2.json", doc)
+    store = tmp_path / "store"
+    report = build([folder], store, jobs=1)
+    assert not report.failed
+    notes = by_key(report)["v2.json"].notes
+    assert "NCT93000003: official name 'someone@' holds an '@'; left out" in notes
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    names = ask(store, f"SELECT ?n WHERE {{ ?p a cto:Investigator ; {label} ?n }}")
+    assert names and not [n for (n,) in names if "@" in n]
+    assert_valid(store)

@@ -1298,10 +1298,21 @@ def _responsible_party(raw: RawStudy, notes: list[str]) -> str | None:
     return f"{kind}: {who}" if who and kind != "SPONSOR" else kind
 
 
+def _person(name: str | None, where: str, notes: list[str]) -> str | None:
+    """A person's name without contact data; a name still holding an "@" once e-mail
+    addresses are removed ("@@", "john@") is no name the graph keeps (the shapes forbid
+    an "@" in an investigator's label): left out, with a note."""
+    clean = keep(scrub_contact(_clean(name), where), notes)
+    if clean is not None and "@" in clean:
+        notes.append(f"{where} {_shown(clean, 40)} holds an '@'; left out")
+        return None
+    return clean
+
+
 def _officials(raw: RawStudy, notes: list[str]) -> list[Official]:
     out: list[Official] = []
     for name, role, affiliation in raw.officials:
-        clean = keep(scrub_contact(_clean(name), "official name"), notes)
+        clean = _person(name, "official name", notes)
         if clean is None:
             continue
         out.append(
@@ -1312,7 +1323,7 @@ def _officials(raw: RawStudy, notes: list[str]) -> list[Official]:
             )
         )
     for contact in raw.contacts:
-        clean = keep(scrub_contact(_clean(contact), "contact name"), notes)
+        clean = _person(contact, "contact name", notes)
         if clean is not None:
             out.append(Official(clean, "CONTACT"))
     return out

@@ -192,11 +192,14 @@ def _references(lines: list[str]) -> list[Reference]:
 
 
 def _people(lines: list[str], role: str) -> list[Official]:
-    """Names from a contact block; e-mail addresses and phone numbers are dropped."""
+    """Names from a contact block; e-mail addresses and phone numbers are dropped, and so
+    is any other line with an "@" (no name has one; the shapes forbid it in a label)."""
     return [
         Official(name=line, role=role)
         for line in _nonblank(lines)
-        if not is_contact_line(line) and line not in {"Primary", "Backup", "Loading..."}
+        if "@" not in line
+        and not is_contact_line(line)
+        and line not in {"Primary", "Backup", "Loading..."}
     ]
 
 
