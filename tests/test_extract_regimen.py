@@ -596,3 +596,37 @@ def test_a_list_of_groups_in_a_sentence_owns_nothing() -> None:
     )
     annotate_trial(t)
     assert [a.administrations for a in t.arms[:2]] == [1, 1]
+
+
+_COUNT_PHRASES = {
+    1: "a single infusion of",
+    2: "two infusions of",
+    3: "three injections of",
+    4: "weekly for 4 weeks:",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    naming=st.sampled_from(sorted(_NAMINGS)),
+    counts=st.lists(st.sampled_from(sorted(_COUNT_PHRASES)), min_size=2, max_size=3),
+    sep=st.sampled_from([";\n", "\n", ". "]),
+    lead=st.sampled_from([": ", " - ", " will receive "]),
+)
+def test_each_group_gets_its_own_count(naming: str, counts: list[int], sep: str, lead: str) -> None:
+    labels, names = _NAMINGS[naming]
+    k = len(counts)
+    if k > len(labels):
+        return
+    shared = sep.join(
+        f"{names[i][0].upper()}{names[i][1:]}{lead}{_COUNT_PHRASES[n]} UC-MSC 1 x 10^{6 + i} cells"
+        for i, n in enumerate(counts)
+    )
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in ARDS",
+        arms=[Arm(labels[i], "EXPERIMENTAL", None, ("Biological: UC-MSC",)) for i in range(k)],
+        interventions=[Intervention("UC-MSC", "BIOLOGICAL", shared, (), tuple(labels[:k]))],
+    )
+    annotate_trial(t)
+    assert [a.administrations for a in t.arms] == counts, shared
+    assert [[d.min_cells for d in a.doses] for a in t.arms] == [[10.0 ** (6 + i)] for i in range(k)]

@@ -39,10 +39,13 @@ _NOUN = (
     r"|transplantations?|transfusions?|instillations?|inoculations?|sessions?|rounds?"
 )
 _BLOCKED_FILLER = (
-    r"different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
+    r"(?:different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
     r"|people|persons?|days?|weeks?|months?|years?|hours?|minutes?|times?|and|or|ml|mg|cc"
     r"|per|kg|million|millions|billion|thousand|x|min|h|hr|hrs|sec|by|of|with|from|to|in|at|on"
-    r"|for|via|through|before|after"
+    r"|for|via|through|before|after|a|an|the|will|would|shall|be|been|is|are|was|were"
+    r"|receives?|received|receiving|given|gets?|undergo\w*|single|double|triple|"
+    + "|".join(NUMBER_WORDS)
+    + r")"
 )
 _FILLER = rf"(?:(?!(?:{_BLOCKED_FILLER})\b)[A-Za-z][\w/+-]*|\([^()]{{1,15}}\))"
 _N_NOUN = re.compile(
@@ -137,6 +140,7 @@ _CAP_BEFORE = re.compile(
     rf"|(?:\b(?:{_NUM}|once|twice|thrice))\s*(?:-|–|—|to|or)\s*)\s*$",
     re.IGNORECASE,
 )
+_GROUP_NUMBER = re.compile(r"\b(?:group|cohort|arm|stratum|part|level)\s*\d{1,2}\s*$", re.I)
 _RANGE_AFTER = re.compile(
     rf"\s*(?:-|–|—|to|or)\s*(?:{_NUM}|twice|thrice)\b|\s+or\s+more\b", re.IGNORECASE
 )
@@ -209,32 +213,54 @@ def _n_value(raw: str) -> tuple[int | None, bool]:
 
 
 def _capped(text: str, start: int, end: int) -> bool:
-    """A count written as a cap or a range ("up to three", "6-9", "two or three", "2 or more")."""
-    if _CAP_BEFORE.search(text[max(0, start - 25) : start]) is not None:
-        return True
+    """A count written as a cap or a range ("up to three", "6-9", "two or three", "2 or more");
+    not "Cohort 2 - two infusions" (a group's number, then a count in words)."""
+    digits = text[start:end].isdigit()
+    lo = max(0, start - 25)
+    m = _CAP_BEFORE.search(text, lo, start)
+    if m is not None:
+        lead = re.match(r"\s*(\w+)", m.group(0))
+        number = lead.group(1) if lead is not None else ""
+        group_number = _GROUP_NUMBER.search(
+            text, lo, m.start() + len(lead.group(0) if lead else "")
+        )
+        if not (number.isdigit() and not digits and group_number is not None):
+            return True
     return _RANGE_AFTER.match(text, end) is not None
 
 
 def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
     out: list[Count] = []
-    for m in _N_NOUN.finditer(text, lo, hi):
-        value, strong = _n_value(m.group("n"))
-        if value is None or value == 0 or value > 60:
+    pos = lo
+    while True:
+        m = _N_NOUN.search(text, pos, hi)
+        if m is None:
+            return out
+        count = _noun_count(text, m)
+        if count is None:
+            pos = m.start() + 1  # "Cohort 2 - two infusions": try "two infusions" too
             continue
-        if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
-            continue
-        if _capped(text, m.start("n"), m.end("n")) or _DIVIDED.search(
-            text, max(0, m.start() - 30), m.start()
-        ):
-            continue
-        plural = m.group("noun").lower().endswith("s")
-        if value == 1 and plural:
-            continue
-        fillers = len(text[m.start() : m.start("noun")].split()) - 1
-        if value > 1 and not plural and fillers > 2:
-            continue  # "25 M allogeneic MPCs by transendocardial injection" is no count
-        out.append(Count(value, m.start(), m.end(), strong, m.group("noun").lower()))
-    return out
+        out.append(count)
+        pos = m.end()
+
+
+def _noun_count(text: str, m: re.Match[str]) -> Count | None:
+    value, strong = _n_value(m.group("n"))
+    if value is None or value == 0 or value > 60:
+        return None
+    if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
+        return None
+    if _capped(text, m.start("n"), m.end("n")) or _DIVIDED.search(
+        text, max(0, m.start() - 30), m.start()
+    ):
+        return None
+    plural = m.group("noun").lower().endswith("s")
+    if value == 1 and plural:
+        return None
+    fillers = len(text[m.start() : m.start("noun")].split()) - 1
+    if value > 1 and not plural and fillers > 2:
+        return None  # "25 M allogeneic MPCs by transendocardial injection" is no count
+    return Count(value, m.start(), m.end(), strong, m.group("noun").lower())
 
 
 def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
@@ -437,8 +463,9 @@ _GROUP_ID = rf"(?-i:[A-H](?![a-z]))|\d{{1,2}}(?-i:[ab])?|(?-i:I{{1,3}}|IV|V)\b|{
 # "dose level II", "B group".
 _GROUP_TOKEN = re.compile(
     r"\b(?:(?P<lvl>low|lower|medium|middle|mid|intermediate|moderate|high|higher|standard)"
-    r"[\s-]*doses?\b"
-    rf"|(?:(?:group|cohort|arm|stratum|part|level)|dose(?:[\s-]*level)?)[\s-]*(?P<gid>{_GROUP_ID})\b"
+    r"[\s-]*doses?(?:[\s-]+(?:group|arm|cohort|level))?\b"
+    rf"|(?:(?:group|cohort|arm|stratum|part|level)|dose(?:[\s-]*level)?)(?:\s*|-|\s*#\s*)"
+    rf"(?P<gid>{_GROUP_ID})\b"
     r"|(?P<gid2>(?-i:[A-H]))[\s-]+(?:group|cohort|arm)\b)",
     re.IGNORECASE,
 )
