@@ -630,3 +630,35 @@ def test_each_group_gets_its_own_count(naming: str, counts: list[int], sep: str,
     annotate_trial(t)
     assert [a.administrations for a in t.arms] == counts, shared
     assert [[d.min_cells for d in a.doses] for a in t.arms] == [[10.0 ** (6 + i)] for i in range(k)]
+
+
+_NAMED_WAYS = {
+    "intra-arterial": [
+        "into the femoral artery",
+        "via the hepatic artery",
+        "through the carotid artery",
+    ],
+    "intracoronary": ["into the coronary artery", "via intracoronary infusion"],
+    "intrathecal": ["intrathecally", "into the cerebrospinal fluid", "by lumbar puncture"],
+    "endobronchial": ["through a bronchoscope", "by bronchoscopy"],
+    "intra-articular": ["into the knee joint", "intra-articularly"],
+    "intramuscular": ["into the gastrocnemius muscle", "intramuscularly"],
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    key=st.sampled_from(sorted(_NAMED_WAYS)),
+    i=st.integers(min_value=0, max_value=2),
+    verb=st.sampled_from(["infused", "injected", "administered", "delivered"]),
+    before=st.booleans(),
+)
+def test_a_named_way_in_wins_over_infusion(key: str, i: int, verb: str, before: bool) -> None:
+    """ "Infusion" is intravenous only where nothing else names the route."""
+    ways = _NAMED_WAYS[key]
+    way = ways[i % len(ways)]
+    infusion = "The MSC infusion lasts 20 minutes."
+    said = f"MSCs will be {verb} {way}."
+    text = f"{infusion} {said}" if before else f"{said} {infusion}"
+    got = find_route(text)
+    assert got is not None and got[0] == key, text
