@@ -406,6 +406,7 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("1 × 10^6 cells·kg−1", [(1e6, 1e6, KG)]),
     ("2 x 10^6 MSC kg-1", [(2e6, 2e6, KG)]),
     ("escalating doses from 1 x 10^6 up to 1 x 10^8 cells", [(1e6, 1e8, C)]),
+    ("Intravenous administration of up to 1~2x10^6 MSCs per kg, for 2 times", [(1e6, 2e6, KG)]),
     ("1 × 10^6 cells/kg (minimum 0.5 × 10^6; maximum 2 × 10^6)", [(1e6, 1e6, KG)]),
     ("a target dose of 2x10^6 cells/kg (range 1.5-2.5 x10^6)", [(2e6, 2e6, KG)]),
     ("at least 1 x 10^6 cells/kg will be given", [(1e6, 1e6, KG)]),

@@ -5,7 +5,8 @@ after it ("MSCs", "cells", a product name or an abbreviation the text defines, w
 describing words between: "1.5 million adipose-tissue derived mesenchymal stem cells per
 kg"), a "/kg", or (for a figure written as a power of ten) a cell word before it. Never a
 dose: a cap ("up to", "a maximum of", "not to exceed", "no more than": kept apart as a
-:class:`~kg.model.CellCap`, see :func:`extract_caps`), an infusion rate (cells/min), a
+:class:`~kg.model.CellCap`, see :func:`extract_caps`; but "up to 1-2 x 10^6 cells/kg", a
+range, is the dose), an infusion rate (cells/min), a
 concentration (cells/mL), a vial's or bag's content, a count of anything else (mg, IU,
 patients). A figure per cm² of wound, per eye, joint, lesion, vocal fold, limb or disc
 keeps its unit. Figures are kept as stated, however odd (``ontology/qc`` flags the
@@ -975,9 +976,10 @@ def _analyse(
             taken = r.fig.end  # "2x10^6 cells/kg (range 1.5-2.5 x10^6)": an aside on a dose
             continue
         taken = max(r.after.end, r.fig.end)
-        if r.qualifier == CAP:
+        if r.qualifier == CAP and r.fig.low == r.fig.high:
             caps.append(CellCap(r.fig.high, r.after.unit, evidence, field))
             continue
+        # "up to 1~2x10^6 MSCs per kg": a range is the dose itself, whatever precedes it
         lo, hi = sentences.bounds(r.fig.start)
         if (lo, hi) not in counts:  # the sentence's number of administrations, read once
             stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
