@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import Store
+from pyoxigraph import QuerySolutions, Store
 
 from kg.cli import main
 from kg.model import (
@@ -99,7 +99,9 @@ def test_a_cap_is_a_cell_cap_not_a_dose(store: Store) -> None:
     SELECT ?max ?unit ?ev WHERE { ?arm cto:hasCellCap ?c . ?c a cto:CellCap ;
       cto:maxCellsCap ?max ; cto:capUnit ?unit ; cto:evidence ?ev .
       FILTER NOT EXISTS { ?c a cto:Dose } }"""
-    rows = list(store.query(q, use_default_graph_as_union=True))  # type: ignore[union-attr]
+    result = store.query(q, use_default_graph_as_union=True)
+    assert isinstance(result, QuerySolutions)
+    rows = list(result)
     assert [
         (float(r["max"].value), r["unit"].value.rsplit("#")[-1], r["ev"].value) for r in rows
     ] == [(1.5e8, "Cells", "up to 150 million cells")]
