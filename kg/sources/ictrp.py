@@ -845,7 +845,7 @@ def _sponsors(row: Mapping[str, str], notes: list[str]) -> list[Sponsor]:
 
 
 def _flags(trial: Trial, row: Mapping[str, str], raw: dict[str, str]) -> None:
-    flag = _value(row, "bridging_flag")
+    flag = _value(row, "bridging_flag") or _value(row, "other_records")  # same fact, renamed
     if flag is not None:
         trial.bridging_flag = flag.strip().casefold() in {"true", "yes", "1"}
     trial.bridged_type = (_value(row, "bridged_type") or "").strip().casefold() or None

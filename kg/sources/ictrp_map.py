@@ -32,7 +32,8 @@ class Field:
     ``kind``: ``"read"`` (mapped), ``"contact"`` (a person's name, address, e-mail or phone:
     never read), ``"derived"`` (columns a redistributor added, such as the shared study's
     ``*_format`` dates: ignored, the mapper reads the registry's own value), ``"results"``
-    (result fields not in the model yet: ignored, listed so that they are not unknown).
+    (result fields not in the model yet: ignored, listed so that they are not unknown),
+    ``"not-modelled"`` (a field the record model has no place for yet: ignored likewise).
     """
 
     target: str
@@ -65,7 +66,7 @@ FIELDS: tuple[Field, ...] = (
     _f("recruitment_status", "Recruitment_status"),
     _f("primary_sponsor", "Primary_sponsor"),
     _f("secondary_sponsors", "Secondary_sponsors"),
-    _f("source_support", "Source_Support"),
+    _f("source_support", "Source_Support", kind="not-modelled"),  # funding source
     _f("countries", "Countries"),
     _f("conditions", "Conditions"),
     _f("interventions", "Interventions"),
@@ -83,8 +84,8 @@ FIELDS: tuple[Field, ...] = (
     _f("retrospective_flag", "Retrospective_flag"),
     _f("last_refreshed", "Last_Refreshed_on", "Last_Refreshed"),
     _f("results_url", "results_url_link"),
-    _f("ethics_status", "Ethics_Status", kind="results"),
-    _f("ethics_approval_date", "Ethics_Approval_Date", kind="results"),
+    _f("ethics_status", "Ethics_Status", kind="not-modelled"),
+    _f("ethics_approval_date", "Ethics_Approval_Date", kind="not-modelled"),
     _f("internal_number", "Internal_Number", kind="derived"),
     _f(
         "contact",
