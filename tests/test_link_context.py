@@ -99,7 +99,9 @@ def test_ancestors_of_a_study_with_other_mesh_terms_are_not_used(src: Sources) -
         context=ctx,
         sources=src,
     )
-    assert g.link is None and g.reason == "no term"
+    # not through the ancestors: only the head word of the name itself ("Burns"), a broader term
+    assert g.link is not None and g.link.method == "phrase in name", g.link
+    assert (g.link.curie, g.link.predicate, g.link.score) == ("MONDO:0043519", BROAD_MATCH, 0.5)
 
 
 def test_the_ancestor_on_the_branch_that_shares_the_terms_word_wins(src: Sources) -> None:
@@ -134,6 +136,8 @@ def test_the_ancestor_on_the_branch_that_shares_the_terms_word_wins(src: Sources
         ),
         ("Stage IVA Lung Cancer AJCC v8", "MONDO:0008903", BROAD_MATCH),
         ("Atrial Fibrillation Recurrent", "MONDO:0004981", BROAD_MATCH),  # MONDO before HPO
+        ("Patients with COVID19", "MONDO:0100096", "skos:closeMatch"),  # phrase in name
+        ("Carcinoma, Ductal", "MONDO:0004993", BROAD_MATCH),  # MeSH's inverted head word
     ],
 )
 def test_names_and_their_terms(src: Sources, name: str, curie: str, predicate: str) -> None:
@@ -161,6 +165,11 @@ def test_names_and_their_terms(src: Sources, name: str, curie: str, predicate: s
         ("Older People", "population"),
         ("Disease", "no term"),
         ("Zygomatic Fractures", "no term"),
+        ("Burn Out", "no term"),  # "burn" is not the name's head word
+        ("Acute-On-Chronic Liver Failure", "no term"),  # not a chronic liver failure
+        ("Post-COVID-19 Syndrome", "no term"),
+        ("Diabetes Mellitus, Type 2, Cancer", "no term"),  # two conditions in one name
+        ("Acute respiratory distress syndrome in patients with COVID-19", "no term"),
     ],
 )
 def test_unlinked_names_say_why(src: Sources, name: str, reason: str) -> None:

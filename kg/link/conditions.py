@@ -55,6 +55,7 @@ from kg.link.records import (
     MESH_ANCESTOR,
     MESH_XREF,
     NORMALISED_STRING,
+    PHRASE_IN_NAME,
     RELATED_MATCH,
     Link,
 )
@@ -632,7 +633,60 @@ def link_condition(
     )
     if found is not None:
         return Grounding(found, None)
-    return Grounding(None, not_a_condition(name) or NO_TERM)
+    kind = not_a_condition(name)
+    if kind is None and (found := _phrase_in_name(mondo, name)):
+        return Grounding(found, None)
+    return Grounding(None, kind or NO_TERM)
+
+
+# Words a name may add to the one condition it names and still mean just that condition.
+_PATIENT_WORDS = frozenset(
+    tokens("patient patients with infected infection disease confirmed case cases diagnosed")
+)
+
+
+def _heads(name: str) -> tuple[str, str]:
+    """The head word of a name: its last word, or (MeSH's inverted "Carcinoma, Ductal") the
+    last word before its first comma."""
+    words = re.findall(r"[\w'-]+", name)
+    before = re.findall(r"[\w'-]+", name.split(",", 1)[0])
+    return (words[-1] if words else "", before[-1] if before else "")
+
+
+def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
+    """The one condition a longer name names, found as the free-text scanner finds it (MONDO
+    labels, exact synonyms, curated names) covering at least a third of the name's words.
+
+    "Patients with COVID19": ``skos:closeMatch`` 0.7 (the rest only says who has it);
+    "Pneumonia induced by covid19" with one condition found: ``skos:broadMatch`` 0.5. A name
+    that names two conditions ("ARDS in patients with COVID-19") is not linked this way.
+    """
+    hits = _scan(_phrases(mondo), name)
+    if len({_text_link(mondo, hit, span).curie for span, hit in hits}) != 1 or _generic(hits[0][1]):
+        return None
+    span, hit = hits[0]
+    at = name.find(span)
+    if at > 0 and name[at - 1] == "-":
+        return None  # part of a compound: "Acute-On-Chronic Liver Failure", "Post-COVID-19"
+    words = _content(name)
+    matched = _content(span)
+    if len(tokens(span)) == 1 and fold(span) not in (fold(w) for w in _heads(name)):
+        return (
+            None  # one word that is not the name's head: "Burn Out", "... Immunodeficiency Virus"
+        )
+    if not words or 3 * len(matched & words) < len(words):
+        return None
+    link = _text_link(mondo, hit, span)
+    if link.predicate not in (EXACT_MATCH, CLOSE_MATCH):
+        return None
+    close = not (words - matched - _PATIENT_WORDS)
+    return replace(
+        link,
+        predicate=CLOSE_MATCH if close else BROAD_MATCH,
+        method=PHRASE_IN_NAME,
+        justification=LEXICAL_MATCHING,
+        score=0.7 if close else 0.5,
+    )
 
 
 def ground_condition(

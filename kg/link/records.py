@@ -42,6 +42,7 @@ __all__ = [
     "MESH_XREF",
     "METHODS",
     "NORMALISED_STRING",
+    "PHRASE_IN_NAME",
     "PREDICATES",
     "RELATED_MATCH",
     "UNSPECIFIED_MATCHING",
@@ -73,6 +74,9 @@ IDENTIFIER = "identifier"  # the input already was a CURIE of the ontology: chec
 ABBREVIATION_IN_CONTEXT = "abbreviation in context"
 # The nearest MeSH ancestor (of the record's own MeSH term) that MONDO maps: skos:broadMatch.
 MESH_ANCESTOR = "mesh ancestor"
+# The one condition a longer name names ("Patients with COVID-19", "Pneumonia induced by
+# covid19"): skos:closeMatch, or skos:broadMatch where the name says more.
+PHRASE_IN_NAME = "phrase in name"
 METHODS = frozenset(
     {
         EXACT_LABEL,
@@ -83,6 +87,7 @@ METHODS = frozenset(
         IDENTIFIER,
         ABBREVIATION_IN_CONTEXT,
         MESH_ANCESTOR,
+        PHRASE_IN_NAME,
     }
 )
 
