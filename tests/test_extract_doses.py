@@ -448,6 +448,9 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("10^6 cells per lesion", [(1e6, 1e6, LES)]),
     ("5*10/7 per ischemic limb", [(5e7, 5e7, LIMB)]),
     ("1 million cells per vocal fold", [(1e6, 1e6, VF)]),
+    ("5 mL of MSC-conditioned medium", [(5, 5, DoseUnit.ML)]),
+    ("2 x 10cc mesenchymal stem cell secretions", [(10, 10, DoseUnit.ML)]),
+    ("3 ml of umbilical cord MSC lysate", [(3, 3, DoseUnit.ML)]),
 ]
 
 NOT_DOSES_RECORDS = [
@@ -485,6 +488,8 @@ NOT_DOSES_RECORDS = [
     "5 x 10^9 TU/kg lentiviral vector",
     "2 x 10^11 vg/kg",
     "10 mL of saline",
+    "10 mL of platelet lysate",
+    "5 ml of hyaluronic acid",
 ]
 
 

@@ -906,6 +906,12 @@ def _volume_doses(text: str, field: str, sentences: Sentences) -> list[Dose]:
     while (m := _DERIVED_VOLUME.search(text, pos)) is not None:
         pos = m.end()
         between = m.group("what")
+        lysate = re.search(r"lysates?$", between, re.IGNORECASE) is not None
+        if lysate and (
+            re.search(r"platelet|blood|plasma", between, re.IGNORECASE)
+            or not re.search(r"MSC|stem|stromal|mesenchymal|cell", between, re.IGNORECASE)
+        ):
+            continue  # "10 mL of platelet lysate": not cell-derived
         if re.search(r"\b(?:saline|nacl|placebo|vehicle|medium\s+alone|without)\b", between, re.I):
             pos = m.start() + 1  # "10cc saline and 10 mL secretome": look again inside
             continue
