@@ -202,12 +202,18 @@ def _xml_rows(data: bytes, source_file: str) -> list[dict[str, str]]:
         raise MappingError(source_file, "XML with a DOCTYPE/ENTITY declaration refused") from None
     except expat.ExpatError as exc:
         raise MappingError(source_file, f"invalid or truncated XML: {exc}") from None
-    root = ET.fromstring(data)
+    # Streamed: a full export holds hundreds of thousands of <Trial> elements; each is read
+    # and cleared, so the tree never holds more than one.
     rows: list[dict[str, str]] = []
-    for trial in root:
-        if trial.tag != "Trial":
+    depth = 0
+    for event, el in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        if event == "start":
+            depth += 1
             continue
-        rows.append({child.tag: "".join(child.itertext()) for child in trial})
+        depth -= 1
+        if depth == 1 and el.tag == "Trial":
+            rows.append({child.tag: "".join(child.itertext()) for child in el})
+            el.clear()
     return rows
 
 
