@@ -662,3 +662,55 @@ def test_a_named_way_in_wins_over_infusion(key: str, i: int, verb: str, before: 
     text = f"{infusion} {said}" if before else f"{said} {infusion}"
     got = find_route(text)
     assert got is not None and got[0] == key, text
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "2 milliliters of bone marrow will be collected and analysed; MSCs are studied in vitro.",
+        "A biobank of bone marrow to investigate in vitro the properties of mesenchymal stromal cells.",
+        "Non-interventional study: in vitro analysis of adipose-derived stem cells.",
+    ],
+)
+def test_cells_that_are_studied_not_given_are_no_product(description: str) -> None:
+    t = _trial(
+        brief_title="Bone marrow mesenchymal stromal cells in myelodysplastic syndromes",
+        study_type="OBSERVATIONAL",
+        arms=[Arm("Patients", None, description, ("Other: Bone marrow analyses",))],
+        interventions=[
+            Intervention("Bone marrow analyses", "OTHER", description, (), ("Patients",))
+        ],
+    )
+    annotate_trial(t)
+    assert not t.arms[0].products and not t.arms[0].doses
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bone marrow (60 ml) will be collected and MSCs expanded in vitro.",
+        "Adipose tissue is sampled and the ASCs characterized before release.",
+    ],
+)
+def test_a_harvest_sentence_still_names_the_product(sentence: str) -> None:
+    t = _trial(
+        brief_title="Autologous mesenchymal stem cells in knee osteoarthritis",
+        arms=[Arm("MSC", "EXPERIMENTAL", sentence)],
+    )
+    annotate_trial(t)
+    assert t.arms[0].products
+
+
+def test_cells_given_in_a_sentence_that_also_analyses_them_are_a_product() -> None:
+    t = _trial(
+        brief_title="Umbilical cord MSC in ARDS",
+        arms=[
+            Arm(
+                "UC-MSC",
+                "EXPERIMENTAL",
+                "UC-MSC 1 x 10^6 cells/kg are infused; samples are analysed in vitro.",
+            )
+        ],
+    )
+    annotate_trial(t)
+    assert [p.tissue for p in t.arms[0].products] == ["UBERON:0002331"]

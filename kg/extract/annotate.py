@@ -81,6 +81,24 @@ _TYPE_PREFIX = re.compile(r"^\s*[A-Za-z ]{2,30}:\s*")
 _CELL_WORDS = re.compile(r"\b(?:stem|stromal)[\s-]+cells?\b|\bcell\s+(?:therapy|product)", re.I)
 
 
+_ANALYSIS = re.compile(
+    r"\b(?:biobank\w*|analy[sz](?:ed|es|is|ing)|(?:cellular|biological)\s+properties"
+    r"|non[\s-]*interventional|(?:investigated?|stud(?:ied|y))\s+in[\s-]+vitro|in[\s-]+vitro\s+(?:stud\w*|analys\w*"
+    r"|assays?|experiments?))\b",
+    re.IGNORECASE,
+)
+_GIVING_WORDS = re.compile(
+    r"\b(?:infus\w*|inject\w*|administ\w*|transplant\w*|implant\w*|treat\w*|receiv\w*|given"
+    r"|applied|deliver\w*|therapy|dose|doses)\b",
+    re.IGNORECASE,
+)
+
+
+def _analysis_only(text: str, lo: int, hi: int) -> bool:
+    """A sentence about studying cells (in vitro, a biobank, their properties), not giving them."""
+    return _ANALYSIS.search(text, lo, hi) is not None and _GIVING_WORDS.search(text, lo, hi) is None
+
+
 @dataclass(slots=True)
 class _Text:
     """One text of a trial with where it sits."""
@@ -92,6 +110,15 @@ class _Text:
 
     def __post_init__(self) -> None:
         self.mentions = merge_mentions(find_mentions(self.text), self.text)
+        if self.field.startswith(("arm ", "intervention")) and _ANALYSIS.search(self.text):
+            # "2 mL of bone marrow collected to study MSC properties in vitro": cells that are
+            # studied, not given, are no product of the arm
+            sentences = sentences_of(self.text)
+            self.mentions = [
+                m
+                for m in self.mentions
+                if not _analysis_only(self.text, *sentences.bounds(m.start))
+            ]
 
     @property
     def positive(self) -> list[Mention]:
