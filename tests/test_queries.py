@@ -54,7 +54,7 @@ def test_uc_msc_above_default_threshold(seed_graph: Store) -> None:
     ]
     assert {r["title"].split(" of ")[1][:7] for r in rows} == {"hMSC100"}
     assert {r["per_kg"] for r in rows} == {"false"}
-    assert [r["evidence"] for r in rows] == ["1.2×10\\^8", "2.4×10\\^8"]
+    assert [r["evidence"] for r in rows] == ["1.2×10^8", "2.4×10^8"]  # the page: 1.2×10\\^8
 
 
 def test_uc_msc_above_1e7_adds_wharton_jelly_and_ild(seed_graph: Store) -> None:
