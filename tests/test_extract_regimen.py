@@ -233,6 +233,7 @@ MORE_COUNTS: list[tuple[str, int | None]] = [
     ("patients will be evaluated at baseline and 6 months after the MSC infusion", None),
     ("MSCs infused at 3 and 6 months of age", 2),
     ("vitamin D3 was given with the MSC infusion", None),
+    ("aaMSCs will be administered intrathecally at a single dose in a volume of 5-10 mL", None),
     ("MSCs infused at day 0 and at week 4", 2),
     ("one infusion of UCMSC at month 0 and one infusion of placebo at month 3", 1),
     ("UC-MSC injections at week 0, week 4 and week 8", 3),
