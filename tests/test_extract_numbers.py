@@ -155,6 +155,10 @@ def test_a_list_shares_its_power(
         ("2-4 x 1000000/kg", [(2e6, 4e6)]),
         ("2 x 1,000,000 cells", [(2e6, 2e6)]),
         ("1.5 10^6 cells/kg", [(1.5e6, 1.5e6)]),
+        ("2.10^6 cells/kg", [(2e6, 2e6)]),  # a full stop as the multiplication sign
+        ("1,5.10⁶ cells/kg", [(1.5e6, 1.5e6)]),
+        ("3.10E6 MSC", [(3.1e6, 3.1e6)]),  # e-notation
+        ("2.10 mg", []),
         ("1,5 10⁶ cells/kg", [(1.5e6, 1.5e6)]),
         ("×10⁶", []),  # a multiplier without its mantissa is no figure
         ("six weeks.9×10^9 NK cells/dose", [(9e9, 9e9)]),  # no space after the full stop

@@ -127,6 +127,10 @@ _FIGURE = re.compile(
     rf"(?:{_POW.format(g='ae')}|{_POW_AFTER_X})"
     # S: a decimal mantissa and an explicit power with only a space between: "1.5 10^6"
     rf"|(?P<sm>\d{{1,3}}[.,]\d{{1,3}})\s+(?={_POW_SPACED})(?P<spow>{_POW.format(g='se')})"
+    # P: a full stop as the multiplication sign: "2.10^6", "1,5.10⁶" (not "2.10E6": that is
+    # e-notation, 2.1 x 10^6)
+    rf"|(?P<pm>\d{{1,3}}(?:,\d{{1,2}})?)\.(?=10\s*(?:\\?\^|[⁰¹²³⁴⁵⁶⁷⁸⁹]))"
+    rf"(?P<ppow>{_POW.format(g='pe')})"
     # B: a bare power of ten
     # (never the power of a "N x 10^k" that A could not read: no wrong magnitude)
     rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
@@ -280,6 +284,12 @@ def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
     if m.group("sm") is not None:
         mant = parse_number(m.group("sm"))
         exp = _exponent(m, "se")
+        if mant is None or exp is None:
+            return None
+        return (mant * 10.0**exp, mant * 10.0**exp, "power", 10.0**exp)
+    if m.group("pm") is not None:
+        mant = parse_number(m.group("pm"))
+        exp = _exponent(m, "pe")
         if mant is None or exp is None:
             return None
         return (mant * 10.0**exp, mant * 10.0**exp, "power", 10.0**exp)
