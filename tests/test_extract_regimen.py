@@ -715,3 +715,32 @@ def test_cells_given_in_a_sentence_that_also_analyses_them_are_a_product() -> No
     )
     annotate_trial(t)
     assert [p.tissue for p in t.arms[0].products] == ["UBERON:0002331"]
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "description"),
+    [
+        (
+            "Delayed treatment",
+            "NO_INTERVENTION",
+            "Standard care for 6 months, then UC-MSC 1 x 10^6 cells/kg.",
+        ),
+        ("Wait-list control", "OTHER", "Usual care; after 12 months UC-MSC 1 x 10^6 cells/kg IV."),
+        ("Delayed UC-MSC", "EXPERIMENTAL", "UC-MSC 1 x 10^6 cells/kg IV at month 6."),
+    ],
+)
+def test_a_delayed_treatment_arm_gets_its_cells_after_crossover(
+    label: str, kind: str, description: str
+) -> None:
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in knee osteoarthritis",
+        arms=[
+            Arm("Immediate UC-MSC", "EXPERIMENTAL", "UC-MSC 1 x 10^6 cells/kg IV at baseline."),
+            Arm(label, kind, description),
+        ],
+    )
+    annotate_trial(t)
+    early, late = t.arms
+    assert not early.after_crossover and [d.after_crossover for d in early.doses] == [False]
+    assert late.after_crossover
+    assert [(d.min_cells, d.after_crossover) for d in late.doses] == [(1e6, True)]

@@ -945,6 +945,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes
     _annotate_crossover(trial, work, facts)
+    _mark_delayed_arms(trial, work)
 
 
 # ---------------------------------------------------------------- crossover
@@ -957,6 +958,10 @@ _CROSSOVER = re.compile(
     r"|\b(?:will|would|shall|are|is)\s+(?:then\s+|also\s+|subsequently\s+|later\s+)?"
     r"(?:be\s+offered|be\s+eligible\s+to\s+receive|have\s+the\s+(?:option|opportunity)\s+to"
     r"\s+receive|receive|be\s+given|be\s+treated\s+with|be\s+switched\s+to|switch\s+to|get)\b",
+    re.IGNORECASE,
+)
+_LABEL_CUE = re.compile(
+    r"\b(?:delayed|deferred|cross[\s-]?over|crossed[\s-]over|wait(?:ing)?[\s-]?list)\b",
     re.IGNORECASE,
 )
 _STRONG_CROSSOVER = re.compile(r"cross|delayed|deferred|switch", re.IGNORECASE)
@@ -1017,8 +1022,15 @@ def _crossover_arms(
     found: list[tuple[_ArmWork, _Text, tuple[int, int]]] = []
     for w in controls:
         own = [t for t in w.texts if t.field.startswith("arm ")]
+        labelled = _LABEL_CUE.search(w.arm.label) is not None
         for t in own:
             spans = _crossover_sentences(t, names)
+            if not spans and labelled:  # "Delayed treatment: standard care, then MSC at month 6"
+                spans = [
+                    (lo, hi)
+                    for lo, hi in sentences_of(t.text).spans()
+                    if any(lo <= m.start < hi for m in t.positive) and _LATER.search(t.text, lo, hi)
+                ]
             if spans:
                 found.append((w, t, spans[0]))
                 break
@@ -1037,6 +1049,19 @@ def _crossover_arms(
             if targets:
                 return found
     return found
+
+
+def _mark_delayed_arms(trial: Trial, work: list[_ArmWork]) -> None:
+    """An arm with cells whose label says it is the delayed or crossover arm ("Delayed
+    treatment", "Crossover to MSC", "Wait-list then MSC") gets them after crossover."""
+    for w in work:
+        if w.gets_cells and _LABEL_CUE.search(w.arm.label) and w.arm.products:
+            w.arm.after_crossover = True
+            w.arm.doses = [replace(d, after_crossover=True) for d in w.arm.doses]
+            trial.notes.append(
+                f"extract: arm {w.arm.label!r}: after crossover: its label names a delayed or "
+                "crossover treatment"
+            )
 
 
 def _annotate_crossover(trial: Trial, work: list[_ArmWork], facts: _TrialFacts) -> None:
