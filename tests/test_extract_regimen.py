@@ -150,6 +150,12 @@ ROUTES: list[tuple[str, str | None]] = [
     ("MSCs injected in liver cirrhosis patients", None),
     ("allogeneic hMSCs via peri-fistula injections", "intralesional"),
     ("patients with perianal fistulas receive MSCs", None),
+    ("a single IA injection of 40 million MSCs", "intra-articular"),
+    ("MSCs by IM injection into the thigh", "intramuscular"),
+    ("NOGA-guided injections of MSCs into the left ventricle", "intracardiac"),
+    ("epicardial injection of MSCs during CABG", "intracardiac"),
+    ("MSCs sprayed onto the burn wound", "topical"),
+    ("an IA score was measured", None),
     ("MSC infusion", "intravenous"),  # nothing else names the route
     ("MSC infused via the portal vein", None),  # a way in without a route key
     ("MSCs infused intrasplenically", None),

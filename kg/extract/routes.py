@@ -96,7 +96,8 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("intracoronary", r"intra-?\s?coronary"),
     (
         "intracardiac",
-        r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?|trans-?\s?endocardial(?:ly)?",
+        r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?|trans-?\s?endocardial(?:ly)?"
+        r"|epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery|administration)",
     ),
     ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
     ("intraperitoneal", r"intra-?\s?peritoneal(?:ly)?"),
@@ -205,8 +206,22 @@ _PLACE = re.compile(
 )
 _PLACE_KEYS = {f"p{i}": key for i, (key, _) in enumerate(_PLACE_WORDS)}
 # A cell-laden dressing or sheet laid on a wound: topical.
+# Abbreviations written in capitals before the act: "IA injection", "IM administration",
+# "NOGA-guided injections".
+_ABBREVIATED = re.compile(
+    r"\b(?:(?P<ab>IA|IM|SC|IT|ID)\s+(?:injections?|administrations?|route|delivery)"
+    r"|NOGA[\s-]+(?:guided|mapping))\b"
+)
+_ABBREVIATION_KEYS = {
+    "IA": "intra-articular",
+    "IM": "intramuscular",
+    "SC": "subcutaneous",
+    "IT": "intrathecal",
+    "ID": "intradermal",
+}
 _TOPICAL_FORM = re.compile(
     r"\b(?:hydrogel\s+sheets?|(?:wound\s+)?dressings?\s+(?:containing|with|of|loaded)"
+    r"|spray(?:ed)?\s+(?:on|onto|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:wounds?|burns?|ulcers?)"
     r"|(?:applied|sheets?)\s+(?:(?:applied|placed)\s+)?(?:on|onto|to|over)\s+(?:the\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin|lesions?))\b",
     re.IGNORECASE,
@@ -336,6 +351,10 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             ):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit(_PLACE_KEYS[str(m.lastgroup)], start, end, True))
+    for m in _ABBREVIATED.finditer(text):
+        if _free(found + out, m.start(), m.end()):
+            key = _ABBREVIATION_KEYS.get(m.group("ab") or "", "intracardiac")
+            out.append(RouteHit(key, m.start(), m.end(), True))
     if "knee" in low or "cavit" in low or "joint space" in low:
         for m in _JOINT.finditer(text):
             if _free(found + out, m.start(), m.end()) and _GIVING.search(
@@ -343,7 +362,7 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             ):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intra-articular", start, end, True))
-    if "sheet" in low or "dressing" in low or "applied" in low:
+    if "sheet" in low or "dressing" in low or "applied" in low or "spray" in low:
         for m in _TOPICAL_FORM.finditer(text):
             if _free(found + out, m.start(), m.end()):
                 out.append(RouteHit("topical", m.start(), m.end(), True))
