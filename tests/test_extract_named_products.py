@@ -399,6 +399,9 @@ def test_brand_only_trial_gets_a_product_with_the_table_flag_in_rdf() -> None:
         ("Saline", "OTHER", "Cell-free vehicle", False),
         ("Aspirin", "DRUG", "100 mg daily", False),
         ("Exercise", "OTHER", "Walking 30 minutes a day", False),
+        ("Bone marrow analyses", "OTHER", "Properties of mesenchymal stromal cells", False),
+        ("Sampling", "OTHER", "A biobank of bone marrow MSCs for in vitro study", False),
+        ("Cells", "BIOLOGICAL", "A non-interventional study of MSCs", False),
     ],
 )
 def test_cell_interventions_without_a_product_get_a_note(

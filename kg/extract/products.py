@@ -872,6 +872,16 @@ _NOT_CELL_THERAPY = re.compile(
     r"|media\s+injection|no\s+(?:cells|intervention))\b",
     re.IGNORECASE,
 )
+# An intervention that studies cells rather than gives them.
+_NOT_GIVEN_NAME = re.compile(
+    r"\b(?:analys[ie]s|analy[sz]\w*|sampling|samples?|biops\w*|collection|monitoring"
+    r"|blood\s+draws?|observation\w*|registry)\b",
+    re.IGNORECASE,
+)
+_NOT_GIVEN = re.compile(
+    r"\bnon[\s-]?interventional\b|\bbiobank\w*|\bwithout\s+(?:any\s+)?intervention\b",
+    re.IGNORECASE,
+)
 _PLACEBO_ARM_TYPES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION"})
 
 
@@ -923,6 +933,8 @@ def cell_therapy_reason(iv: Intervention) -> str | None:
         return None
     if _NOT_CELL_THERAPY.search(f"{iv.name} {' '.join(iv.other_names)}"):
         return None
+    if _NOT_GIVEN_NAME.search(iv.name) or _NOT_GIVEN.search(iv.description or ""):
+        return None  # "Bone marrow analyses": cells studied, not given
     text = " ".join([iv.name, *iv.other_names, iv.description or ""])
     if _NOT_CELL_THERAPY.search(text) and not find_named(text):
         return None  # "placebo without the cells": a comparator, not a cell therapy
