@@ -144,6 +144,7 @@ _GROUP_NUMBER = re.compile(r"\b(?:group|cohort|arm|stratum|part|level)\s*\d{1,2}
 _RANGE_AFTER = re.compile(
     rf"\s*(?:-|–|—|to|or)\s*(?:{_NUM}|twice|thrice)\b|\s+or\s+more\b", re.IGNORECASE
 )
+_IN_A_NUMBER = re.compile(r"(?:[\^.,/×*\d]|\d[eE]|10\s|10\()$")
 _AT_A = re.compile(r"\bat\s+a\s+$", re.IGNORECASE)
 # "20 million cells divided into 10 injections": portions of one session, not administrations.
 _DIVIDED = re.compile(
@@ -251,6 +252,8 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None
     if _AT_A.search(text, max(0, m.start() - 6), m.start()):
         return None  # "administered at a single dose (of 5 x 10^7)": one dose level
+    if _IN_A_NUMBER.search(text, max(0, m.start() - 4), m.start()):
+        return None  # "1x10^6 MSC/kg dose": the 6 is an exponent
     if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
         return None
     if _capped(text, m.start("n"), m.end("n")) or _DIVIDED.search(
