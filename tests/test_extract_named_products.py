@@ -220,6 +220,8 @@ def test_every_table_name_is_found_in_context(
         "Mesenchymal stromal cells for graft failure after bone marrow transplantation.",
         "MSCs will be infused to support recovery of bone marrow hematopoiesis.",
         "MSCs to improve engraftment of bone marrow hematopoietic stem cells",
+        "MSCs are multipotent cells that can be isolated from bone marrow.",
+        "Mesenchymal stem cells could also be obtained from the umbilical cord.",
         "MSCs restore the bone marrow microenvironment of the patients",
     ],
 )
@@ -301,6 +303,7 @@ def test_spinal_cord_tissue_is_not_umbilical_cord() -> None:
         ("Bone marrow biopsies are collected at baseline to assess blast cells.", False),
         ("Bone marrow biopsy to evaluate remission at day 28.", True),
         ("60 ml of bone marrow will be aspirated.", False),  # neither cells nor autologous
+        ("MSCs can easily be obtained from adipose tissue by liposuction.", False),
         ("Patients with bone marrow failure will be enrolled.", True),  # no harvest word
     ],
 )

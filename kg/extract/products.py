@@ -166,6 +166,13 @@ _SOURCE_BEFORE_TISSUE = re.compile(
     rf"(?:\bfrom|\bof)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}$", re.IGNORECASE
 )
 _DERIVED_AFTER_TISSUE = re.compile(r"(?:[\s-]+tissue)?[\s-]*derived\b", re.IGNORECASE)
+# A statement of what such cells are, not of this product: "MSCs can be isolated from ...".
+_GENERIC_SOURCE = re.compile(
+    r"\b(?:can|could|may|might)\s+(?:also\s+|easily\s+|readily\s+)?be\s+(?:\w+\s+)?"
+    r"(?:isolated|obtained|derived|found|harvested|extracted|expanded|sourced|collected)"
+    r"\s+(?:from|in)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # A tissue word naming other cells or a state of the tissue, not a source of the product:
 # "(rescue of) bone marrow progenitors", "(function of the) bone marrow niche".
 _OTHER_CELLS_AFTER_TISSUE = re.compile(
@@ -353,6 +360,8 @@ def _sentence_tissues(text: str, lo: int, hi: int) -> list[tuple[int, Tissue]]:
             and _OTHER_CELLS_AFTER_TISSUE.match(text, t.end())
         ):
             continue  # "rescue of bone marrow progenitors": other cells of the tissue
+        if _GENERIC_SOURCE.search(text, max(lo, t.start() - 60), t.start()):
+            continue  # "MSCs can be isolated from bone marrow": what MSCs are, not this product
         if source or _DERIVED_AFTER_TISSUE.match(text, t.end()):
             found.append((t.start(), _TISSUE_BY_KEY[str(t.lastgroup)]))
     return found
@@ -779,6 +788,11 @@ _TISSUE_HINT = re.compile(
     r"|AD|AT-|pulp|teeth|iliac",
     re.IGNORECASE,
 )
+_GENERIC_HARVEST = re.compile(
+    r"\b(?:can|could|may|might)\s+(?:also\s+|easily\s+|readily\s+)?be\s+(?:\w+\s+)?"
+    r"(?:isolated|obtained|derived|found|harvested|extracted|expanded|sourced|collected)\b",
+    re.IGNORECASE,
+)
 _ILIAC = re.compile(r"\biliac[\s-]+crests?\b", re.IGNORECASE)
 _CULTURE = re.compile(
     r"\b(?:MSCs?|cultur\w*|expan\w*|isolat\w*|manufactur\w*|process\w*|laborator\w*"
@@ -814,6 +828,8 @@ def harvest_tissues(text: str, *, autologous: bool) -> tuple[tuple[Tissue, str],
         sentence = text[lo:hi]
         if _HARVEST.search(sentence) is None or _TISSUE_HINT.search(sentence) is None:
             continue
+        if _GENERIC_HARVEST.search(sentence):
+            continue  # "MSCs can be obtained from adipose tissue by liposuction"
         making = _CULTURE.search(sentence) is not None  # making the product
         if _DIAGNOSTIC.search(sentence) and not making:
             continue  # "a bone marrow biopsy to assess blast cells"
