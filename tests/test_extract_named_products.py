@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyoxigraph import Store
 
 from kg.extract import annotate_trial, extract_products
 from kg.extract.products import (
@@ -20,6 +21,7 @@ from kg.extract.products import (
 from kg.extract.tables import GENERIC_MSC, PRODUCT_ROWS
 from kg.model import Arm, CellProduct, Donor, Eligibility, Intervention, Provenance, Trial
 from kg.rdf import trial_quads
+from kg.validate import run_max_counts, run_shacl
 
 BM, FAT, UC, CORD_BLOOD = "UBERON:0002371", "UBERON:0001013", "UBERON:0002331", "UBERON:0012168"
 PLACENTA = "UBERON:0001987"
@@ -386,6 +388,9 @@ def test_brand_only_trial_gets_a_product_with_the_table_flag_in_rdf() -> None:
     assert facts == {"cell_type", "tissue", "donor"}
     ncit = [q for q in quads if q.predicate.value.endswith("#ncitConcept")]
     assert [q.object.value for q in ncit] == ["http://purl.obolibrary.org/obo/NCIT_C67082"]
+    store = Store()
+    store.extend(quads)
+    assert run_shacl(store) == [] and run_max_counts(store) == []
 
 
 # ---------------------------------------------------------------- cell interventions without product
