@@ -102,10 +102,25 @@ def test_brand_and_inn_products(text: str, name: str, tissue: str, donor: Donor)
         ("cells obtained from a haploidentical healthy parent or sibling", Donor.ALLOGENEIC),
         ("marrow cells from the original BMT donor", Donor.ALLOGENEIC),
         ("MSCs expanded from the patient's own marrow", Donor.AUTOLOGOUS),
+        ("autologous bone marrow MSCs", Donor.AUTOLOGOUS),
     ],
 )
 def test_donor_words(text: str, donor: Donor) -> None:
     assert {d for _, _, d in donor_words(text)} == {donor}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MSCs expanded in autologous serum",
+        "cells suspended in autologous plasma",
+        "cultured with autologous platelet lysate",
+        "mixed with autologous platelet-rich plasma (PRP)",
+        "in autologous fibrin glue",
+    ],
+)
+def test_autologous_supplements_are_not_the_donor(text: str) -> None:
+    assert donor_words(text) == []
 
 
 def test_off_the_shelf_product_is_allogeneic() -> None:

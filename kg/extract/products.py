@@ -189,6 +189,11 @@ _TRANSPLANT_CONTEXT = (
     r"|(?:peripheral\s+blood\s+)?stem[\s-]+cell[\s-]+transplant\w*|bone[\s-]+marrow[\s-]+transplant\w*"
     r"|cord[\s-]+blood[\s-]+transplant\w*|recipients?|grafts?\b|donors?\b))"
 )
+# "autologous serum / plasma / platelet lysate": a supplement or vehicle, not the cells' donor.
+_SUPPLEMENT_AFTER = (
+    r"(?![\s-]+(?:serum|plasma|platelets?|platelet[\s-]+(?:rich|lysate)\w*|PRP|PL\b|fibrin"
+    r"|thrombin|blood[\s-]+serum))"
+)
 _DONOR_WORDS = re.compile(
     r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
@@ -200,6 +205,7 @@ _DONOR_WORDS = re.compile(
     r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mesenchymal|MSC|cells)))"
     r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|\bauto\b|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
+    + _SUPPLEMENT_AFTER
     + r"|patients?[’']?\s*[’']?s?\s+own\b|(?:their|his|her)\s+own\b|self-derived)",
     re.IGNORECASE,
 )
