@@ -81,6 +81,9 @@ def test_remestemcel_phrasings(text: str) -> None:
         ("temcell HS Inj. for aGVHD", "temcell HS Inj", BM, Donor.ALLOGENEIC),
         ("ELIXCYTE intra-articular", "ELIXCYTE", FAT, Donor.ALLOGENEIC),
         ("Lomecel-B infusion", "Lomecel-B", BM, Donor.ALLOGENEIC),
+        ("Cupistem injection into the fistula", "Cupistem", FAT, Donor.AUTOLOGOUS),
+        ("Cuepistem", "Cuepistem", FAT, Donor.AUTOLOGOUS),
+        ("Hearticellgram-AMI intracoronary", "Hearticellgram-AMI", BM, Donor.AUTOLOGOUS),
         ("Stemirac Injection", "Stemirac", BM, Donor.AUTOLOGOUS),
         ("PLX-PAD intramuscular injections", "PLX-PAD", PLACENTA, Donor.ALLOGENEIC),
         ("PLX PAD cells", "PLX PAD", PLACENTA, Donor.ALLOGENEIC),
@@ -149,9 +152,9 @@ def test_brand_named_with_a_generic_phrase_is_one_product() -> None:
 
 
 def test_unsourced_rows_give_untyped_products() -> None:
-    p = _one("Cupistem injection into the fistula")
+    p = _one("JointStem injection into the knee")
     assert (p.name, p.cell_type, p.tissue, p.donor, p.table_facts) == (
-        "Cupistem",
+        "JointStem",
         None,
         None,
         Donor.UNKNOWN,
