@@ -395,6 +395,17 @@ def test_harvest_sentence_gives_tissue_and_donor_in_a_trial() -> None:
     assert any("from how its cells are obtained" in n for n in trial.notes)
 
 
+def test_harvest_donor_is_read_only_for_the_product_tissue() -> None:
+    trial = _trial(
+        "umbilical cord MSCs intravenously",
+        summary="Bone marrow will be aspirated from the patient's own iliac crest and the cells "
+        "expanded for a comparison in vitro.",
+    )
+    annotate_trial(trial)
+    (product,) = trial.arms[0].products
+    assert (product.tissue, product.donor) == (UC, Donor.UNKNOWN)
+
+
 def test_brand_only_trial_gets_a_product_with_the_table_flag_in_rdf() -> None:
     trial = _trial("Prochymal 2 x 10^6 cells/kg IV", iv_name="Prochymal")
     annotate_trial(trial)

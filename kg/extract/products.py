@@ -757,7 +757,8 @@ def finish_products(
                     f"{where}: tissue of {p.name!r} ({tissue.uberon}) from how its cells are "
                     f"obtained ({where_h}: {sentence[:120]!r})"
                 )
-        donor = _harvest_donor(harvests) if p.donor is Donor.UNKNOWN else None
+        own = [h for h in harvests if h[0].uberon == p.tissue]  # sentences about its tissue
+        donor = _harvest_donor(own) if p.donor is Donor.UNKNOWN else None
         if donor is not None:
             p = replace(p, donor=donor[0])
             notes.append(
