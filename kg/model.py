@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kg.link.records import Link
+from kg.results_model import TrialResults
 
 __all__ = [
     "Arm",
@@ -346,6 +347,9 @@ class Trial:
     raw_values: tuple[tuple[str, str], ...] = ()
     # (field, BCP 47 tag) of texts not in English ("official_title", "primary_outcomes[0]"):
     languages: tuple[tuple[str, str], ...] = ()
+    # Posted results (flow, baseline, outcomes, adverse events) with their groups joined to
+    # the arms (kg.results_model, kg.results_join); None where the record has none:
+    results: TrialResults | None = None
     notes: list[str] = field(default_factory=list)  # report lines: what was missing or odd
 
     @property

@@ -76,7 +76,7 @@ def test_every_record_maps(
     assert len({t.nct_id for t in trials}) == distinct
     for t in trials:
         assert t.provenance.format == fmt
-        assert t.provenance.mapper_version == "1"
+        assert t.provenance.mapper_version == "2"
         assert t.provenance.record_key == t.nct_id
         assert re.fullmatch(r"NCT\d{8}", t.nct_id or "")
         assert re.fullmatch(r"[0-9a-f]{64}", t.provenance.record_sha256)

@@ -135,7 +135,7 @@ def test_v2_nct00973089_withdrawn_month_dates(data_dir: Path) -> None:
         source_file="NCT00973089.json",
         format="ctgov-v2",
         sha256=_sha(data),
-        mapper_version="1",
+        mapper_version="2",
         record_key="NCT00973089",
         record_sha256=_json_record_sha(json.loads(data)),
     )

@@ -69,6 +69,8 @@ from kg.model import (
     Sponsor,
     Trial,
 )
+from kg.results_join import join_results
+from kg.results_model import TrialResults
 
 __all__ = [
     "AGENCY_CLASS",
@@ -996,6 +998,10 @@ class RawStudy:
     references: list[tuple[str | None, str | None, str | None]] = field(default_factory=list)
     see_also: list[tuple[str | None, str | None]] = field(default_factory=list)  # (url, label)
     linked_nct_ids: list[str] = field(default_factory=list)  # e.g. expanded-access records
+    # Posted results as the format's results reader (kg.sources.results_*) read them, or the
+    # reason they could not be read (the trial is mapped without them):
+    results: TrialResults | None = None
+    results_error: str | None = None
 
 
 # --------------------------------------------------------------------------- building
@@ -1034,6 +1040,11 @@ def build_trial(raw: RawStudy, provenance: Provenance) -> Trial:
     trial.see_also = _links(raw, notes)
     trial.related_nct_ids = _related(trial, raw)
     trial.raw_values = _as_written(trial, raw)
+    if raw.results_error:
+        notes.append(f"results left out: {raw.results_error}")
+    if raw.results is not None:
+        trial.results = join_results(raw.results, trial.arms)
+        notes.extend(trial.results.notes)
     trial.notes = list(dict.fromkeys(notes))
     return trial
 

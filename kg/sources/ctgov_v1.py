@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kg.model import MappingError, Provenance, Trial
+from kg.sources import results_v1
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -30,11 +31,12 @@ from kg.sources.ctgov_common import (
     load_json,
     map_records,
 )
+from kg.sources.results_common import read_safely
 
 __all__ = ["FORMAT", "MAPPER_VERSION", "map_document", "read_study", "sniff"]
 
 FORMAT = "ctgov-v1"
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: posted results (kg.sources.results_*)
 
 _JSON_OBJECT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{")
 _KEY = re.compile(rb'"FullStudiesResponse"\s*:')
@@ -129,6 +131,9 @@ def read_study(study: dict[str, Any]) -> RawStudy:
     _sponsors(raw, json_obj(p, "SponsorCollaboratorsModule"))
     _contacts(raw, json_obj(p, "ContactsLocationsModule"))
     _references(raw, json_obj(p, "ReferencesModule"))
+    raw.results, raw.results_error = read_safely(
+        results_v1.read_results, study.get("ResultsSection")
+    )
     return raw
 
 

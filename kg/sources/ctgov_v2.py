@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kg.model import MappingError, Provenance, Trial
+from kg.sources import results_v2
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -29,11 +30,12 @@ from kg.sources.ctgov_common import (
     load_json,
     map_records,
 )
+from kg.sources.results_common import read_safely
 
 __all__ = ["FORMAT", "MAPPER_VERSION", "map_document", "read_study", "sniff"]
 
 FORMAT = "ctgov-v2"
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: posted results (kg.sources.results_*)
 
 _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*[\[{]")
 
@@ -125,6 +127,9 @@ def read_study(study: dict[str, Any]) -> RawStudy:
     _sponsors(raw, json_obj(p, "sponsorCollaboratorsModule"))
     _contacts(raw, json_obj(p, "contactsLocationsModule"))
     _references(raw, json_obj(p, "referencesModule"))
+    raw.results, raw.results_error = read_safely(
+        results_v2.read_results, study.get("resultsSection")
+    )
     return raw
 
 

@@ -24,6 +24,7 @@ from typing import NoReturn
 from xml.parsers import expat
 
 from kg.model import MappingError, Provenance, Trial
+from kg.sources import results_xml
 from kg.sources.ctgov_common import (
     RawArm,
     RawDate,
@@ -32,11 +33,12 @@ from kg.sources.ctgov_common import (
     RawStudy,
     map_records,
 )
+from kg.sources.results_common import read_safely
 
 __all__ = ["FORMAT", "MAPPER_VERSION", "map_document", "read_study", "sniff"]
 
 FORMAT = "ctgov-xml"
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: posted results (kg.sources.results_*)
 
 _XML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<")
 _ROOT = re.compile(rb"<clinical_study[\s>]")
@@ -213,6 +215,9 @@ def read_study(root: ET.Element) -> RawStudy:
     _people(raw, root)
     raw.sites = [_site(loc) for loc in root.findall("location")]
     _references(raw, root)
+    raw.results, raw.results_error = read_safely(
+        results_xml.read_results, root.find("clinical_results")
+    )
     return raw
 
 
