@@ -199,11 +199,26 @@ def _short_hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
 
 
+# An international phone number ("+98 21 8245 5393", "+1 (555) 123-4567"): the pattern of
+# ontology/qc/contact-phone-violation.rq, so that no literal the build writes fails it.
+PHONE_RE = re.compile(
+    r"(?<![0-9A-Za-z+])\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{2,4}"
+    r"(?:[ .-]?[0-9]{2,4}){2,3}(?![0-9])"
+)
+
+
 def redact(text: str) -> str:
-    """Remove e-mail addresses from free text before it enters the public graph."""
-    if "@" not in text:  # every e-mail address has one: skip the regex (most texts)
-        return text
-    return EMAIL_RE.sub("[e-mail removed]", text)
+    """Remove e-mail addresses and international phone numbers from free text before it
+    enters the public graph (wherever a record put them: a site's city, a drug's name).
+
+    >>> redact("call +1 (555) 123-4567 or someone@example.org")
+    'call [phone number removed] or [e-mail removed]'
+    """
+    if "@" in text:  # every e-mail address has one: skip the regex (most texts)
+        text = EMAIL_RE.sub("[e-mail removed]", text)
+    if "+" in text:  # and every such phone number a "+"
+        text = PHONE_RE.sub("[phone number removed]", text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +282,7 @@ class _Writer:
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
         if value:
-            text = redact(value) if "@" in value else value  # redact() but without a call
+            text = redact(value) if "@" in value or "+" in value else value  # skip the call
             if self.markdown and "\\" in text:  # as the reader of the rendered record sees it
                 text = unescape_markdown(text)
             self.quads.append(Quad(s, p, Literal(text), self.graph))
@@ -698,7 +713,8 @@ def _sites(w: _Writer, m: Minter, t: NamedNode, sites: Iterable[Site]) -> None:
             (_P_RECRUITMENT_STATUS, s.status),
         ):
             if value:
-                add(Quad(node, p, Literal(redact(value) if "@" in value else value), g))
+                text = redact(value) if "@" in value or "+" in value else value
+                add(Quad(node, p, Literal(text), g))
         if s.lat is not None:
             w.typed(node, _P_LATITUDE, s.lat, _XSD_DECIMAL)
         if s.lon is not None:

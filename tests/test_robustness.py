@@ -760,3 +760,20 @@ def test_a_name_with_an_at_sign_is_left_out(tmp_path: Path, study: dict[str, Any
     names = ask(store, f"SELECT ?n WHERE {{ ?p a cto:Investigator ; {label} ?n }}")
     assert names and not [n for (n,) in names if "@" in n]
     assert_valid(store)
+
+
+def test_phone_numbers_in_any_field_are_removed(tmp_path: Path, study: dict[str, Any]) -> None:
+    """Found by the fuzz test (seeds 7, 8) once ontology/qc/contact-phone-violation.rq came:
+    an international phone number in a field no mapper scrubs (a site's city, an
+    intervention's name) was written, and the store failed the QC check."""
+    doc = variant(study, "NCT93000004")
+    p = doc["protocolSection"]
+    p["contactsLocationsModule"]["locations"][0]["city"] = "Jerusalem +98 21 8245 5393"
+    p["armsInterventionsModule"]["interventions"][0]["name"] += " (call +1 (555) 123-4567)"
+    folder = tmp_path / "in"
+    write(folder, "a.json", doc)
+    store = tmp_path / "store"
+    build([folder], store, jobs=1)
+    cities = ask(store, "SELECT ?c WHERE { ?s cto:city ?c }")
+    assert cities == [("Jerusalem [phone number removed]",)]
+    assert_valid(store)
