@@ -359,6 +359,12 @@ def test_accept_nothing_satisfies_is_406(client: FlaskClient) -> None:
         headers={"Accept": "application/sparql-results+json"},
     )
     assert lenient.status_code == 200 and lenient.mimetype == "text/turtle"
+    store = client.get(
+        "/store",
+        query_string={"graph": "https://w3id.org/celltrials/graph/meta"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert store.status_code == 406
     wildcard = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "*/*"})
     assert wildcard.status_code == 200 and wildcard.mimetype == JSON
 

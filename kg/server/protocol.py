@@ -558,8 +558,12 @@ def graph_store() -> Response:
     if request.method in ("PUT", "POST", "DELETE"):
         _authorised()
         return _graph_store_write(graph)
+    accept = request.headers.get("Accept")
+    if not request.args.get("format") and not acceptable(accept, GRAPH_FORMATS):
+        offered = ", ".join(f.media_type.split(";")[0] for f in GRAPH_FORMATS)
+        raise _fail(406, f"Accept: {accept!r} names no graph format of ours ({offered})")
     try:
-        fmt = graph_format(request.headers.get("Accept"), request.args.get("format"))
+        fmt = graph_format(accept, request.args.get("format"))
     except FormatError:
         raise _fail(400, "format: unknown graph format") from None
     try:
