@@ -528,8 +528,12 @@ class ExecutorPool:
         cond = self._state()
         with cond:
             ticket = object()
-            busy = not (self._eligible(client) and (self._idle or self._count < self.size))
-            if busy or self._queue:
+            runs_now = (
+                self._eligible(client)
+                and (self._idle or self._count < self.size)
+                and not any(self._eligible(c) for _, c in self._queue)
+            )
+            if not runs_now:
                 if len(self._queue) >= self.max_waiting:
                     raise PoolBusy(
                         f"{len(self._queue)} requests are already waiting for a query process"
