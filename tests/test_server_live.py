@@ -383,3 +383,19 @@ def test_deep_nesting_and_a_dead_query_process(server: str, seed_store: Path) ->
     assert status == 503 and ctype == "text/plain", body
     assert b"the query process stopped while running this request (exit status -11)" in body
     assert _ask_ms(server) < 1000
+
+
+def test_a_stream_cut_midway_is_an_incomplete_transfer(server: str) -> None:
+    # A streamed answer that cannot be finished (here: the client reads too slowly for the
+    # 2 s time limit) must reach the client as a broken transfer, never as a shorter body
+    # that ends like a whole one. 150,000 rows of TSV (~11 MB) outgrow the socket buffers.
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 150000"
+    url = server + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "text/tab-separated-values"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.read(1024)
+        time.sleep(2.5)  # past the deadline, with the rest still to come
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            response.read()
+    assert 0 < len(cut.value.partial) < 11_000_000
+    assert _ask_ms(server) < 1000
