@@ -199,8 +199,9 @@ def _short_hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
 
 
-# An international phone number ("+98 21 8245 5393", "+1 (555) 123-4567"): the pattern of
-# ontology/qc/contact-phone-violation.rq, so that no literal the build writes fails it.
+# An international phone number ("+98 21 8245 5393", "+1 (555) 123-4567"), as registries
+# print contacts' phones: a "+", a country code, then groups of digits (a dose "+1.5e6" or
+# "10+6" is none).
 PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{2,4}"
     r"(?:[ .-]?[0-9]{2,4}){2,3}(?![0-9])"
