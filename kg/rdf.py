@@ -514,6 +514,10 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     _cells(w, m, t, t, trial.products, trial.doses, products)
     _caps(w, m, t, trial.caps)
     _regimen(w, t, trial.route, trial.administrations, trial.regimen_evidence)
+    if trial.results is not None:  # posted results, in this record's graph (kg.rdf_results)
+        from kg.rdf_results import results_quads  # it imports this module
+
+        w.quads.extend(results_quads(trial, trial_node=t, graph=graph, minter=m))
     if trial.registry_ids or trial.raw_values or trial.languages:
         _registries(w, m, t, trial)
     return graph, w.quads

@@ -2,9 +2,10 @@
 
 Format-specific decisions:
 
-* The serious and other adverse-event totals of a group are the "Total" category's
-  "Total, serious adverse events" / "Total, other adverse events" rows (the legacy schema
-  has no group-level totals and no deaths); they are group totals, not events.
+* The serious, other and fatal adverse-event totals of a group are the "Total" category's
+  "Total, serious adverse events" / "Total, other adverse events" / "Total, all-cause
+  mortality" rows (the legacy schema has no group-level totals); they are group totals,
+  not events. A record without the mortality row has no deaths figure (unknown, not 0).
 * A section's ``<default_vocab>`` and ``<default_assessment>`` apply to each of its events
   unless the event names its own (``<sub_title vocab=...>``, ``<assessment>``).
 * ``<point_of_contact>`` is never read (contact data).
@@ -38,6 +39,8 @@ __all__ = ["read_results"]
 _TOTAL_CATEGORY = "total"
 _TOTAL_SERIOUS = "total, serious adverse events"
 _TOTAL_OTHER = "total, other adverse events"
+_TOTAL_DEATHS = "total, all-cause mortality"
+_TOTALS = {_TOTAL_SERIOUS: "serious", _TOTAL_OTHER: "other", _TOTAL_DEATHS: "deaths"}
 
 
 def _text(el: ET.Element | None, path: str | None = None) -> str | None:
@@ -244,11 +247,8 @@ def _adverse_events(rep: ET.Element) -> AdverseEvents:
                 term = _need(event, "sub_title")
                 counts = tuple(_ae_count(c) for c in event.findall("counts"))
                 total = term.lower()
-                if (organ or "").lower() == _TOTAL_CATEGORY and total in (
-                    _TOTAL_SERIOUS,
-                    _TOTAL_OTHER,
-                ):
-                    which = "serious" if total == _TOTAL_SERIOUS else "other"
+                if (organ or "").lower() == _TOTAL_CATEGORY and total in _TOTALS:
+                    which = _TOTALS[total]
                     for c in counts:
                         group = totals.setdefault(c.group, {})
                         group[f"{which}_affected"] = c.affected
@@ -274,6 +274,8 @@ def _adverse_events(rep: ET.Element) -> AdverseEvents:
             serious_at_risk=totals.get(g.key, {}).get("serious_at_risk"),
             other_affected=totals.get(g.key, {}).get("other_affected"),
             other_at_risk=totals.get(g.key, {}).get("other_at_risk"),
+            deaths_affected=totals.get(g.key, {}).get("deaths_affected"),
+            deaths_at_risk=totals.get(g.key, {}).get("deaths_at_risk"),
         )
         for g in _groups(rep)
     )
