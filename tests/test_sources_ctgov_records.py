@@ -41,7 +41,7 @@ MAPPED = [
     "status", "phases", "study_type", "allocation", "intervention_model", "masking",
     "primary_purpose", "enrollment", "enrollment_type", "start_date",
     "primary_completion_date", "completion_date", "last_update", "brief_summary",
-    "detailed_description", "conditions", "keywords", "arms", "interventions",
+    "detailed_description", "conditions", "mesh_ancestors", "keywords", "arms", "interventions",
     "eligibility", "sponsors", "responsible_party", "officials", "sites", "references",
     "related_nct_ids", "see_also", "notes",
 ]  # fmt: skip
@@ -180,6 +180,11 @@ def test_v2_nct00973089_withdrawn_month_dates(data_dir: Path) -> None:
             "conditions": [
                 Condition("Caries, Dental", "conditions", ("D000003731",), ("Dental Caries",))
             ],
+            "mesh_ancestors": (
+                ("D000017001", "Tooth Demineralization"),
+                ("D000014076", "Tooth Diseases"),
+                ("D000009057", "Stomatognathic Diseases"),
+            ),
             "keywords": ("Primary tooth", "Caries, Dental", "Alternative treatment"),
             "arms": [
                 Arm("Complete caries removal", "NO_INTERVENTION", "Control group"),
@@ -279,6 +284,15 @@ def test_v2_nct03475563_observational_with_contacts(data_dir: Path) -> None:
                     ("Coronary Artery Disease",),
                 )
             ],
+            "mesh_ancestors": (
+                ("D000003327", "Coronary Disease"),
+                ("D000017202", "Myocardial Ischemia"),
+                ("D000006331", "Heart Diseases"),
+                ("D000002318", "Cardiovascular Diseases"),
+                ("D000001161", "Arteriosclerosis"),
+                ("D000001157", "Arterial Occlusive Diseases"),
+                ("D000014652", "Vascular Diseases"),
+            ),
             "keywords": (
                 "Drug-eluting stent",
                 "Dedicated bifurcation stent",
@@ -437,6 +451,14 @@ def test_v2_nct06171568_no_arms_collaborators(data_dir: Path) -> None:
             "conditions": [
                 Condition("Brain Injuries", "conditions", ("D000001930",), ("Brain Injuries",))
             ],
+            "mesh_ancestors": (
+                ("D000001927", "Brain Diseases"),
+                ("D000002493", "Central Nervous System Diseases"),
+                ("D000009422", "Nervous System Diseases"),
+                ("D000006259", "Craniocerebral Trauma"),
+                ("D000020196", "Trauma, Nervous System"),
+                ("D000014947", "Wounds and Injuries"),
+            ),
             "keywords": (
                 "Brain injuries",
                 "Prognosis",
@@ -528,6 +550,7 @@ def test_v2_nct04207047_devices_in_four_arms(data_dir: Path) -> None:
                 1792,
             ),
             "conditions": [Condition("Abdominoplasty")],
+            "mesh_ancestors": (),
             "keywords": (),
             "arms": [
                 Arm(
@@ -798,6 +821,23 @@ def test_v2_nct06388018_api_page(data_dir: Path) -> None:
                     "Endometrial Neoplasms", "mesh", ("D000016889",), ("Endometrial Neoplasms",)
                 ),
             ],
+            "mesh_ancestors": (
+                ("D000018204", "Neoplasms, Connective and Soft Tissue"),
+                ("D000009370", "Neoplasms by Histologic Type"),
+                ("D000009369", "Neoplasms"),
+                ("D000014594", "Uterine Neoplasms"),
+                ("D000005833", "Genital Neoplasms, Female"),
+                ("D000014565", "Urogenital Neoplasms"),
+                ("D000009371", "Neoplasms by Site"),
+                ("D000014591", "Uterine Diseases"),
+                ("D000005831", "Genital Diseases, Female"),
+                ("D000052776", "Female Urogenital Diseases"),
+                ("D000005261", "Female Urogenital Diseases and Pregnancy Complications"),
+                ("D000091642", "Urogenital Diseases"),
+                ("D000091662", "Genital Diseases"),
+                ("D000018193", "Neoplasms, Complex and Mixed"),
+                ("D000036821", "Endometrial Stromal Tumors"),
+            ),
             "keywords": (),
             "arms": [
                 Arm(
@@ -1015,6 +1055,7 @@ def test_v2_nct01100827_missing_fields(data_dir: Path) -> None:
             ),
             "detailed_description": None,
             "conditions": [Condition("NSCLC")],
+            "mesh_ancestors": (),
             "keywords": (
                 "EGFR mutation status in patients with advanced stage adenocarcinoma NSCLC",
                 "The association between EGFR mutation status and demographic data in advanced"
@@ -1154,6 +1195,10 @@ def test_v1_nct02140528_month_dates_see_also(data_dir: Path) -> None:
                 Condition("Tibial Fracture", "conditions", ("D000050723",), ("Fractures, Bone",)),
                 Condition("Tibial Fractures", "mesh", ("D000013978",), ("Tibial Fractures",)),
             ],
+            "mesh_ancestors": (
+                ("D000014947", "Wounds and Injuries"),
+                ("D000007869", "Leg Injuries"),
+            ),
             "keywords": ("Allogenic adipose derived mesenchymal stem cell tibial fracture",),
             "arms": [
                 Arm(
@@ -1268,6 +1313,10 @@ def test_v1_nct03967275_observational_mesh_from_title(data_dir: Path) -> None:
                 Condition("Bone Marrow Donor"),
                 Condition("Burns, Chemical", "mesh", ("D000002057",), ("Burns, Chemical",)),
             ],
+            "mesh_ancestors": (
+                ("D000002056", "Burns"),
+                ("D000014947", "Wounds and Injuries"),
+            ),
             "keywords": (
                 "Bone marrow harvest",
                 "Bone Marrow derived Mesenchymal Stem Cells (BM-MSC)",
@@ -1350,6 +1399,19 @@ def test_v1_nct04780685_anticipated_dates_contacts(data_dir: Path) -> None:
             "conditions": [
                 Condition("Covid19", "conditions", ("D000086382",), ("COVID-19",)),
             ],
+            "mesh_ancestors": (
+                ("D000012141", "Respiratory Tract Infections"),
+                ("D000007239", "Infections"),
+                ("D000011024", "Pneumonia, Viral"),
+                ("D000011014", "Pneumonia"),
+                ("D000014777", "Virus Diseases"),
+                ("D000018352", "Coronavirus Infections"),
+                ("D000003333", "Coronaviridae Infections"),
+                ("D000030341", "Nidovirales Infections"),
+                ("D000012327", "RNA Virus Infections"),
+                ("D000008171", "Lung Diseases"),
+                ("D000012140", "Respiratory Tract Diseases"),
+            ),
             "keywords": (),
             "arms": [
                 Arm(
@@ -1496,6 +1558,14 @@ def test_v1_nct02166489_mesh_by_as_found(data_dir: Path) -> None:
                     ("Kidney Diseases", "Polycystic Kidney Diseases"),
                 ),
             ],
+            "mesh_ancestors": (
+                ("D000014570", "Urologic Diseases"),
+                ("D000052177", "Kidney Diseases, Cystic"),
+                ("D000000015", "Abnormalities, Multiple"),
+                ("D000000013", "Congenital Abnormalities"),
+                ("D000072661", "Ciliopathies"),
+                ("D000030342", "Genetic Diseases, Inborn"),
+            ),
             "keywords": (
                 "autologous mesenchymal stem cells",
                 "polycystic kidney disease",
@@ -1623,6 +1693,25 @@ def test_v1_nct00953485_old_responsible_party_no_arms(data_dir: Path) -> None:
                 ),
                 Condition("Mesenchymal Stem Cells"),
             ],
+            "mesh_ancestors": (
+                ("D000004194", "Disease"),
+                ("D000010335", "Pathologic Processes"),
+                ("D000001172", "Arthritis, Rheumatoid"),
+                ("D000001168", "Arthritis"),
+                ("D000007592", "Joint Diseases"),
+                ("D000009140", "Musculoskeletal Diseases"),
+                ("D000012216", "Rheumatic Diseases"),
+                ("D000014987", "Xerostomia"),
+                ("D000012466", "Salivary Gland Diseases"),
+                ("D000009059", "Mouth Diseases"),
+                ("D000009057", "Stomatognathic Diseases"),
+                ("D000015352", "Dry Eye Syndromes"),
+                ("D000007766", "Lacrimal Apparatus Diseases"),
+                ("D000005128", "Eye Diseases"),
+                ("D000003240", "Connective Tissue Diseases"),
+                ("D000001327", "Autoimmune Diseases"),
+                ("D000007154", "Immune System Diseases"),
+            ),
             "keywords": ("Sjogren's Syndrome", "Mesenchymal Stem Cells", "Transplantation"),
             "arms": [],
             "interventions": [
@@ -1779,6 +1868,7 @@ def test_xml_nct00739713_two_arms_both_reference_kinds(data_dir: Path) -> None:
                     "Keratoconjunctivitis Sicca", "mesh", (), ("Keratoconjunctivitis Sicca",)
                 ),
             ],
+            "mesh_ancestors": (),
             "keywords": ("dry eye", "sea buckthorn", "Hippophaë"),
             "arms": [
                 Arm(
@@ -1879,6 +1969,7 @@ def test_xml_nct03182660_withheld_record(data_dir: Path) -> None:
             "brief_summary": None,
             "detailed_description": None,
             "conditions": [],
+            "mesh_ancestors": (),
             "keywords": (),
             "arms": [],
             "interventions": [],
@@ -1942,6 +2033,7 @@ def test_xml_nct00001177_observational_no_arms(data_dir: Path) -> None:
                 Condition("Mood Disorders", "mesh", (), ("Mood Disorders",)),
                 Condition("Premenstrual Syndrome", "mesh", (), ("Premenstrual Syndrome",)),
             ],
+            "mesh_ancestors": (),
             "keywords": (
                 "Mood",
                 "Depression",
@@ -2057,6 +2149,7 @@ def test_xml_nct03459976_contacts_links_results_reference(data_dir: Path) -> Non
                 Condition("Endometrial Neoplasms", "mesh", (), ("Endometrial Neoplasms",)),
                 Condition("Uterine Diseases", "mesh", (), ("Uterine Diseases",)),
             ],
+            "mesh_ancestors": (),
             "keywords": (),
             "arms": [
                 Arm("2 groups", None, None, ("evaluate serum level HE4 in endometrial cancer",))
@@ -2168,6 +2261,7 @@ def test_xml_nct00739895_investigator_responsible_no_age_limits(data_dir: Path) 
                 Condition("Ventricular Function, Left"),
                 Condition("Common Cold", "mesh", (), ("Common Cold",)),
             ],
+            "mesh_ancestors": (),
             "keywords": ("athletes",),
             "arms": [
                 Arm(
