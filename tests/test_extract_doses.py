@@ -721,3 +721,23 @@ def test_describing_words_between_number_and_unit(
     text = " ".join(text.split())
     doses = extract_doses(text, field="t")
     assert [(d.max_cells, d.unit) for d in doses] == [(figure[1], unit[1])], text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        (
+            "three doses of 500.000 cells/kg of umbilical cord mesechymal cells",
+            5e5,
+            DoseUnit.CELLS_PER_KG,
+        ),
+        ("70 million mesenchimal stem cells on day 0", 7e7, DoseUnit.CELLS),
+        ("1 x 10^8 mesenchymel stromal cells", 1e8, DoseUnit.CELLS),
+        ("1 million Umbilical core-derived MSCc/BW", 1e6, DoseUnit.CELLS_PER_KG),
+        ("2 x 10^7 umbilical core-derived MSCc", 2e7, DoseUnit.CELLS),
+        ("1 x 10^6 MSC's/kg", 1e6, DoseUnit.CELLS_PER_KG),
+    ],
+)
+def test_misspelled_cell_words_are_cell_words(text: str, value: float, unit: DoseUnit) -> None:
+    (d,) = extract_doses(text, field="t")
+    assert (d.min_cells, d.max_cells, d.unit) == (value, value, unit)

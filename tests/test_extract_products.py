@@ -258,3 +258,84 @@ WORDS = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 def test_product_like_text(text: str) -> None:
     test_any_text_gives_products_with_evidence.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------ misspellings registries write (known list)
+@pytest.mark.parametrize(
+    ("text", "name", "cell", "tissue"),
+    [
+        (
+            "three doses of 500.000 cells/kg of umbilical cord mesechymal cells",
+            "umbilical cord mesechymal cells",
+            UC_MSC,
+            UC,
+        ),
+        (
+            "umbilical cord mesenchimal stem cells",
+            "umbilical cord mesenchimal stem cells",
+            UC_MSC,
+            UC,
+        ),
+        (
+            "bone marrow mesenchymel stromal cells",
+            "bone marrow mesenchymel stromal cells",
+            BM_MSC,
+            BM,
+        ),
+        (
+            "Mesenchimal stem cells from adipose tissue",
+            "Mesenchimal stem cells from adipose tissue",
+            FAT_MSC,
+            FAT,
+        ),
+        ("mesechymal cells derived from the umbilical cord", "mesechymal cells", UC_MSC, UC),
+        ("1 million Umbilical core-derived MSCc/BW", "Umbilical core-derived MSCc", UC_MSC, UC),
+        (
+            "Umbilical core-derived mesenchymal stem cells",
+            "Umbilical core-derived mesenchymal stem cells",
+            UC_MSC,
+            UC,
+        ),
+        ("infusion of UC-MSCc", "UC-MSCc", UC_MSC, UC),
+        ("Autologous Adipose MSC's", "Autologous Adipose MSC", FAT_MSC, FAT),
+        (
+            "mesenchymal stromal/stem cells (MSCs) from adipose tissue",
+            "mesenchymal stromal/stem cells (MSCs) from adipose tissue",
+            FAT_MSC,
+            FAT,
+        ),
+        # a tissue named after "derived" in a garbled phrase
+        (
+            "Mesenchymal stem cell- derived Umbilical cord transplantation",
+            "Mesenchymal stem cell",
+            UC_MSC,
+            UC,
+        ),
+        (
+            "Mesenchymal stromal cells - derived bone marrow for infusion",
+            "Mesenchymal stromal cells",
+            BM_MSC,
+            BM,
+        ),
+        ("mesenchymal stem cells derived placenta", "mesenchymal stem cells", MSC, PLACENTA),
+    ],
+)
+def test_misspelled_cell_and_tissue_words(
+    text: str, name: str, cell: str | None, tissue: str | None
+) -> None:
+    (p,) = extract_products(text, field="t")
+    assert (p.name, p.cell_type, p.tissue) == (name, cell, tissue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the apple core-derived extract",  # "core" is read as "cord" only after "umbilical"
+        "the umbilical core temperature was measured",
+        "mesenteric lymph nodes were resected",  # no fuzzy match on "mes..." words
+        "MSC-derived exosomes",  # a product of the cells, not a tissue after "derived"
+    ],
+)
+def test_misspelling_table_fires_on_no_other_words(text: str) -> None:
+    assert [p.tissue for p in extract_products(text, field="t")] in ([], [None])
+    assert not [p for p in extract_products(text, field="t") if p.tissue == UC]

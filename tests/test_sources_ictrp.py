@@ -542,11 +542,6 @@ def test_cell_doses_read_from_ictrp_texts_with_evidence(ictrp_store: Store) -> N
     assert (f"{TRIAL}ChiCTR2000029817", 5e9, "Cells", "5x10^9") in got
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction misses the umbilical-cord tissue in 'Umbilical core-derived MSCc/BW' "
-    "(IRCT) and 'umbilical cord mesechymal cells' (ReBEC): reported to the extraction work",
-)
 def test_uc_msc_above_dose_finds_two_registries_besides_ctgov(ictrp_store: Store) -> None:
     rows = load_query("uc-msc-above-dose").execute(ictrp_store, {"min_cells": "1e7"}).values()
     assert all(r["evidence"] for r in rows)

@@ -30,6 +30,7 @@ from functools import lru_cache
 from kg.extract.numbers import Figure, find_figures, parse_number
 from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes
+from kg.extract.tables import MESENCHYMAL, MESENCHYMAL_SPELLINGS
 from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
 from kg.model import CellCap, Dose, DosePer, DoseUnit
 
@@ -42,10 +43,11 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<word>[A-Za-zµμ$€][\w'’+-]*)|(?P<num>\d+(?:[.,]\d+)?)|(?P<punct>\S))"
 )
 _CELL_WORD = re.compile(
-    r"(?:CSM|(?:[A-Za-z0-9-]*(?:MSC|MSV|ASC|ADSC|MPC)|[A-Za-z0-9-]+SC)s?(?:-[A-Za-z0-9]+)*\d*)"
+    r"(?:CSM|[A-Za-z0-9-]*MSCc"  # "MSCc": a registry's plural ("Umbilical core-derived MSCc")
+    r"|(?:[A-Za-z0-9-]*(?:MSC|MSV|ASC|ADSC|MPC)|[A-Za-z0-9-]+SC)s?(?:-[A-Za-z0-9]+)*\d*)"
 )
 _CELL_WORD_I = re.compile(
-    r"(?:cells?|cellules?|stem|stromal|mesenchymal|nucleated|mononuclear)", re.IGNORECASE
+    rf"(?:cells?|cellules?|stem|stromal|{MESENCHYMAL}|nucleated|mononuclear)", re.IGNORECASE
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
 _KG_EXPONENT = re.compile(r"[·⋅*.]?\s*kg\s*(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)", re.IGNORECASE)
@@ -287,7 +289,8 @@ _MODIFIERS = frozenset(
         "culture-expanded",
         "ex",
         "vivo",
-        "mesenchymal",
+        *MESENCHYMAL_SPELLINGS,
+        "core",  # "Umbilical core-derived MSCc" (cord)
         "stem",
         "stromal",
         "cd34+",
@@ -470,7 +473,7 @@ _RESTATED = re.compile(
 )
 _DEFINED = re.compile(r"\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9-]{1,15})\s*\)")
 _DEFINING_CELL_WORDS = re.compile(
-    r"\b(?:cells?|MSCs?|stem|stromal|mesenchymal|cellular|progenitors?|precursors?)\b"
+    rf"\b(?:cells?|MSCs?|stem|stromal|{MESENCHYMAL}|cellular|progenitors?|precursors?)\b"
     r"[\w\s'’,-]{0,30}$",
     re.IGNORECASE,
 )

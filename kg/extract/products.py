@@ -41,6 +41,7 @@ from functools import lru_cache
 from kg.extract.tables import (
     GENERIC_MSC,
     INN_STEMS,
+    MESENCHYMAL,
     MSC_PREFIX_TISSUE,
     PRODUCT_ROWS,
     TISSUES,
@@ -89,7 +90,7 @@ _CORE_TISSUE = (
     r"|wharton[’'`]?s?[\s-]+jelly"
 )
 _MSC_PHRASE = (
-    r"(?:multi-?potent\s+)?mesenchymal"
+    rf"(?:multi-?potent\s+)?{MESENCHYMAL}"
     rf"(?:[\s-]+(?:{_CORE_TISSUE})(?:[\s-]+derived)?)?"
     r"(?:[\s-]+(?:stem|stromal|progenitor|precursor)(?:\s*/\s*(?:stem|stromal|progenitor))?)?"
     r"[\s-]+cells?\b"
@@ -112,7 +113,7 @@ _MENTION = re.compile(
     r"\w*(?:cells?|MSCs?|progenitors?|cytes|blasts|neurons))?)"
     rf"|(?P<phrase>(?i:{_MSC_PHRASE}))"
     rf"|(?P<tstem>(?i:{_TISSUE_STEM_PHRASE}))"
-    r"|(?<![\w-])(?P<msc>(?P<mpre>[A-Za-z]{1,5}-?)?MSCs?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
+    r"|(?<![\w-])(?P<msc>(?P<mpre>[A-Za-z]{1,5}-?)?MSC[sc]?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
     r"(?![\w-])"
     r"|(?<![\w-])(?P<mpc>h?MPCs?)(?![\w-])"
     r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
@@ -124,7 +125,7 @@ _MENTION = re.compile(
 # Every mention starts with one of these words, or is the word holding one of these letters.
 _MENTION_WORDS = (
     "multi",
-    "mesenchymal",
+    "mese",  # "mesenchymal" and its misspellings (tables.MESENCHYMAL_SPELLINGS)
     "dental",
     "adipose",
     "umbilical",
@@ -142,7 +143,7 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
-    r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|bone"
+    r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
     r"|marrow|adipose|tissue|wharton[’'`]?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -165,6 +166,9 @@ _RIGHT_SOURCE = re.compile(
 _SOURCE_BEFORE_TISSUE = re.compile(
     rf"(?:\bfrom|\bof)\s+(?:{_SOURCE_MODIFIER}[\s-]+){{0,2}}$", re.IGNORECASE
 )
+# A tissue named after "derived" in a garbled phrase: "Mesenchymal stem cell- derived
+# Umbilical cord transplantation" (the cells derived from the cord, not a product of the cells).
+_DERIVED_TISSUE_AFTER = re.compile(r"[\s-]+derived[\s-]+(?:from[\s-]+)?(?:the\s+)?", re.I)
 _DERIVED_AFTER_TISSUE = re.compile(r"(?:[\s-]+tissue)?[\s-]*derived\b", re.IGNORECASE)
 # A statement of what such cells are, not of this product: "MSCs can be isolated from ...".
 _GENERIC_SOURCE = re.compile(
@@ -202,7 +206,7 @@ _DONOR_WORDS = re.compile(
     r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
     r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
     r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"
-    r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mesenchymal|MSC|cells)))"
+    r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mese|MSC|cells)))"
     r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|\bauto\b|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
     + _SUPPLEMENT_AFTER
@@ -336,6 +340,11 @@ def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue
         code = _ISCT_TISSUE_CODE.match(text, end)
         if code is not None:  # "MSC(M)", "MSC(AT)": the ISCT / ICCBBA tissue-of-origin codes
             return start, code.end(), _TISSUE_BY_KEY[_ISCT_TISSUE[code.group(1).upper()]]
+    if kind in {"phrase", "abbr"} and tissue is None:
+        garbled = _DERIVED_TISSUE_AFTER.match(text, end)
+        t = _TISSUE_RE.match(text, garbled.end()) if garbled is not None else None
+        if t is not None:
+            return start, end, _TISSUE_BY_KEY[str(t.lastgroup)]
     if kind in {"phrase", "abbr"}:
         src = _RIGHT_SOURCE.match(text, end)
         if src is not None:

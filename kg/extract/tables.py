@@ -22,6 +22,8 @@ __all__ = [
     "FDA_ROUTES_URL",
     "GENERIC_MSC",
     "INN_STEMS",
+    "MESENCHYMAL",
+    "MESENCHYMAL_SPELLINGS",
     "MSC_PREFIX_TISSUE",
     "NCIT_CONCEPT_URL",
     "PRODUCT_ROWS",
@@ -37,6 +39,18 @@ __all__ = [
 ]
 
 GENERIC_MSC = "CL:0000134"  # mesenchymal stem cell
+
+# "Mesenchymal" as registries spell it (each seen in registry records; tests in
+# tests/test_extract_products.py). A short list of known spellings, never fuzzy matching.
+MESENCHYMAL_SPELLINGS: tuple[str, ...] = (
+    "mesenchymal",
+    "mesechymal",  # ReBEC: "umbilical cord mesechymal cells"
+    "mesenchimal",
+    "mesenchymel",
+)
+MESENCHYMAL = "(?:" + "|".join(MESENCHYMAL_SPELLINGS) + ")"
+# Names of a cell word that follow a tissue word: "(Umbilical core-derived) MSCc".
+_CELL_AFTER_TISSUE = rf"(?:derived|{MESENCHYMAL}|MSC|stem|stromal)"
 
 
 class Tissue(NamedTuple):
@@ -55,21 +69,23 @@ TISSUES: tuple[Tissue, ...] = (
         "cord_blood",
         "UBERON:0012168",
         GENERIC_MSC,
-        r"(?:umbilical[\s-]+)?cord[\s-]+blood|\bh?UCB(?=[\s-]*(?:derived|MSC|mesenchymal))",
+        rf"(?:umbilical[\s-]+)?cord[\s-]+blood|\bh?UCB(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}))",
     ),
     Tissue(
         "whartons_jelly",
         "UBERON:0003422",
         "CL:0002568",
-        r"wharton[’'`]?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|mesenchymal|stem|stromal))",
+        rf"wharton[’'`]?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}|stem|stromal))",
     ),
     Tissue(
         "umbilical_cord",
         "UBERON:0002331",
         "CL:0002569",
-        r"umbilical[\s-]+cords?|umbilical(?=[\s-]+(?:derived|mesenchymal))"
+        rf"umbilical[\s-]+cords?|umbilical(?=[\s-]+(?:derived|{MESENCHYMAL}))"
+        # "Umbilical core-derived MSCc" (IRCT): "core" for "cord", only before a cell word
+        rf"|umbilical[\s-]+core(?=[\s-]*{_CELL_AFTER_TISSUE})"
         r"|(?<!spinal\s)(?<!spinal-)\bcord[\s-]+(?:tissue|derived|lining)"
-        r"|\bh?UC(?=[\s-]*(?:derived|MSC|mesenchymal))",
+        rf"|\bh?UC(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}))",
     ),
     Tissue("amniotic_fluid", "UBERON:0000173", GENERIC_MSC, r"amniotic[\s-]+fluid"),
     Tissue(
@@ -85,7 +101,7 @@ TISSUES: tuple[Tissue, ...] = (
         "CL:0002540",
         r"(?:bone[\s-]+)?marrow(?![\s-]+(?:transplant\w*|failure|suppression|aplasia|edema"
         r"|oedema|lesions?|involvement|infiltration|fibrosis|recovery|toxicity|function|disease"
-        r"|examination|cellularity))|\bBM(?=[\s-]*(?:derived|MSC|mesenchymal|stromal))",
+        rf"|examination|cellularity))|\bBM(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}|stromal))",
     ),
     Tissue(
         "adipose",
