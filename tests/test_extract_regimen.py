@@ -753,3 +753,42 @@ def test_a_delayed_treatment_arm_gets_its_cells_after_crossover(
     assert not early.after_crossover and [d.after_crossover for d in early.doses] == [False]
     assert late.after_crossover
     assert [(d.min_cells, d.after_crossover) for d in late.doses] == [(1e6, True)]
+
+
+# ------------------------------------------------ day lists that miss a comma
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "will be infused with 70 million mesenchymal stem cell day 0, 3 6 , infusion time 30 min",
+            3,
+        ),
+        ("MSCs will be infused on days 1,3 and 5.", 3),
+        ("MSCs will be infused on day 0, 3, 6.", 3),
+        ("The cells are infused on day 0, 3 6 and 9.", 4),
+        ("MSCs were injected on days 0,3,6", 3),
+        ("MSCs given on days 1, 4 7 and 10", 4),
+        ("patients infused with MSCs on day 0, 7 14", 3),
+        # a space alone is no separator where the list has no other, the days fall, or a
+        # figure follows
+        ("MSCs given on day 0, 3 70 million cells", 2),
+        ("MSCs given on day 7, 3 5", 2),
+        ("MSCs infused on days 1, 3 5 patients", 2),
+        ("cells infused at day 1 3 5", None),
+    ],
+)
+def test_day_list_with_a_missing_comma(text: str, count: int | None) -> None:
+    assert resolve(find_counts(text)).value == count
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 60), min_size=2, max_size=5, unique=True).map(sorted),
+    gaps=st.lists(st.sampled_from([", ", ",", " and ", " "]), min_size=4, max_size=4),
+)
+def test_rising_day_lists_count_each_day(days: list[int], gaps: list[str]) -> None:
+    listed = str(days[0]) + "".join(g + str(d) for g, d in zip(gaps, days[1:], strict=False))
+    used = gaps[: len(days) - 1]
+    text = f"MSCs will be infused on days {listed}."
+    expected = len(days) if any(g.strip() for g in used) else None
+    assert resolve(find_counts(text)).value == expected

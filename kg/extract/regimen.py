@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
@@ -99,10 +100,33 @@ _CONSECUTIVE_DAYS = re.compile(
     re.IGNORECASE,
 )
 _DAYS_PER = {"day": 1, "week": 7}
+# A day list may miss a comma ("day 0, 3 6"): a space alone parts two days only where the list
+# has another separator, the days rise, and the next number is no figure ("day 0, 3 70 million").
+_SPACE_GAP = (
+    r"\s+(?=\d{1,3}\b(?!\s*(?:\.\d|,\d+\s*(?:[x×X*^]|(?i:million|billion))|[x×X*^%]|-|–|to\b"
+    r"|(?i:million|billion|mill|cells?"
+    r"|patients?|subjects?|mg|ml|kg|hours?|hrs?|h\b|min|minutes?|days?|weeks?|months?))))"
+)
 _DAY_LIST = re.compile(
     r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|\bD(?=\d{1,3}\b))"
-    r"(?P<d>\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b(?!\s*(?:-|–|to)\s*\d)"
+    rf"(?P<d>\d{{1,3}}(?:(?:\s*(?:,|and|&)\s*|{_SPACE_GAP})\d{{1,3}})*)\b(?!\s*(?:-|–|to)\s*\d)"
 )
+
+
+def _day_list_members(listed: str) -> list[str]:
+    """The days of a day list: "0, 3 6" gives 0, 3, 6 (a comma missed); a space alone counts
+    only in a list with another separator whose days rise, else the list ends before it."""
+    parts = re.split(r"(\s*(?:,|and|&)\s*|\s+)", listed)
+    days, gaps = parts[::2], parts[1::2]
+    spaced = [i for i, g in enumerate(gaps) if not g.strip()]
+    if spaced:
+        values = [int(d) for d in days]
+        rising = all(a < b for a, b in pairwise(values))
+        if len(spaced) == len(gaps) or not rising:
+            return days[: spaced[0] + 1]
+    return days
+
+
 # "weekly x 4", "every 2 weeks × 3": a frequency times a count.
 _FREQ_X = re.compile(
     r"\b(?:weekly|daily|monthly|every\s+(?:\d{1,2}\s+)?(?:days?|weeks?|months?))\s*[x×]\s*"
@@ -336,7 +360,7 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     for m in _DAY_LIST.finditer(text, lo, hi):
         unit = (m.group("u") or "day").lower().rstrip("s")
-        for d in re.findall(r"\d{1,3}", m.group("d")):
+        for d in _day_list_members(m.group("d")):
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
     given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
