@@ -334,3 +334,27 @@ def test_any_trial_is_annotated_soundly(
     for holder in _holders(t):
         for d in holder.doses:
             assert 0 < d.min_cells <= d.max_cells and math.isfinite(d.max_cells)
+
+
+def test_a_lower_bound_is_a_note_not_a_dose() -> None:
+    """ICTRP ChiCTR style: each group's cells given as a minimum ('(>5x10^9)')."""
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells in COVID-19",
+        arms=[
+            Arm(
+                "High dose group",
+                "EXPERIMENTAL",
+                "mesenchymal stem cells (>5x10^9), intravenous infusion every two days, five times",
+            ),
+            Arm("Low dose group", "EXPERIMENTAL", "more than 1 x 10^6 UC-MSC/kg intravenously"),
+            Arm("Standard group", "EXPERIMENTAL", "at least 2 million MSCs/kg intravenously"),
+        ],
+    )
+    annotate_trial(t)
+    for arm, bound in zip(
+        t.arms,
+        ("'>5x10^9'", "'more than 1 x 10^6 UC-MSC/kg'", "'at least 2 million MSCs/kg'"),
+        strict=True,
+    ):
+        assert arm.products and arm.doses == []
+        assert any(arm.label in n and "lower bound" in n and bound in n for n in t.notes), t.notes

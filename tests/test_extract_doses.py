@@ -16,7 +16,7 @@ import kg.extract.numbers
 import kg.extract.regimen
 import kg.extract.text
 from kg.extract import extract_doses
-from kg.extract.doses import extract_caps
+from kg.extract.doses import extract_caps, extract_floors
 from kg.model import DosePer, DoseUnit
 
 C, KG = DoseUnit.CELLS, DoseUnit.CELLS_PER_KG
@@ -140,9 +140,10 @@ def test_per_course_and_administration() -> None:
     text = "Dosage 0,7 x 10e6 MSC/Kg/dose (cumulative minimum dose: 2,8 x 10e6 CSM/Kg."
     (first,) = extract_doses(text, field="t")
     assert first.per is DosePer.ADMINISTRATION and math.isclose(first.min_cells, 7e5)
-    (total,) = extract_doses("a cumulative minimum dose of 2,8 x 10e6 CSM/Kg", field="t")
-    assert total.per is DosePer.COURSE and total.qualifier == "at least"
-    assert math.isclose(total.min_cells, 2.8e6)
+    # a minimum is no dose (its upper end is unknown): a lower bound, kept apart
+    assert extract_doses("a cumulative minimum dose of 2,8 x 10e6 CSM/Kg", field="t") == []
+    (floor,) = extract_floors("a cumulative minimum dose of 2,8 x 10e6 CSM/Kg", field="t")
+    assert math.isclose(floor.min_cells, 2.8e6) and floor.unit is DoseUnit.CELLS_PER_KG
     text = (
         "the administration of 1x106 /kg UC-MSC per dose per three doses for the first three "
         "patients (total up to 3x106/kg)."
@@ -409,7 +410,7 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("Intravenous administration of up to 1~2x10^6 MSCs per kg, for 2 times", [(1e6, 2e6, KG)]),
     ("1 × 10^6 cells/kg (minimum 0.5 × 10^6; maximum 2 × 10^6)", [(1e6, 1e6, KG)]),
     ("a target dose of 2x10^6 cells/kg (range 1.5-2.5 x10^6)", [(2e6, 2e6, KG)]),
-    ("at least 1 x 10^6 cells/kg will be given", [(1e6, 1e6, KG)]),
+    ("at least 1 x 10^6 cells/kg will be given", []),  # a lower bound, not a dose
     ("patients receive 1 million Umbilical cord-derived MSCc/BW by IV injection", [(1e6, 1e6, KG)]),
     ("2 x 10^6 MSC/BW", [(2e6, 2e6, KG)]),
     ("1 x 10^6 cells per body weight", [(1e6, 1e6, KG)]),
@@ -741,3 +742,51 @@ def test_describing_words_between_number_and_unit(
 def test_misspelled_cell_words_are_cell_words(text: str, value: float, unit: DoseUnit) -> None:
     (d,) = extract_doses(text, field="t")
     assert (d.min_cells, d.max_cells, d.unit) == (value, value, unit)
+
+
+# ------------------------------------------------ lower bounds are no doses
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("High-dose NK cells (>5x10^9) and mesenchymal stem cells (>5x10^9)", 5e9, DoseUnit.CELLS),
+        ("more than 1 x 10^6 cells/kg", 1e6, DoseUnit.CELLS_PER_KG),
+        ("at least 2 million cells/kg", 2e6, DoseUnit.CELLS_PER_KG),
+        ("a minimum of 10^7 MSCs per patient", 1e7, DoseUnit.CELLS),
+        ("no less than 5 x 10^7 MSCs", 5e7, DoseUnit.CELLS),
+        ("≥2×10^6 MSC/kg", 2e6, DoseUnit.CELLS_PER_KG),
+        ("> 1 x 10^8 MSCs will be infused", 1e8, DoseUnit.CELLS),
+        ("greater than 5 x 10^7 cells", 5e7, DoseUnit.CELLS),
+        ("in excess of 100 million MSCs", 1e8, DoseUnit.CELLS),
+    ],
+)
+def test_a_lower_bound_is_no_point_dose(text: str, value: float, unit: DoseUnit) -> None:
+    assert extract_doses(text, field="t") == []
+    floors = extract_floors(text, field="t")
+    assert floors and all(f.min_cells == value and f.unit is unit for f in floors)
+    assert all(f.evidence in text for f in floors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 × 10^6 cells/kg (minimum 0.5 × 10^6; maximum 2 × 10^6)",  # an aside on the dose
+        "CD105+ > 95% of the 1 x 10^6 cells/kg infused",  # a purity figure, not a bound
+    ],
+)
+def test_a_dose_beside_a_minimum_stays_the_dose(text: str) -> None:
+    (d,) = extract_doses(text, field="t")
+    assert (d.min_cells, d.unit) == (1e6, DoseUnit.CELLS_PER_KG)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    word=st.sampled_from(["more than", "at least", "a minimum of", ">", "≥", "greater than"]),
+    mantissa=st.integers(1, 9),
+    power=st.integers(5, 9),
+    unit=st.sampled_from(["cells/kg", "MSCs", "cells per kilogram", "mesenchymal stem cells"]),
+)
+def test_any_lower_bound_is_never_a_dose(word: str, mantissa: int, power: int, unit: str) -> None:
+    text = f"Patients receive {word} {mantissa} x 10^{power} {unit} intravenously."
+    assert extract_doses(text, field="t") == []
+    (f,) = extract_floors(text, field="t")
+    assert math.isclose(f.min_cells, mantissa * 10.0**power)

@@ -24,6 +24,7 @@ Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the 
   group no arm names keeps the trial-level reading, with a note.
 * A placebo/control arm that crosses over to the cells gets them, each dose marked
   ``after_crossover``.
+* A lower bound ("more than 1 x 10^6 cells/kg", "(>5x10^9)") is no dose: a note keeps it.
 * Every reading that is not a plain statement is noted in ``trial.notes``.
 """
 
@@ -34,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 
-from kg.extract.doses import extract_caps, extract_doses
+from kg.extract.doses import extract_caps, extract_doses, extract_floors
 from kg.extract.products import (
     Mention,
     cell_intervention_notes,
@@ -677,6 +678,7 @@ def _fill(
     holder.products = products
     holder.doses = _finish_doses(doses, reg, products, texts)
     holder.caps = _caps(texts, armless=isinstance(holder, Trial))
+    notes += [f"{where}: {n}" for n in _floor_notes(texts, armless=isinstance(holder, Trial))]
     holder.route = reg.route
     holder.administrations = reg.count
     counts = {d.administrations for d in holder.doses}
@@ -693,6 +695,21 @@ def _caps(texts: list[_Text], *, armless: bool) -> list[CellCap]:
         if armless or t.field.startswith(("arm ", "intervention ")):
             for c in extract_caps(t.text, field=t.field, assume_cells=t.cells):
                 out.setdefault((c.max_cells, c.unit.value), c)
+    return list(out.values())
+
+
+def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:
+    """Stated lower bounds ("(>5x10^9)", "more than 1 x 10^6 cells/kg") of the texts whose
+    caps count: never a dose (the model has no open upper end), kept verbatim in a note."""
+    out: dict[str, str] = {}
+    for t in texts:
+        if armless or t.field.startswith(("arm ", "intervention ")):
+            for f in extract_floors(t.text, field=t.field, assume_cells=t.cells):
+                out.setdefault(
+                    f.evidence,
+                    f"lower bound {f.evidence!r} ({f.evidence_field}): at least "
+                    f"{f.min_cells:g} {f.unit.value}, not stated as a dose (upper end unknown)",
+                )
     return list(out.values())
 
 

@@ -6,7 +6,10 @@ describing words between: "1.5 million adipose-tissue derived mesenchymal stem c
 kg"), a "/kg", or (for a figure written as a power of ten) a cell word before it. Never a
 dose: a cap ("up to", "a maximum of", "not to exceed", "no more than": kept apart as a
 :class:`~kg.model.CellCap`, see :func:`extract_caps`; but "up to 1-2 x 10^6 cells/kg", a
-range, is the dose), an infusion rate (cells/min), a
+range, is the dose), a lower bound ("at least", "more than", "a minimum of", "(>5x10^9)":
+the dose given above it is unknown and :class:`~kg.model.Dose` has no open upper end, so it
+is kept apart as a :class:`CellFloor`, see :func:`extract_floors`, and noted by the
+annotator), an infusion rate (cells/min), a
 concentration (cells/mL), a vial's or bag's content, a count of anything else (mg, IU,
 patients). A figure per cm² of wound, per eye, joint, lesion, vocal fold, limb or disc
 keeps its unit. Figures are kept as stated, however odd (``ontology/qc`` flags the
@@ -34,7 +37,7 @@ from kg.extract.tables import MESENCHYMAL, MESENCHYMAL_SPELLINGS
 from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
 from kg.model import CellCap, Dose, DosePer, DoseUnit
 
-__all__ = ["defined_cell_names", "extract_caps", "extract_doses"]
+__all__ = ["CellFloor", "defined_cell_names", "extract_caps", "extract_doses", "extract_floors"]
 
 MIN_CELLS = 1e3  # least figure read as cells from its context alone (no cell word)
 MAX_CELLS = 1e13  # most cells any figure is read as: above, a count of something else
@@ -367,7 +370,8 @@ _QUALIFIER = re.compile(
     r"|as\s+much\s+as|at\s+most|an?\s+max(?:imum|imal)\s+of|max(?:imum|imal)(?:\s+of)?|max\.?"
     r"|not\s+(?:to\s+)?exceed(?:ing)?|(?:no|not)\s+more\s+than|limited\s+to|capped\s+at"
     r"|at\s+(?:a\s+)?maximum(?:\s+of)?|maximally|≤|<=|at\s+least|a\s+minimum\s+of"
-    r"|minimum(?:\s+of)?|(?<![\d\s]\s)(?<!\d)min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than)"
+    r"|minimum(?:\s+of)?|(?<![\d\s]\s)(?<!\d)min\.?|no\s+less\s+than|≥|>=|more\s+than|greater\s+than"
+    r"|>(?!=)|in\s+excess\s+of)"
     r"\s*(?:(?:a|the|total|cumulative|dose|doses|of|:)\s*){0,4}$",
     re.IGNORECASE,
 )
@@ -394,7 +398,18 @@ _QUALIFIER_NAMES = (
     ),
     (
         "at least",
-        ("at least", "minimum", "a minimum", "min", "no less", "≥", ">=", "more", "greater"),
+        (
+            "at least",
+            "minimum",
+            "a minimum",
+            "min",
+            "no less",
+            "≥",
+            ">",
+            "more",
+            "greater",
+            "in excess",
+        ),
     ),
 )
 _COUNT_PREFIX = re.compile(
@@ -406,6 +421,18 @@ _PLURAL_ADMIN = re.compile(
     r"\b(?:doses|infusions|injections|administrations|applications|implantations)\b", re.I
 )
 _LIST_GAP = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*(?:(?:and|or)\s+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CellFloor:
+    """A stated lower bound on the cells given, not a dose: "(>5x10^9)", "more than 1 x 10^6
+    cells/kg", "at least 2 million cells/kg". The model's :class:`~kg.model.Dose` has no open
+    upper end, so such a figure is never stated as a point dose; the build notes keep it."""
+
+    min_cells: float
+    unit: DoseUnit
+    evidence: str  # verbatim span of the source text
+    evidence_field: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -894,6 +921,24 @@ def extract_caps(
     return list(_analyse(text, field, assume_cells, frozenset(cell_names))[1])
 
 
+def extract_floors(
+    text: str, *, field: str, assume_cells: bool = False, cell_names: Collection[str] = ()
+) -> list[CellFloor]:
+    """Stated lower bounds on the cells given ("more than 1 x 10^6 cells/kg", "(>5x10^9)",
+    "at least 2 million cells/kg"): read like doses, never returned as doses (a minimum is
+    not the dose given, and the dose's upper end is unknown).
+
+    >>> [(f.min_cells, f.unit.value, f.evidence) for f in extract_floors(
+    ...     "at least 2 million cells/kg", field="t")]
+    [(2000000.0, 'cells/kg', 'at least 2 million cells/kg')]
+    >>> extract_doses("at least 2 million cells/kg", field="t")
+    []
+    """
+    if not text:
+        return []
+    return list(_analyse(text, field, assume_cells, frozenset(cell_names))[2])
+
+
 # A volume of a cell-derived product: "2 x 10cc mesenchymal stem cell secretions",
 # "5 mL of MSC-conditioned medium", "10 ml exosomes". A volume of anything else is no dose.
 _DERIVED_VOLUME = re.compile(
@@ -946,19 +991,10 @@ _ASIDE = re.compile(
 )
 
 
-def _without_floors(doses: list[Dose]) -> list[Dose]:
-    """A minimum stated beside a dose ("1 × 10^6 cells/kg (minimum 0.5 × 10^6)") is a
-    release floor, not a second dose; "at least 10^6 cells/kg" alone is the dose."""
-    stated = [d for d in doses if d.qualifier != "at least"]
-    return [
-        d for d in doses if d.qualifier != "at least" or not any(o.per is d.per for o in stated)
-    ]
-
-
 @lru_cache(maxsize=512)
 def _analyse(
     text: str, field: str, assume_cells: bool, extra_names: frozenset[str]
-) -> tuple[tuple[Dose, ...], tuple[CellCap, ...]]:
+) -> tuple[tuple[Dose, ...], tuple[CellCap, ...], tuple[CellFloor, ...]]:
     names = defined_cell_names(text) | extra_names
     readings = [_read(text, fig, names) for fig in find_figures(text)]
     readings = _propagate_units(text, readings)
@@ -969,6 +1005,7 @@ def _analyse(
     counts: dict[tuple[int, int], Resolved] = {}
     doses: list[Dose] = []
     caps: list[CellCap] = []
+    floors: list[CellFloor] = []
     taken = 0  # end of the last accepted reading: a figure it restates is not read twice
     for r in readings:
         if r.fig.start < taken or not _accepted(text, r, assume_cells, names):
@@ -987,6 +1024,11 @@ def _analyse(
         taken = max(r.after.end, r.fig.end)
         if r.qualifier == CAP and r.fig.low == r.fig.high:
             caps.append(CellCap(r.fig.high, r.after.unit, evidence, field))
+            continue
+        if r.qualifier == "at least" and r.fig.low == r.fig.high:
+            # a minimum ("(>5x10^9)", "more than 1 x 10^6 cells/kg", "minimum 0.5 x 10^6"
+            # beside a dose) is no dose: the dose given is unknown above it
+            floors.append(CellFloor(r.fig.low, r.after.unit, evidence, field))
             continue
         # "up to 1~2x10^6 MSCs per kg": a range is the dose itself, whatever precedes it
         lo, hi = sentences.bounds(r.fig.start)
@@ -1007,9 +1049,8 @@ def _analyse(
                 qualifier=r.qualifier,
             )
         )
-    doses = _without_floors(doses)
     doses += _volume_doses(text, field, sentences)
     if any(d.per is DosePer.ADMINISTRATION for d in doses):
         # a total next to a per-administration figure is not a dose of its own
         doses = [d for d in doses if d.per is not DosePer.COURSE]
-    return tuple(doses), tuple(caps)
+    return tuple(doses), tuple(caps), tuple(floors)
