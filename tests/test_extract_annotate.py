@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract import annotate_trial
+from kg.extract import annotate_trial, extract_doses
 from kg.model import Arm, Donor, DoseUnit, Intervention, Provenance, Trial
 
 PROV = Provenance("test.json", "test", "0" * 64, "0", "NCT00000000", "0" * 64)
@@ -358,3 +359,51 @@ def test_a_lower_bound_is_a_note_not_a_dose() -> None:
     ):
         assert arm.products and arm.doses == []
         assert any(arm.label in n and "lower bound" in n and bound in n for n in t.notes), t.notes
+
+
+@pytest.mark.parametrize(
+    ("summary", "abbr", "description", "value"),
+    [
+        (
+            "This trial tests expanded mesenchymal cells (EMC) in knee osteoarthritis.",
+            "EMC",
+            "Intra-articular injection of 20,000,000 EMC in 5 mL",
+            2e7,
+        ),
+        (
+            "Autologous bone marrow stromal cells (BMSTC) are injected into the knee.",
+            "BMSTC",
+            "One injection of 40.000.000 BMSTCs into the knee",
+            4e7,
+        ),
+        (
+            "Allogeneic umbilical cord-derived stromal cells (CDSTs) will be infused.",
+            "CDST",
+            "Intravenous infusion of 1,000,000 CDSTs per kg",
+            1e6,
+        ),
+    ],
+)
+def test_an_abbreviation_defined_in_the_summary_is_a_cell_word_in_the_arm_texts(
+    summary: str, abbr: str, description: str, value: float
+) -> None:
+    # the figure alone, in a text that names no cells, is no dose without the trial's name
+    assert extract_doses(description, field="t") == []
+    t = _trial(
+        brief_title="A trial in knee osteoarthritis",
+        brief_summary=summary,
+        arms=[
+            Arm("Treatment", "EXPERIMENTAL", "the study product", (f"Biological: {abbr}",)),
+            Arm("Placebo", "PLACEBO_COMPARATOR", "Saline", ("Other: Saline",)),
+        ],
+        interventions=[
+            Intervention(abbr, "BIOLOGICAL", description, arm_labels=("Treatment",)),
+            Intervention("Saline", "OTHER", "5 mL saline", arm_labels=("Placebo",)),
+        ],
+    )
+    annotate_trial(t)
+    treated, placebo = t.arms
+    (d,) = treated.doses
+    assert math.isclose(d.min_cells, value) and d.evidence in description
+    assert placebo.doses == [] and placebo.products == []
+    _evidence_ok(t)

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 
-from kg.extract.doses import extract_caps, extract_doses, extract_floors
+from kg.extract.doses import defined_cell_names, extract_caps, extract_doses, extract_floors
 from kg.extract.products import (
     Mention,
     cell_intervention_notes,
@@ -100,6 +101,23 @@ def _analysis_only(text: str, lo: int, hi: int) -> bool:
     return _ANALYSIS.search(text, lo, hi) is not None and _GIVING_WORDS.search(text, lo, hi) is None
 
 
+# Abbreviations the trial being annotated defines for its cells in any of its texts ("expanded
+# mesenchymal cells (EMC)" in the summary): cell words in all its texts ("EMC 10 million").
+_TRIAL_CELL_NAMES: ContextVar[frozenset[str]] = ContextVar("_TRIAL_CELL_NAMES", default=frozenset())
+
+
+def _trial_cell_names(trial: Trial) -> frozenset[str]:
+    texts = [trial.brief_title, trial.official_title, trial.brief_summary]
+    texts += [trial.detailed_description]
+    texts += [x for a in trial.arms for x in (a.label, a.description)]
+    texts += [x for iv in trial.interventions for x in (iv.name, iv.description, *iv.other_names)]
+    out: frozenset[str] = frozenset()
+    for text in texts:
+        if text:
+            out |= defined_cell_names(text)
+    return out
+
+
 @dataclass(slots=True)
 class _Text:
     """One text of a trial with where it sits."""
@@ -108,6 +126,8 @@ class _Text:
     field: str
     cells: bool = False  # known to be about cells: read unit-less figures as cells
     mentions: list[Mention] = dc_field(default_factory=list)
+    # cell names the trial defines in any text (lower-cased), cell words here as well
+    names: frozenset[str] = dc_field(default_factory=_TRIAL_CELL_NAMES.get)
 
     def __post_init__(self) -> None:
         self.mentions = merge_mentions(find_mentions(self.text), self.text)
@@ -325,7 +345,9 @@ def _doses(texts: list[_Text], *, assume: bool) -> list[Dose]:
     out: list[Dose] = []
     index: dict[tuple[float, float, str, str], int] = {}
     for t in texts:
-        for d in extract_doses(t.text, field=t.field, assume_cells=assume and t.cells):
+        for d in extract_doses(
+            t.text, field=t.field, assume_cells=assume and t.cells, cell_names=t.names
+        ):
             key = _dose_key(d)
             if key not in index:
                 index[key] = len(out)
@@ -693,7 +715,7 @@ def _caps(texts: list[_Text], *, armless: bool) -> list[CellCap]:
     out: dict[tuple[float, str], CellCap] = {}
     for t in texts:
         if armless or t.field.startswith(("arm ", "intervention ")):
-            for c in extract_caps(t.text, field=t.field, assume_cells=t.cells):
+            for c in extract_caps(t.text, field=t.field, assume_cells=t.cells, cell_names=t.names):
                 out.setdefault((c.max_cells, c.unit.value), c)
     return list(out.values())
 
@@ -704,7 +726,9 @@ def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:
     out: dict[str, str] = {}
     for t in texts:
         if armless or t.field.startswith(("arm ", "intervention ")):
-            for f in extract_floors(t.text, field=t.field, assume_cells=t.cells):
+            for f in extract_floors(
+                t.text, field=t.field, assume_cells=t.cells, cell_names=t.names
+            ):
                 out.setdefault(
                     f.evidence,
                     f"lower bound {f.evidence!r} ({f.evidence_field}): at least "
@@ -796,7 +820,7 @@ class _Groups:
 
 
 def _doses_in(t: _Text) -> list[Dose]:
-    return extract_doses(t.text, field=t.field, assume_cells=t.cells)
+    return extract_doses(t.text, field=t.field, assume_cells=t.cells, cell_names=t.names)
 
 
 def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
@@ -1106,7 +1130,7 @@ def _annotate_crossover(trial: Trial, work: list[_ArmWork], facts: _TrialFacts) 
             continue
         own = [
             d
-            for d in extract_doses(t.text, field=t.field, assume_cells=True)
+            for d in extract_doses(t.text, field=t.field, assume_cells=True, cell_names=t.names)
             if lo <= t.text.find(d.evidence) < hi
         ]
         doses = own
@@ -1163,9 +1187,13 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
 def annotate_trial(trial: Trial) -> None:
     """Fill products, doses, route and administrations of each arm (or of the trial when the
     document has no arms) from the trial's texts; append report lines to ``trial.notes``."""
-    facts = _trial_facts(trial)
-    if trial.arms:
-        _annotate_arms(trial, facts)
-    else:
-        _annotate_armless(trial, facts)
+    token = _TRIAL_CELL_NAMES.set(_trial_cell_names(trial))
+    try:
+        facts = _trial_facts(trial)
+        if trial.arms:
+            _annotate_arms(trial, facts)
+        else:
+            _annotate_armless(trial, facts)
+    finally:
+        _TRIAL_CELL_NAMES.reset(token)
     trial.notes += cell_intervention_notes(trial)
