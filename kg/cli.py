@@ -176,14 +176,6 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
         )
         if top:
             console.print(f"most frequent unlinked conditions: {top}", highlight=False)
-    if report.conditions is not None:
-        console.print(report.conditions.summary(), highlight=False)
-        top = "; ".join(
-            f"{name} ({n}, {kind.removeprefix('unlinked: ')})"
-            for name, kind, n in report.conditions.top_unlinked[:10]
-        )
-        if top:
-            console.print(f"most frequent unlinked conditions: {top}", highlight=False)
     for key in report.removed:
         console.print(f"removed: {key}")
     for d in docs:
