@@ -176,12 +176,15 @@ def test_unlinked_names_say_why(src: Sources, name: str, reason: str) -> None:
     assert link_condition(name, sources=src) == (None, reason)
 
 
-def test_a_name_that_links_is_never_classified_by_its_words(src: Sources) -> None:
-    assert not_a_condition("Kidney Transplant Rejection") == "procedure"  # the table alone
-    g = link_condition("Kidney Transplant Rejection", sources=src)
-    assert g.reason is None or g.reason == "procedure"
-    g = link_condition("Healthy", sources=src)
-    assert g.link is None
+def test_a_condition_word_keeps_a_name_a_condition(src: Sources) -> None:
+    assert not_a_condition("Kidney Transplantation") == "procedure"
+    assert not_a_condition("Kidney Transplant Rejection") is None
+    assert link_condition("Kidney Transplant Rejection", sources=src).reason != "procedure"
+    assert link_condition("Anesthesia Complication", sources=src).reason != "procedure"
+
+
+def test_a_drug_named_as_the_condition_is_an_intervention(src: Sources) -> None:
+    assert link_condition("Hydroxychloroquine", sources=src) == (None, "intervention")
 
 
 def test_the_reason_table_is_well_formed() -> None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from kg.link.curated import CuratedRow, CuratedTable, load_table
+from kg.link.drugs import ground_intervention
 from kg.link.lexical import (
     AMBIGUITY_PENALTY,
     choose,
@@ -40,7 +41,7 @@ from kg.link.lexical import (
     from_terms,
     variants,
 )
-from kg.link.normalise import fold, phrase_key, spans, tokens
+from kg.link.normalise import bag_key, fold, phrase_key, spans, tokens
 from kg.link.records import (
     ABBREVIATION_IN_CONTEXT,
     BROAD_MATCH,
@@ -431,8 +432,11 @@ def _abbreviation(
     it does not, ``(None, False)`` when the name is no abbreviation."""
     for name in names:
         m = _STAGE.match(name.strip())
-        if m is None or not is_abbreviation(m.group("core")):
+        if m is None:
             continue
+        known = mondo.index.by_fold.get(fold(m.group("core")), ())
+        if not (is_abbreviation(m.group("core")) or any(s.is_abbreviation for s in known)):
+            continue  # ("Nsclc" is one: MONDO writes it so)
         core = m.group("core")
         narrowed = bool(m.group("pre").strip() or m.group("post").strip())
         link = None
@@ -548,14 +552,25 @@ _INFECTIONS = re.compile(r"(?i)\binfections?$")
 _KIND_WORD = re.compile(r"(?i)[\s,]+(?:disease|infection)$")
 
 
+# Organ adjectives of MeSH headings and the nouns MONDO's labels use ("Prostatic Neoplasms").
+_ORGAN_ADJECTIVES = {"prostatic": "prostate", "cardiac": "heart", "hepatic": "liver"}
+_ORGAN_ADJECTIVE = re.compile(r"(?i)\b(" + "|".join(_ORGAN_ADJECTIVES) + r")\b")
+
+
+_HUMAN = re.compile(r"(?i),\s*human$")  # MeSH's old "Respiratory Distress Syndrome, Adult/Human"
+
+
 def _variants(name: str) -> list[str]:
-    """:func:`~kg.link.lexical.variants`, each also without a leading classification code and
-    with MeSH's "... Infections" read as MONDO's "... infectious disease"."""
+    """:func:`~kg.link.lexical.variants`, each also without a leading classification code,
+    with MeSH's "... Infections" read as MONDO's "... infectious disease", and with an organ
+    adjective read as the organ ("Prostatic Neoplasms": prostate neoplasm)."""
     out: list[str] = []
-    for v in variants(_CODE.sub("", name.strip()) or name):
+    for v in variants(_HUMAN.sub("", _CODE.sub("", name.strip())) or name):
         for w in (v, _INFECTIONS.sub("infectious disease", v)):
-            if w not in out:
-                out.append(w)
+            organ = _ORGAN_ADJECTIVE.sub(lambda m: _ORGAN_ADJECTIVES[m.group(1).lower()], w)
+            for x in (w, organ):
+                if x not in out:
+                    out.append(x)
     return out
 
 
@@ -569,7 +584,7 @@ def _without_kind_word(mondo: TermSet, names: Sequence[str]) -> Link | None:
                 s
                 for s in mondo.index.by_fold.get(fold(bare), ())
                 if _usable(mondo, s.curie) and not s.is_abbreviation
-            ]
+            ] or [s for s in mondo.index.by_bag.get(bag_key(bare), ()) if _usable(mondo, s.curie)]
             if found:
                 curie, ambiguous = choose(mondo, (s.curie for s in found))
                 return Link(
@@ -636,6 +651,8 @@ def link_condition(
     kind = not_a_condition(name)
     if kind is None and (found := _phrase_in_name(mondo, name)):
         return Grounding(found, None)
+    if kind is None and ground_intervention(name, sources=src) is not None:
+        kind = "intervention"  # a drug named as the condition ("Hydroxychloroquine")
     return Grounding(None, kind or NO_TERM)
 
 
@@ -643,6 +660,9 @@ def link_condition(
 _PATIENT_WORDS = frozenset(
     tokens("patient patients with infected infection disease confirmed case cases diagnosed")
 )
+
+
+_CONJUNCTION = re.compile(r"(?i)\s(?:or|and|and/or|&)\s|/|;")
 
 
 def _heads(name: str) -> tuple[str, str]:
@@ -659,21 +679,29 @@ def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
 
     "Patients with COVID19": ``skos:closeMatch`` 0.7 (the rest only says who has it);
     "Pneumonia induced by covid19" with one condition found: ``skos:broadMatch`` 0.5. A name
-    that names two conditions ("ARDS in patients with COVID-19") is not linked this way.
+    that names two conditions ("ARDS in patients with COVID-19"), or joins things with "or",
+    "and", "/", is not linked this way.
     """
+    if _CONJUNCTION.search(name):
+        return None  # "Gastric or Gastroesophageal Junction Adenocarcinoma": several things
     hits = _scan(_phrases(mondo), name)
-    if len({_text_link(mondo, hit, span).curie for span, hit in hits}) != 1 or _generic(hits[0][1]):
+    links = {_text_link(mondo, hit, span).curie: (span, hit) for span, hit in hits}
+    # several terms on one line of descent ("Coronavirus Disease (COVID-19)"): the most
+    # specific; terms of different lines: two conditions, not linked this way
+    deepest = [c for c in links if all(o == c or o in mondo.ancestors(c) for o in links)]
+    if len(deepest) != 1:
         return None
-    span, hit = hits[0]
+    span, hit = links[deepest[0]]
+    if _generic(hit):
+        return None
     at = name.find(span)
     if at > 0 and name[at - 1] == "-":
         return None  # part of a compound: "Acute-On-Chronic Liver Failure", "Post-COVID-19"
     words = _content(name)
-    matched = _content(span)
-    if len(tokens(span)) == 1 and fold(span) not in (fold(w) for w in _heads(name)):
-        return (
-            None  # one word that is not the name's head: "Burn Out", "... Immunodeficiency Virus"
-        )
+    matched = {w for s, _ in hits for w in _content(s)}
+    # one word that is not the name's head: "Burn Out", "... Immunodeficiency Virus"
+    if len(hits) == 1 and len(tokens(span)) == 1 and fold(span) not in map(fold, _heads(name)):
+        return None
     if not words or 3 * len(matched & words) < len(words):
         return None
     link = _text_link(mondo, hit, span)

@@ -29,6 +29,7 @@ from kg.link.normalise import tokens
 
 __all__ = [
     "AMBIGUOUS_ABBREVIATION",
+    "CONDITION_WORDS",
     "KINDS",
     "NOT_A_CONDITION",
     "NO_TERM",
@@ -59,9 +60,21 @@ def phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
+# Words that make a name a condition whatever else it says ("Kidney Transplant Rejection").
+CONDITION_WORDS = frozenset(
+    tokens("rejection failure complication infection injury disease disorder syndrome pain")
+)
+
+
 def not_a_condition(name: str) -> str | None:
-    """The kind (:data:`NOT_A_CONDITION`) of a name that names no condition, else None."""
+    """The kind (:data:`NOT_A_CONDITION`) of a name that names no condition, else None.
+
+    >>> not_a_condition("Kidney Transplant Rejection") is None
+    True
+    """
     words = tokens(name)
+    if CONDITION_WORDS.intersection(words):
+        return None
     for phrase, kind in phrases():
         n = len(phrase)
         if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
