@@ -383,3 +383,31 @@ def test_a_study_in_two_documents_gives_the_same_numbers_from_both(
     )
     assert isinstance(union, QuerySolutions)
     assert int(next(iter(union))["n"].value) == sum(a["events"].values())
+
+
+def test_adverse_events_by_dose(results_store: Store) -> None:
+    from kg.queries import load_query
+
+    query = load_query("adverse-events-by-dose")
+    rows = query.execute(results_store, {}).values()
+    by_arm = {(r["trial"], r["arm"]): r for r in rows}
+    row = by_arm[("NCT02097641", "Human Mesenchymal Stromal Cells (hMSCs)")]
+    assert (row["dose_min"], row["dose_unit"], row["per"], row["route"], row["tissue"]) == (
+        "10000000",
+        "cells/kg",
+        "administration",
+        "intravenous",
+        "UBERON:0002371",
+    )
+    assert (row["at_risk"], row["serious_affected"], row["serious_rate"]) == ("40", "17", "0.425")
+    assert not row.get("other_affected")
+    assert {r["trial"] for r in rows} >= {"NCT02886884", "NCT02509156", "NCT03925324"}
+    # Every row is a matched join of a dosed arm; no rate above 1.
+    assert all(0 <= float(r["serious_rate"]) <= 1 for r in rows)
+    both = query.execute(results_store, {"serious_only": "false"}).values()
+    other = {(r["trial"], r["arm"]): r for r in both}[
+        ("NCT02097641", "Human Mesenchymal Stromal Cells (hMSCs)")
+    ]
+    assert (other["other_affected"], other["other_rate"]) == ("2", "0.05")
+    marrow = query.execute(results_store, {"term": "UBERON:0002371"}).values()
+    assert {r["trial"] for r in marrow} == {"NCT02097641", "NCT02467387", "NCT03925324"}
