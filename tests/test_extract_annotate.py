@@ -407,3 +407,26 @@ def test_an_abbreviation_defined_in_the_summary_is_a_cell_word_in_the_arm_texts(
     assert math.isclose(d.min_cells, value) and d.evidence in description
     assert placebo.doses == [] and placebo.products == []
     _evidence_ok(t)
+
+
+def test_a_product_of_two_tissues_is_two_products_with_a_note() -> None:
+    t = _trial(
+        brief_title="Mesenchymal Stem Cell Therapy For Covid 19",
+        arms=[
+            Arm(
+                "Mesenchymal Stem Cells",
+                "EXPERIMENTAL",
+                "Mesenchymal Stem cells derived from umbilical cord and placenta, 1 x 10^6 "
+                "cells/kg intravenously",
+            ),
+            Arm("Control", "NO_INTERVENTION", "Standard care"),
+        ],
+    )
+    annotate_trial(t)
+    treated, control = t.arms
+    assert [p.tissue for p in treated.products] == ["UBERON:0002331", "UBERON:0001987"]
+    (d,) = treated.doses
+    assert d.min_cells == 1e6 and d.unit is DoseUnit.CELLS_PER_KG
+    assert any("names 2 tissues" in n and "one product per tissue" in n for n in t.notes)
+    assert control.products == []
+    _evidence_ok(t)

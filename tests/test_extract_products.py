@@ -288,7 +288,12 @@ def test_product_like_text(text: str) -> None:
             FAT_MSC,
             FAT,
         ),
-        ("mesechymal cells derived from the umbilical cord", "mesechymal cells", UC_MSC, UC),
+        (
+            "mesechymal cells derived from the umbilical cord",
+            "mesechymal cells derived from the umbilical cord",
+            UC_MSC,
+            UC,
+        ),
         ("1 million Umbilical core-derived MSCc/BW", "Umbilical core-derived MSCc", UC_MSC, UC),
         (
             "Umbilical core-derived mesenchymal stem cells",
@@ -339,3 +344,39 @@ def test_misspelled_cell_and_tissue_words(
 def test_misspelling_table_fires_on_no_other_words(text: str) -> None:
     assert [p.tissue for p in extract_products(text, field="t")] in ([], [None])
     assert not [p for p in extract_products(text, field="t") if p.tissue == UC]
+
+
+# ------------------------------------------------ two tissues of one product
+@pytest.mark.parametrize(
+    ("text", "tissues"),
+    [
+        ("Mesenchymal Stem cells derived from umbilical cord and placenta", [UC, PLACENTA]),
+        ("bone marrow and adipose derived MSCs", [BM, FAT]),
+        ("MSCs from the bone marrow or adipose tissue", [BM, FAT]),
+        ("umbilical cord and placenta-derived MSCs", [UC, PLACENTA]),
+        ("umbilical cord/placenta-derived mesenchymal stem cells", [UC, PLACENTA]),
+        ("mesenchymal stromal cells obtained from Wharton's jelly and bone marrow", [WJ, BM]),
+    ],
+)
+def test_two_tissues_of_one_product_give_one_product_per_tissue(
+    text: str, tissues: list[str]
+) -> None:
+    """CellProduct holds one tissue: a product named with two gives one product per tissue,
+    same name and evidence, in text order; never the first tissue alone."""
+    products = extract_products(text, field="t")
+    assert [p.tissue for p in products] == tissues
+    assert len({p.name for p in products}) == 1
+    assert all(p.evidence in text for p in products)
+
+
+@pytest.mark.parametrize(
+    ("text", "tissues"),
+    [
+        ("MSCs isolated from umbilical cord and bone marrow progenitors were studied", [UC]),
+        ("MSCs derived from umbilical cord. Placenta was also examined", [UC]),
+        ("UC-MSCs and placenta", [UC]),
+        ("MSCs from the umbilical cord and the umbilical cord", [UC]),
+    ],
+)
+def test_one_tissue_stays_one_product(text: str, tissues: list[str]) -> None:
+    assert [p.tissue for p in extract_products(text, field="t")] == tissues

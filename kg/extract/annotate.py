@@ -25,6 +25,8 @@ Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the 
 * A placebo/control arm that crosses over to the cells gets them, each dose marked
   ``after_crossover``.
 * A lower bound ("more than 1 x 10^6 cells/kg", "(>5x10^9)") is no dose: a note keeps it.
+* A product named with two tissues ("derived from umbilical cord and placenta") is one product
+  per tissue, same name and evidence (a product holds one tissue), with a note.
 * Every reading that is not a plain statement is noted in ``trial.notes``.
 """
 
@@ -698,6 +700,7 @@ def _fill(
     if reg.route is None:
         notes.append(f"{where}: no route stated")
     holder.products = products
+    notes += [f"{where}: {n}" for n in _two_tissue_notes(products)]
     holder.doses = _finish_doses(doses, reg, products, texts)
     holder.caps = _caps(texts, armless=isinstance(holder, Trial))
     notes += [f"{where}: {n}" for n in _floor_notes(texts, armless=isinstance(holder, Trial))]
@@ -718,6 +721,20 @@ def _caps(texts: list[_Text], *, armless: bool) -> list[CellCap]:
             for c in extract_caps(t.text, field=t.field, assume_cells=t.cells, cell_names=t.names):
                 out.setdefault((c.max_cells, c.unit.value), c)
     return list(out.values())
+
+
+def _two_tissue_notes(products: list[CellProduct]) -> list[str]:
+    """A product named with two tissues ("derived from umbilical cord and placenta") is one
+    product per tissue (CellProduct holds one tissue): say so, once per name."""
+    tissues: dict[tuple[str, str], list[str]] = {}
+    for p in products:
+        if p.tissue is not None:
+            tissues.setdefault((p.name, p.evidence), []).append(p.tissue)
+    return [
+        f"product {name!r} names {len(ts)} tissues ({', '.join(ts)}): one product per tissue"
+        for (name, _), ts in tissues.items()
+        if len(set(ts)) > 1
+    ]
 
 
 def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:

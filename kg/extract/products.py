@@ -7,6 +7,12 @@ How a product is read:
   to them, else the tissue a sentence names as the source ("derived from bone marrow").
   A tissue that names other cells or a state of the tissue is not a source: "rescue of bone
   marrow progenitors", "bone marrow failure", "bone marrow transplantation".
+  :class:`~kg.model.CellProduct` holds one tissue: a product named with two ("derived from
+  umbilical cord and placenta", "bone marrow and adipose derived MSCs") is one product per
+  tissue, same name and evidence, in text order (neither tissue is dropped). Known
+  misspellings of the cell and tissue words are read from a short table
+  (``tables.MESENCHYMAL_SPELLINGS``, "umbilical core" before a cell word, "MSCc"), never by
+  fuzzy matching.
 * From its brand, code or international non-proprietary name (INN), by the curated table
   ``products.tsv`` (each fact with its public source; an unsourced fact is left empty):
   "Prochymal®", "remestemcel-L", "Alofisel", "Cx 601" give the product with the table's cell
@@ -327,33 +333,68 @@ _ISCT_TISSUE_CODE = re.compile(
 )
 
 
-def _widen(text: str, start: int, end: int, kind: str) -> tuple[int, int, Tissue | None]:
+# Two tissues of one product: "derived from umbilical cord and placenta", "bone marrow and
+# adipose derived MSCs". The model holds one tissue per product, so such a mention gives one
+# product per tissue (same name and evidence), never the first tissue alone.
+_TISSUE_JOIN = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*[/&]\s*)"
+_SECOND_TISSUE_AFTER = re.compile(
+    rf"{_TISSUE_JOIN}(?:(?:the|from|of)\s+){{0,2}}(?:{_TISSUE_RE.pattern})", re.IGNORECASE
+)
+_FIRST_TISSUE_BEFORE = re.compile(
+    rf"(?:{_TISSUE_RE.pattern})(?:[\s-]+(?:tissues?|derived))?{_TISSUE_JOIN}$", re.IGNORECASE
+)
+
+
+def _second_tissue(text: str, pos: int, first: Tissue) -> tuple[Tissue, int] | None:
+    """A second tissue joined to the one ending at ``pos`` ("... cord and placenta"), with
+    its end; not one whose own cells follow ("and bone marrow progenitors")."""
+    m = _SECOND_TISSUE_AFTER.match(text, pos)
+    if m is None or _OTHER_CELLS_AFTER_TISSUE.match(text, m.end()):
+        return None
+    t = _TISSUE_BY_KEY[str(m.lastgroup)]
+    return None if t.key == first.key else (t, m.end())
+
+
+def _widen(
+    text: str, start: int, end: int, kind: str
+) -> tuple[int, int, Tissue | None, Tissue | None]:
     """Extend a mention over its modifiers ("human umbilical cord-derived ...", "... from the
-    umbilical cord"); return the tissue the extension names."""
+    umbilical cord"); return the tissue the extension names, and a second tissue joined to it
+    ("from umbilical cord and placenta"), else None."""
     tissue: Tissue | None = None
     if kind in {"phrase", "abbr", "code"}:
         left = _LEFT_MODIFIERS.search(text[max(0, start - 80) : start])
         if left is not None:
             start -= len(left.group(0))
             tissue = _tissue_of(left.group(0))
+            before = _FIRST_TISSUE_BEFORE.search(text[max(0, start - 40) : start])
+            if tissue is not None and before is not None and kind != "code":
+                first = _TISSUE_BY_KEY[str(before.lastgroup)]
+                if first.key != tissue.key:  # "bone marrow and adipose derived MSCs"
+                    return start - len(before.group(0)), end, first, tissue
     if kind == "abbr" and text[start:end].rstrip("s").upper().endswith("MSC"):
         code = _ISCT_TISSUE_CODE.match(text, end)
         if code is not None:  # "MSC(M)", "MSC(AT)": the ISCT / ICCBBA tissue-of-origin codes
-            return start, code.end(), _TISSUE_BY_KEY[_ISCT_TISSUE[code.group(1).upper()]]
-    if kind in {"phrase", "abbr"} and tissue is None:
-        garbled = _DERIVED_TISSUE_AFTER.match(text, end)
-        t = _TISSUE_RE.match(text, garbled.end()) if garbled is not None else None
-        if t is not None:
-            return start, end, _TISSUE_BY_KEY[str(t.lastgroup)]
+            tissue = _TISSUE_BY_KEY[_ISCT_TISSUE[code.group(1).upper()]]
+            return start, code.end(), tissue, None
     if kind in {"phrase", "abbr"}:
         src = _RIGHT_SOURCE.match(text, end)
         if src is not None:
             t = _TISSUE_RE.match(text, src.end())
             if t is not None:
+                found = _TISSUE_BY_KEY[str(t.lastgroup)]
+                second = _second_tissue(text, t.end(), found) if tissue is None else None
                 if src.group("aux") is None:  # "MSCs from the umbilical cord" is the name
-                    end = t.end()
-                tissue = tissue or _TISSUE_BY_KEY[str(t.lastgroup)]
-    return start, end, tissue
+                    end = second[1] if second is not None else t.end()
+                if second is not None:
+                    return start, end, found, second[0]
+                tissue = tissue or found
+    if kind in {"phrase", "abbr"} and tissue is None:
+        garbled = _DERIVED_TISSUE_AFTER.match(text, end)
+        t = _TISSUE_RE.match(text, garbled.end()) if garbled is not None else None
+        if t is not None:
+            return start, end, _TISSUE_BY_KEY[str(t.lastgroup)], None
+    return start, end, tissue, None
 
 
 def _not_cells(text: str, start: int, end: int) -> bool:
@@ -580,11 +621,13 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
         if info is None:
             continue
         kind, cell, tissue, donor = info
-        start, end, wide_tissue = _widen(text, m.start(), m.end(), kind)
+        start, end, wide_tissue, also = _widen(text, m.start(), m.end(), kind)
         start = max(start, last_end)
         if tissue is None and wide_tissue is not None and kind in {"phrase", "abbr"}:
             cell, tissue = _typed(wide_tissue)
         raw.append((start, end, kind, cell, tissue, donor))
+        if also is not None and wide_tissue is not None and tissue == wide_tissue.uberon:
+            raw.append((start, end, kind, *_typed(also), donor))  # one product per tissue
         last_end = end
     for start, end, kind, cell, tissue, n in named:
         if not any(r[0] < end and start < r[1] for r in raw):
@@ -676,10 +719,13 @@ def extract_products(text: str, *, field: str) -> list[CellProduct]:
     """Cell products named in ``text`` (not negated ones), one per distinct name."""
     products: list[CellProduct] = []
     seen: dict[str, int] = {}
+    spans: dict[int, tuple[int, int]] = {}
     for m in merge_mentions(find_mentions(text), text):
         if m.negated or m.kind == "weak":
             continue
         key = _norm_name(m.name)
+        if key in seen and spans[seen[key]] == (m.start, m.end):
+            key = f"{key} {m.tissue}"  # one mention of two tissues: one product per tissue
         product = CellProduct(
             name=m.name,
             cell_type=m.cell_type,
@@ -701,6 +747,7 @@ def extract_products(text: str, *, field: str) -> list[CellProduct]:
             )
             continue
         seen[key] = len(products)
+        spans[len(products)] = (m.start, m.end)
         products.append(product)
     return products
 
