@@ -411,3 +411,20 @@ def test_adverse_events_by_dose(results_store: Store) -> None:
     assert (other["other_affected"], other["other_rate"]) == ("2", "0.05")
     marrow = query.execute(results_store, {"term": "UBERON:0002371"}).values()
     assert {r["trial"] for r in marrow} == {"NCT02097641", "NCT02467387", "NCT03925324"}
+
+
+def test_adverse_events_by_dose_answers_in_under_100_ms(results_store: Store) -> None:
+    """The median of 9 runs (bench/adverse_events_query.py measures it on all shared data)."""
+    import statistics
+    import time
+
+    from kg.queries import load_query
+
+    query = load_query("adverse-events-by-dose")
+    for params in ({}, {"serious_only": "false"}, {"term": "UBERON:0002371"}):
+        times = []
+        for _ in range(9):
+            start = time.perf_counter()
+            query.execute(results_store, params)
+            times.append(time.perf_counter() - start)
+        assert statistics.median(times) < 0.1, (params, times)
