@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -207,6 +208,23 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
     show_default=True,
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Ask this SPARQL 1.1 endpoint instead of the store (e.g. http://host:7878/query).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["auto", "oxigraph", "sparql11"]),
+    default="auto",
+    show_default=True,
+    help="With --endpoint: the canned queries' form (auto: oxigraph for an Oxigraph server).",
+)
+@click.option(
+    "--auth-env",
+    metavar="VAR",
+    help="With --endpoint: credentials from this environment variable (user:password or a token).",
+)
 def query_cmd(
     query: str | None,
     store_path: Path,
@@ -214,8 +232,12 @@ def query_cmd(
     params: tuple[str, ...],
     fmt: str,
     list_queries: bool,
+    endpoint: str | None,
+    dialect: str,
+    auth_env: str | None,
 ) -> None:
-    """Run SPARQL (text or a .rq file) or a canned query on the store.
+    """Run SPARQL (text or a .rq file) or a canned query on the store, or on a remote
+    SPARQL endpoint (--endpoint).
 
     The default graph is the union of all named graphs.
     """
@@ -232,6 +254,9 @@ def query_cmd(
         raise click.UsageError("--param applies to --canned queries only")
     if not canned and not query:
         raise click.UsageError("give a QUERY, a .rq file, --canned NAME or --list")
+    if endpoint:
+        _query_remote(query, canned, params, fmt, endpoint, dialect, auth_env)
+        return
     _require_store(store_path)
     gs = open_store(store_path, read_only=True)
     if canned:
@@ -239,12 +264,7 @@ def query_cmd(
             cq = load_query(canned)
         except KeyError as exc:
             raise click.UsageError(str(exc.args[0])) from None
-        values: dict[str, str] = {}
-        for item in params:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise click.UsageError(f"--param {item!r}: expected K=V")
-            values[key.strip()] = value
+        values = _param_values(params)
         try:
             table = cq.execute(gs.store, values)
         except ParamError as exc:
@@ -265,6 +285,67 @@ def query_cmd(
     except SyntaxError as exc:
         raise click.ClickException(f"SPARQL syntax error: {exc}") from None
     _write_result(result, fmt, sys.stdout)
+
+
+def _param_values(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param {item!r}: expected K=V")
+        values[key.strip()] = value
+    return values
+
+
+def _query_remote(
+    query: str | None,
+    canned: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    url: str,
+    dialect: str,
+    auth_env: str | None,
+) -> None:
+    """``kg query --endpoint``: the same checks and output as over the store."""
+    from pyoxigraph import serialize
+
+    from kg.remote import Endpoint, RemoteError, auth_from_env, query_kind
+    from kg.server.guard import is_update
+
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--endpoint")
+    try:
+        endpoint = Endpoint(
+            url, headers=auth_from_env(auth_env), dialect=None if dialect == "auto" else dialect
+        )
+        if canned:
+            try:
+                cq = load_query(canned)
+            except KeyError as exc:
+                raise click.UsageError(str(exc.args[0])) from None
+            try:
+                table = cq.execute_remote(endpoint, _param_values(params))
+            except ParamError as exc:
+                raise click.BadParameter(str(exc), param_hint="--param") from None
+            except ValueError as exc:  # no form of the query for this server
+                raise click.ClickException(str(exc)) from None
+            _write_table(table, fmt, sys.stdout)
+            return
+        assert query is not None
+        text = _query_text(query)
+        if is_update(text):
+            raise click.ClickException(
+                "updates are not accepted here: `kg query` only reads (SELECT, ASK, "
+                "CONSTRUCT, DESCRIBE); `kg publish` changes a remote store"
+            )
+        if query_kind(text) in ("CONSTRUCT", "DESCRIBE"):
+            triples = endpoint.graph(text)
+            graph_fmt = GRAPH_FORMATS.get(fmt, RdfFormat.TURTLE)
+            sys.stdout.write(_bytes(serialize(triples, format=graph_fmt)).decode())
+            return
+        _write_result(endpoint.select(text), fmt, sys.stdout)
+    except RemoteError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 QUERY_FILE_SUFFIXES = (".rq", ".sparql", ".ru", ".txt")
@@ -370,6 +451,143 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
     finally:
         if output:
             target.close()
+
+
+@main.command("publish")
+@store_option
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    metavar="URL",
+    help="The server's SPARQL 1.1 Graph Store endpoint (Oxigraph: http://host:7878/store; "
+    "Virtuoso: http://host:8890/sparql-graph-crud-auth; Fuseki: http://host:3030/DS/data).",
+)
+@click.option(
+    "--auth-env",
+    metavar="VAR",
+    help="Credentials from this environment variable: user:password (basic), "
+    "'digest user:password', or a bearer token.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be sent and deleted; send nothing.")
+@click.option("--full", is_flag=True, help="Send every graph, whatever was published before.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Requests at once.",
+)
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; the summary only.")
+def publish_cmd(
+    store_path: Path,
+    url: str,
+    auth_env: str | None,
+    dry_run: bool,
+    full: bool,
+    jobs: int,
+    retries: int,
+    timeout: float,
+    quiet: bool,
+) -> None:
+    """Publish the store's named graphs to a SPARQL 1.1 Graph Store HTTP Protocol server:
+    PUT per new or changed graph, DELETE per graph gone from the store.
+
+    Incremental and resumable (a journal of what each server holds lives beside the store);
+    failed graphs are retried with back-off, reported, and sent by the next run. Exits 1
+    when any graph failed.
+    """
+    import os
+
+    import requests
+
+    from kg.publish import Publisher, journal_path, plan, read_journal, store_graphs
+    from kg.remote import RemoteError, auth_from_env
+
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--to")
+    _require_store(store_path)
+    gs = open_store(store_path, read_only=True)
+    headers: dict[str, str] = {}
+    auth: requests.auth.AuthBase | None = None
+    if auth_env and os.environ.get(auth_env, "").lower().startswith("digest "):
+        user, _, password = os.environ[auth_env][7:].strip().partition(":")
+        auth = requests.auth.HTTPDigestAuth(user, password)
+    else:
+        try:
+            headers = auth_from_env(auth_env)
+        except RemoteError as exc:
+            raise click.BadParameter(str(exc), param_hint="--auth-env") from None
+    journal = journal_path(store_path, url)
+    published = read_journal(journal)
+    started = time.monotonic()
+    with console.status("hashing the store's graphs", spinner="dots") if not quiet else _null():
+        current = list(store_graphs(gs.store))
+    work = plan(current, published, full=full)
+    console.print(
+        f"{len(current)} graphs ({time.monotonic() - started:.1f} s to hash): "
+        f"{len(work.send)} to send ({work.bytes / 1e6:.1f} MB), {work.unchanged} unchanged, "
+        f"{len(work.delete)} to delete; journal {journal}",
+        highlight=False,
+    )
+    if dry_run:
+        for g in work.send:
+            click.echo(f"PUT	{g.iri}	{g.size}")
+        for iri in work.delete:
+            click.echo(f"DELETE	{iri}")
+        return
+    publisher = Publisher(
+        url,
+        gs.store,
+        journal,
+        headers=headers,
+        auth=auth,
+        timeout=timeout,
+        retries=retries,
+        jobs=jobs,
+    )
+    with Progress(
+        TextColumn("[bold]publish"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[mb]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        total_bytes = max(work.bytes, 1)
+        task = progress.add_task("publish", total=len(work.send) + len(work.delete), mb="")
+        done_bytes = 0
+
+        def tick(iri: str, size: int) -> None:
+            nonlocal done_bytes
+            done_bytes += size
+            progress.update(
+                task,
+                advance=1,
+                mb=f"{done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB",
+            )
+
+        report = publisher.run(work, published, on_done=tick)
+    rate = report.bytes / 1e6 / report.seconds if report.seconds else 0.0
+    console.print(
+        f"published to {url}: {report.sent} graphs sent ({report.bytes / 1e6:.1f} MB, "
+        f"{rate:.1f} MB/s), {report.deleted} deleted, {len(report.failed)} failed, "
+        f"{report.requests} requests ({report.seconds:.1f} s)",
+        highlight=False,
+    )
+    for iri, reason in report.failed:
+        console.print(f"[red]failed[/] {iri}: {reason}", highlight=False)
+    if report.failed:
+        sys.exit(1)
+
+
+def _null() -> contextlib.nullcontext[None]:
+    return contextlib.nullcontext()
 
 
 @main.group("ontology")

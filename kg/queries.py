@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
@@ -29,7 +30,11 @@ from kg.bundled import bundled
 from kg.rdf import PREFIXES, curie_to_iri
 from kg.results import Table
 
+if TYPE_CHECKING:
+    from kg.remote import Endpoint
+
 __all__ = [
+    "PORTABLE_DIR",
     "QUERIES_DIR",
     "CannedQuery",
     "Param",
@@ -39,6 +44,9 @@ __all__ = [
 ]
 
 QUERIES_DIR = bundled("queries")
+# Standard SPARQL 1.1 forms of the canned queries that use an Oxigraph extension (LATERAL),
+# for other servers (kg.remote): queries/portable/<name>.rq, same parameters and columns.
+PORTABLE_DIR = "portable"
 XSD = PREFIXES["xsd"]
 _PARAM_RE = re.compile(
     r"^-\s*(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w:]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$"
@@ -108,6 +116,20 @@ class CannedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    portable: str | None = None
+
+    def text_for(self, dialect: str) -> str:
+        """The query text for a target: ``oxigraph`` (the file itself) or ``sparql11``
+        (the portable form where there is one; a query that needs one and has none is an
+        error, never sent)."""
+        if dialect == "oxigraph" or self.portable is None:
+            if dialect != "oxigraph" and uses_lateral(self.text):
+                raise ValueError(
+                    f"canned query {self.name} uses LATERAL (an Oxigraph extension) and has "
+                    f"no portable form in queries/{PORTABLE_DIR}/{self.name}.rq"
+                )
+            return self.text
+        return self.portable
 
     @property
     def kind(self) -> str:
@@ -144,6 +166,33 @@ class CannedQuery:
             raise TypeError(f"canned query {self.name} is not a SELECT query")
         return Table.from_solutions(result, drop=[p.name for p in self.params], limit=limit)
 
+    def execute_remote(
+        self,
+        endpoint: Endpoint,
+        values: dict[str, str],
+        *,
+        dialect: str | None = None,
+        limit: int | None = None,
+    ) -> Table:
+        """Run on a remote SPARQL endpoint (:mod:`kg.remote`): the same parameter checks,
+        the parameters' terms bound in the query text (never the raw values), the form of
+        the query the target understands; the same columns as :meth:`execute`."""
+        from kg.remote import bind_parameters
+
+        terms = {v.value: t for v, t in self.substitutions(values).items()}
+        text = bind_parameters(self.text_for(dialect or endpoint.detect()), terms)
+        result = endpoint.select(text)
+        if not isinstance(result, QuerySolutions):
+            raise TypeError(f"canned query {self.name} is not a SELECT query")
+        return Table.from_solutions(result, drop=[p.name for p in self.params], limit=limit)
+
+
+def uses_lateral(text: str) -> bool:
+    """Whether the query uses LATERAL (outside comments, strings and IRIs)."""
+    from kg.remote import _tokens
+
+    return any(kind == "word" and tok.upper() == "LATERAL" for kind, tok in _tokens(text))
+
 
 def _parse(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
@@ -173,7 +222,9 @@ def _parse(path: Path) -> CannedQuery:
             raise ValueError(f"{path}: cannot read header line {line!r}")
     if not summary:
         raise ValueError(f"{path}: the header has no '#+ summary:' line")
-    return CannedQuery(path.stem, path, summary, description, tuple(params), text)
+    portable_path = path.parent / PORTABLE_DIR / path.name
+    portable = portable_path.read_text(encoding="utf-8") if portable_path.is_file() else None
+    return CannedQuery(path.stem, path, summary, description, tuple(params), text, portable)
 
 
 def load_queries(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
