@@ -225,12 +225,13 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 300.0
     retries: int = 3
-    dialect: str | None = None  # None: detect on the first request
+    dialect: str | None = None  # the queries' form; None: the server's (detected)
     session: requests.Session = field(default_factory=requests.Session)
+    server: str | None = None  # "oxigraph" or "sparql11", from the first answer
 
     def _post(self, text: str, accept: str) -> requests.Response:
         params = {}
-        if self.dialect == "oxigraph":
+        if self.server == "oxigraph":  # its default graph is the union only when asked
             params["union-default-graph"] = ""
         last = ""
         for attempt in range(self.retries + 1):
@@ -259,11 +260,12 @@ class Endpoint:
         raise RemoteError(f"{self.url}: no answer after {self.retries + 1} tries ({last})")
 
     def detect(self) -> str:
-        """The dialect of the server (asks it once, with ``ASK {}``)."""
-        if self.dialect is None:
+        """The dialect for the canned queries: the one asked for, else the server's (asked
+        once, with ``ASK {}``)."""
+        if self.server is None:
             response = self._post("ASK {}", "application/sparql-results+json")
-            self.dialect = detect_dialect(response.headers)
-        return self.dialect
+            self.server = detect_dialect(response.headers)
+        return self.dialect or self.server
 
     def select(self, text: str) -> QuerySolutions | QueryBoolean:
         """A SELECT or ASK query's answer, read from SPARQL 1.1 JSON results."""
