@@ -18,6 +18,8 @@ method                                     status     score  when
 ``title equals arm label, numbering        matched    0.95   the same once numbering and filler
 aside``                                                      words go ("1 Placebo", "Arm B:
                                                              Docetaxel", "Patients Who Received X")
+``same arm letter or number``              matched    0.85   both start with the same "Arm A",
+                                                             "Group 2", "Cohort B" (one arm)
 ``description repeats arm description``    matched    0.9    the group's description opens with
                                                              one arm's description
 ``crossover sequence``                     none       0      the title names a sequence or period
@@ -64,6 +66,17 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # "S+" and "S-" at the end of a word are two groups, not one ("GSK149203A S+ Group").
 _SIGN_PLUS = re.compile(r"(\w)\+(?=\s|$)")
 _SIGN_MINUS = re.compile(r"(\w)-(?=\s|$)")
+# Abbreviations of trial design that result groups use for the arm's words.
+_ABBREVIATIONS = {"db": "double blind", "ol": "open label", "ole": "open label extension"}
+# A group of one period of an arm ("Placebo - Open-label Period"): what it was given then
+# may not be what the arm was given.
+_PERIOD = re.compile(
+    r"\bopen[- ]label (?:period|phase)\b|\bextension\b|\bperiod (?:[2-9]|ii)\b|\bsecond period\b"
+    r"|\bcrossover period\b",
+    re.IGNORECASE,
+)
+# "Arm A", "Group 2", "Cohort B": the arm's letter or number at the start of a label.
+_DESIGNATOR = re.compile(r"(?:arm|group|cohort)\s+([a-z]|[0-9]{1,2})\b")
 _ROMAN = re.compile(r"[ivxl]+")
 _SEQUENCE_ARM = re.compile(r"\b(?:then|than|followed by)\b|->|→", re.IGNORECASE)
 _TOTAL_START = re.compile(r"(?:all|total|overall|full|entire|whole)\b")
@@ -127,7 +140,8 @@ def _norm(text: str | None) -> str:
         return ""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     ascii_text = _SIGN_PLUS.sub(r"\1 plus", _SIGN_MINUS.sub(r"\1 minus", ascii_text))
-    return _NOT_WORD.sub(" ", ascii_text.lower()).strip()
+    words = _NOT_WORD.sub(" ", ascii_text.lower()).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
 def _words(text: str | None) -> frozenset[str]:
@@ -159,6 +173,12 @@ def _arm_words(arm: Arm) -> frozenset[str]:
 
 def _one(hits: list[Arm]) -> Arm | None:
     return hits[0] if len(hits) == 1 else None
+
+
+def _designator(normalised: str) -> str | None:
+    """ "arm a" of "arm a abc 3tc nnrti" (a normalised title or label), or None."""
+    m = _DESIGNATOR.match(normalised)
+    return m.group(0) if m else None
 
 
 def _is_arm_label(t: str, arms: Sequence[Arm]) -> bool:
@@ -195,6 +215,11 @@ def join_group(
         )
         if arm:
             return ArmJoin(arm.label, "matched", "title begins with arm label", 0.9)
+    designated = _designator(t)
+    if designated:
+        arm = _one([a for a, label in labels if _designator(label) == designated])
+        if arm:
+            return ArmJoin(arm.label, "matched", "same arm letter or number", 0.85)
     core = _core(title)
     if core:
         arm = _one([a for a in arms if _core(a.label) == core])
@@ -210,7 +235,11 @@ def join_group(
             ],
         )
         if arm:
-            return ArmJoin(arm.label, "matched", "description repeats arm description", 0.9)
+            return _checked(
+                ArmJoin(arm.label, "matched", "description repeats arm description", 0.9),
+                title,
+                arms,
+            )
     if title and _CROSSOVER.search(title) and not any(_SEQUENCE_ARM.search(a.label) for a in arms):
         return ArmJoin(
             None,
@@ -231,8 +260,23 @@ def join_group(
         )
     arm = _distinctive(title, arms)
     if arm:
-        return ArmJoin(arm.label, "matched", "a word only this arm has", 0.8)
+        return _checked(ArmJoin(arm.label, "matched", "a word only this arm has", 0.8), title, arms)
     return _by_words(title, arms)
+
+
+def _checked(join: ArmJoin, title: str | None, arms: Sequence[Arm]) -> ArmJoin:
+    """A join by description or by one word, kept only where the title's words do not
+    point elsewhere: to another arm, or to several alike (a pooled "Phase I/II" group)."""
+    words = _by_words(title, arms)
+    if words.arm is None and words.note and words.note.startswith("fits several arms alike"):
+        return dataclasses.replace(
+            join, status="uncertain", score=0.4, note="the title " + words.note
+        )
+    if words.arm is not None and words.arm != join.arm:
+        return dataclasses.replace(
+            join, status="uncertain", score=0.4, note=f"the title's words fit {words.arm!r} better"
+        )
+    return join
 
 
 def _telling(word: str) -> bool:
@@ -295,6 +339,20 @@ def _join_all(groups: tuple[ResultGroup, ...], arms: Sequence[Arm]) -> tuple[Res
     out = []
     for g in joined:
         j = g.join
+        if (
+            j
+            and j.status == "matched"
+            and j.arm
+            and g.title
+            and _PERIOD.search(g.title)
+            and not _PERIOD.search(j.arm)
+        ):
+            j = dataclasses.replace(
+                j,
+                status="uncertain",
+                score=min(j.score, 0.5),
+                note="a period of the arm: what it was given then may differ",
+            )
         if j and j.method == "title words" and j.arm and (by_words[j.arm] > 1 or j.arm in taken):
             j = dataclasses.replace(
                 j,
