@@ -109,7 +109,9 @@ def build_cmd(
     """Build or update the store from PATHS (files or folders; default: the bundled seeds).
 
     Unchanged documents are skipped; a document that cannot be mapped is reported with
-    its reason and the others are still stored. Exits 1 when any document failed.
+    its reason and the others are still stored. Exits 1 when any document failed, 2 when
+    the build cannot run (another build holds the store, the disk is full, the store's
+    folder cannot be written), with one line saying why.
     """
     from kg.build import SEEDS_DIR, count_inputs
 
