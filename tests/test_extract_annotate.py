@@ -430,3 +430,37 @@ def test_a_product_of_two_tissues_is_two_products_with_a_note() -> None:
     assert any("names 2 tissues" in n and "one product per tissue" in n for n in t.notes)
     assert control.products == []
     _evidence_ok(t)
+
+
+def test_cells_other_than_mscs_are_products_of_their_arms_only() -> None:
+    t = _trial(
+        brief_title="Cord Blood NK Cells Combined With Cord Blood MSCs; T cell responses",
+        brief_summary="MSCs modulate T cells and NK cells.",
+        arms=[
+            Arm("Combined", "EXPERIMENTAL", "1 x 10^9 NK cells and 1 x 10^6 MSCs/kg, infused"),
+            Arm("MSC alone", "EXPERIMENTAL", "1 x 10^6 MSCs/kg intravenously"),
+            Arm("DC vaccine", "EXPERIMENTAL", "", ("Biological: autologous dendritic cells",)),
+            Arm("Control", "ACTIVE_COMPARATOR", "", ("Drug: ciclosporin",)),
+        ],
+        interventions=[
+            Intervention(
+                "autologous dendritic cells",
+                "BIOLOGICAL",
+                "2 x 10^7 autologous dendritic cells subcutaneously",
+                arm_labels=("DC vaccine",),
+            ),
+            Intervention(
+                "ciclosporin", "DRUG", "dose depends on T cell numbers", arm_labels=("Control",)
+            ),
+        ],
+    )
+    annotate_trial(t)
+    combined, alone, dc, control = t.arms
+    assert sorted(p.cell_type or "" for p in combined.products) == ["CL:0000134", "CL:0000623"]
+    assert [p.cell_type for p in alone.products] == ["CL:0000134"]  # the summary's T/NK: none
+    (dcp,) = dc.products
+    assert (dcp.cell_type, dcp.donor) == ("CL:0000451", Donor.AUTOLOGOUS)
+    (d,) = dc.doses
+    assert d.min_cells == 2e7 and d.route == "subcutaneous"
+    assert control.products == [] and control.doses == []
+    _evidence_ok(t)

@@ -429,7 +429,9 @@ def test_brand_only_trial_gets_a_product_with_the_table_flag_in_rdf() -> None:
     ("iv_name", "iv_type", "description", "noted"),
     [
         ("XYZ-101", "BIOLOGICAL", "Autologous expanded cells given intravenously", True),
-        ("CAR-T", "GENETIC", "CAR T cells targeting CD19", True),
+        # CAR-T cells are a T-cell product now (CL:0000084, tables.OTHER_CELLS): no note
+        ("CAR-T", "GENETIC", "CAR T cells targeting CD19", False),
+        ("TIL", "BIOLOGICAL", "Autologous tumour-infiltrating lymphocyte cells", True),
         ("Cell therapy", "OTHER", None, True),
         ("XYZ-101", "DRUG", "Autologous expanded cells", False),  # not a cell-therapy type
         ("Placebo", "BIOLOGICAL", "Placebo without the MSCs", False),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import kg.extract.products
 from kg.extract import extract_products
-from kg.extract.products import _MENTION, _mention_matches
+from kg.extract.products import _MENTION, _mention_matches, find_other_cells
 from kg.model import Donor
 
 UC, WJ, AMNION, PLACENTA = "UBERON:0002331", "UBERON:0003422", "UBERON:0000305", "UBERON:0001987"
@@ -380,3 +380,90 @@ def test_two_tissues_of_one_product_give_one_product_per_tissue(
 )
 def test_one_tissue_stays_one_product(text: str, tissues: list[str]) -> None:
     assert [p.tissue for p in extract_products(text, field="t")] == tissues
+
+
+# ------------------------------------------------ cells other than MSCs
+NK, DC, T_CELL, HSC = "CL:0000623", "CL:0000451", "CL:0000084", "CL:0000037"
+MNC, CHONDRO, KERATINO, FIBRO = "CL:0000842", "CL:0000138", "CL:0000312", "CL:0000057"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "cell", "tissue", "donor"),
+    [
+        ("High-dose NK cells (>5x10^9)and mesenchymal stem cells", "NK cells", NK, None, "unknown"),
+        ("Natural Killer Cells infusion", "Natural Killer Cells", NK, None, "unknown"),
+        ("Biological: NK Cells", "NK Cells", NK, None, "unknown"),
+        ("infusion of cord blood NK cells", "cord blood NK cells", NK, CORD_BLOOD, "unknown"),
+        ("CAR-NK cells targeting CD19", "CAR-NK cells", NK, None, "unknown"),
+        (
+            "COVID19 s-vax loaded autologous dendritic cell injection",
+            "autologous dendritic cell",
+            DC,
+            None,
+            "autologous",
+        ),
+        ("a DC vaccine given subcutaneously", "DC vaccine", DC, None, "unknown"),
+        ("autologous CAR-T cells", "autologous CAR-T cells", T_CELL, None, "autologous"),
+        ("CAR T-cell therapy", "CAR T-cell", T_CELL, None, "unknown"),
+        ("virus-specific T cells from a third-party donor", "T cells", T_CELL, None, "unknown"),
+        ("CD34+ selected cells", "CD34+ selected cells", HSC, None, "unknown"),
+        ("one cord blood unit", "cord blood unit", HSC, CORD_BLOOD, "unknown"),
+        ("co-infusion with HLA-mismatched PBSC", "PBSC", HSC, None, "unknown"),
+        (
+            "intracoronary infusion of autologous bone marrow mononuclear cells",
+            "autologous bone marrow mononuclear cells",
+            MNC,
+            BM,
+            "autologous",
+        ),
+        ("intramyocardial BM-MNC injection", "BM-MNC", MNC, BM, "unknown"),
+        (
+            "Autologous chondrocyte implantation",
+            "Autologous chondrocyte",
+            CHONDRO,
+            None,
+            "autologous",
+        ),
+        (
+            "allogeneic keratinocytes sprayed on the wound",
+            "allogeneic keratinocytes",
+            KERATINO,
+            None,
+            "allogeneic",
+        ),
+        (
+            "autologous fibroblasts injected into the gingiva",
+            "autologous fibroblasts",
+            FIBRO,
+            None,
+            "autologous",
+        ),
+    ],
+)
+def test_cells_other_than_mscs_are_products(
+    text: str, name: str, cell: str, tissue: str | None, donor: str
+) -> None:
+    (m,) = find_other_cells(text)
+    assert (m.name, m.cell_type, m.tissue, m.donor.value) == (name, cell, tissue, donor)
+    assert m.cell_type != MSC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CD4+ T cell counts and NK cell activity will be measured",
+        "T-cell subsets by flow cytometry",
+        "the number of T cells in blood",
+        "MSCs suppress T cell proliferation",
+        "after hematopoietic stem cell transplantation",
+        "Autologous Non-Hematopoietic Peripheral Blood Stem Cells (NHPBSC)",
+        "MSCs were isolated from bone marrow mononuclear cells",
+        "ex-vivo expanded MSCs from cryopreserved bone marrow mononuclear cells of the donor",
+        "testing of T cell identity in the subjects",
+        "UC-MSC co-cultured with T cells",
+        "fibroblast growth factor",
+        "PBMCs",
+    ],
+)
+def test_other_cells_measured_or_used_as_a_source_are_no_products(text: str) -> None:
+    assert find_other_cells(text) == ()

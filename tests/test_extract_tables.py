@@ -15,6 +15,7 @@ from kg.extract.tables import (
     CL_LABELS,
     GENERIC_MSC,
     MSC_PREFIX_TISSUE,
+    OTHER_CELLS,
     TISSUES,
     UBERON_LABELS,
 )
@@ -45,7 +46,7 @@ def _obo_terms(shared: Path) -> dict[str, tuple[str, bool]]:
 
 def _cell_types() -> list[str]:
     ids = {t.cell_type for t in TISSUES if t.cell_type} | {GENERIC_MSC}
-    return sorted(ids)
+    return sorted(ids | {o.cell_type for o in OTHER_CELLS})
 
 
 @pytest.mark.parametrize("curie", _cell_types())
@@ -56,7 +57,11 @@ def test_cell_type_in_cl_release(shared_dir: Path, curie: str) -> None:
     assert term["label"] == CL_LABELS[curie]
     obo = _obo_terms(shared_dir).get(curie)
     if obo is not None:  # cl-basic.obo is an older release: where it has the term, it agrees
-        assert obo == (CL_LABELS[curie], False)
+        assert obo == (OLDER_LABELS.get(curie, CL_LABELS[curie]), False)
+
+
+# Terms the newer CL release relabelled (the older label is now a synonym there).
+OLDER_LABELS = {"CL:0000842": "mononuclear cell"}
 
 
 @pytest.mark.parametrize("curie", sorted({t.uberon for t in TISSUES}))
@@ -77,6 +82,16 @@ def test_msc_types_are_kinds_of_mesenchymal_stem_cell(shared_dir: Path) -> None:
     # Wharton's jelly MSCs are umbilical-cord MSCs
     wj = cl["CL:0002568"]["ancestors"]
     assert isinstance(wj, dict) and "CL:0002569" in wj
+
+
+def test_other_cells_are_no_msc_types(shared_dir: Path) -> None:
+    """Cells other than MSCs stay out of a query for CL:0000134 and its descendants."""
+    cl = _release(shared_dir, "CL")
+    for o in OTHER_CELLS:
+        ancestors = cl[o.cell_type]["ancestors"]
+        assert isinstance(ancestors, dict) and GENERIC_MSC not in ancestors, o.key
+        assert o.cell_type != GENERIC_MSC
+    assert len({o.key for o in OTHER_CELLS}) == len(OTHER_CELLS)
 
 
 def test_label_tables_hold_only_used_ids() -> None:

@@ -25,6 +25,11 @@ Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the 
 * A placebo/control arm that crosses over to the cells gets them, each dose marked
   ``after_crossover``.
 * A lower bound ("more than 1 x 10^6 cells/kg", "(>5x10^9)") is no dose: a note keeps it.
+* Cells other than MSCs (NK, dendritic, T / CAR-T, haematopoietic stem, mononuclear cells,
+  chondrocytes, keratinocytes, fibroblasts: ``tables.OTHER_CELLS``) are products of the arm's
+  and its Biological / Genetic / Other interventions' own texts only, beside its MSCs; never
+  of the title or summary (where they are mostly what MSCs act on), never given the trial's
+  tissue or donor.
 * A product named with two tissues ("derived from umbilical cord and placenta") is one product
   per tissue, same name and evidence (a product holds one tissue), with a note.
 * Every reading that is not a plain statement is noted in ``trial.notes``.
@@ -44,7 +49,9 @@ from kg.extract.products import (
     cell_intervention_notes,
     donor_words,
     find_mentions,
+    find_other_cells,
     finish_products,
+    is_other_cell,
     merge_mentions,
     tissue_by_uberon,
 )
@@ -133,6 +140,16 @@ class _Text:
 
     def __post_init__(self) -> None:
         self.mentions = merge_mentions(find_mentions(self.text), self.text)
+        if self.field.startswith(("arm ", "intervention")):
+            # cells other than MSCs (NK, dendritic, T cells ...): products of the arm's and
+            # intervention's own texts only, never of the title or summary
+            others = [
+                o
+                for o in find_other_cells(self.text)
+                if not any(m.start < o.end and o.start < m.end for m in self.mentions)
+            ]
+            if others:
+                self.mentions = sorted([*self.mentions, *others], key=lambda m: m.start)
         if self.field.startswith(("arm ", "intervention")) and _ANALYSIS.search(self.text):
             # "2 mL of bone marrow collected to study MSC properties in vitro": cells that are
             # studied, not given, are no product of the arm
@@ -188,11 +205,19 @@ def _linked(trial: Trial, arm: Arm) -> list[Intervention]:
     return out
 
 
+# Intervention types whose texts may name cells other than MSCs as given (not a drug's or a
+# procedure's text that speaks of T cell numbers).
+_OTHER_CELL_TYPES_OF = frozenset({"", "BIOLOGICAL", "GENETIC", "OTHER", "COMBINATION_PRODUCT"})
+
+
 def _intervention_texts(iv: Intervention) -> list[_Text]:
     texts = [_Text(iv.name, f"intervention '{iv.name}' name")]
     texts += [_Text(o, f"intervention '{iv.name}' other name") for o in iv.other_names if o]
     if iv.description:
         texts.append(_Text(iv.description, f"intervention '{iv.name}' description"))
+    if _norm_type(iv.type) not in _OTHER_CELL_TYPES_OF:
+        for t in texts:
+            t.mentions = [m for m in t.mentions if not is_other_cell(m.cell_type)]
     is_cells = any(t.positive for t in texts)
     for t in texts:
         t.cells = is_cells
@@ -226,9 +251,12 @@ def _product(m: Mention, t: _Text) -> CellProduct:
 
 
 def _consolidate(found: list[tuple[Mention, _Text]]) -> list[CellProduct]:
-    """One product per (cell type, tissue); generic MSC mentions fold into a specific one."""
+    """One product per (cell type, tissue); generic MSC mentions fold into a specific one;
+    cells other than MSCs (NK, T cells ...) are products of their own beside them."""
+    others = [(m, t) for m, t in found if is_other_cell(m.cell_type)]
+    found = [(m, t) for m, t in found if not is_other_cell(m.cell_type)]
     specific = [(m, t) for m, t in found if m.specific]
-    keep = specific or found
+    keep = (specific or found) + others
     donors = {m.donor for m, _ in found if m.donor is not Donor.UNKNOWN}
     groups: dict[tuple[str | None, str | None], list[tuple[Mention, _Text]]] = {}
     for m, t in keep:
@@ -322,7 +350,7 @@ def _fill_products(
                 notes.append(
                     f"{where}: tissue of {p.name!r} ({tissue.uberon}) from {facts.tissue[1]}"
                 )
-        if p.donor is Donor.UNKNOWN and facts.donor is not None:
+        if p.donor is Donor.UNKNOWN and facts.donor is not None and not is_other_cell(p.cell_type):
             p = replace(p, donor=facts.donor[0])
             notes.append(
                 f"{where}: donor of {p.name!r} ({facts.donor[0].value}) from {facts.donor[1]}"

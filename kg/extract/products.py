@@ -13,6 +13,12 @@ How a product is read:
   misspellings of the cell and tissue words are read from a short table
   (``tables.MESENCHYMAL_SPELLINGS``, "umbilical core" before a cell word, "MSCc"), never by
   fuzzy matching.
+* Cells other than MSCs (:func:`find_other_cells`, ``tables.OTHER_CELLS``): NK cells
+  (CL:0000623), dendritic cells (CL:0000451), T / CAR-T cells (CL:0000084), haematopoietic
+  stem cells (CL:0000037: "CD34+ cells", "PBSC", "cord blood unit"), mononuclear cells
+  (CL:0000842), chondrocytes, keratinocytes, fibroblasts, with the tissue and donor words
+  beside them; not cells measured ("T cell subsets"), used as a source ("isolated from bone
+  marrow mononuclear cells") or a transplant's context.
 * From its brand, code or international non-proprietary name (INN), by the curated table
   ``products.tsv`` (each fact with its public source; an unsourced fact is left empty):
   "Prochymal®", "remestemcel-L", "Alofisel", "Cx 601" give the product with the table's cell
@@ -49,6 +55,7 @@ from kg.extract.tables import (
     INN_STEMS,
     MESENCHYMAL,
     MSC_PREFIX_TISSUE,
+    OTHER_CELLS,
     PRODUCT_ROWS,
     TISSUES,
     InnStem,
@@ -67,8 +74,10 @@ __all__ = [
     "extract_products",
     "find_mentions",
     "find_named",
+    "find_other_cells",
     "finish_products",
     "inn_stem",
+    "is_other_cell",
     "merge_mentions",
     "tissue_by_uberon",
     "yields_product",
@@ -658,6 +667,99 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
             ncit = row.ncit
         out.append(
             Mention(start, end, text[start:end], cell, tissue, donor, kind, negated, facts, ncit)
+        )
+    return tuple(out)
+
+
+# Cell products other than MSCs (tables.OTHER_CELLS): NK, dendritic, T / CAR-T cells,
+# haematopoietic stem cells, mononuclear cells, chondrocytes, keratinocytes, fibroblasts.
+_OTHER_CELL_RE = re.compile("|".join(f"(?P<{o.key}>{o.pattern})" for o in OTHER_CELLS))
+_OTHER_CELL_TYPES = frozenset(o.cell_type for o in OTHER_CELLS)
+_OTHER_CELL_BY_KEY = {o.key: o for o in OTHER_CELLS}
+# Cells that are measured, a source, or a procedure's context, not the cells given.
+_OTHER_NOT_GIVEN_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,12}\))?[\s-]*(?:counts?|subsets?|subpopulations?|responses?|activit(?:y|ies)"
+    r"|activation|proliferation|function\w*|levels?|markers?|numbers?|percentages?|frequenc\w+"
+    r"|infiltrat\w*|exhaustion|depletion|recovery|reconstitution|engraftment|cytotoxicity"
+    r"|mediated|dependent|immunity|transplant\w*|mobili[sz]\w*|chimerism|phenotypes?|ratios?"
+    r"|assays?|differentiation|growth|collection|apoptosis|death|viability|senescence"
+    r"|receptors?|epitopes?|clones?|lines?|exosomes?|secretome|conditioned|derived|lysates?"
+    r"|identity|typing|testing|tests?|reactivity|specificity|repertoire|immunophenotyp\w*"
+    r"|were\s+(?:measured|counted|analy[sz]ed)|will\s+be\s+(?:measured|counted|analy[sz]ed))\b",
+    re.IGNORECASE,
+)
+_OTHER_NOT_GIVEN_BEFORE = re.compile(
+    r"(?:\b(?:numbers?|counts?|levels?|percentages?|proportions?|frequenc\w+|activit\w+"
+    r"|functions?|ratios?|expansion|recovery|reconstitution|depletion|activation|proliferation"
+    r"|subsets?|profiles?|phenotyp\w+|analys[ie]s|measurement\w*|assessment\w*|effects?"
+    r"|inhibition|suppression|modulation|regulation|response\w*)\s+(?:of|on|in)\s+(?:[\w+-]+\s+){0,3}"
+    r"|\b(?:isolated|derived|obtained|separated|extracted|harvested|purified|cultured|expanded|"
+    r"co-?cultured)\s+(?:from|with|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}"
+    r"|\bCD\d+\+?\s*|\bnon[\s-]*ha?ematopoietic[\s-]+|\b(?:testing|typing)\s+of\s+(?:[\w-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+# A text about making MSCs ("ex-vivo expanded MSCs ... harvested bone marrow mononuclear cells
+# from the donor"): its mononuclear cells are the MSCs' starting material, not a product.
+_MSC_MAKING = re.compile(r"\b(?:expan\w*|cultur\w*|isolat\w*|passag\w*)", re.IGNORECASE)
+
+
+def is_other_cell(cell_type: str | None) -> bool:
+    """Whether a CL term is one of the non-MSC cell products of ``tables.OTHER_CELLS``."""
+    return cell_type in _OTHER_CELL_TYPES
+
+
+@lru_cache(maxsize=1024)
+def find_other_cells(text: str) -> tuple[Mention, ...]:
+    """Cell products other than MSCs an arm's or intervention's text names as given ("NK
+    cells", "autologous dendritic cell injection", "CAR-T cells", "bone marrow mononuclear
+    cells", "autologous chondrocytes"), with the tissue and donor words beside them; not cells
+    measured or used as a source ("T cell subsets", "number of NK cells", "isolated from
+    bone marrow mononuclear cells", "haematopoietic stem cell transplantation").
+
+    >>> [(m.name, m.cell_type, m.tissue, m.donor.value) for m in find_other_cells(
+    ...     "High-dose cord blood NK cells (>5x10^9) and MSCs")]
+    [('cord blood NK cells', 'CL:0000623', 'UBERON:0012168', 'unknown')]
+    >>> find_other_cells("CD4+ T cell counts and NK cell activity will be measured")
+    ()
+    """
+    out: list[Mention] = []
+    making = None
+    for m in _OTHER_CELL_RE.finditer(text):
+        if m.lastgroup == "mnc":
+            if making is None:
+                making = bool(_MSC_MAKING.search(text)) and any(
+                    x.cell_type is not None and not is_other_cell(x.cell_type)
+                    for x in _find_mentions(text)
+                )
+            if making:
+                continue
+        if _OTHER_NOT_GIVEN_AFTER.match(text, m.end()):
+            continue
+        if _OTHER_NOT_GIVEN_BEFORE.search(text[max(0, m.start() - 60) : m.start()]):
+            continue
+        start, end = m.start(), m.end()
+        tissue = _tissue_of(m.group(0))
+        prefix = re.match(r"(BM|UCB|CB)-?MNC", m.group(0))
+        if prefix is not None:  # "BM-MNC", "UCB-MNC"
+            tissue = _TISSUE_BY_KEY["bone_marrow" if prefix.group(1) == "BM" else "cord_blood"]
+        left = _LEFT_MODIFIERS.search(text[max(0, start - 80) : start])
+        if left is not None:
+            start -= len(left.group(0))
+            tissue = tissue or _tissue_of(left.group(0))
+        words = donor_words(text, start, end)
+        donor = words[0][2] if words else Donor.UNKNOWN
+        cell = _OTHER_CELL_BY_KEY[str(m.lastgroup)].cell_type
+        out.append(
+            Mention(
+                start,
+                end,
+                text[start:end],
+                cell,
+                tissue.uberon if tissue else None,
+                donor,
+                "other",
+                is_negated(text, start, end),
+            )
         )
     return tuple(out)
 

@@ -26,12 +26,14 @@ __all__ = [
     "MESENCHYMAL_SPELLINGS",
     "MSC_PREFIX_TISSUE",
     "NCIT_CONCEPT_URL",
+    "OTHER_CELLS",
     "PRODUCT_ROWS",
     "PRODUCT_TABLE_FILE",
     "ROUTE_ROWS",
     "TISSUES",
     "UBERON_LABELS",
     "InnStem",
+    "OtherCell",
     "ProductRow",
     "RouteRow",
     "Tissue",
@@ -140,7 +142,62 @@ CL_LABELS: dict[str, str] = {
     "CL:0002540": "mesenchymal stem cell of the bone marrow",
     "CL:0002570": "mesenchymal stem cell of adipose tissue",
     "CL:4030035": "dental pulp stem cell",
+    "CL:0000623": "natural killer cell",
+    "CL:0000451": "dendritic cell",
+    "CL:0000084": "T cell",
+    "CL:0000037": "hematopoietic stem cell",
+    "CL:0000842": "mononuclear leukocyte",  # synonym "mononuclear cell"
+    "CL:0000138": "chondrocyte",
+    "CL:0000312": "keratinocyte",
+    "CL:0000057": "fibroblast",
 }
+
+
+class OtherCell(NamedTuple):
+    """A cell product other than MSCs: its key, CL term and words (a case-sensitive
+    regular expression; use ``(?i:...)`` for words of any case)."""
+
+    key: str
+    cell_type: str
+    pattern: str
+
+
+# Cell products other than MSCs, read only in an arm's or intervention's own texts (ids checked
+# against the CL release by tests/test_extract_tables.py). First match at a position wins.
+OTHER_CELLS: tuple[OtherCell, ...] = (
+    OtherCell(
+        "nk",
+        "CL:0000623",
+        r"(?:(?i:CAR)[\s-]*)?(?:(?i:natural[\s-]+killer)|NK)(?:[\s-]*92)?[\s-]*(?i:cells?)\b",
+    ),
+    OtherCell(
+        "dc",
+        "CL:0000451",
+        r"(?i:dendritic[\s-]+cells?)(?:[\s-]+(?i:vaccines?))?|\bDC[\s-]+(?i:vaccines?)",
+    ),
+    OtherCell(
+        "t",
+        "CL:0000084",
+        r"\b(?i:CAR)[\s-]*T(?:[\s-]+(?i:cells?|lymphocytes?))?\b"
+        r"|(?<![\w+-])T[\s-]+(?i:cells?|lymphocytes?)\b",
+    ),
+    OtherCell(
+        "hsc",
+        "CL:0000037",
+        r"(?i:ha?ematopoietic[\s-]+(?:stem|progenitor)(?:[\s-]*(?:/|and)[\s-]*progenitor)?"
+        r"[\s-]+cells?|cord[\s-]+blood[\s-]+units?|peripheral[\s-]+blood[\s-]+stem[\s-]+cells?)"
+        r"|\bCD34\+?[\s-]+(?i:(?:selected[\s-]+)?cells?)|\bPBSCs?\b",
+    ),
+    OtherCell(
+        "mnc",
+        "CL:0000842",
+        r"(?i:(?:(?:bone[\s-]+marrow|peripheral[\s-]+blood|cord[\s-]+blood)[\s-]+)?mononuclear"
+        r"[\s-]+cells?)|\b(?:BM|PB|UCB|CB)?-?MNCs?\b",
+    ),
+    OtherCell("chondrocyte", "CL:0000138", r"(?i:chondrocytes?)\b"),
+    OtherCell("keratinocyte", "CL:0000312", r"(?i:keratinocytes?)\b"),
+    OtherCell("fibroblast", "CL:0000057", r"(?i:fibroblasts?)\b"),
+)
 
 # Prefixes of MSC abbreviations ("UC-MSC", "hWJMSC"...), lower-cased, to tissue keys.
 MSC_PREFIX_TISSUE: dict[str, str | None] = {
