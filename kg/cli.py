@@ -583,7 +583,7 @@ def publish_cmd(
         highlight=False,
     )
     for iri, reason in report.failed:
-        console.print(f"[red]failed[/] {iri}: {reason}", highlight=False)
+        console.print(f"[red]failed[/] {iri}: {reason}", highlight=False, soft_wrap=True)
     if report.failed:
         sys.exit(1)
 
