@@ -21,6 +21,7 @@ bookkeeping (sha256 per source in ``graph/meta``) stays the authority.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
@@ -238,6 +239,10 @@ def build_lock(path: Path) -> Iterator[None]:
     first (two first builds would each move their store into place, and one would be
     lost) or meeting Oxigraph's own lock in a traceback.
     """
+    if path.name in ("", ".", ".."):  # the store is moved into place beside its siblings
+        raise OSError(
+            errno.EINVAL, "a store needs a folder name of its own (not . or ..)", str(path)
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(_lock_file(path), os.O_RDWR | os.O_CREAT, 0o644)

@@ -571,6 +571,17 @@ def test_uncreatable_store_and_missing_output_folder(tmp_path: Path, study: dict
         )
     )
     assert line == "Error: no store can be written there (No such file or directory): /proc/x"
+    line = _one_line_error(
+        subprocess.run(
+            [*KG, "build", str(folder), "--store", ".", "--quiet"],
+            capture_output=True,
+            check=False,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    )
+    assert line == "Error: a store needs a folder name of its own (not . or ..): ."
     build([folder], tmp_path / "store", jobs=1)
     line = _one_line_error(
         subprocess.run(
