@@ -273,7 +273,7 @@ def test_empty_location_is_left_out(bad_build: tuple[Path, BuildReport]) -> None
 def test_lone_surrogate_is_a_clean_error(bad_build: tuple[Path, BuildReport]) -> None:
     surrogate = by_key(bad_build[1])["surrogate.json"]
     assert surrogate.status == "failed"
-    assert "lone surrogate escape" in surrogate.errors[0]
+    assert "JSON text holds a lone surrogate (not Unicode)" in surrogate.errors[0]
 
 
 def test_long_values_are_cut_in_notes_and_the_report(
@@ -788,3 +788,14 @@ def test_phone_numbers_in_any_field_are_removed(tmp_path: Path, study: dict[str,
     cities = ask(store, "SELECT ?c WHERE { ?s cto:city ?c }")
     assert cities == [("Jerusalem [phone number removed]",)]
     assert_valid(store)
+
+
+def test_surrogate_bytes_are_refused_too(study: dict[str, Any]) -> None:
+    """Found by the fuzz test: a surrogate written as UTF-8 bytes (not UTF-8, but json.loads
+    reads bytes with "surrogatepass") got past the check for escaped ones."""
+    text = json.dumps(variant(study), ensure_ascii=False).replace("Jerusalem", "Jeru\udc80salem")
+    result, _, _ = map_document_file(
+        text.encode("utf-8", "surrogatepass"), "raw.json", minter=Minter()
+    )
+    assert result.status == "failed"
+    assert result.errors == ["raw.json: JSON text holds a lone surrogate (not Unicode) in 'city'"]

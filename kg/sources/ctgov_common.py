@@ -789,7 +789,9 @@ def _parse_float(text: str) -> float | LongNumber:
 
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A surrogate escaped ("\\udc80") or encoded as UTF-8 bytes (ED A0..BF ..: not UTF-8, but
+# json.loads decodes bytes with "surrogatepass")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def load_json(data: bytes, source_file: str) -> Any:
@@ -817,7 +819,7 @@ def load_json(data: bytes, source_file: str) -> Any:
         where = _lone_surrogate(doc)
         if where is not None:
             raise MappingError(
-                source_file, f"JSON text holds a lone surrogate escape (not Unicode) in {where}"
+                source_file, f"JSON text holds a lone surrogate (not Unicode) in {where}"
             )
     return doc
 
