@@ -428,3 +428,51 @@ def test_adverse_events_by_dose_answers_in_under_100_ms(results_store: Store) ->
             query.execute(results_store, params)
             times.append(time.perf_counter() - start)
         assert statistics.median(times) < 0.1, (params, times)
+
+
+def test_results_use_only_declared_terms(results_store: Store) -> None:
+    import rdflib
+
+    from kg.terms import ONTOLOGY_FILE
+
+    ontology = rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
+    result = results_store.query(
+        """SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t }
+             FILTER(STRSTARTS(STR(?t), "https://w3id.org/celltrials/ontology#")) }""",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, QuerySolutions)
+    used = {rdflib.URIRef(row["t"].value) for row in result}
+    assert rdflib.URIRef(CTO + "seriousAffected") in used
+    assert used <= set(ontology.subjects()), sorted(used - set(ontology.subjects()))
+
+
+def test_outcomes_of_trial(results_store: Store) -> None:
+    from kg.queries import load_query
+
+    rows = (
+        load_query("outcomes-of-trial").execute(results_store, {"trial_id": "NCT02097641"}).values()
+    )
+    pao2 = [r for r in rows if r["outcome"] == "PaO2:FiO2 Change From Baseline to Day 3"]
+    assert {(r["arm"], r["value"], r["lower"], r["upper"]) for r in pao2} >= {
+        ("Human Mesenchymal Stromal Cells (hMSCs)", "3.7", "-1.2", "10.8")
+    }
+    assert {r["param"] for r in pao2} == {"MEDIAN"} and {r["dispersion"] for r in pao2} == {
+        "INTER_QUARTILE_RANGE"
+    }
+    assert all(r["join_status"] == "matched" for r in rows)
+    # p-values as written, with their method, on the groups an analysis compares
+    query = load_query("outcomes-of-trial")
+    xml = query.execute(results_store, {"trial_id": "NCT01642004"}).values()
+    assert {r["p_values"] for r in xml if r["position"] == "1"} == {"p=0.0004 (Log Rank)"}
+
+
+def test_trials_with_results(results_store: Store) -> None:
+    from kg.queries import load_query
+
+    rows = load_query("trials-with-results").execute(results_store, {}).values()
+    counts = {(r["dimension"], r["value"]): int(r["trials"] or 0) for r in rows}
+    assert counts[("all", None)] == 52  # 53 records, NCT02509156 in two documents
+    assert counts[("condition", "MONDO:0005233")] == 7  # non-small cell lung carcinoma
+    assert counts[("tissue", "UBERON:0002371")] >= 3  # bone marrow
+    assert {d for d, _ in counts} == {"all", "tissue", "phase", "condition"}
