@@ -31,6 +31,7 @@ from kg.server.formats import (
     wants_html,
 )
 from kg.server.protocol import _fail, reply_response, store_errors
+from kg.server.results_page import trial_results
 
 __all__ = ["pages"]
 
@@ -745,6 +746,7 @@ def _trial_page(
             "sex",
             "minimumAgeYears",
             "maximumAgeYears",
+            "hasResults",
         )
     } | {RDFS + "label", RDFS + "seeAlso"}
     others = [p for k, p in props.items() if k not in shown]
@@ -762,6 +764,8 @@ def _trial_page(
         provenance=provenance,
         others=others,
         ctgov=list(all_values(RDFS + "seeAlso")),
+        results=trial_results(backend.rows, q),  # posted results (kg/server/results_page.py)
+        arms_by_iri={a.iri: a for a in ordered},
     )
 
 
