@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -799,3 +800,36 @@ def test_surrogate_bytes_are_refused_too(study: dict[str, Any]) -> None:
     )
     assert result.status == "failed"
     assert result.errors == ["raw.json: JSON text holds a lone surrogate (not Unicode) in 'city'"]
+
+
+def test_results_value_of_an_unlisted_group(tmp_path: Path, test_data: Path) -> None:
+    """Found by the fuzz test once posted results came into the graph: a measurement naming
+    a group its outcome measure does not list made a store that failed
+    qc/results-value-without-group; the record's results are left out with the reason."""
+    doc = json.loads((test_data / "ctgov-v1" / "msc-allo-MSCs.json").read_bytes())
+    response = doc["FullStudiesResponse"]
+    entry = next(e for e in response["FullStudies"] if "ResultsSection" in e["Study"])
+    text = json.dumps(entry)
+    nct = entry["Study"]["ProtocolSection"]["IdentificationModule"]["NCTId"]
+    measures = entry["Study"]["ResultsSection"]["OutcomeMeasuresModule"]
+    ids = re.findall(r'"OutcomeMeasurementGroupId": "([^"]+)"', json.dumps(measures))
+    assert ids
+    text = text.replace(
+        f'"OutcomeMeasurementGroupId": "{ids[0]}"', '"OutcomeMeasurementGroupId": "D00 1"', 1
+    )
+    single = {
+        "FullStudiesResponse": {
+            **response,
+            "NStudiesReturned": 1,
+            "FullStudies": [json.loads(text)],
+        }
+    }
+    folder = tmp_path / "in"
+    write(folder, "results.json", single)
+    store = tmp_path / "store"
+    report = build([folder], store, jobs=1)
+    result = by_key(report)["results.json"]
+    assert result.status == "mapped" and not result.errors
+    assert any("names group 'D00 1', which its section does not list" in n for n in result.notes)
+    assert trials(store) == {nct}
+    assert_valid(store)

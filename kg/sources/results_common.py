@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from kg.results_model import ResultsError, TrialResults
+from kg.results_model import ResultGroup, ResultsError, TrialResults
 
 S = TypeVar("S")
 
 __all__ = [
     "ALIASES",
+    "check_groups",
     "norm_enum",
     "parse_count",
     "parse_number",
@@ -122,6 +123,40 @@ def read_safely(
     """(results, None), or (None, reason) for a results section of the wrong shape: the
     trial is still mapped, and the reason goes into its notes."""
     try:
-        return read(section), None
+        results = read(section)
+        if results is not None:
+            check_groups(results)
+        return results, None
     except ResultsError as exc:
         return None, str(exc)
+
+
+def check_groups(results: TrialResults) -> None:
+    """ResultsError when a value (a flow count, a denominator, a measurement, an adverse-event
+    count) names a group its section does not list: such results are of no shape the graph
+    can hold (qc/results-value-without-group-violation.rq)."""
+
+    def check(section: str, groups: Iterable[ResultGroup], refs: Iterable[str]) -> None:
+        listed = {g.key for g in groups}
+        for ref in refs:
+            if ref not in listed:
+                raise ResultsError(
+                    f"a {section} value names group {ref[:40]!r}, which its section does not list"
+                )
+
+    if results.flow:
+        counts = (c.count.group for p in results.flow.periods for c in p.counts)
+        check("participant flow", results.flow.groups, counts)
+    if results.baseline:
+        b = results.baseline
+        refs = [c.group for c in b.denoms]
+        refs += [c.group for m in b.measures for c in m.denoms]
+        refs += [x.group for m in b.measures for x in m.measurements]
+        check("baseline", b.groups, refs)
+    for m in results.outcomes:
+        refs = [c.group for c in m.denoms] + [x.group for x in m.measurements]
+        check("outcome", m.groups, refs)
+    if results.adverse_events:
+        ae = results.adverse_events
+        counts = (c.group for e in ae.events for c in e.counts)
+        check("adverse-event", (g.group for g in ae.groups), counts)
