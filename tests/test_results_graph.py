@@ -125,3 +125,27 @@ def test_the_point_of_contact_is_never_read() -> None:
     text = " ".join(str(q.object) for q in trial_quads(trial)[1])
     assert "MSC" in text and "who@example.org" not in text and "555-0100" not in text
     assert "Dr Who" not in text
+
+
+def test_source_conflicts_shows_results_counts_two_sources_disagree_on() -> None:
+    from kg.queries import load_query
+    from kg.rdf import provenance_quads, source_quads
+
+    store = Store()
+    for n, (key, fmt, affected) in enumerate(
+        (("a.json", "ctgov-v2", 3), ("b.xml", "ctgov-xml", 4)), 1
+    ):
+        prov = Provenance(key, fmt, str(n) * 64, "2", "NCT00000001", str(n) * 64)
+        trial = Trial(provenance=prov, nct_id="NCT00000001", arms=[Arm("MSC")])
+        groups = (
+            EventGroup(ResultGroup("EG000", "MSC"), serious_affected=affected, serious_at_risk=10),
+        )
+        trial.results = join_results(TrialResults(adverse_events=AdverseEvents(groups)), trial.arms)
+        store.extend(trial_quads(trial)[1])
+        store.extend(provenance_quads(prov, [], source_key=key))
+        store.extend(source_quads(key, sha256=str(n) * 64, fmt=fmt, pipeline_version="x"))
+    rows = load_query("source-conflicts").execute(store, {}).values()
+    assert sorted((r["field"], r["value"], r["source"]) for r in rows) == [
+        ("results/adverse-events/group/eg000 seriousAffected", "3", "a.json"),
+        ("results/adverse-events/group/eg000 seriousAffected", "4", "b.xml"),
+    ]
