@@ -352,7 +352,54 @@ def find_figures(text: str) -> list[Figure]:
         fig = Figure(m.start(), end, low, high, kind, factor)
         figures += _listed(text, fig, figures[-1].end if figures else 0)
         figures.append(fig)
-    return _join_ranges(text, figures)
+    return _tolerances(text, _join_ranges(text, figures))
+
+
+# A tolerance sign: "1 ± 0.5 x 10^6", "1 +/- 0.5", "(±10%)".
+_TOLERANCE = r"\s*(?:±|\+\s*/\s*-|\+\s*-(?!\s*\d+\s*[-–]))\s*"
+_TOLERANCE_BEFORE = re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:[.,]\d{{1,3}})?){_TOLERANCE}$")
+_TOLERANCE_SIGN = re.compile(rf"{_TOLERANCE}$")
+
+
+def _tolerances(text: str, figures: list[Figure]) -> list[Figure]:
+    """A figure after a tolerance sign is a tolerance, never a figure of its own.
+
+    "1 ± 0.5 x 10^6 cells/kg" is one figure, 1 x 10^6 (the mantissa before the sign shares the
+    tolerance's power); "2 x 10^6 ± 0.5 x 10^6 cells/kg" is 2 x 10^6, its span running over
+    the tolerance to the unit; "2 x 10^6 cells/kg (±10%)" keeps 2 x 10^6 alone.
+
+    >>> [(f.low, f.high) for f in find_figures("1 ± 0.5 x 10^6 MSC/kg")]
+    [(1000000.0, 1000000.0)]
+    >>> [(f.low, f.high) for f in find_figures("2x10^6 +/- 0.5x10^6 cells/kg (±10%)")]
+    [(2000000.0, 2000000.0)]
+    """
+    if "±" not in text and "+" not in text:
+        return figures
+    out: list[Figure] = []
+    for fig in figures:
+        window = text[max(0, fig.start - 24) : fig.start]
+        sign = _TOLERANCE_SIGN.search(window)
+        if sign is None:
+            out.append(fig)
+            continue
+        sign_start = fig.start - len(window) + sign.start()
+        prev = out[-1] if out else None
+        if prev is not None and text[prev.end : sign_start].strip() == "":
+            # "2 x 10^6 ± 0.5 x 10^6": the tolerance of the figure before it
+            out[-1] = Figure(prev.start, fig.end, prev.low, prev.high, prev.kind, prev.factor)
+            continue
+        m = _TOLERANCE_BEFORE.search(window)
+        if m is not None and fig.factor > 1.0 and fig.kind != "plain":
+            # "1 ± 0.5 x 10^6": the bare number before the sign is the figure, at this power
+            n = parse_number(m.group("n"))
+            if n is not None and n > 0:
+                start = fig.start - len(window) + m.start()
+                out = [f for f in out if f.end <= start]
+                out.append(
+                    Figure(start, fig.end, n * fig.factor, n * fig.factor, fig.kind, fig.factor)
+                )
+        # else: a tolerance alone ("±10%", "+/- 2 x 10^5"): no figure
+    return out
 
 
 def _listed(text: str, fig: Figure, floor: int) -> list[Figure]:
