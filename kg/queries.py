@@ -184,7 +184,19 @@ class CannedQuery:
         result = endpoint.select(text)
         if not isinstance(result, QuerySolutions):
             raise TypeError(f"canned query {self.name} is not a SELECT query")
-        return Table.from_solutions(result, drop=[p.name for p in self.params], limit=limit)
+        table = Table.from_solutions(result, drop=[p.name for p in self.params])
+        if _outer_distinct(text):
+            # Virtuoso 7.2 repeats rows whose values are unbound, DISTINCT or not.
+            table = Table(table.columns, tuple(dict.fromkeys(table.rows)))
+        return Table(table.columns, table.rows[:limit]) if limit is not None else table
+
+
+def _outer_distinct(text: str) -> bool:
+    """Whether the query's first SELECT is a SELECT DISTINCT."""
+    from kg.remote import _tokens
+
+    words = [tok.upper() for kind, tok in _tokens(text) if kind == "word"]
+    return "SELECT" in words and words[words.index("SELECT") + 1 :][:1] == ["DISTINCT"]
 
 
 def uses_lateral(text: str) -> bool:

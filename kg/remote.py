@@ -10,12 +10,16 @@ Two things differ from the embedded store:
   variable is a constant throughout the query, inside nested groups and sub-SELECTs that
   project it too. A ``VALUES`` block at the top of the query would not do the same under
   SPARQL's bottom-up evaluation (a ``FILTER`` in a nested group or sub-SELECT would not see
-  it), so :func:`bind_parameters` puts each parameter's term, serialised as an RDF term by
-  pyoxigraph from the checked value (:meth:`kg.queries.Param.term`), in place of the
-  variable: in the projection as ``(term AS ?name)``, in ``GROUP BY`` as ``(term)``. The
+  it), so :func:`bind_parameters` puts each parameter's term, serialised as an RDF term
+  from the checked value (:meth:`kg.queries.Param.term`), in place of the variable; it
+  leaves ``GROUP BY`` (unless nothing else is grouped by: ``(term)``) and the projection (the canned query drops that constant
+  column anyway, and Virtuoso fails on a decimal constant projected beside ORDER BY). The
   query is read token by token (comments, strings and IRIs are never touched) and a
-  parameter in a place no term may stand (``BIND(… AS ?p)``, ``BOUND(?p)``, ``VALUES ?p``)
-  is refused. No text the user typed reaches the query unserialised.
+  parameter in a place no term may stand (``BIND(… AS ?p)``, ``VALUES ?p``) is refused;
+  ``BOUND(?p)`` of a bound parameter is ``true``, as the substitution makes it. (An optional
+  parameter left empty stays an unbound variable: the portable forms test it with
+  ``!BOUND(?p) || …``, since Virtuoso takes ``?x = ?unbound`` for false, not an error,
+  and so breaks the ``COALESCE(?x = ?p, true)`` idiom.) No text the user typed reaches the query unserialised.
 * **Dialect.** Some canned queries use Oxigraph's ``LATERAL`` (SEP-0006) to fix a join
   order; their standard SPARQL 1.1 form is ``queries/portable/<name>.rq``. The dialect is
   chosen by the target (:func:`detect_dialect`: an Oxigraph server says so in its
@@ -101,9 +105,31 @@ def query_kind(text: str) -> str:
     return "SELECT"
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Numbers and booleans in SPARQL's own short syntax (the same RDF terms): Virtuoso fails on
+# some typed forms ("0.6"^^xsd:decimal in a projection: "Numeric value out of range").
+_SHORT = {
+    _XSD + "integer": re.compile(r"[+-]?\d+"),
+    _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    _XSD + "double": re.compile(r"[+-]?(?:\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
+    _XSD + "boolean": re.compile(r"true|false"),
+}
+
+
 def _term_text(term: Term) -> str:
-    if isinstance(term, NamedNode | Literal):
+    """A parameter's term in SPARQL syntax.
+
+    >>> from pyoxigraph import Literal, NamedNode
+    >>> [_term_text(Literal(v, datatype=NamedNode(_XSD + t))) for v, t in [("0.6", "decimal"), ("1e8", "double"), ("70.0", "double")]]
+    ['0.6', '1e8', '"70.0"^^<http://www.w3.org/2001/XMLSchema#double>']
+    """
+    if isinstance(term, Literal):
+        short = _SHORT.get(term.datatype.value)
+        if short is not None and short.fullmatch(term.value):
+            return term.value
         return str(term)  # N-Triples form, escaped by pyoxigraph
+    if isinstance(term, NamedNode):
+        return str(term)
     raise TypeError(f"a parameter must be an IRI or a literal, not {term!r}")
 
 
@@ -113,24 +139,43 @@ def bind_parameters(text: str, values: Mapping[str, Term]) -> str:
     >>> from pyoxigraph import Literal, NamedNode
     >>> q = 'SELECT ?x ?n WHERE { ?x <http://e/p> ?v FILTER(?v > ?n) } GROUP BY ?x ?n'
     >>> print(bind_parameters(q, {"n": Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}))
-    SELECT ?x ("3"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?n) WHERE { ?x <http://e/p> ?v FILTER(?v > "3"^^<http://www.w3.org/2001/XMLSchema#integer>) } GROUP BY ?x ("3"^^<http://www.w3.org/2001/XMLSchema#integer>)
+    SELECT ?x WHERE { ?x <http://e/p> ?v FILTER(?v > 3) } GROUP BY ?x
+    >>> print(bind_parameters('SELECT (COUNT(*) AS ?c) WHERE { ?x ?p ?n } GROUP BY ?n', {"n": Literal("a")}))
+    SELECT (COUNT(*) AS ?c) WHERE { ?x ?p "a" } GROUP BY ("a")
     """
     terms = {name: _term_text(term) for name, term in values.items()}
     out: list[str] = []
     depth = 0  # braces
     paren = 0  # parentheses within the current clause
     clause = ""  # "select" (projection), "group" (GROUP BY) or ""
-    select_depth = 0
+    projected = 0  # items of the current projection
+    grouped = 0  # items of the current GROUP BY other than parameters
+    group_constants: list[tuple[int, str]] = []  # parameters left out of it, where
     significant: list[str] = []  # the last significant tokens, upper-cased
-    tokens = _tokens(text)
+    tokens = _bound_is_true(_tokens(text), set(terms))
     for i, (kind, tok) in enumerate(tokens):
         upper = tok.upper()
+        if clause == "select" and (upper == "WHERE" or tok == "{") and not projected:
+            raise ValueError("a SELECT that projects only parameters")
+        if clause == "group" and group_constants and kind not in ("space", "comment"):
+            ends = kind == "word" and upper in ("HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES")
+            if ends or tok == "}":
+                if not grouped:
+                    at, constant = group_constants[0]
+                    out.insert(at, constant)
+                group_constants.clear()
+        if paren == 0 and (tok in ("*", "(") or (kind == "var" and tok[1:] not in terms)):
+            projected += clause == "select"
+            grouped += clause == "group"
         if kind == "word" and upper == "SELECT":
-            clause, paren, select_depth = "select", 0, depth
+            clause, paren, projected = "select", 0, 0
         elif kind == "word" and upper == "WHERE" and clause == "select":
             clause = ""
+
         elif kind == "word" and upper == "BY" and significant and significant[-1] == "GROUP":
-            clause, paren = "group", 0
+            clause, paren, grouped = "group", 0, 0
+            group_constants.clear()
+
         elif kind == "word" and upper in ("HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"):
             clause = ""
         elif tok == "{":
@@ -148,30 +193,59 @@ def bind_parameters(text: str, values: Mapping[str, Term]) -> str:
             name, term = tok[1:], terms[tok[1:]]
             before = significant[-1] if significant else ""
             before2 = significant[-2] if len(significant) > 1 else ""
-            if before in {"AS", "VALUES"} or (before == "(" and before2 == "BOUND"):
+            if before in {"AS", "VALUES"}:
                 raise ValueError(
                     f"parameter ?{name} stands where no value can be bound ({before2} {before} ?{name})"
                 )
-            if clause == "select" and paren == 0:
-                if select_depth == 0:
-                    out.append(f"({term} AS ?{name})")
-                else:
-                    _drop_space(out, tokens, i)
+            if clause == "select" and paren == 0:  # not projected: a constant column
+                _drop_space(out, tokens, i)
                 significant.append(tok.upper())
                 continue
-            out.append(f"({term})" if clause == "group" and paren == 0 else term)
+            if clause == "group" and paren == 0:
+                # Left out of GROUP BY (a constant groups nothing; Virtuoso would add a
+                # column for it), unless nothing else is grouped by: then ``(term)``.
+                _drop_space(out, tokens, i)
+                group_constants.append((len(out), f" ({term})"))
+            else:
+                out.append(term)
             significant.append(tok.upper())
             continue
         out.append(tok)
         if kind not in ("space", "comment"):
             significant.append(upper)
             del significant[:-4]
+    if clause == "group" and group_constants and not grouped:
+        at, constant = group_constants[0]
+        out.insert(at, constant)
     return "".join(out)
+
+
+def _bound_is_true(tokens: list[tuple[str, str]], names: set[str]) -> list[tuple[str, str]]:
+    """``BOUND ( ?p )`` of a bound parameter as the one token ``true``."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        kind, tok = tokens[i]
+        if kind == "word" and tok.upper() == "BOUND":
+            rest = [(j, t) for j, t in enumerate(tokens[i + 1 :], i + 1) if t[0] != "space"][:3]
+            if (
+                len(rest) == 3
+                and rest[0][1][1] == "("
+                and rest[1][1][0] == "var"
+                and rest[1][1][1][1:] in names
+                and rest[2][1][1] == ")"
+            ):
+                out.append(("word", "true"))
+                i = rest[2][0] + 1
+                continue
+        out.append((kind, tok))
+        i += 1
+    return out
 
 
 def _drop_space(out: list[str], tokens: list[tuple[str, str]], i: int) -> None:
     """A projected parameter left out of a sub-SELECT: drop the space before it too."""
-    if out and out[-1].isspace() and i + 1 < len(tokens):
+    if out and out[-1].isspace():
         out.pop()
 
 
@@ -248,7 +322,7 @@ class Endpoint:
             except requests.RequestException as exc:
                 last = f"{type(exc).__name__}: {exc}"
                 continue
-            if response.status_code == 429 or response.status_code >= 500:
+            if response.status_code in (429, 502, 503, 504):  # busy or restarting
                 last = f"HTTP {response.status_code}: {response.text[:300]}"
                 continue
             if response.status_code >= 400:

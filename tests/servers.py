@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import shutil
 import socket
 import subprocess
 import sys
@@ -153,3 +154,105 @@ def counting_proxy(
     finally:
         server.shutdown()
         server.server_close()
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {d}, {load_dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+MaxClientConnections = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = 600
+"""
+
+
+@dataclass
+class Virtuoso:
+    base: str  # http://127.0.0.1:PORT
+    sql_port: int
+    folder: Path
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def store_url(self) -> str:  # Graph Store Protocol, digest authentication (dba)
+        return f"{self.base}/sparql-graph-crud-auth"
+
+    def isql(self, script: str) -> str:
+        """Run SQL (Virtuoso's isql, as dba with the fresh database's password)."""
+        isql = shutil.which("isql-vt") or shutil.which("isql")
+        assert isql, "Virtuoso's isql"
+        done = subprocess.run(
+            [isql, f"127.0.0.1:{self.sql_port}", "dba", "dba"],
+            input=script.encode(),
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+        return done.stdout.decode(errors="replace")
+
+
+@contextlib.contextmanager
+def virtuoso_server(folder: Path, *, load_dir: Path | None = None) -> Iterator[Virtuoso]:
+    """Debian's ``virtuoso-opensource`` server on free ports, with its own ini and
+    database in ``folder``; ``load_dir`` is allowed for its bulk loader (``ld_dir``)."""
+    assert VIRTUOSO
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            d=folder, sql_port=sql_port, http_port=http_port, load_dir=load_dir or folder
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [VIRTUOSO, "+configfile", str(ini), "+foreground"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_for(f"{base}/sparql?query=ASK%7B%7D", proc, timeout=120)
+        yield Virtuoso(base, sql_port, folder)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
