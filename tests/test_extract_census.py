@@ -50,3 +50,34 @@ def test_any_tolerance_after_a_mantissa(m: int, tol: str, p: int, sign: str, uni
     text = f"a dose of {m} {sign} {tol} x 10^{p} {unit}"
     doses = extract_doses(text, field="t")
     assert [(d.min_cells, d.unit) for d in doses] == [(m * 10.0**p, KG)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 doses of 1-2x10^6 allogeneic bone marrow derives MSCs IV per/kg body weight",
+        "1-2 x 10^6 MSC IV per/kg body weight",
+        "1-2 x 10^6 cells infused per kg",
+        "1-2 x 10^6 MSCs administered intravenously per kg of body weight",
+        "1-2 x 10^6 MSCs i.v. /kg",
+        "1-2 million MSCs given intravenously per kilogram",
+        "1-2 x 10^6 cells injected intrathecally per kg bw",
+        "1-2 x 10^6 MSCs per/kg",
+    ],
+)
+def test_a_per_kg_basis_after_a_route_or_verb(text: str) -> None:
+    doses = extract_doses(text, field="t")
+    assert [(d.min_cells, d.max_cells, d.unit) for d in doses] == [(1e6, 2e6, KG)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1-2 x 10^6 MSCs infused per day",  # not per kg
+        "1-2 x 10^6 MSCs infused per session",
+        "1-2 x 10^6 MSCs IV; prednisone 1 mg per kg",  # another thing's basis
+    ],
+)
+def test_no_per_kg_basis_without_kg(text: str) -> None:
+    doses = extract_doses(text, field="t")
+    assert [(d.min_cells, d.max_cells, d.unit) for d in doses] == [(1e6, 2e6, DoseUnit.CELLS)]

@@ -644,6 +644,17 @@ def _name_like(word: str) -> bool:
     return bool(re.search(r"[A-Z0-9]", word)) and word.lower() not in _NON_CELL
 
 
+# A route or a verb of giving between the cell word and its per-kg basis: "1-2 x 10^6 MSCs IV
+# per/kg body weight", "2 x 10^6 cells infused per kg", "MSCs administered intravenously /kg".
+_ROUTE_THEN_KG = re.compile(
+    r"(?:\s+(?:IV|i\.v\.?|intra-?\s?venous(?:ly)?|intra-?\s?\w+ally|intra-?\s?\w+ly"
+    r"|sub-?\s?cutaneous(?:ly)?|infused|injected|administered|administrated|given|delivered"
+    r"|transplanted|implanted|transfused)){1,2}\s*(?:per\s*/?\s*|/\s*)"
+    r"(?:kg|kgs|kilo|kilos|kilograms?)\b\.?",
+    re.IGNORECASE,
+)
+
+
 def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]) -> _After:
     toks = _tokens(text, end, limit=20)
     cells = False
@@ -701,6 +712,10 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
             if site is not None:
                 return _After("cells" if cells else "perkg", site[0], site[1], "unit")
         if cells:
+            kg = _ROUTE_THEN_KG.match(text, unit_end)  # "MSCs IV per/kg body weight"
+            if kg is not None:
+                bw = _BODY_WEIGHT.match(text, kg.end())
+                return _After("cells", DoseUnit.CELLS_PER_KG, bw.end() if bw else kg.end(), "unit")
             return _After("cells", C, unit_end, "connector")
         if low in _NON_CELL or low.rstrip(".") in _NON_CELL:
             return _After("reject", C, tok_end, "unit")
