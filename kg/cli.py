@@ -431,14 +431,40 @@ def _cell(term: object) -> str:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="File (default: standard output).",
+    type=click.Path(path_type=Path),
+    help="File (default: standard output); with --split-size, a folder.",
 )
-def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
+@click.option(
+    "--split-size",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="MB",
+    help="N-Quads as gzip files of about MB each (whole graphs) in the -o folder, with load "
+    "scripts for oxigraph load and Virtuoso's ld_dir/rdf_loader_run.",
+)
+def export_cmd(store_path: Path, fmt: str, output: Path | None, split_size: float | None) -> None:
     """Dump the graph. Turtle, N-Triples, RDF/XML and JSON-LD hold the union of all
     graphs (one graph); N-Quads and TriG keep the named graphs."""
     _require_store(store_path)
     gs = open_store(store_path, read_only=True)
+    if split_size is not None:
+        if fmt != "nquads" or output is None:
+            raise click.UsageError("--split-size needs --format nquads and -o FOLDER")
+        if output.exists() and not output.is_dir():
+            raise click.UsageError(f"-o {output}: with --split-size, a folder, not a file")
+        from kg.export import split_nquads
+
+        parts = split_nquads(gs.store, output, size_mb=split_size)
+        console.print(
+            f"{len(parts)} files, {sum(p.graphs for p in parts)} graphs, "
+            f"{sum(p.quads for p in parts)} quads, {sum(p.bytes for p in parts) / 1e6:.1f} MB "
+            f"in {output}; load with {output / 'load-oxigraph.sh'} or "
+            f"{output / 'load-virtuoso.sql'}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    if output is not None and output.is_dir():
+        raise click.UsageError(f"-o {output} is a folder (give a file, or --split-size)")
     rdf_format = GRAPH_FORMATS[fmt]
     target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
     try:
@@ -474,6 +500,13 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be sent and deleted; send nothing.")
 @click.option("--full", is_flag=True, help="Send every graph, whatever was published before.")
 @click.option(
+    "--mark-loaded",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DIR",
+    help="Send nothing: record the graphs of a split export (its graphs.tsv) as published, "
+    "after the server's bulk loader loaded them; graphs changed since are left to send.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 32),
@@ -490,6 +523,7 @@ def publish_cmd(
     auth_env: str | None,
     dry_run: bool,
     full: bool,
+    mark_loaded: Path | None,
     jobs: int,
     retries: int,
     timeout: float,
@@ -535,6 +569,18 @@ def publish_cmd(
         f"{len(work.delete)} to delete; journal {journal}",
         highlight=False,
     )
+    if mark_loaded is not None:
+        from kg.publish import write_journal
+
+        loaded = _loaded_graphs(mark_loaded)
+        marked = {g.iri: g.sha256 for g in current if loaded.get(g.iri) == g.sha256}
+        write_journal(journal, url, marked)
+        console.print(
+            f"marked {len(marked)} graphs as loaded at {url}; "
+            f"{len(current) - len(marked)} differ from the export and are left to send",
+            highlight=False,
+        )
+        return
     if dry_run:
         for g in work.send:
             click.echo(f"PUT	{g.iri}	{g.size}")
@@ -586,6 +632,20 @@ def publish_cmd(
         console.print(f"[red]failed[/] {iri}: {reason}", highlight=False, soft_wrap=True)
     if report.failed:
         sys.exit(1)
+
+
+def _loaded_graphs(folder: Path) -> dict[str, str]:
+    """Graph IRI -> hash, from the graphs.tsv of a split export."""
+    try:
+        text = (folder / "graphs.tsv").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.BadParameter(f"{folder}: no graphs.tsv ({exc.strerror})") from None
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and not line.startswith("#"):
+            out[parts[0]] = parts[1]
+    return out
 
 
 def _null() -> contextlib.nullcontext[None]:

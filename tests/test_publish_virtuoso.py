@@ -106,3 +106,34 @@ def test_all_shared_data_on_virtuoso(test_data: Path, tmp_path: Path) -> None:
     built = CliRunner().invoke(main, ["build", str(test_data), "--store", str(store), "--quiet"])
     assert built.exit_code in (0, 1), built.output
     assert publish_and_compare(store, tmp_path / "virtuoso") >= 20
+
+
+def test_split_export_loads_with_virtuosos_bulk_loader(seed_store: Path, tmp_path: Path) -> None:
+    """The bulk path for Virtuoso: the export's load-virtuoso.sql (ld_dir, rdf_loader_run)
+    run by isql; the canned queries then give the store's rows."""
+    out = tmp_path / "export"
+    done = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--store",
+            str(seed_store),
+            "--format",
+            "nquads",
+            "-o",
+            str(out),
+            "--split-size",
+            "0.01",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    with virtuoso_server(tmp_path / "virtuoso", load_dir=out) as virtuoso:
+        log = virtuoso.isql((out / "load-virtuoso.sql").read_text(encoding="utf-8"))
+        assert "Error" not in log, log
+        loaded = virtuoso.isql("SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_state = 2;")
+        assert f"\n{len(list(out.glob('part-*.nq.gz')))}\n" in loaded.replace(" ", ""), loaded
+        gs = open_store(seed_store, read_only=True)
+        endpoint = Endpoint(virtuoso.query_url)
+        for name, cq in load_queries().items():
+            local = cq.execute(gs.store, {})
+            assert rows(cq.execute_remote(endpoint, {}), cq.text) == rows(local, cq.text), name
