@@ -45,10 +45,6 @@ __all__ = [
     "TrialResults",
 ]
 
-# The sections whose groups are listed (their ids are only unique within the section; an
-# outcome measure's groups only within that measure).
-SECTIONS = ("flow", "baseline", "outcome", "adverse-events")
-
 
 class ResultsError(ValueError):
     """A results section whose shape is wrong (a list where an object belongs, a count that

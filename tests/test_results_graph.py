@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pyoxigraph import Store
+from pathlib import Path
+
+from pyoxigraph import QuerySolutions, Store
 
 from kg.model import Arm, Provenance, Trial
 from kg.rdf import trial_quads
@@ -149,3 +151,37 @@ def test_source_conflicts_shows_results_counts_two_sources_disagree_on() -> None
         ("results/adverse-events/group/eg000 seriousAffected", "3", "a.json"),
         ("results/adverse-events/group/eg000 seriousAffected", "4", "b.xml"),
     ]
+
+
+def test_a_rebuild_replaces_the_results_of_a_changed_record(
+    test_data: Path, tmp_path: Path
+) -> None:
+    from kg.build import build
+    from kg.store import open_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    record = folder / "NCT01642004.xml"
+    record.write_bytes((test_data / "ctgov-xml" / "NCT01642004.xml").read_bytes())
+    ask = """PREFIX cto: <https://w3id.org/celltrials/ontology#>
+      SELECT ?n WHERE { <https://w3id.org/celltrials/trial/NCT01642004/results/adverse-events/group/e1>
+                        cto:seriousAtRisk ?n }"""
+
+    def at_risk() -> list[str]:
+        gs = open_store(tmp_path / "store", read_only=True)
+        result = gs.store.query(ask, use_default_graph_as_union=True)
+        assert isinstance(result, QuerySolutions)
+        values = sorted(row["n"].value for row in result)
+        del gs
+        return values
+
+    build([folder], tmp_path / "store", jobs=1)
+    before = at_risk()
+    assert len(before) == 1
+    text = record.read_text(encoding="utf-8")
+    total = f'subjects_at_risk="{before[0]}"'
+    assert total in text
+    record.write_text(text.replace(total, 'subjects_at_risk="999"'), encoding="utf-8")
+    report = build([folder], tmp_path / "store", jobs=1)
+    assert report.statuses == {"mapped": 1}
+    assert at_risk() == ["999"]  # the old count is gone with the record's old graph
