@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.extract import extract_doses
+from kg.extract.regimen import find_counts, resolve
 from kg.model import DoseUnit
 
 KG = DoseUnit.CELLS_PER_KG
@@ -81,3 +82,40 @@ def test_a_per_kg_basis_after_a_route_or_verb(text: str) -> None:
 def test_no_per_kg_basis_without_kg(text: str) -> None:
     doses = extract_doses(text, field="t")
     assert [(d.min_cells, d.max_cells, d.unit) for d in doses] == [(1e6, 2e6, DoseUnit.CELLS)]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # points in time, the unit after the list in the singular
+        ("a dose of 0.75*10^6/ kg MSCs given intravenously at 0,1,5,6 week", 4),
+        ("MSCs will be infused at weeks 0, 1, 5 and 6", 4),
+        ("cells injected at 0, 4 and 8 week", 3),
+        ("UC-MSC infused at month 0 and 3", 2),
+        # every k units for n units, the units different
+        ("Infusions will be performed every 2 months for 1 year", 6),
+        ("MSCs injected every 3 months for a year", 4),
+        ("cells infused every 2 weeks for 2 months", 4),
+        ("MSC infusion every month for one year", 12),
+        ("MSC given daily for a week", 7),
+        ("cells infused every 2 days for 2 weeks", 7),
+        ("MSCs every 5 months for 1 year", None),  # does not divide: unknown
+        # a day list; an optional day after it is not counted
+        ("cells given on days 1, 2 and 3", 3),
+        ("hCT-MSC on days 1, 2 and 3 and optionally on day 7", 3),
+        ("Doses of 2x10^6 cells/kg will be given on days 1, 2, 3, +/-7 (day 7 is optional).", 3),
+        (
+            "Doses will be given on days 1, 2, 3, and a fourth, optional dose may be given on day 7"
+            " at the discretion of the investigator.",
+            3,
+        ),
+        ("MSCs will be injected on days 1, 3 and 5 and, if needed, on day 10", 3),
+        ("MSCs will be given on day 1, day 2 and day 3; an optional dose on day 7", 3),
+        ("infused on days 0, 3 and 6", 3),
+        ("infused on day 0, day 3 and day 6", 3),
+        ("70 million mesenchymal stem cell day 0, 3 6 , infusion time 30 min", 3),
+        ("cells infused on days 0, 3 and 6 and on day 9", 4),  # a fourth day, not optional
+    ],
+)
+def test_schedules_the_census_found(text: str, count: int | None) -> None:
+    assert resolve(find_counts(text)).value == count

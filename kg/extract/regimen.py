@@ -88,7 +88,7 @@ _RATE = (
 _DURATION = (
     r"[\s,]+(?:(?:for|during|over)\s+(?:a\s+(?:period|total)\s+of\s+)?"
     r"(?:the\s+)?(?:(?:first|following|next|subsequent|last)\s+)?)"
-    rf"(?P<n>{_NUM})\s+(?:consecutive\s+|successive\s+)?(?P<u>days?|weeks?|months?)\b"
+    rf"(?P<n>{_NUM}|an?)\s+(?:consecutive\s+|successive\s+)?(?P<u>days?|weeks?|months?|years?)\b"
     r"(?![\s-]*\d)"
 )
 _SCHEDULE = re.compile(rf"\b{_RATE}{_DURATION}", re.IGNORECASE)
@@ -100,6 +100,13 @@ _CONSECUTIVE_DAYS = re.compile(
     re.IGNORECASE,
 )
 _DAYS_PER = {"day": 1, "week": 7}
+# How many of a rate's unit make one of the duration's unit ("every 2 months for 1 year" = 6,
+# "every 2 weeks for 2 months" = 4, a month counted as four weeks).
+_UNITS_IN: dict[tuple[str, str], int] = {
+    ("day", "week"): 7,
+    ("week", "month"): 4,
+    ("month", "year"): 12,
+}
 # A day list may miss a comma ("day 0, 3 6"): a space alone parts two days only where the list
 # has another separator, the days rise, and the next number is no figure ("day 0, 3 70 million").
 _SPACE_GAP = (
@@ -144,7 +151,7 @@ _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
 _POINT_LIST = re.compile(
     rf"\b(?:at|on|in)\s+(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
     rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:(?:at\s+)?month\s+)?\d{{1,2}})+)\s+"
-    r"(?P<u2>days|weeks|months))\b(?![\s-]+(?:after|later|post|following|from|old))",
+    r"(?P<u2>days?|weeks?|months?))\b(?![\s-]+(?:after|later|post|following|from|old))",
     re.IGNORECASE,
 )
 # "administered once", "injected once along the fistula", "given once intravenously".
@@ -316,7 +323,8 @@ def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
 
 def _schedule_value(m: re.Match[str]) -> int | None:
     rate = _rate(m)
-    n = parse_count(m.group("n"))
+    raw_n = m.group("n").lower()
+    n = 1 if raw_n in {"a", "an"} else parse_count(raw_n)
     if rate is None or n is None:
         return None
     per, unit, step = rate
@@ -328,6 +336,8 @@ def _schedule_value(m: re.Match[str]) -> int | None:
         if span % _DAYS_PER[unit]:
             return None
         span //= _DAYS_PER[unit]
+    elif (unit, dur_unit) in _UNITS_IN:
+        span = n * _UNITS_IN[(unit, dur_unit)]
     else:
         return None
     if span % step:
@@ -356,9 +366,28 @@ def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
     return out
 
 
+# A day offered, not given: "and optionally on day 7", "+/-7 (day 7 is optional)", "and, if
+# needed, on day 10", "a fourth, optional dose may be given on day 7".
+_OPTIONAL_BEFORE = re.compile(
+    r"optional(?:ly)?|if\s+(?:needed|necessary|required|indicated)|discretion|\bmay\b|±|\+\s*/\s*-"
+    r"|\bpossibl[ey]",
+    re.IGNORECASE,
+)
+_OPTIONAL_AFTER = re.compile(
+    r"\s*(?:\(\s*optional\s*\)|,?\s*(?:is|are|being|if|when|as)\s+(?:optional|needed|necessary"
+    r"|required|indicated))",
+    re.IGNORECASE,
+)
+
+
 def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     points: list[tuple[int, int, str]] = []
+    prev_end: int | None = None
     for m in _DAY_LIST.finditer(text, lo, hi):
+        before = text[max(lo, m.start() - 25) if prev_end is None else prev_end : m.start()]
+        prev_end = m.end()
+        if _OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.match(text, m.end()):
+            continue  # an optional day is no administration stated
         unit = (m.group("u") or "day").lower().rstrip("s")
         for d in _day_list_members(m.group("d")):
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
