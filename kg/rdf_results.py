@@ -29,7 +29,7 @@ from kg.results_model import (
     ParticipantFlow,
     ResultGroup,
 )
-from kg.results_units import uo_unit
+from kg.results_units import stato_terms, uo_unit
 
 __all__ = ["results_quads"]
 
@@ -197,6 +197,8 @@ def _measure(
     uo = uo_unit(m.unit)
     if uo:
         out.add(node, "unit", NamedNode(OBO + uo.replace(":", "_")))
+    for code in stato_terms(m.param_type, m.dispersion_type):
+        out.add(node, "statisticTerm", NamedNode(OBO + code.replace(":", "_")))
     out.text(node, "reportingStatus", m.reporting_status)
     _counts(out, node, "hasDenominator", m.denoms, group_node)
     for i, x in enumerate(m.measurements, 1):

@@ -444,6 +444,8 @@ def test_results_use_only_declared_terms(results_store: Store) -> None:
     assert isinstance(result, QuerySolutions)
     used = {rdflib.URIRef(row["t"].value) for row in result}
     assert rdflib.URIRef(CTO + "seriousAffected") in used
+    assert rdflib.URIRef(CTO + "statisticTerm") in used  # MEAN, STANDARD_DEVIATION -> STATO
+    assert rdflib.URIRef(CTO + "unit") in used  # years, kg ... -> UO
     assert used <= set(ontology.subjects()), sorted(used - set(ontology.subjects()))
 
 
