@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract import extract_doses
+from kg.extract import annotate_trial, extract_doses, find_route
 from kg.extract.regimen import find_counts, resolve
-from kg.model import DoseUnit
+from kg.model import Arm, DoseUnit, Intervention, Provenance, Trial
 
 KG = DoseUnit.CELLS_PER_KG
 
@@ -119,3 +119,87 @@ def test_no_per_kg_basis_without_kg(text: str) -> None:
 )
 def test_schedules_the_census_found(text: str, count: int | None) -> None:
     assert resolve(find_counts(text)).value == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BM-MSC delivery through cardiopulmonary bypass (CPB) during surgery",
+        "BM-MSC delivery though cardiopulmonary bypass (CPB)",  # as a registry typed it
+        "cells infused via the CPB circuit",
+        "MSC infusion into the bypass circuit",
+        "MSCs added to the CPB prime and infused",
+        "MSC infusion through the ECMO circuit",
+        "MSC subconjunctival injection",
+        "cells injected subconjunctivally at 2 sites",
+    ],
+)
+def test_a_way_in_without_a_route_key_is_no_intravenous(text: str) -> None:
+    assert find_route(text) is None
+    assert all(d.route is None for d in extract_doses(f"2 x 10^6 MSCs/kg; {text}", field="t"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MSCs infused during cardiopulmonary bypass surgery recovery",  # no 'through/via'
+        "MSC infusion after CPB weaning",
+    ],
+)
+def test_bypass_as_a_time_keeps_infusion_intravenous(text: str) -> None:
+    assert find_route(text) == ("intravenous", text.split()[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biological is applied by surface application over perforated autologous skin graft",
+        "cells applied to the wound surface",
+        "MSCs sprayed onto the graft",
+        "MSC suspension sprayed onto the burn",
+        "cells applied over the skin graft",
+        "application of MSCs onto the wound bed",
+    ],
+)
+def test_on_a_surface_is_topical(text: str) -> None:
+    route = find_route(text)
+    assert route is not None and route[0] == "topical"
+
+
+PROV = Provenance("test.json", "test", "0" * 64, "0", "NCT00000000", "0" * 64)
+
+
+def _trial(**kw: object) -> Trial:
+    return Trial(provenance=PROV, nct_id="NCT00000000", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "way",
+    [
+        "delivery through cardiopulmonary bypass (CPB)",
+        "delivery though cardiopulmonary bypass (CPB)",
+        "given via the CPB circuit",
+    ],
+)
+def test_an_arm_through_bypass_gets_no_route_and_a_note(way: str) -> None:
+    t = _trial(
+        brief_title="BM-MSC in infants undergoing cardiac surgery",
+        arms=[
+            Arm(
+                "BM-MSC",
+                "EXPERIMENTAL",
+                "Five dose levels (1x10^6, 10x10^6 cells/kg) of BM-MSC infusion during cardiac "
+                "surgery.",
+                ("Biological: BM-MSC",),
+            )
+        ],
+        interventions=[
+            Intervention("BM-MSC", "BIOLOGICAL", f"BM-MSC {way} in infants.", (), ("BM-MSC",))
+        ],
+    )
+    annotate_trial(t)
+    arm = t.arms[0]
+    assert arm.route is None and arm.doses
+    assert all(d.route is None for d in arm.doses)
+    assert any("route unknown" in n for n in t.notes)
+    assert not any("no route stated" in n for n in t.notes)

@@ -179,6 +179,7 @@ class _Regimen:
     count_span: tuple[_Text, Count] | None = None
     notes: list[str] = dc_field(default_factory=list)
     routes: list[str] = dc_field(default_factory=list)  # explicit routes next to the cells
+    unmapped: str | None = None  # a way in next to the cells that has no route key
     unclear: frozenset[int] = frozenset()  # counts the arm's texts disagree on
 
 
@@ -411,6 +412,15 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _unmapped_near_cells(t: _Text, spans: list[tuple[int, int]]) -> str | None:
+    """The first way in without a route key ("through cardiopulmonary bypass", "via the
+    portal vein") in a sentence about the cells, verbatim."""
+    for a, b in unmapped_routes(t.text):
+        if any(lo <= a < hi for lo, hi in spans):
+            return t.text[a:b]
+    return None
+
+
 def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text, RouteHit]], ...]:
     """Route hits of texts: (explicit next to the cells, "infusion" next to the cells, explicit
     elsewhere in arm/intervention texts). A bare "infusion" is dropped where the cell sentences
@@ -421,9 +431,7 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
     unmapped = False
     for t in texts:
         spans = _cell_spans(t, doses)
-        unmapped = unmapped or any(
-            lo <= a < hi for a, _ in unmapped_routes(t.text) for lo, hi in spans
-        )
+        unmapped = unmapped or bool(_unmapped_near_cells(t, spans))
         for h in find_routes(t.text):
             inside = any(lo <= h.start < hi for lo, hi in spans)
             if inside and h.explicit:
@@ -488,6 +496,12 @@ def _regimen(
     reg = _Regimen()
     explicit, implied, other = _route_hits(texts, doses)
     t_explicit, t_implied, t_other = _route_hits(trial_texts, [])
+    for t in texts + trial_texts:  # a way in without a route key: "infusion" says nothing
+        reg.unmapped = reg.unmapped or _unmapped_near_cells(
+            t, _cell_spans(t, doses if any(t is x for x in texts) else [])
+        )
+    if reg.unmapped:
+        implied, t_implied = [], []
     # An explicit word next to the arm's cells, else one next to the cells in the trial's
     # texts (a majority of them), and only then a bare "infusion" read as intravenous.
     steps = (
@@ -512,6 +526,11 @@ def _regimen(
         if not h.explicit:
             span = t.text[h.start : h.end]
             reg.notes.append(f"route read as intravenous from {span!r} (no route word)")
+    if picked is None and reg.unmapped:
+        reg.notes.append(
+            f"route unknown: the cells go in {reg.unmapped!r}, a way in without a key in the "
+            "route table (a bare 'infusion' is not read as intravenous beside it)"
+        )
     reg.routes = _cell_routes(explicit, doses)
     if len(reg.routes) > 1:
         reg.notes.append(
@@ -620,6 +639,8 @@ def _finish_doses(
     out: list[Dose] = []
     for d in doses:
         route = d.route or reg.route
+        if reg.unmapped and reg.route is None:
+            route = None  # "infusion" beside a way in without a route key: not intravenous
         if len(reg.routes) > 1:
             route = _clause_route(texts, d) or route
         count = d.administrations if d.administrations is not None else reg.count
@@ -725,7 +746,7 @@ def _fill(
     notes += [f"{where}: {n}" for n in reg.notes]
     if not doses:
         notes.append(f"{where}: no cell dose stated")
-    if reg.route is None:
+    if reg.route is None and reg.unmapped is None:
         notes.append(f"{where}: no route stated")
     holder.products = products
     notes += [f"{where}: {n}" for n in _two_tissue_notes(products)]

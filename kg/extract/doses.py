@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from kg.extract.numbers import Figure, find_figures, parse_number
 from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
-from kg.extract.routes import find_routes
+from kg.extract.routes import find_routes, unmapped_routes
 from kg.extract.tables import MESENCHYMAL, MESENCHYMAL_SPELLINGS
 from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
 from kg.model import CellCap, Dose, DosePer, DoseUnit
@@ -892,7 +892,10 @@ _CLAUSE_BREAK = re.compile(
 
 
 def _route(text: str, lo: int, hi: int, start: int, end: int) -> str | None:
-    """The route stated in the clause of a figure (not one a later "followed by" names)."""
+    """The route stated in the clause of a figure (not one a later "followed by" names); a
+    bare "infusion" is no route where the sentence names a way in without a route key ("via
+    the CPB circuit", "into the portal vein")."""
+    unmapped = bool(unmapped_routes(text[lo:hi]))
     lo, hi = max(lo, start - 200), min(hi, end + 200)
     left = lo
     for m in _CLAUSE_BREAK.finditer(text, lo, start):
@@ -902,7 +905,9 @@ def _route(text: str, lo: int, hi: int, start: int, end: int) -> str | None:
     hits = find_routes(text[left:right])
     if not hits:
         return None
-    explicit = [h for h in hits if h.explicit] or hits
+    explicit = [h for h in hits if h.explicit] or ([] if unmapped else hits)
+    if not explicit:
+        return None
     return min(explicit, key=lambda h: abs(h.start + left - start)).key
 
 

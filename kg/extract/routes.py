@@ -223,7 +223,13 @@ _TOPICAL_FORM = re.compile(
     r"\b(?:hydrogel\s+sheets?|(?:wound\s+)?dressings?\s+(?:containing|with|of|loaded)"
     r"|spray(?:ed)?\s+(?:on|onto|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:wounds?|burns?|ulcers?)"
     r"|(?:applied|sheets?)\s+(?:(?:applied|placed)\s+)?(?:on|onto|to|over)\s+(?:the\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin|lesions?))\b",
+    r"(?:[\w-]+\s+){0,2}?(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin|lesions?)"
+    # "surface application over the skin graft", "applied to the wound surface", "sprayed
+    # onto the graft", "application onto the burn"
+    r"|surface\s+application|(?:applied|application|sprayed|spread)\s+"
+    r"(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:on|onto|to|over)\s+"
+    r"(?:the\s+)?(?:[\w()-]+\s+){0,3}?(?:grafts?|wound\s+(?:surface|bed)s?|burns?|ulcers?"
+    r"|wounds?|surfaces?))\b",
     re.IGNORECASE,
 )
 # "in", "at", "to" an artery say a route only after a word of giving ("infused ... in the").
@@ -238,8 +244,19 @@ _UNMAPPED = re.compile(
     r"|umbilical)\s+veins?|intra-?\s?(?:portal|splenic|glandular|pancreatic|nodal|lymphatic"
     r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic)(?:al)?(?:ly)?"
     r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|kidneys?"
-    r"|(?:\w+\s+)?glands?|lymph\s+nodes?))\b",
+    r"|(?:\w+\s+)?glands?|lymph\s+nodes?)"
+    # the heart-lung machine during surgery: "delivery through cardiopulmonary bypass (CPB)",
+    # "via the CPB circuit", "into the bypass circuit", "added to the CPB prime"
+    r"|(?:into|via|through|though|thru|in|to|using)\s+(?:the\s+)?(?:(?:cardiopulmonary\s+bypass"
+    r"(?:\s*\(CPB\))?|CPB|ECMO|extracorporeal)(?:\s+(?:circuit|pump|machine|prime))?"
+    r"|(?:cardiopulmonary\s+)?bypass\s+(?:circuit|pump|machine|prime))"
+    # under the conjunctiva: no key in the route table (its NCIt code is not confirmed here)
+    r"|sub-?\s?conjunctival(?:ly)?)\b",
     re.IGNORECASE,
+)
+_GENERIC_SITES = re.compile(
+    r"(?:[\w-]+\s+)?inject\w*\s+(?:\S+\s+){0,4}?(?:at|in|into)\s+(?:\S+\s+){0,3}?sites?\b.*",
+    re.IGNORECASE | re.DOTALL,
 )
 # "infusion" with no route word: read as intravenous (reported as such by annotate_trial).
 _INFUSION = re.compile(r"\b(?:infus(?:e|ed|es|ing|ion|ions)|drip)\b", re.IGNORECASE)
@@ -315,6 +332,10 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
+    if _UNMAPPED.search(text) is not None:
+        # "subconjunctival injection ... injection at 2 sites": the named way in says where
+        # the injections go; a generic injection "at sites" is no route of its own
+        hits = [h for h in hits if not _GENERIC_SITES.fullmatch(text, h.start, h.end)]
     hits.sort(key=lambda h: (h.start, not h.explicit))
     return tuple(hits)
 
@@ -362,7 +383,7 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             ):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intra-articular", start, end, True))
-    if "sheet" in low or "dressing" in low or "applied" in low or "spray" in low:
+    if any(w in low for w in ("sheet", "dressing", "applied", "spray", "applica", "spread")):
         for m in _TOPICAL_FORM.finditer(text):
             if _free(found + out, m.start(), m.end()):
                 out.append(RouteHit("topical", m.start(), m.end(), True))
