@@ -87,6 +87,7 @@ class DoseUnit(StrEnum):
     CELLS_PER_VOCAL_FOLD = "other:cells/vocal fold"
     CELLS_PER_LIMB = "other:cells/limb"
     CELLS_PER_DISC = "other:cells/disc"
+    CELLS_PER_SITE = "other:cells/site"  # per injection site, where no session total is stated
     ML = "other:mL"
 
     @property

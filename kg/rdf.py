@@ -127,6 +127,7 @@ _UNIT = {
     DoseUnit.CELLS_PER_VOCAL_FOLD: "CellsPerVocalFold",
     DoseUnit.CELLS_PER_LIMB: "CellsPerLimb",
     DoseUnit.CELLS_PER_DISC: "CellsPerDisc",
+    DoseUnit.CELLS_PER_SITE: "CellsPerSite",
     DoseUnit.ML: "Millilitres",
 }
 _PER = {

@@ -203,3 +203,78 @@ def test_an_arm_through_bypass_gets_no_route_and_a_note(way: str) -> None:
     assert all(d.route is None for d in arm.doses)
     assert any("route unknown" in n for n in t.notes)
     assert not any("no route stated" in n for n in t.notes)
+
+
+SITE = DoseUnit.CELLS_PER_SITE
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the session's total stated: only the total is the dose
+        (
+            "Total 150x10^6 BM-MSCs in one session of 30 intramuscular injections "
+            "(5x10^6 per site).",
+            [(1.5e8, DoseUnit.CELLS)],
+        ),
+        (
+            "6,000,000 cells total consisting of injection at 2 sites of 3,000,000 cells/150 µL "
+            "each at the high dose level.",
+            [(6e6, DoseUnit.CELLS)],
+        ),
+        (
+            "A total of 150 x 10^6 MSCs; 5 x 10^6 MSCs will be injected at each of 30 sites",
+            [(1.5e8, DoseUnit.CELLS)],
+        ),
+        ("100 million MSCs in total, 10 million cells per injection site", [(1e8, DoseUnit.CELLS)]),
+        # only the per-site figure and the number of sites: the dose is per site
+        ("5 x 10^6 MSC per site at each of 30 sites", [(5e6, SITE)]),
+        ("3,000,000 cells per injection site at each of 2 sites", [(3e6, SITE)]),
+        ("5 x 10^6 MSCs will be injected at each of 30 sites", [(5e6, SITE)]),
+        ("injections at 10 sites of 1 x 10^6 MSCs each", [(1e6, SITE)]),
+        ("2 million MSCs into each site", [(2e6, SITE)]),
+        # no site: unchanged
+        ("10 million MSCs for each patient", [(1e7, DoseUnit.CELLS)]),
+        ("2 million MSCs each patient", [(2e6, DoseUnit.CELLS)]),
+        ("1 x 10^6 MSCs/kg at each visit", [(1e6, KG)]),
+    ],
+)
+def test_a_figure_per_site_beside_a_session_total(
+    text: str, want: list[tuple[float, DoseUnit]]
+) -> None:
+    doses = extract_doses(text, field="t")
+    assert [(d.min_cells, d.unit) for d in doses] == want
+    assert all(d.per.value == "administration" for d in doses)
+
+
+def test_the_per_site_unit_is_not_comparable() -> None:
+    assert not SITE.comparable
+    assert SITE.value == "other:cells/site"
+
+
+@pytest.mark.parametrize(
+    ("text", "per", "count"),
+    [
+        (
+            "20 million cells in total per session (10 injections of 2 million), sessions every "
+            "4 weeks",
+            "administration",
+            None,
+        ),
+        (
+            "20 million (2 x 10^7) allogeneic MSC's total divided into 10 injections of 2 million "
+            "cells/cm of tract (for total volume of 5 ml per visit) at 4 week intervals",
+            "administration",
+            None,
+        ),
+        ("a total of 100 million cells per treatment session, 3 sessions", "administration", 3),
+        ("a total of 1 x 10^8 MSCs per visit, given at weeks 0, 4 and 8", "administration", 3),
+        ("a total of 150 x 10^6 MSCs in a single session", "administration", 1),
+        # a total over the course stays the course's
+        ("a total of 100 million cells given in 4 infusions", "course", None),
+        ("a cumulative dose of 100 million cells per session", "course", None),
+    ],
+)
+def test_a_total_per_session_is_per_administration(text: str, per: str, count: int | None) -> None:
+    doses = extract_doses(text, field="t")
+    assert [(d.per.value, d.administrations) for d in doses] == [(per, count)]

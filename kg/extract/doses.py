@@ -91,7 +91,21 @@ _SITE_UNITS: dict[str, DoseUnit] = {
     ),
     **dict.fromkeys(("limb", "limbs", "leg", "legs"), DoseUnit.CELLS_PER_LIMB),
     **dict.fromkeys(("disc", "discs", "disk", "disks"), DoseUnit.CELLS_PER_DISC),
+    **dict.fromkeys(("site", "sites"), DoseUnit.CELLS_PER_SITE),
 }
+# A figure given at each injection site: "at 2 sites of 3,000,000 cells ... each", "at each of
+# 30 sites", "at each (injection) site" (before or after the figure), "per (injection) site".
+_SITES_BEFORE = re.compile(
+    r"\b(?:at|in|into|to)\s+(?:each\s+of\s+)?(?:the\s+)?(?:\d{1,3}|two|three|four|five|six|seven"
+    r"|eight|nine|ten|several|multiple)\s+(?:[\w-]+\s+){0,2}?sites?\s*(?:of|with|,|:)\s*$",
+    re.IGNORECASE,
+)
+_SITES_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,30}\)\s*)?(?:each\b(?!\s+(?:patient|subject|participant|person|arm|group))"
+    r"|(?:(?:will|be|is|are|was|were|to|injected|administered|given|delivered|implanted)\s+){0,3}"
+    r"(?:at|in|into)\s+each\s+(?:of\s+(?:the\s+)?(?:\d{1,3}|[a-z]+)\s+)?(?:[\w-]+\s+)?sites?\b)",
+    re.IGNORECASE,
+)
 _RATE = re.compile(
     r"(?:min|mins|minute|minutes|h|hr|hrs|hour|hours|s|sec|secs|second|seconds)\.?", re.I
 )
@@ -420,6 +434,19 @@ _CUMULATIVE = re.compile(r"\bcumulative\b", re.IGNORECASE)
 _PLURAL_ADMIN = re.compile(
     r"\b(?:doses|infusions|injections|administrations|applications|implantations)\b", re.I
 )
+# A total of one session: "20 million cells in total per session", "total ... per visit", "a
+# total of 150 million in one session of 30 injections", "total divided into 10 injections"
+# (portions of one session's cells, as in regimen's rule on portions).
+_SESSION_TOTAL = re.compile(
+    r"\b(?:(?:per|each|every|a)\s+(?:(?:treatment|injection|therapy|implantation)\s+)?"
+    r"(?:session|visit|procedure|sitting)s?"
+    r"|in\s+(?:one|a|each|the|a\s+single)\s+(?:(?:single|treatment|injection)\s+)?"
+    r"(?:session|visit|procedure|sitting)"
+    r"|(?:divided|split|distributed|fractionated)\s+(?:in|into|over|among|across)\s+"
+    r"(?:\d{1,3}|[a-z]+)\s+(?:(?:separate|equal|local|intralesional|small)\s+)?"
+    r"(?:injections?|portions?|aliquots?|sites?|points?|deposits?))\b",
+    re.IGNORECASE,
+)
 _LIST_GAP = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b)\s*(?:(?:and|or)\s+)?", re.IGNORECASE)
 
 
@@ -617,7 +644,7 @@ _COUNTED = re.compile(
     r"|treatment|sample|aliquot|unit|case|donor|year|month|week|day)s?",
     re.IGNORECASE,
 )
-_IN_EACH = frozenset(["in", "into", "per", "for"])
+_IN_EACH = frozenset(["in", "into", "per", "for", "at"])
 
 
 def _describing(toks: list[Token], i: int, names: Collection[str]) -> int | None:
@@ -870,6 +897,19 @@ def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
     return out
 
 
+def _session_total(text: str, r: _Reading, lo: int, hi: int) -> bool:
+    """A "total" that the text says is of one session ("in total per session")."""
+    window = (max(lo, r.start - 40), min(hi, r.after.end + 60))
+    return (
+        _TOTAL.search(text, *window) is not None
+        and _SESSION_TOTAL.search(text, *window) is not None
+        and _CUMULATIVE.search(text, *window) is None
+    )
+
+
+_PORTIONS = ("inject", "site", "portion", "aliquot", "deposit")
+
+
 def _per(text: str, r: _Reading, lo: int, hi: int, count: Resolved) -> DosePer:
     """Course where the text says "cumulative", or "total" over several administrations;
     unknown for a "total" where the number of administrations is unclear."""
@@ -879,6 +919,8 @@ def _per(text: str, r: _Reading, lo: int, hi: int, count: Resolved) -> DosePer:
         return DosePer.COURSE
     if not (_TOTAL.search(before) or _TOTAL.search(after)):
         return DosePer.ADMINISTRATION
+    if _session_total(text, r, lo, hi):
+        return DosePer.ADMINISTRATION  # the total of one session: a session is an administration
     if count.ambiguous:
         return DosePer.UNKNOWN
     if (count.value is not None and count.value > 1) or _PLURAL_ADMIN.search(text, lo, hi):
@@ -1003,6 +1045,54 @@ def _volume_doses(text: str, field: str, sentences: Sentences) -> list[Dose]:
     return out
 
 
+def _per_site(text: str, doses: list[Dose], sentences: Sentences) -> list[Dose]:
+    """A figure per injection site is no second dose beside the session's total: where the
+    same sentence states a total of cells, only the total is the dose (per administration:
+    the sites are of one session); where it does not, the figure is kept per site
+    (other:cells/site)."""
+    sited: list[Dose] = []
+    for d in doses:
+        pos = text.find(d.evidence)
+        if d.unit is DoseUnit.CELLS and pos >= 0:
+            before = text[max(0, pos - 60) : pos]
+            if _SITES_BEFORE.search(before) or _SITES_AFTER.match(text, pos + len(d.evidence)):
+                sited.append(replace(d, unit=DoseUnit.CELLS_PER_SITE))
+                continue
+        sited.append(d)
+    if not any(d.unit is DoseUnit.CELLS_PER_SITE for d in sited):
+        return doses
+    out: list[Dose] = []
+    for d in sited:
+        pos = text.find(d.evidence)
+        bounds = sentences.bounds(max(pos, 0))
+        same = [
+            x
+            for x in sited
+            if x is not d
+            and x.unit in (DoseUnit.CELLS, DoseUnit.CELLS_PER_KG)
+            and (
+                sentences.bounds(max(text.find(x.evidence), 0)) == bounds
+                or _TOTAL.search(text, max(0, text.find(x.evidence) - 40), text.find(x.evidence))
+                is not None
+            )
+        ]
+        if d.unit is DoseUnit.CELLS_PER_SITE and same:
+            continue  # the session's total is stated: the per-site figure is a part of it
+        if (
+            d.per is DosePer.COURSE
+            and any(
+                x.unit is DoseUnit.CELLS_PER_SITE
+                and sentences.bounds(max(text.find(x.evidence), 0)) == bounds
+                for x in sited
+            )
+            and not _CUMULATIVE.search(text, *bounds)
+        ):
+            out.append(replace(d, per=DosePer.ADMINISTRATION))  # a total over a session's sites
+            continue
+        out.append(d)
+    return out
+
+
 # What opens an aside on the dose just read: "(range", "(min.", "(i.e.", "(±".
 _ASIDE = re.compile(
     r"\s*[(\[]\s*(?:(?:range|ranging|acceptable|tolerance|target|i\.e\.|ie|or|min(?:imum|\.)?"
@@ -1056,6 +1146,11 @@ def _analyse(
             stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
             counts[(lo, hi)] = resolve(stated)
         count = r.count if r.count is not None else counts[(lo, hi)].value
+        if r.count is None and _session_total(text, r, lo, hi):
+            # "20 million in total per session (10 injections of 2 million)": the injections
+            # are portions of one session, not administrations
+            stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
+            count = resolve([c for c in stated if not c.noun.startswith(_PORTIONS)]).value
         doses.append(
             Dose(
                 min_cells=r.fig.low,
@@ -1069,6 +1164,7 @@ def _analyse(
                 qualifier=r.qualifier,
             )
         )
+    doses = _per_site(text, doses, sentences)
     doses += _volume_doses(text, field, sentences)
     if any(d.per is DosePer.ADMINISTRATION for d in doses):
         # a total next to a per-administration figure is not a dose of its own
