@@ -278,3 +278,55 @@ def test_the_per_site_unit_is_not_comparable() -> None:
 def test_a_total_per_session_is_per_administration(text: str, per: str, count: int | None) -> None:
     doses = extract_doses(text, field="t")
     assert [(d.per.value, d.administrations) for d in doses] == [(per, count)]
+
+
+@pytest.mark.parametrize(
+    ("desc", "count"),
+    [
+        (
+            "Intravenous infusion of MSC suspension in the amount of 200 mln. cells per 400 mL of "
+            "saline. Infusions will be performed every 2 months for 1 year",
+            6,
+        ),
+        ("MSCs 1 x 10^6 cells/kg intravenously. Doses will be given on days 1, 2 and 3.", 3),
+        ("2 x 10^6 MSCs/kg. The injections are repeated at weeks 0, 4 and 8.", 3),
+        ("2 x 10^6 MSCs/kg. Patients will be followed for 2 years at months 0, 3 and 6.", None),
+    ],
+)
+def test_a_sentence_on_the_administrations_goes_on_with_the_cells(
+    desc: str, count: int | None
+) -> None:
+    t = _trial(
+        brief_title="MSCs for a disease",
+        arms=[Arm("MSC group", "EXPERIMENTAL", desc, ("Biological: MSC",))],
+        interventions=[Intervention("MSC", "BIOLOGICAL", None, (), ("MSC group",))],
+    )
+    annotate_trial(t)
+    assert t.arms[0].doses
+    assert t.arms[0].administrations == count
+
+
+def test_an_arm_with_cells_counts_its_own_doses_sentence() -> None:
+    t = _trial(
+        brief_title="hCT-MSC in MIS-C",
+        arms=[
+            Arm(
+                "hCT-MSC infusion",
+                "EXPERIMENTAL",
+                "Doses will be given on days 1, 2, 3, and a fourth, optional dose may be given on "
+                "day 7 at the discretion of the investigator.",
+                ("Biological: hCT-MSC",),
+            )
+        ],
+        interventions=[
+            Intervention(
+                "hCT-MSC",
+                "BIOLOGICAL",
+                "Doses contain 2x10^6 cells/kg (up to a maximum dose of 100x10^6 cells).",
+                (),
+                ("hCT-MSC infusion",),
+            )
+        ],
+    )
+    annotate_trial(t)
+    assert [d.administrations for d in t.arms[0].doses] == [3]

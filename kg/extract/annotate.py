@@ -42,6 +42,7 @@ from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
+from itertools import pairwise
 
 from kg.extract.doses import defined_cell_names, extract_caps, extract_doses, extract_floors
 from kg.extract.products import (
@@ -409,7 +410,23 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
             pos = t.text.find(d.evidence)
             if pos >= 0:
                 spans.add(sentences.bounds(pos))
+    # "... 200 mln. cells per 400 mL. Infusions will be performed every 2 months for 1 year":
+    # a sentence about the administrations right after one about the cells goes on with them
+    every = sentences.spans()
+    for prev, cur in pairwise(every):
+        if prev in spans and cur not in spans and _GOES_ON.match(t.text, cur[0], cur[1]):
+            spans.add(cur)
+    if doses and t.field.startswith("arm"):  # an arm given cells: its own text's "Doses will be"
+        spans |= {span for span in every if _GOES_ON.match(t.text, span[0], span[1])}
     return sorted(spans)
+
+
+_GOES_ON = re.compile(
+    r"\s*(?:the\s+|these\s+|all\s+)?(?:infusions?|injections?|doses?|administrations?"
+    r"|transplantations?|implantations?|treatments?|applications?)\s+(?:will|are|is|shall|were"
+    r"|was|to)\b",
+    re.IGNORECASE,
+)
 
 
 def _unmapped_near_cells(t: _Text, spans: list[tuple[int, int]]) -> str | None:
