@@ -441,7 +441,7 @@ def test_no_contact_data_in_the_graph(ictrp_store: Store, rows: list[dict[str, s
     from kg.validate import qc_checks, run_qc
 
     assert [f for f in run_qc(ictrp_store) if f.check.startswith("qc:contact")] == []
-    assert "contact-data" in set(qc_checks())
+    assert {"contact-data", "contact-phone"} <= set(qc_checks())
     literals = "\n".join(
         q.object.value
         for q in ictrp_store.quads_for_pattern(None, None, None)
@@ -595,3 +595,18 @@ def test_a_changed_row_replaces_only_its_record_graph(
     assert len(before) == len(after) == 20
     assert [g.rsplit("/", 1)[1].rsplit("-", 1)[0] for g in before - after] == [key]
     assert [g.rsplit("/", 1)[1].rsplit("-", 1)[0] for g in after - before] == [key]
+
+
+def test_the_phone_check_finds_a_phone_and_not_a_dose() -> None:
+    from kg.validate import run_qc
+
+    store = Store()
+    g = "<https://w3id.org/celltrials/graph/x>"
+    store.update(
+        f"""INSERT DATA {{ GRAPH {g} {{
+          <https://example.org/a> <https://example.org/p> "Call +98 21 8245 5393 or +86-18565616060" .
+          <https://example.org/b> <https://example.org/p> "1-2 x 10^6 cells/kg, +/- 5 %, 2020-04-07" .
+        }} }}"""
+    )
+    found = [f for f in run_qc(store) if f.check == "qc:contact-phone"]
+    assert [f.focus for f in found] == ["https://example.org/a"]
