@@ -14,6 +14,11 @@ concentration (cells/mL), a vial's or bag's content, a count of anything else (m
 patients). A figure per cm² of wound, per eye, joint, lesion, vocal fold, limb or disc
 keeps its unit. Figures are kept as stated, however odd (``ontology/qc`` flags the
 implausible ones); a total stated next to a per-administration figure is not a second dose.
+A tolerance is never a figure ("1 ± 0.5 x 10^6 cells/kg" is 1e6, see
+:mod:`kg.extract.numbers`); a per-kg basis may follow a route or a verb ("MSCs IV per/kg body
+weight"). A figure per injection site is no dose beside the session's total; alone it is kept
+per site (other:cells/site). A total of one session ("in total per session", "total divided
+into 10 injections") is per administration, its injections no count.
 
 >>> [(d.min_cells, d.max_cells, d.unit.value, d.evidence)
 ...  for d in extract_doses("1-2X10^6 MSC per kg", field="intervention")]
