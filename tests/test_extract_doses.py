@@ -790,3 +790,34 @@ def test_any_lower_bound_is_never_a_dose(word: str, mantissa: int, power: int, u
     assert extract_doses(text, field="t") == []
     (f,) = extract_floors(text, field="t")
     assert math.isclose(f.min_cells, mantissa * 10.0**power)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NK510 will be administered once a week for a total of six weeks.1×10^9 NK cells/dose.",
+        "Given weekly, a total of six doses; 1 x 10^9 NK cells per dose.",
+        "a total of 4 infusions of 1 x 10^9 cells each",
+        "four infusions in total; each infusion of 1 x 10^9 cells",
+        "In all, three injections are given, 1 x 10^9 MSCs per injection.",
+        "a total of 6 administrations (1x10^9 cells/administration)",
+    ],
+)
+def test_a_figure_for_each_administration_is_per_administration_whatever_the_total(
+    text: str,
+) -> None:
+    doses = extract_doses(text, field="arm", assume_cells=True)
+    assert [(d.min_cells, d.per.value) for d in doses] == [(1e9, "administration")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a total of 4 x 10^9 cells over four infusions",
+        "a cumulative dose of 4 x 10^9 cells",
+        "in total 4 x 10^9 cells given as 4 infusions a week apart",
+    ],
+)
+def test_a_total_over_several_administrations_stays_a_course(text: str) -> None:
+    doses = extract_doses(text, field="arm", assume_cells=True)
+    assert [(d.min_cells, d.per.value) for d in doses] == [(4e9, "course")]

@@ -436,6 +436,25 @@ _COUNT_PREFIX = re.compile(
 )
 _TOTAL = re.compile(r"\b(?:total|cumulative|in\s+all|overall|altogether)\b", re.IGNORECASE)
 _CUMULATIVE = re.compile(r"\bcumulative\b", re.IGNORECASE)
+# A figure the text gives for each administration, right after it ("1x10^9 NK cells/dose",
+# "2 x 10^6 cells/kg each", "... per infusion") or right before it ("each infusion of ..."):
+# per administration, whatever a "total" nearby says about the schedule.
+_EACH_AFTER = re.compile(
+    r"\s*(?:(?:/|per\b|each\b|every\b|a\b|an\b)\s*(?:single\s+)?"
+    r"(?:dose|infusion|injection|administration|application|transplantation|implantation|"
+    r"treatment|instillation)\b|each\b)",
+    re.IGNORECASE,
+)
+_EACH_IN_UNIT = re.compile(
+    r"(?:/|\bper\b|\beach\b|\ba\b)\s*(?:single\s+)?(?:dose|infusion|injection|administration"
+    r"|application|transplantation|implantation|treatment|instillation)\s*$",
+    re.IGNORECASE,
+)
+_EACH_BEFORE = re.compile(
+    r"\b(?:each|every|per)\s+(?:dose|infusion|injection|administration|application|"
+    r"implantation|instillation)\s+(?:of|contains?|consists?\s+of|will\s+contain|with)\s*$",
+    re.IGNORECASE,
+)
 _PLURAL_ADMIN = re.compile(
     r"\b(?:doses|infusions|injections|administrations|applications|implantations)\b", re.I
 )
@@ -922,6 +941,12 @@ def _per(text: str, r: _Reading, lo: int, hi: int, count: Resolved) -> DosePer:
     after = text[r.after.end : min(hi, r.after.end + 20)]
     if _CUMULATIVE.search(before):
         return DosePer.COURSE
+    if (
+        _EACH_AFTER.match(text, r.after.end, hi)
+        or _EACH_IN_UNIT.search(text, r.start, r.after.end)
+        or _EACH_BEFORE.search(before)
+    ):
+        return DosePer.ADMINISTRATION
     if not (_TOTAL.search(before) or _TOTAL.search(after)):
         return DosePer.ADMINISTRATION
     if _session_total(text, r, lo, hi):
