@@ -411,3 +411,45 @@ def test_split_export_loads_with_oxigraphs_bulk_loader(seed_store: Path, tmp_pat
         assert marked.exit_code == 0 and "left to send" in marked.output
         publish(store, url)
         assert proxy.seen == []
+
+
+def test_a_killed_publication_resumes_where_it_stopped(seed_store: Path, tmp_path: Path) -> None:
+    """``kg publish`` killed (SIGKILL) in the middle: the next run sends only the graphs the
+    server had not yet accepted."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    graphs = set(_hashes(store))
+
+    def slow(method: str, graph: str | None) -> int | None:
+        time.sleep(0.3)
+        return None
+
+    kg = Path(sys.executable).parent / "kg"
+    with oxigraph_server(tmp_path / "server") as base, counting_proxy(base, fail=slow) as proxy:
+        url = f"{proxy.url}/store"
+        proc = subprocess.Popen(
+            [str(kg), "publish", "--store", str(store), "--to", url, "-q", "--jobs", "1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while len(proxy.seen) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        first = [s.graph for s in proxy.seen if s.status in (201, 204)]
+        assert 3 <= len(first) < len(graphs)
+        journaled = set(read_journal(journal_path(store, url)))
+        assert journaled <= set(first) and len(journaled) >= len(first) - 1
+        proxy.fail = None
+        proxy.seen.clear()
+        publish(store, url)
+        second = {s.graph for s in proxy.seen}
+        assert second == graphs - journaled
+        assert set(read_journal(journal_path(store, url))) == graphs
+        assert_same_rows(store, f"{base}/query", dialects=("oxigraph",))
