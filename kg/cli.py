@@ -256,9 +256,14 @@ def query_cmd(
         raise click.UsageError("--param applies to --canned queries only")
     if not canned and not query:
         raise click.UsageError("give a QUERY, a .rq file, --canned NAME or --list")
+    ctx = click.get_current_context()
     if endpoint:
+        if ctx.get_parameter_source("store_path") == click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("give either --store or --endpoint, not both")
         _query_remote(query, canned, params, fmt, endpoint, dialect, auth_env)
         return
+    if auth_env or dialect != "auto":
+        raise click.UsageError("--auth-env and --dialect apply to --endpoint only")
     _require_store(store_path)
     gs = open_store(store_path, read_only=True)
     if canned:
@@ -545,6 +550,8 @@ def publish_cmd(
 
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--to")
+    if mark_loaded is not None and (dry_run or full):
+        raise click.UsageError("--mark-loaded sends nothing: not with --dry-run or --full")
     _require_store(store_path)
     gs = open_store(store_path, read_only=True)
     headers: dict[str, str] = {}

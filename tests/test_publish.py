@@ -179,6 +179,10 @@ def test_cli_query_over_the_endpoint_checks_parameters_and_refuses_updates(
         main, ["query", "--endpoint", url, "--canned", "arm-doses", "--param", "x=1"]
     )
     assert unknown.exit_code == 2 and "unknown parameter" in unknown.output
+    both = runner.invoke(main, ["query", "--endpoint", url, "--store", "x", "ASK {}"])
+    assert both.exit_code == 2 and "either --store or --endpoint" in both.output
+    alone = runner.invoke(main, ["query", "--dialect", "sparql11", "ASK {}"])
+    assert alone.exit_code == 2 and "apply to --endpoint only" in alone.output
     update = runner.invoke(main, ["query", "--endpoint", url, "DROP ALL"])
     assert update.exit_code == 1 and "updates are not accepted here" in update.output
     refused = runner.invoke(main, ["query", "--endpoint", url, "SELECT * WHERE { ?s ?p }"])
