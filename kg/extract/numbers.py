@@ -26,6 +26,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from kg.extract.text import NUMBER_WORDS
+
 __all__ = ["Figure", "find_figures", "parse_number"]
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -61,18 +63,7 @@ _SCALES: dict[str, float] = {
 }
 _WORD_NUMBERS: dict[str, float] = {
     "a": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **NUMBER_WORDS,  # one .. twelve
     "fifteen": 15,
     "twenty": 20,
     "twenty-five": 25,
