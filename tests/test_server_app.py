@@ -239,7 +239,9 @@ def test_body_size_limit(client: FlaskClient) -> None:
     assert (
         client.post("/sparql", data=big, content_type="application/sparql-query").status_code == 413
     )
-    assert client.post("/sparql", data={"query": big}).status_code == 413
+    response = client.post("/sparql", data={"query": big})
+    assert response.status_code == 413 and response.mimetype == "text/plain"
+    assert "request body too large: the limit is" in response.get_data(as_text=True)
 
 
 def test_row_cap_only_when_asked(client: FlaskClient, seed_graph: Any) -> None:

@@ -60,6 +60,16 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
     app.register_blueprint(protocol)
     app.register_blueprint(pages)
 
+    @app.errorhandler(413)
+    def _too_large(_exc: Exception) -> Response:
+        # Werkzeug's own 413 is an HTML page; every error of the endpoint is plain text.
+        return Response(
+            f"request body too large: the limit is {cfg.max_body_bytes} bytes "
+            "(send a shorter query, or start the server with a larger --max-body)\n",
+            status=413,
+            mimetype="text/plain",
+        )
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
