@@ -237,3 +237,31 @@ def test_console_script_is_installed() -> None:
     out = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True).stdout
     for command in ("build", "query", "export", "validate"):
         assert command in out
+
+
+def test_build_report_prints_a_bounded_number_of_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.cli
+
+    monkeypatch.setattr(kg.cli, "NOTES_SHOWN", 2)
+    result = CliRunner().invoke(main, ["build", "--store", str(tmp_path / "s"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    shown = [line for line in lines if line.startswith("note ") and "more notes" not in line]
+    more = [line for line in lines if "more notes are in the graph" in line]
+    assert len(shown) == 2 and len(more) == 1
+    hidden = int(more[0].split()[1])
+    store = tmp_path / "s"
+    counted = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?d <https://w3id.org/celltrials/ontology#buildNote> ?x }",
+        ],
+    )
+    assert int(counted.output.splitlines()[1]) == hidden + 2  # every note is in the graph
