@@ -35,7 +35,7 @@ from kg.sources.ctgov_common import (
 )
 from kg.sources.results_common import read_safely
 
-__all__ = ["FORMAT", "MAPPER_VERSION", "map_document", "read_study", "sniff"]
+__all__ = ["FORMAT", "MAPPER_VERSION", "check_no_dtd", "map_document", "read_study", "sniff"]
 
 FORMAT = "ctgov-xml"
 MAPPER_VERSION = "2"  # 2: posted results (kg.sources.results_*)
@@ -93,7 +93,7 @@ def _read_as_utf8(data: bytes) -> bool:
     return encoding is None or encoding.group(1).lower() == b"utf-8"
 
 
-def _check_no_dtd(data: bytes, source_file: str) -> None:
+def check_no_dtd(data: bytes, source_file: str) -> None:
     """Refuse DOCTYPE and ENTITY declarations (checked with expat, in any encoding)."""
     if _DECLARATION.search(data):
         raise MappingError(source_file, "XML with a DOCTYPE/ENTITY declaration refused")
@@ -112,16 +112,16 @@ def _parse(data: bytes, source_file: str) -> ET.Element:
     if not data.strip():
         raise MappingError(source_file, "empty file")
     # A UTF-8 document without the bytes of a declaration has none: the parse with expat
-    # alone of _check_no_dtd can only pass (the tree's parser is stricter: it also checks
+    # alone of check_no_dtd can only pass (the tree's parser is stricter: it also checks
     # namespaces), so it is made only where the tree's parse fails, to give the same error.
     fast = _read_as_utf8(data) and _DECLARATION.search(data) is None
     if not fast:
-        _check_no_dtd(data, source_file)
+        check_no_dtd(data, source_file)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         if fast:
-            _check_no_dtd(data, source_file)
+            check_no_dtd(data, source_file)
         raise MappingError(source_file, f"invalid or truncated XML: {exc}") from None
     if root.tag != "clinical_study":
         raise MappingError(

@@ -37,8 +37,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import NoReturn
-from xml.parsers import expat
 
 from kg.iri import is_nct_id
 from kg.model import (
@@ -69,6 +67,7 @@ from kg.sources.ctgov_common import (
     scrub_contact,
     scrub_text,
 )
+from kg.sources.ctgov_xml import check_no_dtd
 
 __all__ = [
     "FORMAT",
@@ -178,30 +177,9 @@ def _csv_rows(text: str, source_file: str) -> list[dict[str, str]]:
     return rows
 
 
-class _Refused(Exception):
-    pass
-
-
-def _refuse(*_: object) -> NoReturn:
-    raise _Refused
-
-
-_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
 def _xml_rows(data: bytes, source_file: str) -> list[dict[str, str]]:
     """``<Trial>`` elements as ``{element name: text}``; DTDs and entities refused."""
-    if _DECLARATION.search(data):
-        raise MappingError(source_file, "XML with a DOCTYPE/ENTITY declaration refused")
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
-    try:
-        parser.Parse(data, True)
-    except _Refused:
-        raise MappingError(source_file, "XML with a DOCTYPE/ENTITY declaration refused") from None
-    except expat.ExpatError as exc:
-        raise MappingError(source_file, f"invalid or truncated XML: {exc}") from None
+    check_no_dtd(data, source_file)
     # Streamed: a full export holds hundreds of thousands of <Trial> elements; each is read
     # and cleared, so the tree never holds more than one.
     rows: list[dict[str, str]] = []
