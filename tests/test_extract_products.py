@@ -467,3 +467,35 @@ def test_cells_other_than_mscs_are_products(
 )
 def test_other_cells_measured_or_used_as_a_source_are_no_products(text: str) -> None:
     assert find_other_cells(text) == ()
+
+
+# How records name the donor besides "autologous"/"allogeneic" (engineer 7's probe of donor
+# phrasings: healthy volunteers, donated birth tissue, a related donor named by kinship, the
+# recipient's own cells, "autogenous").
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [
+        ("mesenchymal stem cells isolated from healthy volunteers", Donor.ALLOGENEIC),
+        ("bone marrow MSCs of healthy adult volunteers", Donor.ALLOGENEIC),
+        ("umbilical cord MSCs from donated umbilical cords", Donor.ALLOGENEIC),
+        ("mesenchymal stromal cells from an HLA-matched sibling", Donor.ALLOGENEIC),
+        ("mesenchymal stem cells from a family member", Donor.ALLOGENEIC),
+        ("MSCs from universal donors", Donor.ALLOGENEIC),
+        ("mesenchymal stem cells from the recipient's own bone marrow", Donor.AUTOLOGOUS),
+        ("mesenchymal stem cells derived from the patients themselves", Donor.AUTOLOGOUS),
+        ("autogenous mesenchymal stem cells", Donor.AUTOLOGOUS),
+        ("mesenchymal stem cells from the same patient", Donor.AUTOLOGOUS),
+        # healthy volunteers as the trial's subjects, not the cells' source
+        ("mesenchymal stem cells in healthy volunteers", Donor.UNKNOWN),
+    ],
+)
+def test_donor_phrasings(text: str, donor: Donor) -> None:
+    (p,) = extract_products(text, field="t")
+    assert p.donor is donor
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "´", "`", " \u0301", "\u0301", ""])
+def test_wharton_jelly_with_any_apostrophe(apostrophe: str) -> None:
+    text = f"Mesenchymal Stem Cells from Wharton{apostrophe}s jelly"
+    (p,) = extract_products(text, field="t")
+    assert p.tissue == "UBERON:0003422"

@@ -792,3 +792,68 @@ def test_rising_day_lists_count_each_day(days: list[int], gaps: list[str]) -> No
     text = f"MSCs will be infused on days {listed}."
     expected = len(days) if any(g.strip() for g in used) else None
     assert resolve(find_counts(text)).value == expected
+
+
+# A control arm whose own intervention (or arm text) says it is given the cells later, in the
+# words of a later giving rather than "cross over" / "receive" (train-c: "media injection but
+# after 6 months they will be transplanted by stem cell").
+LATER_GIVING = [
+    "Cell-free media injection, but after 6 months they will be transplanted by stem cell.",
+    "Saline infusion; after 12 months these patients will then be infused with UC-MSC.",
+    "Vehicle injection. Their own cells are frozen and injected after 6 months.",
+    "Standard care. At the end of the study they will be treated with the stem cells.",
+]
+
+
+@pytest.mark.parametrize("control", LATER_GIVING)
+@pytest.mark.parametrize("where", ["arm", "intervention"])
+def test_a_control_given_the_cells_later_is_after_crossover(control: str, where: str) -> None:
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells for knee osteoarthritis",
+        arms=[
+            Arm("UC-MSC", "EXPERIMENTAL", "UC-MSC 1 x 10^6 cells/kg, single intravenous infusion"),
+            Arm("Control", "PLACEBO_COMPARATOR", control if where == "arm" else "Control group"),
+        ],
+        interventions=[
+            Intervention("UC-MSC", "BIOLOGICAL", None, (), ("UC-MSC",)),
+            Intervention(
+                "Control injection",
+                "OTHER",
+                control if where == "intervention" else "Control",
+                (),
+                ("Control",),
+            ),
+        ],
+    )
+    annotate_trial(t)
+    control_arm = t.arms[1]
+    assert control_arm.after_crossover
+    assert [p.name for p in control_arm.products] == ["UC-MSC"]
+    assert control_arm.route == "intravenous"
+    assert [(d.min_cells, d.after_crossover) for d in control_arm.doses] == [(1e6, True)]
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        "Patients are infused with placebo matching the MSC product after thawing.",
+        "The vehicle will be injected with the same volume after 6 months.",
+        "Saline infusion; cells are analysed after 6 months.",
+        "Control: patients will be treated with standard care after 6 months.",
+    ],
+)
+def test_a_later_giving_of_something_else_is_no_crossover(control: str) -> None:
+    t = _trial(
+        brief_title="Umbilical cord mesenchymal stem cells for knee osteoarthritis",
+        arms=[
+            Arm("UC-MSC", "EXPERIMENTAL", "UC-MSC 1 x 10^6 cells/kg, single intravenous infusion"),
+            Arm("Control", "PLACEBO_COMPARATOR", "Control group"),
+        ],
+        interventions=[
+            Intervention("UC-MSC", "BIOLOGICAL", None, (), ("UC-MSC",)),
+            Intervention("Control injection", "OTHER", control, (), ("Control",)),
+        ],
+    )
+    annotate_trial(t)
+    control_arm = t.arms[1]
+    assert not control_arm.after_crossover and not control_arm.products and not control_arm.doses

@@ -137,3 +137,135 @@ def test_any_text(text: str) -> None:
     if found is not None:
         key, span = found
         assert key in ROUTES and span in text
+
+
+# Train-c misses and the phrasings around them (engineer 7): local delivery along or around a
+# fistula, a cell-coated fistula plug, "to the knee joint", lower-case "iv" before the act, a
+# coronary artery named by its role, the corpus cavernosum and the endometrium as places.
+LOCAL_PHRASES: list[tuple[str, str, str]] = [
+    (
+        "ALLO-ASC is injected once along the fistula.",
+        "intralesional",
+        "injected once along the fistula",
+    ),
+    (
+        "cells were injected around the internal fistula opening",
+        "intralesional",
+        "injected around the internal fistula",
+    ),
+    (
+        "The suspension is injected slowly into the wall of the fistula tract",
+        "intralesional",
+        "injected slowly into the wall of the fistula",
+    ),
+    (
+        "MSCs are injected directly into the ulcer bed",
+        "intralesional",
+        "injected directly into the ulcer",
+    ),
+    (
+        "the seeded scaffold is implanted into the bone defect",
+        "intralesional",
+        "implanted into the bone defect",
+    ),
+    (
+        "MSCs implanted within the cartilage defect",
+        "intralesional",
+        "implanted within the cartilage defect",
+    ),
+    (
+        "treated with a Gore Bio-A Fistula Plug that has been coated with autologous MSCs",
+        "intralesional",
+        "Fistula Plug that has been coated with",
+    ),
+    (
+        "the seton is replaced with the MSC loaded fistula plug",
+        "intralesional",
+        "loaded fistula plug",
+    ),
+    (
+        "an anal fistula plug seeded with adipose-derived stem cells",
+        "intralesional",
+        "anal fistula plug seeded with",
+    ),
+    (
+        "a single injection to the knee joint of 40 million cells",
+        "intra-articular",
+        "to the knee joint",
+    ),
+    ("MSCs given by iv infusion over 30 minutes", "intravenous", "iv infusion"),
+    ("a single iv injection of 1 million cells/kg", "intravenous", "iv injection"),
+    (
+        "cells infused into the infarct-related artery",
+        "intracoronary",
+        "infused into the infarct-related artery",
+    ),
+    (
+        "infused into the left anterior descending artery",
+        "intracoronary",
+        "infused into the left anterior descending artery",
+    ),
+    (
+        "MSCs injected into the corpus cavernosum",
+        "intracavernous",
+        "injected into the corpus cavernosum",
+    ),
+    (
+        "cells injected into the corpora cavernosa",
+        "intracavernous",
+        "injected into the corpora cavernosa",
+    ),
+    (
+        "MSCs will be injected into the endometrium under ultrasound",
+        "intrauterine",
+        "injected into the endometrium",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "span"), LOCAL_PHRASES, ids=[p[0][:40] for p in LOCAL_PHRASES]
+)
+def test_local_and_other_ways_in(text: str, key: str, span: str) -> None:
+    assert find_route(text) == (key, span)
+    assert _anchored_equals_full_scan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a fistula plug will be placed after drainage",  # a plug with no cells on it
+        "pain that radiates to the knee",  # no word of giving
+        "Stage iv patients were excluded",  # "iv" not before an act
+        "seton placement along the fistula",  # nothing injected
+        "Patients with a plug of mucus in the airway",
+    ],
+)
+def test_no_local_route_without_cells_or_giving(text: str) -> None:
+    assert find_route(text) is None
+
+
+def _anchored_equals_full_scan(text: str) -> bool:
+    full = [(m.start(), m.end()) for m in _ROUTE_RE.finditer(text)]
+    return [(m.start(), m.end()) for m in _route_matches(text)] == full
+
+
+# The route phrasings docs/dose-labelling.md lists, each read as it says.
+DOCUMENTED = [
+    ("MSCs infused through a catheter into the hepatic artery", "intra-arterial"),
+    ("given by a central venous catheter", "intravenous"),
+    ("infused through the central vein", "intravenous"),
+    ("1 x 10^6/kg by peripheral intravenous infusion", "intravenous"),
+    ("MSCs via peripheral vein over 30 minutes", "intravenous"),
+    ("Biomass of cells is injected submucosally around the stenosis", "submucosal"),
+    ("MSCs injected in the knee", "intra-articular"),
+    ("injected into the articular cavity", "intra-articular"),
+    ("ultrasound-guided injection of MSCs", None),
+    ("delivery of MSCs through cardiopulmonary bypass (CPB)", None),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), DOCUMENTED, ids=[d[0][:40] for d in DOCUMENTED])
+def test_documented_route_phrasings(text: str, key: str | None) -> None:
+    got = find_route(text)
+    assert (got[0] if got else None) == key

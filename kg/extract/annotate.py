@@ -1084,6 +1084,28 @@ _CROSSOVER = re.compile(
     r"\s+receive|receive|be\s+given|be\s+treated\s+with|be\s+switched\s+to|switch\s+to|get)\b",
     re.IGNORECASE,
 )
+# A later giving of the cells themselves: "after 6 months they will be transplanted by stem
+# cell", "will then be injected with the MSCs", "their cells are frozen and injected after 6
+# months". The cells must be named right after the verb (or the verb says when, "... after 6
+# months"), and no placebo word may be in that stretch ("infused with placebo after thawing").
+_LATER_GIVING = re.compile(
+    r"\b(?:will|would|shall|are|is)\s+(?:then\s+|also\s+|subsequently\s+|later\s+)?"
+    r"be\s+(?:transplanted|injected|infused|administered|implanted|treated)\s+(?:with|by)\s+"
+    r"(?P<what>[^.;]{0,60})"
+    r"|\b(?:inject|infus|transplant|implant)\w*\s+(?:(?:back|later|them|it)\s+)?"
+    r"(?:after|at\s+the\s+end\s+of)\s+(?:the\s+)?(?:\d{1,2}|one|two|three|four|six|nine|twelve)"
+    r"\s+(?:weeks?|months?)\b",
+    re.IGNORECASE,
+)
+_GIVEN_CELLS = re.compile(
+    r"\b(?:[\w-]*MSCs?|cells?|stem|stromal"
+    r"|the\s+(?:same|active)\s+(?:treatment|therapy|product|cells?|intervention)"
+    r"|study\s+(?:drug|product|treatment))\b",
+    re.IGNORECASE,
+)
+_PLACEBO_THING = re.compile(
+    r"\b(?:placebo|saline|vehicle|sham|media|medium|solution|albumin|plasma-?lyte)\b", re.I
+)
 _LABEL_CUE = re.compile(
     r"\b(?:delayed|deferred|cross[\s-]?over|crossed[\s-]over|wait(?:ing)?[\s-]?list)\b",
     re.IGNORECASE,
@@ -1104,7 +1126,10 @@ _NOT_ABOUT_ARM = re.compile(r"\bcross[\s-]?over\s+(?:design|study|trial)\b", re.
 # ... after"): "a placebo-controlled, crossover study" says nothing about the arm.
 _TRANSITION = re.compile(
     r"\bcross(?:es|ed|ing)?[\s-]?over\s+(?:to|and\s+(?:receive|get))\b|\bswitch\w*\s+to\b"
-    r"|\b(?:be\s+offered|receive|be\s+given|be\s+treated\s+with|get)\b",
+    r"|\b(?:be\s+offered|receive|be\s+given|be\s+treated\s+with|get)\b"
+    r"|\bbe\s+(?:transplanted|injected|infused)\s+(?:with|by)\b"
+    r"|\b(?:inject|infus|transplant)\w*\s+(?:(?:back|later|them|it)\s+)?after\s+\w+\s+"
+    r"(?:weeks?|months?)\b",
     re.IGNORECASE,
 )
 _CONTROL_WORDS = re.compile(
@@ -1121,11 +1146,20 @@ def _crossover_sentences(t: _Text, product_names: list[str]) -> list[tuple[int, 
         seg = t.text[lo:hi]
         cue = _CROSSOVER.search(seg)
         if cue is None:
-            continue
+            later = _LATER_GIVING.search(seg)
+            what = later.group("what") if later is not None else None
+            if later is None or (what is not None and not _GIVEN_CELLS.search(what)):
+                continue
+            if _PLACEBO_THING.search(what if what is not None else seg):
+                continue
+            cue = later
+            if _GIVEN_CELLS.search(seg) is None:
+                continue
         if _NOT_ABOUT_ARM.search(seg) and not re.search(r"\breceiv|\bgiven\b", seg, re.I):
             continue
         cells = (
-            any(lo <= m.start < hi for m in t.positive)
+            cue.re is _LATER_GIVING  # the cells are named in or beside the later giving
+            or any(lo <= m.start < hi for m in t.positive)
             or _CELL_WORDS.search(seg) is not None
             or _ACTIVE_WORDS.search(seg) is not None
             or any(n.lower() in seg.lower() for n in product_names if len(n) > 2)
@@ -1144,8 +1178,14 @@ def _crossover_arms(
     names = [p.name for w in cell_arms for p in w.arm.products] + [p.name for p in facts.products]
     controls = [w for w in work if not w.gets_cells]
     found: list[tuple[_ArmWork, _Text, tuple[int, int]]] = []
+    cell_labels = {w.arm.label.strip().lower() for w in cell_arms}
     for w in controls:
         own = [t for t in w.texts if t.field.startswith("arm ")]
+        # the description of the control's own intervention ("media injection, but after 6
+        # months they will be transplanted by stem cell"), not one it shares with a cell arm
+        for iv in _linked(trial, w.arm):
+            if iv.description and not {a.strip().lower() for a in iv.arm_labels} & cell_labels:
+                own.append(_Text(iv.description, f"intervention '{iv.name}' description"))
         labelled = _LABEL_CUE.search(w.arm.label) is not None
         for t in own:
             spans = _crossover_sentences(t, names)

@@ -102,7 +102,7 @@ _NOT_CELLS_BEFORE = re.compile(
 
 _CORE_TISSUE = (
     r"bone[\s-]+marrow|adipose(?:[\s-]+tissue)?|umbilical[\s-]+cord|placental?|amniotic"
-    r"|wharton[’'`]?s?[\s-]+jelly"
+    r"|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly"
 )
 _MSC_PHRASE = (
     rf"(?:multi-?potent\s+)?{MESENCHYMAL}"
@@ -114,7 +114,7 @@ _MSC_PHRASE = (
 # "bone marrow stromal cells" are read).
 _TISSUE_STEM_PHRASE = (
     r"(?:(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|placenta|placental|amniotic"
-    r"|amnion|wharton[’'`]?s?[\s-]+jelly)(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
+    r"|amnion|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly)(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
     r"|(?P<ts_stromal>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stromal"
     r"|(?P<ts_weak>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stem)"
     r"[\s-]+cells?\b"
@@ -159,7 +159,7 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
-    r"|marrow|adipose|tissue|wharton[’'`]?s?|jelly|amniotic|amnion|placental?|iliac|donor"
+    r"|marrow|adipose|tissue|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
     r"|off-the-shelf)[\s-]+)+$",
@@ -216,16 +216,32 @@ _SUPPLEMENT_AFTER = (
 _DONOR_WORDS = re.compile(
     r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
-    r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer)\s+donors?|from\s+(?:a\s+|the\s+)?donors?\b"
+    r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer|universal)\s+donors?"
+    r"|from\s+(?:a\s+|the\s+)?donors?\b"
+    # "isolated from healthy volunteers", "MSCs of healthy adult donors", "donated umbilical
+    # cords", "from an HLA-matched sibling", "from a family member"
+    r"|(?:from|of)\s+(?:an?\s+|the\s+)?healthy\s+(?:adult\s+|young\s+)?(?:volunteers?|individuals?"
+    r"|persons?|people|subjects?)\b"
+    r"|\bdonated\s+(?:human\s+)?(?:umbilical|cord|placenta\w*|bone|adipose|tissues?|fat|teeth)"
+    r"|(?:from\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?)?"
+    r"(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical)\s+(?:siblings?|relatives?"
+    r"|brothers?|sisters?|parents?|family\s+members?)\b"
+    r"|from\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)(?:family\s+members?|relatives?"
+    r"|parents?|mother|father|siblings?|brothers?|sisters?)\b"
     r"|off[\s-]+the[\s-]+shelf"
     r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
     r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
     r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"
     r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mese|MSC|cells)))"
-    r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|\bauto\b|\bauto-(?!HSCT|HCT|SCT|BMT))"
+    r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|autogen(?:ous|eic|ic)|\bauto\b"
+    r"|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
     + _SUPPLEMENT_AFTER
-    + r"|patients?[’']?\s*[’']?s?\s+own\b|(?:their|his|her)\s+own\b|self-derived)",
+    + r"|(?:patients?|recipients?|subjects?|participants?)[’']?\s*[’']?s?\s+own\b"
+    r"|(?:their|his|her)\s+own\b|self-derived"
+    # "derived from the patients themselves", "from the same patient"
+    r"|from\s+(?:the\s+)?(?:patients?|recipients?)\s+(?:themselves|himself|herself)\b"
+    r"|from\s+the\s+same\s+(?:patients?|recipients?|subjects?|individuals?)\b)",
     re.IGNORECASE,
 )
 _COLON_DEFINITION = re.compile(r"\s*:\s*(?:\w+\s+){0,6}")  # "TC-MSC: a cell product containing"
@@ -547,6 +563,9 @@ _NAMED_HINTS = frozenset(
 )
 
 
+_SOURCE_START = re.compile(r"(?:from|of|donated)\b", re.IGNORECASE)
+
+
 def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:
     """Explicit donor words in ``text[lo:hi]``: allogeneic/third-party/... or autologous/own."""
     out: list[tuple[int, int, Donor]] = []
@@ -561,6 +580,11 @@ def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: i
     lo = max(left, prev_end, start - 70)
     hi = min(right, next_start, end + 25)
     words = donor_words(text, lo, hi)
+    if not words:
+        # a source named a little further on: "MSCs isolated from healthy volunteers",
+        # "cells derived from the patients themselves"
+        far = min(right, next_start, end + 60)
+        words = [w for w in donor_words(text, end, far) if _SOURCE_START.match(text, w[0])]
     if not words:
         return Donor.UNKNOWN
     nearest = min(words, key=lambda w: start - w[1] if w[1] <= start else w[0] - end + 30)

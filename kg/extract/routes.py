@@ -80,7 +80,11 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?"
         r"|peri-?\s?(?:fistul\w*|anal)\s+(?:injections?|administration|implantation)"
         r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
-        r"|inject\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:directly\s+)?(?:in|into|to|at)\s+"
+        # "injected directly into the lesion", "injected once along the fistula", "implanted
+        # into the defect", "injected around the fistula opening"
+        r"|(?:inject|implant)\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?"
+        r"(?:(?:directly|once|twice|slowly|carefully|locally)\s+)?"
+        r"(?:in|into|to|at|along|around|within|inside|throughout)\s+"
         r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract"
         r"|scar|nonunion|non-union|sphincter)s?\b",
     ),
@@ -134,12 +138,17 @@ _ROUTE_RE = re.compile(
 _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
 _ROUTE_ANCHOR = re.compile(
-    r"(?:intra|endo|sub|epi|peri|local|inject|into|via|through|by|i\.v|topical|applied"
+    r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|by|i\.v|topical|applied"
     r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans)",
     re.IGNORECASE,
 )
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
 _IV = re.compile(r"(?<![\w/-])IV(?![\w/-])")
+# "iv" in lower case only before the act: "iv infusion", "iv injection", "iv route".
+_IV_LOWER = re.compile(
+    r"(?<![\w/.-])iv(?=\s+(?:infusions?|injections?|administrations?|route|bolus|drip|push)\b)",
+    re.IGNORECASE,
+)
 _IV_NOT = re.compile(
     r"(?:phase|grade|stage|type|class|level|part|group|arm|cohort|step|section|chapter)\s*$",
     re.IGNORECASE,
@@ -149,7 +158,7 @@ _IV_NOT = re.compile(
 # infusion", "via (a) peripheral vein"; "portal vein" and other named veins are not read.
 _ARTERY = re.compile(
     r"\b(?:(?:into|via|through|thru|in|to|at|within)\s+(?:the\s+|a\s+|an\s+)?"
-    r"(?P<a>(?:[\w-]+\s+){0,2}?)arter(?:y|ies)\b"
+    r"(?P<a>(?:[\w-]+\s+){0,3}?)arter(?:y|ies)\b"
     r"|(?P<b>(?:(?:hepatic|femoral|carotid|mesenteric|splenic|renal|vertebral|coronary|uterine"
     r"|pulmonary|iliac|brachial|radial)\s+)?)(?:trans-?)?arterial(?:ly)?\s+"
     r"(?:infusion|injection|delivery|administration|route|catheteri[sz]ation|perfusion)s?\b)",
@@ -164,7 +173,7 @@ _VEIN = re.compile(
 )
 # The joint as the place: "injection in the articular cavity", "injected into the knee".
 _JOINT = re.compile(
-    r"\b(?:in|into|within)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:(?:affected|target|index|knee|hip"
+    r"\b(?:in|into|within|to)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:(?:affected|target|index|knee|hip"
     r"|ankle|shoulder)\s+)?(?:(?:articular|joint|synovial)\s+(?:cavity|cavities|space)"
     r"|knees?(?:\s+joints?)?)\b",
     re.IGNORECASE,
@@ -182,7 +191,8 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
     ("intramuscular", r"(?:[\w-]+\s+){0,2}?muscles?|gastrocnemius|quadriceps|deltoid"),
     ("intradiscal", r"nucleus\s+pulposus|(?:intervertebral\s+|degenerated\s+|lumbar\s+)?discs?"),
     ("intravitreal", r"vitreous(?:\s+cavity|\s+body)?"),
-    ("intracavernous", r"corpora?\s+cavernos[ua]m?|cavernous\s+bod(?:y|ies)|penis"),
+    ("intracavernous", r"corp(?:us|ora?)\s+cavernos(?:um|a)|cavernous\s+bod(?:y|ies)|penis"),
+    ("intrauterine", r"endometrium|uterine\s+cavity|uterus"),
     ("intraspinal", r"spinal\s+cord(?:\s+lesion)?"),
     (
         "intracerebroventricular",
@@ -230,6 +240,15 @@ _TOPICAL_FORM = re.compile(
     r"(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:on|onto|to|over)\s+"
     r"(?:the\s+)?(?:[\w()-]+\s+){0,3}?(?:grafts?|wound\s+(?:surface|bed)s?|burns?|ulcers?"
     r"|wounds?|surfaces?))\b",
+    re.IGNORECASE,
+)
+# Cells on a plug that is put into the fistula: local delivery into the lesion ("a fistula
+# plug coated with autologous MSCs", "the MSC-loaded fistula plug", "anal fistula plug seeded
+# with cells"); a plug named without cells on it says nothing.
+_LOCAL_CARRIER = re.compile(
+    r"\b(?:(?:coated|loaded|seeded|impregnated)\s+(?:[\w-]+\s+){0,3}?(?:fistula|anal)\s+plugs?"
+    r"|(?:(?:peri)?anal\s+)?(?:fistula|anal)\s+plugs?\s+(?:\([^()]{0,20}\)\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:coated|loaded|seeded|impregnated)\s+with)\b",
     re.IGNORECASE,
 )
 # "in", "at", "to" an artery say a route only after a word of giving ("infused ... in the").
@@ -318,7 +337,8 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
         key = _ROUTE_KEYS[str(m.lastgroup)]
         start, end = _widen(text, m.start(), m.end())
         hits.append(RouteHit(key, start, end, True))
-    for m in _IV.finditer(text):
+    ivs = list(_IV.finditer(text)) + [m for m in _IV_LOWER.finditer(text) if m.group(0) != "IV"]
+    for m in ivs:
         if _IV_NOT.search(text[max(0, m.start() - 12) : m.start()]) is None:
             start, end = _widen(text, m.start(), m.end())
             hits.append(RouteHit("intravenous", start, end, True))
@@ -357,7 +377,9 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
                 text, max(0, m.start() - 80), m.start()
             ):
                 continue
-            key = "intracoronary" if "coronary" in words else "intra-arterial"
+            # "the infarct-related artery", "the left anterior descending artery": coronary
+            coronary = ("coronary", "infarct", "descending", "circumflex")
+            key = "intracoronary" if any(w in words for w in coronary) else "intra-arterial"
             start, end = _widen(text, m.start(), m.end())
             out.append(RouteHit(key, start, end, True))
     if "vein" in low or "venous" in low:
@@ -387,6 +409,10 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
         for m in _TOPICAL_FORM.finditer(text):
             if _free(found + out, m.start(), m.end()):
                 out.append(RouteHit("topical", m.start(), m.end(), True))
+    if "plug" in low:
+        for m in _LOCAL_CARRIER.finditer(text):
+            if _free(found + out, m.start(), m.end()):
+                out.append(RouteHit("intralesional", m.start(), m.end(), True))
     return out
 
 

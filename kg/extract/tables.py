@@ -77,7 +77,7 @@ TISSUES: tuple[Tissue, ...] = (
         "whartons_jelly",
         "UBERON:0003422",
         "CL:0002568",
-        rf"wharton[’'`]?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}|stem|stromal))",
+        rf"wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}|stem|stromal))",
     ),
     Tissue(
         "umbilical_cord",
