@@ -54,11 +54,14 @@ def create_app(config: ServerConfig | Mapping[str, Any]) -> Flask:
     app.extensions["kg"] = Backend(cfg, pool)
     atexit.register(pool.close)
 
+    from kg.server.fastpath import SparqlFastPath
     from kg.server.pages import pages
     from kg.server.protocol import protocol
 
     app.register_blueprint(protocol)
     app.register_blueprint(pages)
+    # plain GET /sparql?query= requests skip Flask's machinery (same answers)
+    app.wsgi_app = SparqlFastPath(app.wsgi_app, app.extensions["kg"])  # type: ignore[method-assign]
 
     @app.errorhandler(413)
     def _too_large(_exc: Exception) -> Response:

@@ -1,0 +1,144 @@
+"""`/sparql` of `kg serve` against `oxigraph serve-read-only`: same store, same query, same run.
+
+    .venv/bin/python bench/sparql_http.py STORE [--repeats 3] [--seconds 10] [--only point]
+        [--kg-command KG ...]
+
+For each repeat, back to back: wrk (``-t2 -c8``) against Oxigraph's ``/query``, then
+against our ``/sparql`` (``kg serve`` with its defaults: 2 gevent workers, access log on,
+stdout to /dev/null), for each query:
+
+* ``point``: ``SELECT ?p ?o WHERE { <trial/NCT90000001> ?p ?o }`` (a point lookup);
+* ``uc-msc-above-dose``: the headline canned query with its default parameters written
+  as a ``VALUES`` block (a compute-bound query).
+
+Prints each run, then the median requests/s of each server and the median of the
+per-repeat ratios (ours ÷ Oxigraph), with the load average before and after. Every
+answer must be a 200 (wrk's non-2xx count is printed). ``--kg-command`` runs another
+``kg`` (an older checkout's, for a before/after in the same run); give it twice or
+more to compare several.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale import POINT_QUERY, VENV_BIN, free_port, server
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int) -> dict[str, Any]:
+    """One wrk load (-t2 -c8, ``seconds`` long): requests/s, mean latency, non-2xx."""
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+    ).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    lat = re.search(r"Latency\s+([\d.]+\w+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "requests_per_s": float(rps.group(1)) if rps else None,
+        "mean_latency": lat.group(1) if lat else None,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+    }
+
+
+def uc_query() -> str:
+    from kg.queries import load_query
+
+    q = load_query("uc-msc-above-dose")
+    values = " ".join(str(p.term(p.default or "")) for p in q.params)
+    return f"{q.text}\nVALUES ({' '.join('?' + p.name for p in q.params)}) {{ ({values}) }}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", choices=["point", "uc-msc-above-dose"])
+    parser.add_argument("--nct", default="NCT90000001")
+    parser.add_argument(
+        "--kg-command",
+        action="append",
+        help="a kg executable (default: this venv's); repeat to compare several",
+    )
+    parser.add_argument("--out", type=Path, help="write the runs as JSON here")
+    args = parser.parse_args()
+    queries = {"point": POINT_QUERY.format(nct=args.nct), "uc-msc-above-dose": uc_query()}
+    if args.only:
+        queries = {args.only: queries[args.only]}
+    kgs = args.kg_command or [str(VENV_BIN / "kg")]
+    accept = {"Accept": "application/sparql-results+json"}
+    ask = urllib.parse.quote("ASK {}")
+    runs: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}", flush=True)
+    for repeat in range(args.repeats):
+        port = free_port()
+        oxigraph = [
+            str(VENV_BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(args.store),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
+        run: dict[str, Any] = {"repeat": repeat, "loadavg": os.getloadavg()[0]}
+        with server(oxigraph, f"http://127.0.0.1:{port}/query?query={ask}"):
+            for name, text in queries.items():
+                url = f"http://127.0.0.1:{port}/query?query=" + urllib.parse.quote(text)
+                run[f"{name}/oxigraph"] = wrk(url, accept, args.seconds)
+                print(f"[{repeat}] {name} oxigraph: {run[f'{name}/oxigraph']}", flush=True)
+        for i, kg in enumerate(kgs):
+            port = free_port()
+            cmd = [kg, "serve", "--store", str(args.store), "--port", str(port)]
+            with server(cmd, f"http://127.0.0.1:{port}/sparql?query={ask}"):
+                for name, text in queries.items():
+                    url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
+                    wrk(url, accept, 2)  # warm: every query process of both workers started
+                    run[f"{name}/ours{i}"] = wrk(url, accept, args.seconds)
+                    print(f"[{repeat}] {name} ours{i}: {run[f'{name}/ours{i}']}", flush=True)
+        runs.append(run)
+    load_after = os.getloadavg()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
+    summary: dict[str, Any] = {}
+    for name in queries:
+        ox = [r[f"{name}/oxigraph"]["requests_per_s"] or 0.0 for r in runs]
+        summary[name] = {"oxigraph_median": statistics.median(ox)}
+        for i, kg in enumerate(kgs):
+            ours = [r[f"{name}/ours{i}"]["requests_per_s"] or 0.0 for r in runs]
+            ratios = [o / x if x else 0.0 for o, x in zip(ours, ox, strict=True)]
+            summary[name][f"ours{i}"] = {
+                "kg": kg,
+                "median": statistics.median(ours),
+                "ratio_median": round(statistics.median(ratios), 3),
+                "ratios": [round(r, 3) for r in ratios],
+                "non_2xx": sum(r[f"{name}/ours{i}"]["non_2xx"] for r in runs),
+            }
+        print(f"{name}: {json.dumps(summary[name])}")
+    if args.out:
+        args.out.write_text(
+            json.dumps(
+                {"runs": runs, "summary": summary, "load": [load_before, load_after]}, indent=1
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

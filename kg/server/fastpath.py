@@ -1,0 +1,163 @@
+"""A shorter way through the web process for the commonest SPARQL request.
+
+``GET /sparql?query=...`` with no other parameter, no ``Origin`` and a read query is
+answered here, before Flask: the checks of :mod:`kg.server.protocol` are made once per
+query text and once per ``Accept`` header (then remembered), and the reply of the query
+process is handed to the server as it is. The query runs exactly as every other request
+does (:meth:`kg.server.executor.ExecutorPool.call`: a query process with its time limit,
+memory ceiling and network sandbox, the per-client share and the bounded queue), and the
+answer carries the same status, headers and body as the Flask route's (the tests compare
+them). Every other request, and every request this path would answer with an error
+before running the query (an update, SERVICE, deep nesting, an Accept it cannot meet),
+goes to Flask unchanged.
+
+A point lookup spent about a third of its web-process time in Flask and Werkzeug's
+request machinery, content negotiation and the tokeniser (``bench/sparql_http.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import socket
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from werkzeug.wsgi import get_current_url
+
+from kg.server import guard
+from kg.server.backend import Backend, client_address
+from kg.server.executor import ExecutorError, QueryFailed
+from kg.server.formats import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    Format,
+    acceptable,
+    graph_format,
+    results_format,
+)
+from kg.server.protocol import store_errors
+
+__all__ = ["SparqlFastPath"]
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+PATHS = frozenset({"/sparql", "/sparql/"})
+CACHED_TEXT = 8192  # longer query texts are checked each time
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_form(text: str) -> str | None:
+    """The form of a query this path may run (SELECT, ASK, CONSTRUCT, DESCRIBE), or None
+    when the Flask route must decide: an update, SERVICE anywhere, too deep, no form."""
+    if guard.too_deep(text) is not None or guard.is_update(text):
+        return None
+    if guard.find_refused(text, ("SERVICE",)) is not None:
+        return None
+    return guard.query_form(text)
+
+
+def plain_form(text: str) -> str | None:
+    if len(text) > CACHED_TEXT:
+        return _plain_form.__wrapped__(text)
+    return _plain_form(text)
+
+
+@functools.lru_cache(maxsize=256)
+def negotiate(accept: str | None, form: str) -> tuple[Format, Format] | None:
+    """The results and graph formats for this Accept header, as the Flask route chooses
+    them when no ``format`` parameter is given; None: the route answers 406."""
+    if not acceptable(accept, RESULT_FORMATS + GRAPH_FORMATS):
+        return None
+    return results_format(accept, None), graph_format(accept, None)
+
+
+class SparqlFastPath:
+    """WSGI middleware: plain ``GET /sparql?query=`` requests here, the rest to ``app``."""
+
+    def __init__(self, app: WsgiApp, backend: Backend) -> None:
+        self.app = app
+        self.backend = backend
+        self.answered = 0  # requests answered here (for the tests)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if (
+            environ.get("PATH_INFO") in PATHS
+            and environ.get("REQUEST_METHOD") == "GET"
+            and "HTTP_ORIGIN" not in environ
+        ):
+            answer = self._query(environ, start_response)
+            if answer is not None:
+                return answer
+        return self.app(environ, start_response)
+
+    def _query(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes] | None:
+        qs = environ.get("QUERY_STRING", "")
+        if not qs.startswith("query="):
+            return None
+        params = parse_qsl(
+            qs.encode("latin-1").decode(), keep_blank_values=True, errors="werkzeug.url_quote"
+        )
+        if len(params) != 1 or params[0][0] != "query":
+            return None
+        text = params[0][1]
+        form = plain_form(text)
+        if form is None:
+            return None
+        formats = negotiate(environ.get("HTTP_ACCEPT"), form)
+        if formats is None:
+            return None
+        results, graph = formats
+        backend = self.backend
+        config = backend.config
+        client = client_address(
+            environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), config.trusted_proxies
+        )
+        try:
+            reply = backend.run(
+                text,
+                results_format=results.name,
+                graph_format=graph.name,
+                base_iri=get_current_url(environ, strip_querystring=True),
+                uncut=True,
+                client=client,
+            )
+        except (ExecutorError, QueryFailed) as exc:
+            error = store_errors(exc).get_response()
+            error.headers.setdefault("X-Content-Type-Options", "nosniff")
+            self.answered += 1
+            return error(environ, start_response)
+        header = reply.header
+        fmt = graph if header.get("kind") == "graph" else results
+        headers = [("Content-Type", fmt.media_type)]
+        body: Iterable[bytes]
+        if reply.body is not None:
+            body = [reply.body]
+            headers.append(("Content-Length", str(len(reply.body))))
+        else:
+            stream = reply.chunks()
+            stream.on_cut = _breaker(environ.get("gunicorn.socket"))
+            body = stream
+        headers.append(("Vary", "Accept"))
+        if header.get("kind") in ("select", "graph"):
+            headers.append(("X-Result-Rows", str(header.get("rows", 0))))
+        headers.append(("X-Content-Type-Options", "nosniff"))
+        start_response("200 OK", headers)
+        self.answered += 1
+        return body
+
+
+def _breaker(sock: socket.socket | None) -> Callable[[], None]:
+    """As :func:`kg.server.protocol._connection_breaker`: end a body that cannot be
+    finished by closing the connection, so that the client sees an incomplete transfer."""
+
+    def breaker() -> None:
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    return breaker
