@@ -310,7 +310,7 @@ def enrich(trial: Trial) -> None:
     if not trial.conditions:
         _conditions_from_text(trial)
     context = _condition_context(trial)
-    trial.conditions = [_grounded(c, trial, context) for c in trial.conditions]
+    trial.conditions = [g for c in trial.conditions for g in _grounded(c, trial, context)]
     for intervention in trial.interventions:
         intervention.link = link.ground_intervention(intervention.name)
     for product in [*trial.products, *(p for a in trial.arms for p in a.products)]:
@@ -348,9 +348,13 @@ def _condition_context(trial: Trial) -> link.ConditionContext:
     )
 
 
-def _grounded(condition: Condition, trial: Trial, context: link.ConditionContext) -> Condition:
+def _grounded(
+    condition: Condition, trial: Trial, context: link.ConditionContext
+) -> list[Condition]:
+    """The condition linked, or why not; a field that lists several conditions, each
+    linked on its own, as those conditions (kg.link.condition_parts)."""
     if condition.link is not None:
-        return condition
+        return [condition]
     try:
         found = link.link_condition(
             condition.name,
@@ -363,10 +367,16 @@ def _grounded(condition: Condition, trial: Trial, context: link.ConditionContext
         note = f"MeSH-to-MONDO mappings not available ({exc}); conditions linked by name only"
         if note not in trial.notes:
             trial.notes.append(note)
+    if found.link is None and found.reason == link.NO_TERM:
+        parts = link.condition_parts(condition.name, context=context)
+        if parts:
+            return [
+                replace(condition, name=n, link=k, mesh_ids=(), mesh_terms=()) for n, k in parts
+            ]
     if found.link is None:
         trial.notes.append(f"condition {condition.name!r} not linked: {found.reason}")
-        return replace(condition, unlinked_reason=found.reason)
-    return replace(condition, link=found.link)
+        return [replace(condition, unlinked_reason=found.reason)]
+    return [replace(condition, link=found.link)]
 
 
 def build(

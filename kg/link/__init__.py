@@ -15,6 +15,7 @@ from kg.link.closure import ancestors, is_obsolete, term_label
 from kg.link.conditions import (
     ConditionContext,
     Grounding,
+    condition_parts,
     find_conditions,
     ground_condition,
     link_condition,
@@ -27,8 +28,10 @@ from kg.link.records import Link, TermEdge
 from kg.link.sources import Sources, clear_caches, default_sources, set_default_sources
 from kg.link.sssom import SSSOMNotFoundError, find_sssom_dir, load_sssom
 from kg.link.terms import load_terms
+from kg.link.unlinked import NO_TERM
 
 __all__ = [
+    "NO_TERM",
     "ConditionContext",
     "Grounding",
     "Link",
@@ -37,6 +40,7 @@ __all__ = [
     "TermEdge",
     "ancestors",
     "clear_caches",
+    "condition_parts",
     "default_sources",
     "fetch_sssom",
     "find_conditions",

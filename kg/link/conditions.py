@@ -42,6 +42,7 @@ from kg.link.lexical import (
     variants,
 )
 from kg.link.normalise import bag_key, fold, phrase_key, spans, tokens
+from kg.link.parts import split_parts
 from kg.link.records import (
     ABBREVIATION_IN_CONTEXT,
     BROAD_MATCH,
@@ -61,9 +62,9 @@ from kg.link.records import (
     Link,
 )
 from kg.link.sources import Sources, default_sources
-from kg.link.sssom import mesh_key
+from kg.link.sssom import SSSOMNotFoundError, mesh_key
 from kg.link.terms import HPO, Surface, TermSet, is_abbreviation
-from kg.link.unlinked import AMBIGUOUS_ABBREVIATION, NO_TERM, not_a_condition
+from kg.link.unlinked import AMBIGUOUS_ABBREVIATION, NO_TERM, UNSPECIFIC, not_a_condition
 
 __all__ = [
     "GENERIC_TERMS",
@@ -73,6 +74,7 @@ __all__ = [
     "STOP_TEXTS",
     "ConditionContext",
     "Grounding",
+    "condition_parts",
     "find_conditions",
     "ground_condition",
     "link_condition",
@@ -111,6 +113,8 @@ STOP_TEXTS = frozenset(
         "other disease",
         "disease or disorder",
         "diseases and disorders",
+        "complication",
+        "complications",
     )
 )
 # Reported by find_conditions only when the text names nothing more specific (broad
@@ -302,6 +306,72 @@ def _overlapping(mondo: TermSet, via_mesh: Sequence[Link], names: Sequence[str])
 
 # A cancer stage before the name or a staging edition after it ("Stage IVA Lung Cancer AJCC v8").
 _STAGED = re.compile(r"(?i)^stage\s+[0-4IV]+[A-C]?\d?\s+|\s+AJCC\s+v\d+$")
+
+
+# ANZCTR's condition categories: "Respiratory - Other respiratory disorders / diseases",
+# "Cancer - Any cancer", "Infection - Other infectious diseases".
+_CATEGORY = re.compile(r"^[A-Z][A-Za-z ,]{2,40} - (?P<sub>[A-Za-z].*)$")
+_OTHER = re.compile(r"(?i)^(?:other|any)\s+")
+_EITHER = re.compile(r"(?i)\s*/\s*(?:diseases|disorders)$")
+
+
+def _category(mondo: TermSet, name: str) -> Link | None:
+    """A registry's condition category "Area - Other X disorders / diseases" or "Area - Any
+    X": the term of "X disorders" (or "X"), ``skos:broadMatch`` at most 0.6 where the
+    category is "Other ..." (the term also covers what the registry lists apart)."""
+    m = _CATEGORY.match(name.strip())
+    if m is None:
+        return None
+    sub = _EITHER.sub("", m.group("sub"))
+    rest = _OTHER.sub("", sub)
+    link = from_terms(mondo, [rest], keep=lambda c: _usable(mondo, c))
+    if link is not None and fold(sub).startswith("other "):
+        return replace(link, predicate=BROAD_MATCH, score=min(link.score, 0.6))
+    return link
+
+
+def _registry_heading(
+    via_mesh: Sequence[Link], mesh_ids: Sequence[str], mesh_terms: Sequence[str], name: str
+) -> Link | None:
+    """The term MONDO maps exactly from the one MeSH heading the registry indexed the name
+    under, read through the heading's words (``skos:*`` chained, ``semapv:MappingChaining``):
+
+    * the heading's words are some of the name's ("Perianal Fistula" under *Fistula*): the
+      term is broader, ``skos:broadMatch`` 0.5;
+    * the heading shares no word with the name but words that say what kind of condition
+      ("Alcohol Use Disorder" under *Alcoholism*, "Sport Injury" under *Athletic
+      Injuries*): the registry's own synonym of the heading, ``skos:closeMatch`` 0.7 (a
+      heading that shares another word, "Supracondylar Humerus Fracture" under *Fractures,
+      Bone*, was found inside the name: not used);
+    * the same words: ``skos:exactMatch`` 0.9.
+
+    Only for a name with exactly one MeSH heading that MONDO maps exactly (several headings
+    of one name do not say which is the name). The matched text is ``MESH:id heading``.
+    """
+    own = {mesh_key(m) for m in mesh_ids} - {None}
+    exact = [k for k in via_mesh if k.predicate == EXACT_MATCH and k.score >= 1.0]
+    if len(own) != 1 or len(mesh_terms) != 1 or len({k.curie for k in exact}) != 1:
+        return None
+    heading = _content(mesh_terms[0])
+    wanted = _content(name)
+    if not heading or not wanted:
+        return None
+    if heading == wanted:
+        predicate, score = EXACT_MATCH, 0.9
+    elif heading < wanted:
+        predicate, score = BROAD_MATCH, 0.5
+    elif not (heading & wanted) - _KIND_WORDS - {"injury", "disease", "disorder"}:
+        predicate, score = CLOSE_MATCH, 0.7
+    else:
+        return None
+    link = exact[0]
+    return replace(
+        link,
+        predicate=predicate,
+        justification=MAPPING_CHAINING,
+        score=score,
+        matched_text=f"MESH:{mesh_ids[0].removeprefix('MESH:')} {mesh_terms[0]}",
+    )
 
 
 def _unqualified(mondo: TermSet, names: Sequence[str]) -> Link | None:
@@ -553,11 +623,34 @@ _KIND_WORD = re.compile(r"(?i)[\s,]+(?:disease|infection)$")
 
 
 # Organ adjectives of MeSH headings and the nouns MONDO's labels use ("Prostatic Neoplasms").
-_ORGAN_ADJECTIVES = {"prostatic": "prostate", "cardiac": "heart", "hepatic": "liver"}
+_ORGAN_ADJECTIVES = {
+    "prostatic": "prostate",
+    "cardiac": "heart",
+    "hepatic": "liver",
+    "femoral": "femur",
+    "tibial": "tibia",
+    "humeral": "humerus",
+    "renal": "kidney",
+    "gastric": "stomach",
+}
 _ORGAN_ADJECTIVE = re.compile(r"(?i)\b(" + "|".join(_ORGAN_ADJECTIVES) + r")\b")
 
 
 _HUMAN = re.compile(r"(?i),\s*human$")  # MeSH's old "Respiratory Distress Syndrome, Adult/Human"
+
+
+# Prefixes written joined, hyphenated or apart ("Posttraumatic", "post-traumatic").
+_PREFIX = r"(?:post|pre|non|anti|peri|para|intra|inter|extra|hyper|hypo|poly|pseudo|auto)"
+_JOINED = re.compile(rf"(?i)\b({_PREFIX})(?=[a-z]{{4}})(?!-)([a-z]+)")
+_HYPHENATED = re.compile(rf"(?i)\b({_PREFIX})[-\s]([a-z]{{4}})")
+
+
+def _prefix_forms(text: str) -> list[str]:
+    """``text`` with a prefix hyphenated where it is joined, and joined where it is
+    hyphenated or apart ("Posttraumatic Stress Disorder": "Post-traumatic Stress Disorder";
+    "Non-alcoholic fatty liver": "Nonalcoholic fatty liver")."""
+    forms = (_JOINED.sub(r"\1-\2", text), _HYPHENATED.sub(r"\1\2", text))
+    return [f for f in forms if f != text]
 
 
 def _variants(name: str) -> list[str]:
@@ -572,6 +665,17 @@ def _variants(name: str) -> list[str]:
                 if x not in out:
                     out.append(x)
     return out
+
+
+def _prefixed(mondo: TermSet, names: Sequence[str]) -> Link | None:
+    """The name with a prefix written the other way ("Posttraumatic Stress Disorder":
+    post-traumatic stress disorder) is a MONDO label or synonym: normalised string (0.85 at
+    most; tried after every spelling of the name as written)."""
+    forms = [f for n in names for f in _prefix_forms(n)]
+    link = from_terms(mondo, forms, keep=lambda c: _usable(mondo, c)) if forms else None
+    if link is None:
+        return None
+    return replace(link, method=NORMALISED_STRING, score=min(link.score, 0.85))
 
 
 def _without_kind_word(mondo: TermSet, names: Sequence[str]) -> Link | None:
@@ -620,7 +724,7 @@ def link_condition(
     ctx = context or ConditionContext(mesh_ids=tuple(mesh_ids))
     names = _variants(name)
     if not names or fold(names[-1]) in STOP_TEXTS:
-        return Grounding(None, not_a_condition(name) or NO_TERM)
+        return Grounding(None, not_a_condition(name) or UNSPECIFIC)
     mondo = src.terms("MONDO")
     table = load_table(TABLE)
     curated = from_curated(table, names, mondo)
@@ -631,7 +735,11 @@ def link_condition(
         return Grounding(curated, None)
     if link := from_terms(mondo, names, keep=lambda c: _usable(mondo, c)):
         return Grounding(link, None)
-    if link := _without_kind_word(mondo, names):
+    if (
+        link := _without_kind_word(mondo, names)
+        or _prefixed(mondo, names)
+        or _category(mondo, name)
+    ):
         return Grounding(link, None)
     link, abbreviation = _abbreviation(src, mondo, names, ctx)
     if link is not None:
@@ -648,8 +756,17 @@ def link_condition(
     )
     if found is not None:
         return Grounding(found, None)
-    kind = not_a_condition(name)
-    if kind is None and (found := _phrase_in_name(mondo, name)):
+    # "Xerostomia Due to Radiotherapy" is a finding, "Contact Person From COVID-19
+    # Confirmed Patient" a population: the kind of the name's first phrase comes first,
+    # that of the whole name ("Effect of Drugs") after the phrases it names
+    first = _first_phrase(name)
+    kind = not_a_condition(name[first[0] : first[1]])
+    if kind is None and (
+        found := _phrase_in_name(mondo, name) or _finding_in_name(mondo, hpo, name)
+    ):
+        return Grounding(found, None)
+    kind = kind or not_a_condition(name)
+    if kind is None and (found := _registry_heading(via_mesh, mesh_ids, mesh_terms, name)):
         return Grounding(found, None)
     if kind is None and ground_intervention(name, sources=src) is not None:
         kind = "intervention"  # a drug named as the condition ("Hydroxychloroquine")
@@ -662,6 +779,15 @@ _PATIENT_WORDS = frozenset(
 )
 
 
+# Words of a first phrase that says who has the condition, not which ("Hospitalized
+# Adults with ...", "People with ...").
+_WHO_WORDS = frozenset(
+    tokens(
+        "the people subject adult child children men women hospitalized hospitalised "
+        "suspected critical positive unspecified treatment prevention management diagnosis"
+    )
+)
+_JOINS = frozenset({"and", "or", "and/or", "&"})
 _CONJUNCTION = re.compile(r"(?i)\s(?:or|and|and/or|&)\s|/|;")
 
 
@@ -673,6 +799,84 @@ def _heads(name: str) -> tuple[str, str]:
     return (words[-1] if words else "", before[-1] if before else "")
 
 
+# Words that join a condition to what it is in, with or from: "X in patients with Y", "X due
+# to Y", "X induced by Y", "X secondary to Y", "X after Y", "X of Y".
+_CONNECTOR = re.compile(
+    r"(?i)\s(?:in|with|of|after|following|from|during|due\s+to|secondary\s+to|"
+    r"(?:caused|induced|related|associated|triggered)\s+(?:by|with|to)|"
+    r"associated\s+with|related\s+to)\s"
+)
+_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+
+def _first_phrase(name: str) -> tuple[int, int]:
+    """Where the name's first phrase is: up to its first connector ("Acute respiratory
+    distress syndrome | in patients with COVID-19"), brackets included; a first phrase that
+    only says who or what is done ("Patients with ...", "Treatment of ...") is passed over."""
+    bare = _BRACKETS.sub(lambda m: " " * len(m.group()), name)
+    start = 0
+    while m := _CONNECTOR.search(bare, start):
+        if set(tokens(bare[start : m.start()])) - _PATIENT_WORDS - _WHO_WORDS:
+            break
+        start = m.end()  # "Patients with ...": the head is in what follows
+    return start, (m.start() if m else len(bare))
+
+
+def _head_span(name: str) -> tuple[int, int] | None:
+    """Where the head word of a name is: the last word of its first phrase
+    (:func:`_first_phrase`; "Acute respiratory distress syndrome in patients with
+    COVID-19": "syndrome"; "COVID-19 induced respiratory failure": "failure"), brackets and
+    qualifiers aside."""
+    start, end = _first_phrase(name)
+    bare = _BRACKETS.sub(lambda m: " " * len(m.group()), name)
+    words = [w for w in re.finditer(r"[^\W_]+", bare[start:end]) if fold(w.group()) not in _JOINS]
+    words = [w for w in words if fold(w.group()) not in QUALIFIERS] or words
+    if not words:
+        return None
+    return (start + words[-1].start(), start + words[-1].end())
+
+
+def _head_condition(
+    mondo: TermSet, name: str, hits: list[tuple[str, CuratedRow | list[Surface]]]
+) -> Link | None:
+    """Of the conditions a name names ("Severe pneumonia induced by COVID-19", "ARDS
+    in patients with COVID-19", "COVID-19 Pneumonia"), the one whose phrase ends at the
+    name's head word: the name is that condition in a narrower sense (``skos:broadMatch``,
+    0.5). None where no phrase ends there or it is a generic one ("infection")."""
+    head = _head_span(name)
+    if head is None or "," in _BRACKETS.sub("", name):
+        return None  # "Pulmonary Embolism, Deep Vein Thrombosis": a list, not one condition
+    for span, hit in hits:
+        at = name.find(span)
+        if at < 0 or at + len(span) != head[1] or _generic(hit):
+            continue
+        if at > 0 and name[at - 1] == "-":
+            return None  # part of a compound: "Post-COVID-19 Syndrome"
+        link = _text_link(mondo, hit, span)
+        if link.predicate != EXACT_MATCH:
+            return None
+        return replace(
+            link,
+            predicate=BROAD_MATCH,
+            method=PHRASE_IN_NAME,
+            justification=LEXICAL_MATCHING,
+            score=0.5,
+        )
+    return None
+
+
+def _finding_in_name(mondo: TermSet, hpo: TermSet, name: str) -> Link | None:
+    """The HPO finding a longer name names ("Xerostomia Due to Radiotherapy", "Vasodilatory
+    Shock"), as :func:`_phrase_in_name` finds it, where the name names no MONDO condition
+    at all; always ``skos:broadMatch`` (0.5 at most): a finding says less than the name."""
+    if any(not _generic(hit) for _, hit in _scan(_phrases(mondo), name)):
+        return None  # "Diabetes Mellitus, Type 2, Cancer": a MONDO condition is named too
+    link = _phrase_in_name(hpo, name)
+    if link is None:
+        return None
+    return replace(link, predicate=BROAD_MATCH, score=min(link.score, 0.5))
+
+
 def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
     """The one condition a longer name names, found as the free-text scanner finds it (MONDO
     labels, exact synonyms, curated names) covering at least a third of the name's words.
@@ -682,15 +886,22 @@ def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
     that names two conditions ("ARDS in patients with COVID-19"), or joins things with "or",
     "and", "/", is not linked this way.
     """
-    if _CONJUNCTION.search(name):
-        return None  # "Gastric or Gastroesophageal Junction Adenocarcinoma": several things
     hits = _scan(_phrases(mondo), name)
-    links = {_text_link(mondo, hit, span).curie: (span, hit) for span, hit in hits}
+    if _CONJUNCTION.search(name):
+        # "Gastric or Gastroesophageal Junction Adenocarcinoma": several things; but
+        # "Suspected or Confirmed COVID-19", "Moderate and Severe COVID-19" name one
+        named = {w for s, _ in hits for w in _content(s)}
+        said = _PATIENT_WORDS | _WHO_WORDS | {fold(q) for q in QUALIFIERS}
+        if len(hits) != 1 or _content(name) - named - said:
+            return None
+    links: dict[str, tuple[str, CuratedRow | list[Surface]]] = {}
+    for span, hit in hits:  # the first place each term is named
+        links.setdefault(_text_link(mondo, hit, span).curie, (span, hit))
     # several terms on one line of descent ("Coronavirus Disease (COVID-19)"): the most
-    # specific; terms of different lines: two conditions, not linked this way
+    # specific; terms of different lines: the one that is the name's head, if any
     deepest = [c for c in links if all(o == c or o in mondo.ancestors(c) for o in links)]
     if len(deepest) != 1:
-        return None
+        return _head_condition(mondo, name, hits)
     span, hit = links[deepest[0]]
     if _generic(hit):
         return None
@@ -700,11 +911,18 @@ def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
     words = _content(name)
     matched = {w for s, _ in hits for w in _content(s)}
     # one word that is not the name's head: "Burn Out", "... Immunodeficiency Virus"
-    if len(hits) == 1 and len(tokens(span)) == 1 and fold(span) not in map(fold, _heads(name)):
+    head = _head_span(name)
+    heads = {*map(fold, _heads(name)), fold(name[head[0] : head[1]]) if head else ""}
+    if len(hits) == 1 and len(tokens(span)) == 1 and fold(span) not in heads:
         return None
+    first = _first_phrase(name)
+    if _CONNECTOR.search(name) and not first[0] <= at < first[1]:
+        return None  # "Fibrosis after COVID-19 Pneumonia" is not COVID-19
     if not words or 3 * len(matched & words) < len(words):
         return None
     link = _text_link(mondo, hit, span)
+    if link.predicate == BROAD_MATCH:  # a curated broader term ("COVID-19 pneumonia"): broader
+        return replace(link, method=PHRASE_IN_NAME, score=min(link.score, 0.5))
     if link.predicate not in (EXACT_MATCH, CLOSE_MATCH):
         return None
     close = not (words - matched - _PATIENT_WORDS)
@@ -715,6 +933,26 @@ def _phrase_in_name(mondo: TermSet, name: str) -> Link | None:
         justification=LEXICAL_MATCHING,
         score=0.7 if close else 0.5,
     )
+
+
+def condition_parts(
+    name: str, *, context: ConditionContext | None = None, sources: Sources | None = None
+) -> list[tuple[str, Link]]:
+    """The conditions of a field that lists several ("Pulmonary Embolism, Deep Vein
+    Thrombosis"; see :func:`kg.link.parts.split_parts`), each ``(part as written, link)``,
+    when every part links on its own (:func:`link_condition`, with the record's context);
+    else ``[]``. Called for a field that links to nothing as a whole."""
+    out: list[tuple[str, Link]] = []
+    for part in split_parts(name):
+        try:
+            found = link_condition(part, context=context, sources=sources).link
+        except SSSOMNotFoundError:  # linked by name, as the whole was
+            texts = ConditionContext(context.texts) if context else None
+            found = link_condition(part, context=texts, sources=sources).link
+        if found is None:
+            return []
+        out.append((part, found))
+    return out
 
 
 def ground_condition(

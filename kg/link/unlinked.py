@@ -2,9 +2,13 @@
 
 :data:`KINDS`, in the order they are decided:
 
-* ``"healthy volunteers"``, ``"procedure"``, ``"population"``, ``"intervention"``: the name
-  is not a disease, disorder, injury or finding ("Healthy Volunteers", "Surgery", "Adult",
-  "Mesenchymal Stem Cells"), by the words of the table ``data/not_conditions.tsv``;
+* ``"healthy volunteers"``, ``"procedure"``, ``"population"``, ``"intervention"``,
+  ``"measure"``: the name is not a disease, disorder, injury or finding ("Healthy
+  Volunteers", "Surgery", "Adult", "Mesenchymal Stem Cells", "Safety", "Viral Load": a
+  measurement, outcome or study topic), by the words of the table
+  ``data/not_conditions.tsv``;
+* ``"unspecific"``: the name says only that there is a disease ("Disease", "Syndrome",
+  "Complications": MeSH headings a registry adds to a record) and names none;
   :data:`NOT_A_CONDITION` are these kinds;
 * ``"ambiguous abbreviation"``: an abbreviation that names several terms, or one term the
   record's own text does not support (see :mod:`kg.link.conditions`);
@@ -34,6 +38,7 @@ __all__ = [
     "NOT_A_CONDITION",
     "NO_TERM",
     "TABLE",
+    "UNSPECIFIC",
     "not_a_condition",
     "phrases",
 ]
@@ -41,7 +46,15 @@ __all__ = [
 TABLE = "not_conditions.tsv"
 AMBIGUOUS_ABBREVIATION = "ambiguous abbreviation"
 NO_TERM = "no term"
-NOT_A_CONDITION = ("healthy volunteers", "procedure", "population", "intervention")
+UNSPECIFIC = "unspecific"
+NOT_A_CONDITION = (
+    "healthy volunteers",
+    "procedure",
+    "population",
+    "intervention",
+    "measure",
+    UNSPECIFIC,
+)
 KINDS = (*NOT_A_CONDITION, AMBIGUOUS_ABBREVIATION, NO_TERM)
 
 

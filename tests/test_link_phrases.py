@@ -1,0 +1,222 @@
+"""How records write conditions, each rule with several phrasings: "X in/with/due to Y" (the
+head condition, broader), fields that list several conditions (split, each part linked),
+a prefix written joined or hyphenated, the registry's own MeSH heading of a name, a
+registry's condition category, and names that are a measure or say only "disease"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.link import ConditionContext, Sources, condition_parts, link_condition
+from kg.link.parts import split_parts
+from kg.link.records import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, MESH_XREF, PHRASE_IN_NAME
+
+ARDS = "MONDO:0006502"
+PNEUMONIA = "MONDO:0005249"
+RESPIRATORY_FAILURE = "MONDO:0021113"
+COVID = "MONDO:0100096"
+
+
+@pytest.fixture(scope="module")
+def src(shared_dir: Path) -> Sources:
+    return Sources(
+        terms_dir=shared_dir / "ontologies" / "cellxgene",
+        sssom_dir=shared_dir / "ontologies" / "mondo-sssom",
+    )
+
+
+# -- the head of "X in Y", "Y X" ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "curie"),
+    [
+        ("Acute respiratory distress syndrome in patients with COVID-19", ARDS),
+        ("Acute respiratory distress syndrome (ARDS) caused by COVID-19", ARDS),
+        ("COVID-19-associated acute respiratory distress syndrome", ARDS),
+        ("Severe pneumonia induced by COVID-19", PNEUMONIA),
+        ("Pneumonia due to SARS Cov2 (COVID-19)", PNEUMONIA),
+        ("Severe pneumonia in context of COVID-19", PNEUMONIA),
+        ("SARS-CoV-2 Pneumonia", PNEUMONIA),
+        ("COVID-19 induced respiratory failure", RESPIRATORY_FAILURE),
+        ("COVID19 respiratory failure", RESPIRATORY_FAILURE),
+        ("Acute hypoxic respiratory failure of COVID-19 patients", RESPIRATORY_FAILURE),
+        ("COVID-19 in patients with diabetes mellitus type 2", COVID),
+        ("Hospitalized patients with COVID-19 pneumonia", COVID),  # curated: broader
+        ("Suspected or Confirmed COVID-19", COVID),  # "or" joins what is said of one
+        ("Hospitalized Moderate and Severe COVID-19 Patients", COVID),
+    ],
+)
+def test_the_head_condition_of_a_longer_name_is_a_broad_match(
+    src: Sources, name: str, curie: str
+) -> None:
+    g = link_condition(name, sources=src)
+    assert g.link is not None, (name, g.reason)
+    assert (g.link.curie, g.link.predicate, g.link.method) == (curie, BROAD_MATCH, PHRASE_IN_NAME)
+    assert g.link.score <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "curie"),
+    [
+        ("Xerostomia Due to Radiotherapy", "HP:0000217"),  # a finding, not the procedure
+        ("Vasodilatory Shock", "HP:0031273"),
+        ("Upper Respiratory Tract Infections", "HP:0011947"),
+    ],
+)
+def test_a_finding_a_longer_name_names_is_a_broad_hpo_match(
+    src: Sources, name: str, curie: str
+) -> None:
+    g = link_condition(name, sources=src)
+    assert g.link is not None, (name, g.reason)
+    assert (g.link.curie, g.link.predicate) == (curie, BROAD_MATCH)
+    assert g.link.score <= 0.5
+
+
+# -- fields that list several conditions ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        (
+            "Pulmonary Embolism, Deep Vein Thrombosis",
+            [("Pulmonary Embolism", "MONDO:0005279"), ("Deep Vein Thrombosis", None)],
+        ),
+        (
+            "Acute Lung Injury/Acute Respiratory Distress Syndrome (ARDS)",
+            [
+                ("Acute Lung Injury", "MONDO:0015796"),
+                ("Acute Respiratory Distress Syndrome (ARDS)", ARDS),
+            ],
+        ),
+        (
+            "Soft Tissue Tumor and/or Sarcoma",
+            [("Soft Tissue Tumor", "MONDO:0006424"), ("Sarcoma", "MONDO:0005089")],
+        ),
+        (
+            "Condition 1: Coronavirus (COVID-19)-induced pneumonia. Condition 2: COVID-19",
+            [("Coronavirus (COVID-19)-induced pneumonia", PNEUMONIA), ("COVID-19", COVID)],
+        ),
+        (
+            "COVID-19 severe pneumonia, acute lung injury, or acute respiratory distress syndrome",
+            [
+                ("COVID-19 severe pneumonia", PNEUMONIA),
+                ("acute lung injury", "MONDO:0015796"),
+                ("acute respiratory distress syndrome", ARDS),
+            ],
+        ),
+    ],
+)
+def test_a_field_that_lists_conditions_is_linked_part_by_part(
+    src: Sources, name: str, parts: list[tuple[str, str | None]]
+) -> None:
+    assert link_condition(name, sources=src).link is None  # not as a whole
+    found = condition_parts(name, context=ConditionContext(), sources=src)
+    assert [p for p, _ in found] == [p for p, _ in parts]
+    for (_, link), (_, curie) in zip(found, parts, strict=True):
+        if curie is not None:
+            assert link.curie == curie
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Diabetes Mellitus, Type 2, Cancer",  # "Type 2" is no condition: not cut
+        "Covid-19, confirmed cases, positive test result",
+        "Respiratory - Other respiratory disorders / diseases",  # one category, linked whole
+    ],
+)
+def test_a_field_is_cut_only_where_every_part_is_a_condition(src: Sources, name: str) -> None:
+    assert condition_parts(name, sources=src) == []
+
+
+def test_an_inverted_heading_is_never_cut() -> None:
+    assert split_parts("Pulmonary Nodule, Solitary") == ["Pulmonary Nodule", "Solitary"]
+    assert split_parts("U07.2, U07") == []  # codes only
+    assert split_parts("Carcinoma, Non-Small-Cell Lung") == ["Carcinoma", "Non-Small-Cell Lung"]
+
+
+def test_the_parts_of_a_field_become_conditions_of_the_trial_in_a_build() -> None:
+    from kg.build import enrich
+    from kg.model import Condition, Provenance, Trial
+
+    trial = Trial(
+        provenance=Provenance("x.xml", "ictrp-xml", "0" * 64, "1", "ISRCTN1", "0" * 64),
+        brief_title="Anticoagulation in hospital",
+        conditions=[Condition("Pulmonary Embolism, Deep Vein Thrombosis")],
+    )
+    enrich(trial)
+    names = [c.name for c in trial.conditions]
+    assert names == ["Pulmonary Embolism", "Deep Vein Thrombosis"]
+    assert all(c.link is not None for c in trial.conditions)
+
+
+# -- prefixes, the registry's own MeSH heading, categories --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "curie"),
+    [
+        ("Posttraumatic Stress Disorder", "MONDO:0005146"),
+        ("Posttraumatic Epilepsy", "MONDO:0043264"),
+        ("Nonhodgkin Lymphoma", "MONDO:0018908"),
+        ("Pre-diabetes", "MONDO:0006920"),
+        ("Anti-phospholipid Syndrome", "MONDO:8000010"),
+    ],
+)
+def test_a_prefix_joined_or_hyphenated_either_way(src: Sources, name: str, curie: str) -> None:
+    g = link_condition(name, sources=src)
+    assert g.link is not None and g.link.curie == curie, g
+    assert g.link.predicate == EXACT_MATCH and g.link.score <= 0.85
+
+
+@pytest.mark.parametrize(
+    ("name", "mesh", "heading", "curie", "predicate"),
+    [
+        ("Alcohol Use Disorder", "D000437", "Alcoholism", "MONDO:0002046", CLOSE_MATCH),
+        ("Pain, Nerve", "D009437", "Neuralgia", "MONDO:0021667", CLOSE_MATCH),
+        ("Dermatologic Disorders", "D012871", "Skin Diseases", "MONDO:0005093", CLOSE_MATCH),
+        ("Prediabetic State", "D011236", "Prediabetic State", "MONDO:0006920", EXACT_MATCH),
+    ],
+)
+def test_the_registrys_own_mesh_heading_of_the_name(
+    src: Sources, name: str, mesh: str, heading: str, curie: str, predicate: str
+) -> None:
+    g = link_condition(name, mesh_ids=(mesh,), mesh_terms=(heading,), sources=src)
+    assert g.link is not None, g
+    assert (g.link.curie, g.link.predicate, g.link.method) == (curie, predicate, MESH_XREF)
+    assert g.link.matched_text == f"MESH:{mesh} {heading}"
+    assert g.link.score < 1.0
+    # without the heading the name alone links to nothing
+    assert link_condition(name, sources=src).link is None
+
+
+def test_a_heading_found_inside_the_name_is_not_its_synonym(src: Sources) -> None:
+    g = link_condition(
+        "Supracondylar Humerus Fracture",
+        mesh_ids=("D050723",),
+        mesh_terms=("Fractures, Bone",),
+        sources=src,
+    )
+    assert g.link is not None and g.link.curie == "MONDO:0005319"  # humerus fracture
+    assert g.link.predicate == BROAD_MATCH
+
+
+@pytest.mark.parametrize(
+    ("name", "curie", "predicate"),
+    [
+        ("Respiratory - Other respiratory disorders / diseases", "MONDO:0005087", BROAD_MATCH),
+        ("Cancer - Any cancer", "MONDO:0004992", EXACT_MATCH),
+        ("Respiratory - Asthma", "MONDO:0004979", EXACT_MATCH),
+        ("Mental Health - Depression", "MONDO:0002050", EXACT_MATCH),
+    ],
+)
+def test_a_registry_category(src: Sources, name: str, curie: str, predicate: str) -> None:
+    g = link_condition(name, sources=src)
+    assert g.link is not None, g
+    assert (g.link.curie, g.link.predicate) == (curie, predicate)
+    if predicate == BROAD_MATCH:
+        assert g.link.score <= 0.6
