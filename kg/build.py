@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
-from kg import link, terms
+from kg import graph_versions, link, terms
 from kg.bundled import bundled
 from kg.extract import annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
@@ -433,6 +433,7 @@ def _build(
     if store_path.exists():
         gs = open_store(store_path)
         gs.minter = m
+        versions = graph_versions.take(store_path)  # unknown until this build finishes
         header, stats = gs.file_stats()
         derived = None if force else _Derived.start(gs)
         new_stats = _update(
@@ -449,6 +450,7 @@ def _build(
         )
         before = header.get("store_quads", "")
         _finish(gs, report, derived, store_quads=int(before) if before.isdigit() else None)
+        graph_versions.record(gs, versions, report, renew=force)
         if new_stats != stats or before != str(report.store_quads) or not _same_header(header, m):
             gs.save_file_stats(
                 new_stats,
@@ -472,6 +474,7 @@ def _build(
                 on_document=on_document,
             )
             _finish(gs, report)
+            graph_versions.record(gs, None, report, renew=True)
             gs.save_file_stats(
                 new_stats,
                 pipeline=PIPELINE_VERSION,

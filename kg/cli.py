@@ -466,8 +466,11 @@ def export_cmd(store_path: Path, fmt: str, output: Path | None, split_size: floa
         if output.exists() and not output.is_dir():
             raise click.UsageError(f"-o {output}: with --split-size, a folder, not a file")
         from kg.export import split_nquads
+        from kg.graph_versions import load as load_versions
 
-        parts = split_nquads(gs.store, output, size_mb=split_size)
+        parts = split_nquads(
+            gs.store, output, size_mb=split_size, versions=load_versions(store_path)
+        )
         console.print(
             f"{len(parts)} files, {sum(p.graphs for p in parts)} graphs, "
             f"{sum(p.quads for p in parts)} quads, {sum(p.bytes for p in parts) / 1e6:.1f} MB "
@@ -554,7 +557,7 @@ def publish_cmd(
 
     import requests
 
-    from kg.publish import Publisher, journal_path, plan, read_journal, store_graphs
+    from kg.publish import Publisher, current_graphs, graph_body, journal_path, plan, read_journal
     from kg.remote import RemoteError, auth_from_env
 
     if not url.startswith(("http://", "https://")):
@@ -576,12 +579,14 @@ def publish_cmd(
     journal = journal_path(store_path, url)
     published = read_journal(journal)
     started = time.monotonic()
-    with console.status("hashing the store's graphs", spinner="dots") if not quiet else _null():
-        current = list(store_graphs(gs.store))
+    with console.status("listing the store's graphs", spinner="dots") if not quiet else _null():
+        current, versioned = current_graphs(gs.store, store_path)
     work = plan(current, published, full=full)
+    how = "the build's versions" if versioned else "hashed, no versions from kg build"
+    size = f" ({work.bytes / 1e6:.1f} MB)" if work.bytes is not None else ""
     console.print(
-        f"{len(current)} graphs ({time.monotonic() - started:.1f} s to hash): "
-        f"{len(work.send)} to send ({work.bytes / 1e6:.1f} MB), {work.unchanged} unchanged, "
+        f"{len(current)} graphs ({time.monotonic() - started:.1f} s, {how}): "
+        f"{len(work.send)} to send{size}, {work.unchanged} unchanged, "
         f"{len(work.delete)} to delete; journal {journal}",
         highlight=False,
     )
@@ -599,7 +604,8 @@ def publish_cmd(
         return
     if dry_run:
         for g in work.send:
-            click.echo(f"PUT	{g.iri}	{g.size}")
+            n = g.size if g.size is not None else len(graph_body(gs.store, g.iri))
+            click.echo(f"PUT	{g.iri}	{n}")
         for iri in work.delete:
             click.echo(f"DELETE	{iri}")
         return
@@ -623,18 +629,14 @@ def publish_cmd(
         disable=quiet,
         transient=True,
     ) as progress:
-        total_bytes = max(work.bytes, 1)
+        of_total = f"/{work.bytes / 1e6:.1f}" if work.bytes is not None else ""
         task = progress.add_task("publish", total=len(work.send) + len(work.delete), mb="")
         done_bytes = 0
 
         def tick(iri: str, size: int) -> None:
             nonlocal done_bytes
             done_bytes += size
-            progress.update(
-                task,
-                advance=1,
-                mb=f"{done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB",
-            )
+            progress.update(task, advance=1, mb=f"{done_bytes / 1e6:.1f}{of_total} MB")
 
         report = publisher.run(work, published, on_done=tick)
     rate = report.bytes / 1e6 / report.seconds if report.seconds else 0.0

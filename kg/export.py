@@ -6,7 +6,7 @@ chosen size, with a load script for each server's own bulk loader.
     DIR/part-00001.nq.gz ...     whole named graphs, in IRI order, each file ~MB compressed
     DIR/load-oxigraph.sh         oxigraph load --location DB --file part-*.nq.gz (parallel)
     DIR/load-virtuoso.sql        ld_dir + rdf_loader_run + checkpoint, for isql
-    DIR/graphs.tsv               graph IRI, content hash, file (the publication journal's form)
+    DIR/graphs.tsv               graph IRI, version, file (the publication journal's form)
 
 A graph is never split across files (a file exceeds the size when one graph does), so a
 file loads on its own. The files are deterministic: same store, same bytes (gzip without a
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Store
+
+from kg.graph_versions import GraphVersions
 
 __all__ = ["ExportPart", "split_nquads"]
 
@@ -48,9 +50,13 @@ def _graph_nquads(store: Store, graph: str) -> tuple[bytes, bytes]:
     return nq, hashlib.sha256(nt).hexdigest().encode()
 
 
-def split_nquads(store: Store, out_dir: Path, *, size_mb: float) -> list[ExportPart]:
+def split_nquads(
+    store: Store, out_dir: Path, *, size_mb: float, versions: GraphVersions | None = None
+) -> list[ExportPart]:
     """Write the store's named graphs as ``part-NNNNN.nq.gz`` files of about ``size_mb``
-    compressed, the load scripts and ``graphs.tsv``; return the parts."""
+    compressed, the load scripts and ``graphs.tsv``; return the parts. ``graphs.tsv``
+    gives each graph the version ``kg publish`` gives it: the build's (``versions``) where
+    it recorded one, else the sha256 of its sorted N-Triples."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("part-*.nq.gz"):
         stale.unlink()
@@ -85,12 +91,14 @@ def split_nquads(store: Store, out_dir: Path, *, size_mb: float) -> list[ExportP
         zipped.flush()  # a sync flush (a few bytes): the file's size is then the compressed size
         graphs += 1
         quads += body.count(b"\n")
-        rows.append(f"{name}\t{sha.decode()}\t{Path(raw.name).name}")
+        version = versions.version(name) if versions is not None else None
+        rows.append(f"{name}\t{version or sha.decode()}\t{Path(raw.name).name}")
         if raw.tell() >= limit:
             close()
     close()
     (out_dir / "graphs.tsv").write_text(
-        "# graph\tsha256 of its sorted N-Triples\tfile\n" + "".join(r + "\n" for r in rows),
+        "# graph\tversion (kg.graph_versions, else sha256 of its sorted N-Triples)\tfile\n"
+        + "".join(r + "\n" for r in rows),
         encoding="utf-8",
     )
     _write_scripts(out_dir)

@@ -3,16 +3,18 @@
 ``kg publish --to URL`` makes the server's copy of each named graph equal to the store's:
 
 * one ``PUT URL?graph=<iri>`` per named graph whose content is new or changed (the body is
-  the graph as N-Triples, sent as ``text/turtle``, which every Graph Store server reads:
-  N-Triples is a subset of Turtle), one ``DELETE URL?graph=<iri>`` per graph published
-  before and gone from the store;
-* incremental: a graph's content hash is the sha256 of its N-Triples lines, sorted (so it
-  does not depend on the order the store gives them). What was published, and with which
-  hash, is kept in a journal beside the store
-  (``.<store>.published/<server>-<hash of URL>.tsv``): a graph whose hash the journal
-  already holds for that server is not sent again. Record graphs rarely change (their IRI
-  carries the hash of their record); the derived graphs (``graph/meta``, ``graph/terms``,
-  ``graph/stats``) are sent when their content changed;
+  the graph as N-Triples written by Oxigraph itself, sent as ``text/turtle``, which every
+  Graph Store server reads: N-Triples is a subset of Turtle), one ``DELETE URL?graph=<iri>``
+  per graph published before and gone from the store;
+* incremental at the cost of what changed: each graph has a *version* that changes when
+  its content does, recorded by the build (:mod:`kg.graph_versions`: a record graph's
+  follows from its IRI, which carries its record's hash; a derived graph's is its content
+  hash or a change marker), so a publication with nothing to send reads no graph. Without
+  recorded versions (a store changed outside ``kg build``, a build killed midway) a
+  graph's version is the sha256 of its N-Triples lines, sorted, which reads the whole
+  store. What was published, and with which version, is kept in a journal beside the
+  store (``.<store>.published/<server>-<hash of URL>.tsv``): a graph whose version the
+  journal already holds for that server is not sent again;
 * resumable: each graph is written to the journal as soon as the server accepted it, so an
   interrupted publication goes on where it stopped;
 * a graph that fails (a network error, a timeout, HTTP 408/429/5xx) is retried with
@@ -36,13 +38,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+from kg import graph_versions
 
 __all__ = [
     "GraphState",
     "Plan",
     "PublishReport",
     "Publisher",
+    "current_graphs",
+    "graph_body",
     "graph_ntriples",
     "journal_path",
     "plan",
@@ -57,8 +63,8 @@ RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 @dataclass(frozen=True, slots=True)
 class GraphState:
     iri: str
-    sha256: str
-    size: int  # bytes of its N-Triples
+    sha256: str  # its version (see kg.graph_versions), or the sha256 of its content
+    size: int | None  # bytes of its N-Triples, when read
 
 
 def graph_ntriples(store: Store, graph: str) -> bytes:
@@ -70,12 +76,40 @@ def graph_ntriples(store: Store, graph: str) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
+def graph_body(store: Store, graph: str) -> bytes:
+    """The graph as N-Triples, as sent: Oxigraph's own serialiser (no sorting, no Python
+    string per triple; the store's order, which the server does not care about)."""
+    body = store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+    assert body is not None  # no output given: the bytes are returned
+    return body
+
+
 def store_graphs(store: Store) -> Iterator[GraphState]:
-    """Every non-empty named graph of the store with its content hash, sorted by IRI."""
+    """Every non-empty named graph of the store with its content hash, sorted by IRI
+    (reads the whole store)."""
     for name in sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode)):
-        body = graph_ntriples(store, name)
-        if body:
-            yield GraphState(name, hashlib.sha256(body).hexdigest(), len(body))
+        sha, size = graph_versions.content_sha256(store, name)
+        if size:
+            yield GraphState(name, sha, size)
+
+
+def current_graphs(store: Store, store_path: Path | None) -> tuple[list[GraphState], bool]:
+    """The store's non-empty named graphs with their versions, sorted by IRI, and whether
+    the build's recorded versions were used. With them only graphs the build did not
+    version are read (none, after a ``kg build``); without them every graph is hashed."""
+    versions = graph_versions.load(store_path) if store_path is not None else None
+    if versions is None:
+        return list(store_graphs(store)), False
+    out = []
+    for name in sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode)):
+        version = versions.version(name)
+        if version is not None:
+            out.append(GraphState(name, version, None))
+            continue
+        sha, size = graph_versions.content_sha256(store, name)
+        if size:
+            out.append(GraphState(name, sha, size))
+    return out, True
 
 
 def journal_path(store_path: Path, url: str) -> Path:
@@ -123,8 +157,10 @@ class Plan:
     unchanged: int
 
     @property
-    def bytes(self) -> int:
-        return sum(g.size for g in self.send)
+    def bytes(self) -> int | None:
+        """Bytes to send, when every graph to send was read (else None: not known yet)."""
+        sizes = [g.size for g in self.send]
+        return None if None in sizes else sum(s or 0 for s in sizes)
 
 
 def plan(current: list[GraphState], published: dict[str, str], *, full: bool = False) -> Plan:
@@ -230,10 +266,9 @@ class Publisher:
         with self.journal.open("a", encoding="utf-8") as log:
 
             def put(g: GraphState) -> tuple[str, str, int]:
-                body = graph_ntriples(self.store, g.iri)
-                sha = hashlib.sha256(body).hexdigest()  # the store may have changed since
+                body = graph_body(self.store, g.iri)
                 self._request("PUT", g.iri, body, report)
-                return "put", sha, len(body)
+                return "put", g.sha256, len(body)
 
             def delete(iri: str) -> tuple[str, str, int]:
                 self._request("DELETE", iri, None, report)

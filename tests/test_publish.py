@@ -227,23 +227,67 @@ def test_parameters_are_bound_as_terms_not_text() -> None:
         bind_parameters("SELECT ?p WHERE { ?s ?q ?p }", {"p": Literal("1")})
 
 
-def test_rebuild_changing_one_record_publishes_one_graph(tmp_path: Path) -> None:
+class Reads:
+    """Counts the graphs kg publish reads: hashed (kg.graph_versions.content_sha256) and
+    serialised to be sent (kg.publish.graph_body)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import kg.graph_versions
+        import kg.publish
+
+        self.hashed: list[str] = []
+        self.sent: list[str] = []
+        hash_, body = kg.graph_versions.content_sha256, kg.publish.graph_body
+
+        def hashed(store: Store, graph: str) -> tuple[str, int]:
+            self.hashed.append(graph)
+            return hash_(store, graph)
+
+        def sent(store: Store, graph: str) -> bytes:
+            self.sent.append(graph)
+            return body(store, graph)
+
+        monkeypatch.setattr(kg.graph_versions, "content_sha256", hashed)
+        monkeypatch.setattr(kg.publish, "graph_body", sent)
+
+    def clear(self) -> None:
+        self.hashed.clear()
+        self.sent.clear()
+
+
+def test_rebuild_changing_one_record_publishes_one_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What changed is known from the versions the build recorded: a publication with
+    nothing to send reads no graph, one after a rebuild reads only the graphs it sends."""
     inputs = tmp_path / "in"
     shutil.copytree(SEEDS, inputs)
     store = tmp_path / "store"
     runner = CliRunner()
     built = runner.invoke(main, ["build", str(inputs), "--store", str(store), "--quiet"])
     assert built.exit_code == 0, built.output
+    reads = Reads(monkeypatch)
     with oxigraph_server(tmp_path / "server") as base, counting_proxy(base) as proxy:
         publish(store, f"{proxy.url}/store")
         first = {s.graph for s in proxy.graph_requests()}
         assert all(s.method == "PUT" and s.status in (201, 204) for s in proxy.graph_requests())
         before = _hashes(store)
         assert first == set(before)
+        assert set(reads.sent) == first and len(reads.sent) == len(first)
+        reads.clear()
 
         proxy.seen.clear()
-        publish(store, f"{proxy.url}/store")
+        out = publish(store, f"{proxy.url}/store")
         assert proxy.seen == []  # nothing changed, nothing sent
+        assert reads.hashed == [] and reads.sent == []  # and no graph read
+        assert "the build's versions" in out
+
+        # A rebuild that changes nothing keeps every version.
+        again = runner.invoke(main, ["build", str(inputs), "--store", str(store), "--quiet"])
+        assert again.exit_code == 0, again.output
+        reads.clear()  # the build hashed its small derived graphs (in this process)
+        publish(store, f"{proxy.url}/store")
+        assert proxy.seen == [] and reads.hashed == [] and reads.sent == []
 
         doc = inputs / "002_42c5b03fb3f2fa22.txt"
         text = doc.read_text(encoding="utf-8")
@@ -252,8 +296,10 @@ def test_rebuild_changing_one_record_publishes_one_graph(tmp_path: Path) -> None
         rebuilt = runner.invoke(main, ["build", str(inputs), "--store", str(store), "--quiet"])
         assert rebuilt.exit_code == 0, rebuilt.output
         after = _hashes(store)
+        reads.clear()
         publish(store, f"{proxy.url}/store")
         puts = {s.graph for s in proxy.graph_requests() if s.method == "PUT"}
+        assert reads.hashed == [] and set(reads.sent) == puts and len(reads.sent) == len(puts)
         deletes = {s.graph for s in proxy.graph_requests() if s.method == "DELETE"}
         record_puts = {g for g in puts if g and not _derived(g)}
         assert len(record_puts) == 1 and record_puts == set(after) - set(before)
@@ -261,6 +307,50 @@ def test_rebuild_changing_one_record_publishes_one_graph(tmp_path: Path) -> None
         changed_derived = {g for g in after if _derived(g) and before.get(g) != after[g]}
         assert {g for g in puts if g and _derived(g)} == changed_derived
         assert len(proxy.graph_requests()) == 2 + len(changed_derived) <= 5
+        assert_same_rows(store, f"{base}/query", dialects=("oxigraph",))
+
+        # --force rewrites every graph (perhaps with new linking data): every record
+        # graph is sent again, never one left out.
+        forced = runner.invoke(
+            main, ["build", str(inputs), "--store", str(store), "--quiet", "--force"]
+        )
+        assert forced.exit_code == 0, forced.output
+        proxy.seen.clear()
+        publish(store, f"{proxy.url}/store")
+        assert {s.graph for s in proxy.graph_requests() if s.method == "PUT"} >= {
+            g for g in after if not _derived(g)
+        }
+
+
+def test_without_the_builds_versions_every_graph_is_read(
+    seed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store changed by other means than kg build (here: a triple added to a record
+    graph, as a writable kg serve could) has no recorded versions: kg publish hashes every
+    graph, and the changed graph is sent."""
+    from kg.graph_versions import VERSIONS_FILE, forget
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    assert (store / VERSIONS_FILE).exists()
+    forget(store)
+    reads = Reads(monkeypatch)
+    with oxigraph_server(tmp_path / "server") as base, counting_proxy(base) as proxy:
+        url = f"{proxy.url}/store"
+        out = publish(store, url)
+        graphs = set(_hashes(store))
+        assert "hashed, no versions" in out and set(reads.hashed) == graphs
+        record = sorted(g for g in graphs if not _derived(g))[0]
+        writable = Store(str(store))
+        writable.add(
+            Quad(NamedNode(BASE + "x"), NamedNode(BASE + "y"), Literal("z"), NamedNode(record))
+        )
+        del writable
+        reads.clear()
+        proxy.seen.clear()
+        publish(store, url)
+        assert [(s.method, s.graph) for s in proxy.seen] == [("PUT", record)]
+        assert set(reads.hashed) == graphs
         assert_same_rows(store, f"{base}/query", dialects=("oxigraph",))
 
 

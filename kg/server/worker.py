@@ -348,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         out.json(b"X", {"kind": "store", "message": f"cannot open the store at {path}: {exc}"})
         return 2
+    if writable:  # updates may change any graph: kg publish must read them again
+        from kg.graph_versions import forget
+
+        forget(path)
     out.json(b"R", {"pid": os.getpid(), "writable": writable})
     for req in _requests(0):
         try:
