@@ -23,6 +23,7 @@ from kg import graph_versions, link, terms
 from kg.bundled import bundled
 from kg.extract import annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
+from kg.link.version import LINKER_VERSION
 from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
@@ -39,12 +40,14 @@ __all__ = [
 ]
 
 # Bump when mapping or extraction changes in a way that changes triples: a rebuild then
-# re-maps every document even where the file's hash is unchanged.
+# re-maps every document even where the file's hash is unchanged. A change of the linker
+# (its code, curated tables or term releases) changes it by itself (LINKER_VERSION).
 PIPELINE_VERSION = (
     "2+"
     + hashlib.sha256(
         "|".join(f"{f.name}:{f.mapper_version}" for f in FORMATS).encode()
     ).hexdigest()[:8]
+    + f"+link.{LINKER_VERSION}"  # the linker's code, tables and term releases (kg.link.version)
 )
 
 SEEDS_DIR = bundled("seeds")
