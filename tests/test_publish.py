@@ -140,6 +140,27 @@ def test_the_server_holds_the_stores_graphs_exactly(published_seeds: tuple[str, 
         assert graph_ntriples(there, graph.value) == graph_ntriples(gs.store, graph.value)
 
 
+def test_gzip_bodies_arrive_whole(seed_store: Path, tmp_path: Path) -> None:
+    """``--gzip``: the bodies go compressed (Content-Encoding: gzip) and the server holds
+    the store's graphs exactly."""
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    gs = open_store(store, read_only=True)
+    with oxigraph_server(tmp_path / "server") as base:
+        out = publish(store, f"{base}/store", "--gzip")
+        found = re.search(r"\(([\d.]+) MB, [\d.]+ MB/s, ([\d.]+) MB gzip\)", " ".join(out.split()))
+        assert found and float(found[2]) < float(found[1]) / 3, out
+        endpoint = Endpoint(f"{base}/query")
+        for graph in gs.store.named_graphs():
+            assert isinstance(graph, NamedNode)
+            served = endpoint.graph(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
+            )
+            there = Store()
+            there.extend(Quad(t.subject, t.predicate, t.object, graph) for t in served)
+            assert graph_ntriples(there, graph.value) == graph_ntriples(gs.store, graph.value)
+
+
 def test_cli_query_over_the_endpoint_writes_the_same_output(
     published_seeds: tuple[str, Path],
 ) -> None:
