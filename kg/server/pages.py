@@ -31,6 +31,7 @@ from kg.server.formats import (
     wants_html,
 )
 from kg.server.protocol import _fail, reply_response, store_errors
+from kg.server.links_page import trial_links
 from kg.server.results_page import trial_results
 
 __all__ = ["pages"]
@@ -765,6 +766,7 @@ def _trial_page(
         others=others,
         ctgov=list(all_values(RDFS + "seeAlso")),
         results=trial_results(backend.rows, q),  # posted results (kg/server/results_page.py)
+        links=trial_links(backend.rows, q),  # conditions, interventions (kg/server/links_page.py)
         arms_by_iri={a.iri: a for a in ordered},
     )
 
