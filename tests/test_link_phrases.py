@@ -5,13 +5,16 @@ registry's condition category, and names that are a measure or say only "disease
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Store
 
 from kg.link import ConditionContext, Sources, condition_parts, link_condition
 from kg.link.parts import split_parts
 from kg.link.records import BROAD_MATCH, CLOSE_MATCH, EXACT_MATCH, MESH_XREF, PHRASE_IN_NAME
+from kg.queries import load_query
 
 ARDS = "MONDO:0006502"
 PNEUMONIA = "MONDO:0005249"
@@ -220,3 +223,108 @@ def test_a_registry_category(src: Sources, name: str, curie: str, predicate: str
     assert (g.link.curie, g.link.predicate) == (curie, predicate)
     if predicate == BROAD_MATCH:
         assert g.link.score <= 0.6
+
+
+# -- end to end: the graph, link-coverage and trials-under-condition ---------------------------
+
+STUDY = {
+    "protocolSection": {
+        "identificationModule": {"nctId": "NCT09990002", "briefTitle": "Cells for lung injury"},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "conditionsModule": {
+            "conditions": [
+                "Acute respiratory distress syndrome in patients with COVID-19",
+                "Pulmonary Embolism, Deep Vein Thrombosis",
+                "Alcohol Use Disorder",
+                "Safety",
+                "Disease",
+            ]
+        },
+        "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE1"]},
+    },
+    "derivedSection": {
+        "conditionBrowseModule": {
+            "meshes": [{"id": "D000437", "term": "Alcoholism"}],
+            "browseLeaves": [
+                {"id": "M3780", "name": "Alcoholism", "asFound": "Alcohol Use Disorder"}
+            ],
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from kg.build import build
+    from kg.store import open_store
+
+    folder = tmp_path_factory.mktemp("phrases")
+    doc = folder / "in" / "NCT09990002.json"
+    doc.parent.mkdir()
+    doc.write_text(json.dumps(STUDY), encoding="utf-8")
+    report = build([doc.parent], folder / "store")
+    assert not report.failed
+    assert report.conditions is not None
+    # 6 mentions (the listed field became two); "Safety" and "Disease" name no condition
+    assert (report.conditions.linked, report.conditions.naming, report.conditions.mentions) == (
+        4,
+        4,
+        6,
+    )
+    return open_store(folder / "store", read_only=True).store
+
+
+def test_link_coverage_leaves_out_measures_and_unspecific_names(built: Store) -> None:
+    rows = load_query("link-coverage").execute(built, {}).values()
+    kinds = {r["kind"]: r["mentions"] for r in rows if r["section"] == "by kind"}
+    assert kinds == {
+        "linked: skos:exactMatch MONDO": "1",  # Pulmonary Embolism
+        "linked: skos:broadMatch MONDO": "2",  # ARDS (head), Deep Vein Thrombosis
+        "linked: skos:closeMatch MONDO": "1",  # Alcohol Use Disorder (MeSH Alcoholism)
+        "unlinked: measure": "1",
+        "unlinked: unspecific": "1",
+    }
+    coverage = {r["kind"]: r for r in rows if r["section"] == "coverage"}
+    assert float(coverage["linked, of the mentions that name a condition"]["share"] or 0) == 100
+
+
+@pytest.mark.parametrize(
+    ("mondo", "condition", "predicate", "method", "kept_at", "dropped_at"),
+    [
+        (ARDS, "Acute respiratory distress syndrome in patients with COVID-19",
+         "skos:broadMatch", "phrase in name", "0.5", "0.6"),
+        ("MONDO:0005279", "Pulmonary Embolism", "skos:exactMatch", "exact label", "1", None),
+        ("MONDO:0002046", "Alcohol Use Disorder", "skos:closeMatch", "mesh xref", "0.7", "0.8"),
+    ],
+)  # fmt: skip
+def test_trials_under_condition_through_the_new_links(
+    built: Store,
+    mondo: str,
+    condition: str,
+    predicate: str,
+    method: str,
+    kept_at: str,
+    dropped_at: str | None,
+) -> None:
+    def run(**params: str) -> list[dict[str, str | None]]:
+        return load_query("trials-under-condition").execute(built, params).values()
+
+    rows = run(mondo=mondo)
+    assert [(r["condition"], r["predicate"], r["method"]) for r in rows] == [
+        (condition, predicate, method)
+    ]
+    assert run(mondo=mondo, min_score=kept_at)
+    if dropped_at is not None:  # min_score drops the broader and the chained links
+        assert not run(mondo=mondo, min_score=dropped_at)
+
+
+def test_a_parent_term_reaches_the_split_and_the_head_links(built: Store) -> None:
+    def names(mondo: str) -> set[str | None]:
+        rows = load_query("trials-under-condition").execute(built, {"mondo": mondo}).values()
+        return {r["condition"] for r in rows}
+
+    # respiratory system disorder: the head link; vascular disorder: both parts of the list
+    assert names("MONDO:0005087") == {
+        "Acute respiratory distress syndrome in patients with COVID-19"
+    }
+    assert names("MONDO:0005385") == {"Pulmonary Embolism", "Deep Vein Thrombosis"}
