@@ -328,3 +328,70 @@ def test_a_parent_term_reaches_the_split_and_the_head_links(built: Store) -> Non
         "Acute respiratory distress syndrome in patients with COVID-19"
     }
     assert names("MONDO:0005385") == {"Pulmonary Embolism", "Deep Vein Thrombosis"}
+
+
+@pytest.mark.parametrize(
+    ("name", "curie"),
+    [
+        ("HIV", "MONDO:0005109"),
+        ("Human Immunodeficiency Virus", "MONDO:0005109"),
+        ("Coronavirus disease", "MONDO:0020753"),
+    ],
+)
+def test_a_pathogen_named_as_the_condition_is_close_to_its_infection(
+    src: Sources, name: str, curie: str
+) -> None:
+    g = link_condition(name, sources=src)
+    assert g.link is not None, g
+    assert (g.link.curie, g.link.predicate) == (curie, CLOSE_MATCH)
+    assert g.link.score < 1.0
+
+
+@pytest.mark.parametrize("name", ["Respiratory", "OSA", "Cornea"])
+def test_not_every_short_name_is_a_pathogen(src: Sources, name: str) -> None:
+    assert link_condition(name, sources=src).link is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Pregnancy", "population"),
+        ("Postpartum", "population"),
+        ("Wounds and Injuries", "unspecific"),
+    ],
+)
+def test_more_names_that_name_no_condition(src: Sources, name: str, reason: str) -> None:
+    assert link_condition(name, sources=src) == (None, reason)
+
+
+def test_resectable_narrows_an_abbreviation_the_record_spells_out(src: Sources) -> None:
+    context = ConditionContext(texts=("Surgery for Non-Small Cell Lung Cancer (NSCLC)",))
+    g = link_condition("Resectable NSCLC", context=context, sources=src)
+    assert g.link is not None and g.link.curie == "MONDO:0005233"
+    assert g.link.predicate == BROAD_MATCH and g.link.score <= 0.6
+
+
+@pytest.mark.parametrize("name", ["SARS", "Severe Acute Respiratory Syndrome", "SARS (Disease)"])
+def test_sars_in_a_covid_19_record_is_covid_19_not_the_2003_disease(
+    src: Sources, name: str
+) -> None:
+    covid = ConditionContext(texts=("Zofin for Patients With COVID-19", "Moderate to SARS"))
+    g = link_condition(name, context=covid, sources=src)
+    assert g.link is not None
+    assert (g.link.curie, g.link.predicate) == (COVID, BROAD_MATCH) and g.link.score <= 0.5
+    assert g.link.matched_text.endswith("(in a record about COVID-19)")
+    sars = ConditionContext(texts=("Interferon for severe acute respiratory syndrome (SARS)",))
+    g = link_condition(name, context=sars, sources=src)
+    assert g.link is not None and g.link.curie == "MONDO:0005091"  # the 2003 disease
+    assert g.link.predicate == EXACT_MATCH
+
+
+def test_the_in_context_table_names_terms_of_the_release(src: Sources) -> None:
+    from kg.link.in_context import rows
+
+    mondo = src.terms("MONDO")
+    assert rows()
+    for row in rows():
+        for curie in (row.term, row.context, row.target):
+            assert mondo.label(curie), curie
+        assert row.note

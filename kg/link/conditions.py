@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from kg.link.curated import CuratedRow, CuratedTable, load_table
 from kg.link.drugs import ground_intervention
+from kg.link.in_context import in_context
 from kg.link.lexical import (
     AMBIGUITY_PENALTY,
     choose,
@@ -115,6 +116,7 @@ STOP_TEXTS = frozenset(
         "diseases and disorders",
         "complication",
         "complications",
+        "wounds and injuries",
     )
 )
 # Reported by find_conditions only when the text names nothing more specific (broad
@@ -150,6 +152,10 @@ QUALIFIERS = frozenset(
         "relapsed",
         "severe",
         "treatment-resistant",
+        "resectable",
+        "unresectable",
+        "operable",
+        "inoperable",
     }
 )
 _MIN_PHRASE_CHARS = 4
@@ -667,6 +673,43 @@ def _variants(name: str) -> list[str]:
     return out
 
 
+# A pathogen named as the condition: "HIV", "Human Immunodeficiency Virus", "Coronavirus
+# disease" (a trailing "disease" or "infection" aside).
+_PATHOGEN = re.compile(
+    r"(?i)^(?P<bug>.*?(?:virus|bacteri(?:um|a)|fung(?:us|i)))(?:\s+(?:disease|infection))?$"
+)
+
+
+def _pathogen(mondo: TermSet, names: Sequence[str]) -> Link | None:
+    """A pathogen named as the condition, by an abbreviation ("HIV") or a name ending in
+    "virus" ("Coronavirus disease"), whose infection MONDO names ("HIV infection",
+    "coronavirus infectious disease"): the infection it causes, ``skos:closeMatch`` 0.8."""
+    for name in names:
+        m = _PATHOGEN.match(name.strip())
+        bug = m.group("bug") if m else (name.strip() if is_abbreviation(name.strip()) else None)
+        if not bug:
+            continue
+        for text in (f"{bug} infection", f"{bug} infectious disease"):
+            found = [
+                s
+                for s in mondo.index.by_fold.get(fold(text), ())
+                if _usable(mondo, s.curie) and not s.is_abbreviation
+            ]
+            if found:
+                curie, _ = choose(mondo, (s.curie for s in found))
+                return Link(
+                    curie=curie,
+                    label=mondo.label(curie) or "",
+                    predicate=CLOSE_MATCH,
+                    justification=LEXICAL_MATCHING,
+                    method=NORMALISED_STRING,
+                    score=0.8,
+                    matched_text=next(s.text for s in found if s.curie == curie),
+                    source=mondo.source,
+                )
+    return None
+
+
 def _prefixed(mondo: TermSet, names: Sequence[str]) -> Link | None:
     """The name with a prefix written the other way ("Posttraumatic Stress Disorder":
     post-traumatic stress disorder) is a MONDO label or synonym: normalised string (0.85 at
@@ -712,6 +755,31 @@ def link_condition(
     context: ConditionContext | None = None,
     sources: Sources | None = None,
 ) -> Grounding:
+    """The best MONDO (else HPO) term for a condition name, or why there is none (see
+    :func:`_link_condition`); a term the record uses for another disease its own titles
+    and summary name is replaced as ``data/in_context.tsv`` says (:mod:`kg.link.in_context`)."""
+    found = _link_condition(
+        name, mesh_ids=mesh_ids, mesh_terms=mesh_terms, context=context, sources=sources
+    )
+    if found.link is None or context is None or not context.texts:
+        return found
+    src = sources or default_sources()
+    mondo = src.terms("MONDO")
+
+    def named(text: str) -> list[str]:
+        return [k.curie for _, k in find_conditions(text, sources=src)]
+
+    return Grounding(in_context(found.link, context.texts, named, mondo.label), None)
+
+
+def _link_condition(
+    name: str,
+    *,
+    mesh_ids: Sequence[str] = (),
+    mesh_terms: Sequence[str] = (),
+    context: ConditionContext | None = None,
+    sources: Sources | None = None,
+) -> Grounding:
     """The best MONDO (else HPO) term for a condition name, or why there is none.
 
     In order: the condition's MeSH ids where MONDO's term agrees with the name; the curated
@@ -746,6 +814,8 @@ def link_condition(
         return Grounding(link, None)
     if abbreviation:
         return Grounding(None, AMBIGUOUS_ABBREVIATION)
+    if link := _pathogen(mondo, names):
+        return Grounding(link, None)
     hpo = src.terms(HPO)  # a phenotypic abnormality of the same name (a finding)
     found = (
         from_terms(hpo, names, keep=hpo.usable)
