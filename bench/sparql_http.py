@@ -27,6 +27,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,24 @@ def wrk(url: str, headers: dict[str, str], seconds: int) -> dict[str, Any]:
     }
 
 
-def uc_query() -> str:
-    from kg.queries import load_query
+def uc_query(rev: str | None) -> str:
+    """The headline query with its default parameters as a VALUES block: the working
+    tree's, or the text it had at git revision ``rev``."""
+    from kg.queries import QUERIES_DIR, load_query
 
-    q = load_query("uc-msc-above-dose")
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = QUERIES_DIR
+        if rev:
+            text = subprocess.run(
+                ["git", "show", f"{rev}:queries/uc-msc-above-dose.rq"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parent.parent,
+            ).stdout
+            directory = Path(tmp)
+            (directory / "uc-msc-above-dose.rq").write_text(text)
+        q = load_query("uc-msc-above-dose", directory)
     values = " ".join(str(p.term(p.default or "")) for p in q.params)
     return f"{q.text}\nVALUES ({' '.join('?' + p.name for p in q.params)}) {{ ({values}) }}"
 
@@ -72,13 +87,19 @@ def main() -> int:
     parser.add_argument("--only", choices=["point", "uc-msc-above-dose"])
     parser.add_argument("--nct", default="NCT90000001")
     parser.add_argument(
+        "--uc-rev", help="take uc-msc-above-dose as it was at this git revision (a fixed text)"
+    )
+    parser.add_argument(
         "--kg-command",
         action="append",
         help="a kg executable (default: this venv's); repeat to compare several",
     )
     parser.add_argument("--out", type=Path, help="write the runs as JSON here")
     args = parser.parse_args()
-    queries = {"point": POINT_QUERY.format(nct=args.nct), "uc-msc-above-dose": uc_query()}
+    queries = {
+        "point": POINT_QUERY.format(nct=args.nct),
+        "uc-msc-above-dose": uc_query(args.uc_rev),
+    }
     if args.only:
         queries = {args.only: queries[args.only]}
     kgs = args.kg_command or [str(VENV_BIN / "kg")]

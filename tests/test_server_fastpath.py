@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +22,11 @@ from werkzeug.test import Client
 from kg.results import write_solutions
 from kg.server.app import create_app
 from kg.server.config import ServerConfig
+from kg.server.executor import ExecutorPool
 from kg.server.fastpath import SparqlFastPath
 from kg.server.rowcount import count_rows
+from kg.server.serve import MAX_REQUEST_LINE
+from kg.server.testing import live_server
 
 TRIAL = "https://w3id.org/celltrials/trial/NCT05018637"
 JSON = "application/sparql-results+json"
@@ -268,3 +275,68 @@ def _normalised(body: bytes, fmt: str) -> Any:
             if e.tag in (f"{SRX}variable", f"{SRX}result", f"{SRX}boolean")
         ]
     raise ValueError(fmt)
+
+
+def test_through_gunicorn_a_long_get_and_the_fast_path(seed_store: Path) -> None:
+    """kg serve: a GET whose URL is over gunicorn's default 4094-byte request line is
+    served (the headline query with a VALUES block is ~4.4 KB encoded); answers of the
+    fast path carry the route's headers; a longer request line than the limit is a 4xx."""
+    values = " ".join(f'"{i:04d}"' for i in range(700))
+    long_query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} }}"
+    url_query = urllib.parse.urlencode({"query": long_query})
+    assert 5000 < len(url_query) < MAX_REQUEST_LINE - 100
+    with live_server(seed_store, workers=1) as url:
+        request = urllib.request.Request(f"{url}/sparql?{url_query}", headers={"Accept": JSON})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+            assert response.headers["X-Result-Rows"] == "1"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Vary"] == "Accept"
+            data = json.loads(response.read())
+        assert data["results"]["bindings"][0]["n"]["value"] == "700"
+        too_long = urllib.parse.urlencode({"query": "ASK {} #" + "x" * MAX_REQUEST_LINE})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{url}/sparql?{too_long}", timeout=30)
+        assert 400 <= err.value.code < 500
+
+
+def test_waiting_requests_are_admitted_one_by_one_and_none_is_lost(seed_store: Path) -> None:
+    """The pool wakes only the request it admits (kg.server.executor._dispatch): many
+    requests of two clients through two processes all finish, each client within its
+    share, and the pool ends with nothing running or waiting."""
+    pool = ExecutorPool(seed_store, size=2, client_processes=1, max_waiting=64, client_waiting=64)
+    try:
+        answers: list[bytes] = []
+        errors: list[BaseException] = []
+        most = [0]
+        lock = threading.Lock()
+
+        def client(name: str) -> None:
+            for _ in range(15):
+                try:
+                    reply = pool.call(_ask(), timeout=20, client=name)
+                    with lock:
+                        most[0] = max(most[0], pool._running.get(name, 0))
+                    answers.append(reply.read())
+                except BaseException as exc:
+                    errors.append(exc)
+
+        threads = [
+            threading.Thread(target=client, args=("one" if i < 6 else "two",)) for i in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not errors
+        assert len(answers) == 8 * 15
+        assert set(answers) == {b'{"head":{},"boolean":true}\n'}
+        assert most[0] == 1  # never more than its share at once
+        assert pool.waiting() == 0 and pool._running == {}
+        assert pool.ready() == 2 and pool.started == 2
+    finally:
+        pool.close()
+
+
+def _ask() -> dict[str, object]:
+    return {"op": "query", "query": "ASK {}", "results_format": "json", "max_rows": 10}

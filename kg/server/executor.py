@@ -405,6 +405,18 @@ class _Stream:
             self._discard()
 
 
+class _Ticket:
+    """A request waiting for a process: its gate opens when it is admitted."""
+
+    __slots__ = ("admitted", "gate", "proc")
+
+    def __init__(self) -> None:
+        self.gate = threading.Lock()
+        self.gate.acquire()
+        self.admitted = False
+        self.proc: _Process | None = None
+
+
 class ExecutorPool:
     """Up to ``size`` query processes for one web process, kept started.
 
@@ -453,7 +465,7 @@ class ExecutorPool:
             self._idle: list[_Process] = []
             self._count = 0  # processes running or starting
             self._running: dict[str, int] = {}  # requests running, by client
-            self._queue: list[tuple[object, str]] = []  # waiting requests, in order
+            self._queue: list[tuple[_Ticket, str]] = []  # waiting requests, in order
             self._generation = 0
             self._keep_warm = False  # set by warm(): replace every process that ends
             self._spawner: _Spawner | None = None
@@ -502,38 +514,56 @@ class ExecutorPool:
             log.warning("a query process did not start: %s", exc)
             with self._state():
                 self._count -= 1
-                self._cond.notify_all()
+                self._dispatch()
             return
         with self._state():
             if generation == self._generation:
                 self._idle.append(proc)
-                self._cond.notify_all()
+                self._dispatch()
                 return
         proc.kill()  # the pool was closed meanwhile
 
     def _eligible(self, client: str) -> bool:
         return self._running.get(client, 0) < self.client_processes
 
-    def _turn(self, ticket: object) -> bool:
-        """Whether this waiting request goes next: a process is (or may be) free, and it
-        is the first request in the queue whose client is under its share."""
-        if not self._idle and self._count >= self.size:
-            return False
-        for waiting, client in self._queue:
-            if self._eligible(client):
-                return waiting is ticket
-        return False
+    def _take(self) -> _Process | None:
+        """An idle process for a request just admitted, or None after counting one that
+        the request starts itself (called with the lock held)."""
+        while self._idle:
+            proc = self._idle.pop()
+            if proc.alive():
+                return proc
+            proc.kill()
+            self._count -= 1
+        self._count += 1
+        return None
+
+    def _dispatch(self) -> None:
+        """Admit waiting requests while a process is (or may be started) free: each time
+        the first one in the queue whose client is under its share. Only the admitted
+        request is woken (called with the lock held)."""
+        while self._queue and (self._idle or self._count < self.size):
+            first = next((i for i, (_, c) in enumerate(self._queue) if self._eligible(c)), None)
+            if first is None:
+                return
+            ticket, client = self._queue.pop(first)
+            self._running[client] = self._running.get(client, 0) + 1
+            ticket.proc = self._take()
+            ticket.admitted = True
+            ticket.gate.release()
 
     def _acquire(self, client: str, deadline: float, limit: float) -> _Process:
         cond = self._state()
         with cond:
-            ticket = object()
             runs_now = (
                 self._eligible(client)
                 and (self._idle or self._count < self.size)
                 and not any(self._eligible(c) for _, c in self._queue)
             )
-            if not runs_now:
+            if runs_now:
+                self._running[client] = self._running.get(client, 0) + 1
+                proc = self._take()
+            else:
                 if len(self._queue) >= self.max_waiting:
                     raise PoolBusy(
                         f"{len(self._queue)} requests are already waiting for a query process"
@@ -544,36 +574,49 @@ class ExecutorPool:
                         f"too many requests from {client} at once ({self._running.get(client, 0)} "
                         f"running, {mine} waiting)"
                     )
-            self._queue.append((ticket, client))
+                ticket = _Ticket()
+                self._queue.append((ticket, client))
+        if not runs_now:
+            proc = self._wait(ticket, client, deadline, limit)
+        if proc is None:
             try:
-                while not self._turn(ticket):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
+                proc = self._start()
+            except BaseException:
+                with cond:
+                    self._count -= 1
+                    self._done(client)
+                raise
+        proc.client = client
+        return proc
+
+    def _wait(self, ticket: _Ticket, client: str, deadline: float, limit: float) -> _Process | None:
+        """Wait until _dispatch admits this request (its process, or None: start one)."""
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining > 0:
+                    ticket.gate.acquire(timeout=remaining)
+                with self._cond:
+                    if ticket.admitted:
+                        return ticket.proc
+                    if time.monotonic() >= deadline:
+                        self._queue.remove((ticket, client))
                         raise PoolBusy(
                             f"all {self.size} query processes stayed busy for {limit:g} s"
                         )
-                    cond.wait(remaining)
-            finally:
-                self._queue.remove((ticket, client))
-                cond.notify_all()
-            self._running[client] = self._running.get(client, 0) + 1
-            while self._idle:
-                proc = self._idle.pop()
-                if proc.alive():
-                    proc.client = client
-                    return proc
-                proc.kill()
-                self._count -= 1
-            self._count += 1
-        try:
-            proc = self._start()
-        except BaseException:
-            with cond:
-                self._count -= 1
-                self._done(client)
+        except PoolBusy:
             raise
-        proc.client = client
-        return proc
+        except BaseException:  # the waiting request was interrupted: give its place back
+            with self._cond:
+                if not ticket.admitted:
+                    self._queue.remove((ticket, client))
+                else:
+                    if ticket.proc is not None:
+                        self._idle.append(ticket.proc)
+                    else:
+                        self._count -= 1
+                    self._done(client)
+            raise
 
     def _done(self, client: str) -> None:
         left = self._running.get(client, 0) - 1
@@ -581,7 +624,7 @@ class ExecutorPool:
             self._running[client] = left
         else:
             self._running.pop(client, None)
-        self._cond.notify_all()
+        self._dispatch()
 
     def release(self, proc: _Process) -> None:
         if self._pid != os.getpid():

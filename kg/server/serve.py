@@ -46,6 +46,7 @@ WORKER_CONNECTIONS = 2000  # open connections per web worker (idle, slow or busy
 # requests): for gevent workers gunicorn's keepalive bounds each wait for a request.
 # Idle and slowloris connections cost a greenlet each meanwhile, then they are closed.
 REQUEST_HEAD_TIMEOUT = 30
+MAX_REQUEST_LINE = 8190
 
 
 def trusted_proxies() -> tuple[str, ...]:
@@ -155,6 +156,9 @@ def gunicorn_options(
         "worker_class": "gevent",
         "worker_connections": WORKER_CONNECTIONS,
         "keepalive": REQUEST_HEAD_TIMEOUT,
+        # A SPARQL query in a GET URL: gunicorn's largest request line (its default,
+        # 4094 bytes, refused the headline query with its VALUES block; longer: POST).
+        "limit_request_line": MAX_REQUEST_LINE,
         "timeout": 60,  # a gevent worker's heartbeat runs beside its requests
         "graceful_timeout": 10,
         "accesslog": "-" if access_log else None,
