@@ -395,3 +395,15 @@ def test_the_in_context_table_names_terms_of_the_release(src: Sources) -> None:
         for curie in (row.term, row.context, row.target):
             assert mondo.label(curie), curie
         assert row.note
+
+
+def test_the_new_unlinked_kinds_conform_to_the_shapes(built: Store, tmp_path: Path) -> None:
+    from kg.validate import SHAPES_FILE, run_shacl
+
+    findings = [f for f in run_shacl(built) if "unlinkedReason" in str(f)]
+    assert not findings, findings
+    # shapes without the two new kinds: the measure and the unspecific name are findings
+    old = tmp_path / "shapes.ttl"
+    text = SHAPES_FILE.read_text(encoding="utf-8")
+    old.write_text(text.replace('"measure"^^xsd:string "unspecific"^^xsd:string ', ""), "utf-8")
+    assert len([f for f in run_shacl(built, shapes_file=old) if "unlinkedReason" in str(f)]) == 2
