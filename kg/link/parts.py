@@ -18,13 +18,15 @@ MeSH heading ("Pulmonary Nodule, Solitary") or a name with a comma in it stays w
 (['SAD-RV Infection', 'COVID-19'], [])
 >>> split_parts("Soft Tissue Tumor and/or Sarcoma; M17.1")
 ['Soft Tissue Tumor', 'Sarcoma']
+>>> split_parts(", ".join(f"criterion {n}" for n in range(12)))
+[]
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["split_parts"]
+__all__ = ["MAX_PARTS", "split_parts"]
 
 # Separators between conditions: ";", a line break, "/", ",", "and", "or", "and/or", "&",
 # a full stop before a capital, and "Condition 2:"-style labels.
@@ -32,12 +34,15 @@ _SEPARATOR = re.compile(
     r"(?i:\bcondition\s*\d+\s*:)|[;\n/,]|\s(?i:and/or|and|or|&)\s|\.\s+(?=[A-Z])"
 )
 _BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
+# More parts than this: not a list of conditions (eligibility text pasted into the field).
+MAX_PARTS = 8
 # A part that is only a classification code (ICD-10 "M17.1", "U07"), or no word at all.
 _CODE_ONLY = re.compile(r"^[A-Z]\d{2}(?:\.\d{1,2})?-?$|^\W*$")
 
 
 def split_parts(name: str) -> list[str]:
-    """The parts of a field that lists several conditions (at least two), else ``[]``.
+    """The parts of a field that lists several conditions (two to :data:`MAX_PARTS`), else
+    ``[]``.
 
     A part that is only a classification code is left out (the text beside it names the
     condition); parts keep their words as written, stripped of separators and full stops.
@@ -54,4 +59,4 @@ def split_parts(name: str) -> list[str]:
         text = part.strip(" \t\r\n.,;:-")
         if text and not _CODE_ONLY.match(text) and text not in out:
             out.append(text)
-    return out if len(out) >= 2 else []
+    return out if 2 <= len(out) <= MAX_PARTS else []
