@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -16,8 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as Table_
 
 from kg.build import BuildReport, DocumentResult, build
-from kg.queries import ParamError, load_queries, load_query
-from kg.results import Table
+from kg.queries import QUERIES_DIR, Page, ParamError, load_queries, load_query
+from kg.results import Table, write_solutions
 from kg.store import StoreBusyError, open_store
 
 __all__ = ["main"]
@@ -220,6 +221,13 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
 @click.option(
+    "--all",
+    "all_rows",
+    is_flag=True,
+    help="Every row of a paged canned query (a listing), streamed; without it, one page "
+    "(--param limit=N --param offset=M).",
+)
+@click.option(
     "--endpoint",
     metavar="URL",
     help="Ask this SPARQL 1.1 endpoint instead of the store (e.g. http://host:7878/query).",
@@ -243,14 +251,17 @@ def query_cmd(
     params: tuple[str, ...],
     fmt: str,
     list_queries: bool,
+    all_rows: bool,
     endpoint: str | None,
     dialect: str,
     auth_env: str | None,
 ) -> None:
-    """Run SPARQL (text or a .rq file) or a canned query on the store, or on a remote
-    SPARQL endpoint (--endpoint).
+    """Run SPARQL (text or a .rq file) or a canned query (--canned NAME, or the NAME
+    alone) on the store, or on a remote SPARQL endpoint (--endpoint).
 
-    The default graph is the union of all named graphs.
+    The default graph is the union of all named graphs. A canned listing (see --list)
+    answers a page at a time: the first page unless --param limit/offset say which,
+    or every row with --all.
     """
     if list_queries:
         for cq in load_queries().values():
@@ -261,6 +272,10 @@ def query_cmd(
         return
     if canned and query:
         raise click.UsageError("give either QUERY or --canned, not both")
+    if query and not canned and _canned_name(query):
+        canned, query = query, None
+    if all_rows and not canned:
+        raise click.UsageError("--all applies to --canned queries only")
     if not canned and params:
         raise click.UsageError("--param applies to --canned queries only")
     if not canned and not query:
@@ -269,7 +284,7 @@ def query_cmd(
     if endpoint:
         if ctx.get_parameter_source("store_path") == click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError("give either --store or --endpoint, not both")
-        _query_remote(query, canned, params, fmt, endpoint, dialect, auth_env)
+        _query_remote(query, canned, params, fmt, endpoint, dialect, auth_env, all_rows)
         return
     if auth_env or dialect != "auto":
         raise click.UsageError("--auth-env and --dialect apply to --endpoint only")
@@ -282,6 +297,16 @@ def query_cmd(
             raise click.UsageError(str(exc.args[0])) from None
         values = _param_values(params)
         try:
+            if all_rows and fmt in RESULT_FORMATS:
+                columns, rows = cq.stream(gs.store, values)
+                write_solutions(columns, rows, fmt, sys.stdout.buffer.write)
+                sys.stdout.flush()
+                return
+            if cq.pages and not all_rows:
+                page = cq.execute_page(gs.store, values)
+                _write_table(page.table, fmt, sys.stdout)
+                _page_note(page)
+                return
             table = cq.execute(gs.store, values)
         except ParamError as exc:
             raise click.BadParameter(str(exc), param_hint="--param") from None
@@ -303,6 +328,27 @@ def query_cmd(
     _write_result(result, fmt, sys.stdout)
 
 
+def _canned_name(query: str) -> bool:
+    """Whether QUERY names a canned query (and is no file of that name)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", query) or Path(query).exists():
+        return False
+    return (QUERIES_DIR / f"{query}.rq").is_file()
+
+
+def _page_note(page: Page) -> None:
+    """On stderr: which rows the page held, and how to get the next page or all rows."""
+    first = page.paging.offset + 1 if page.table.rows else page.paging.offset
+    last = page.paging.offset + len(page.table.rows)
+    if page.next_offset is not None:
+        console.print(
+            f"rows {first}-{last}; more: --param offset={page.next_offset} for the next page, "
+            "--all for every row",
+            highlight=False,
+        )
+    elif page.paging.offset:
+        console.print(f"rows {first}-{last} (the last page)", highlight=False)
+
+
 def _param_values(params: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for item in params:
@@ -321,6 +367,7 @@ def _query_remote(
     url: str,
     dialect: str,
     auth_env: str | None,
+    all_rows: bool = False,
 ) -> None:
     """``kg query --endpoint``: the same checks and output as over the store."""
     from pyoxigraph import serialize
@@ -340,6 +387,11 @@ def _query_remote(
             except KeyError as exc:
                 raise click.UsageError(str(exc.args[0])) from None
             try:
+                if cq.pages and not all_rows:
+                    page = cq.execute_remote_page(endpoint, _param_values(params))
+                    _write_table(page.table, fmt, sys.stdout)
+                    _page_note(page)
+                    return
                 table = cq.execute_remote(endpoint, _param_values(params))
             except ParamError as exc:
                 raise click.BadParameter(str(exc), param_hint="--param") from None

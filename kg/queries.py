@@ -14,15 +14,27 @@ a canned query projects its parameters (and groups by them where it aggregates);
 :meth:`CannedQuery.execute` drops those constant columns from the result. An optional
 parameter with an empty default stays unbound: test it with ``COALESCE(<test>, true)``
 (a substituted variable is a constant, so ``BOUND(?param)`` cannot tell).
+
+Paging: a listing that can return most of the store declares ``#+ page: N`` (its default
+page size) and then takes two more parameters, ``limit`` (rows per page, at most
+:data:`MAX_PAGE`) and ``offset`` (rows to skip). A page is the query with ``LIMIT
+limit+1 OFFSET offset`` after its solution modifiers (the extra row says whether there is
+a next page), so such a query must have no outer LIMIT/OFFSET of its own, and must not
+sort the whole store (Oxigraph evaluates ORDER BY fully): it reads an index in a stable
+order and looks each row's details up (LATERAL), so the first page costs what its rows
+cost, whatever the store's size, and the same store gives the same pages.
+:meth:`CannedQuery.execute` without ``limit``/``offset`` returns the whole listing;
+:meth:`CannedQuery.execute_page` one page (the default page when none is given).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
@@ -33,10 +45,16 @@ from kg.results import Table
 if TYPE_CHECKING:
     from kg.remote import Endpoint
 
+Term: TypeAlias = NamedNode | BlankNode | Literal | Triple
+
 __all__ = [
+    "MAX_PAGE",
+    "PAGE_PARAMS",
     "PORTABLE_DIR",
     "QUERIES_DIR",
     "CannedQuery",
+    "Page",
+    "Paging",
     "Param",
     "ParamError",
     "load_queries",
@@ -51,6 +69,10 @@ XSD = PREFIXES["xsd"]
 _PARAM_RE = re.compile(
     r"^-\s*(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w:]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$"
 )
+# The paging parameters of a query with a ``#+ page:`` header (no query may declare them).
+PAGE_PARAMS = ("limit", "offset")
+MAX_PAGE = 10_000  # rows of one page at most (the server's row cap by default)
+_PAGE_RE = re.compile(r"^page:\s*(?P<size>\d+)\s*$")
 TYPES = ("xsd:double", "xsd:decimal", "xsd:integer", "xsd:string", "xsd:boolean", "iri", "curie")
 
 
@@ -103,6 +125,29 @@ class Param:
         return Literal(value)
 
 
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """One page of a paged listing: ``limit`` rows from row ``offset`` (0-based)."""
+
+    limit: int
+    offset: int = 0
+
+    def clause(self) -> str:
+        """The solution modifiers of this page, one row more than the page (to tell
+        whether there is a next one)."""
+        return f"\nLIMIT {self.limit + 1}\nOFFSET {self.offset}\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a listing: its rows, where it starts, and where the next one does (None
+    on the last page)."""
+
+    table: Table
+    paging: Paging
+    next_offset: int | None
+
+
 def _decimal(number: float) -> str:
     text = f"{number:.10f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
@@ -117,6 +162,41 @@ class CannedQuery:
     params: tuple[Param, ...]
     text: str
     portable: str | None = None
+    page_size: int | None = None  # rows of a default page, for a paged listing
+
+    @property
+    def pages(self) -> bool:
+        """Whether the query is a paged listing (``#+ page:`` in its header)."""
+        return self.page_size is not None
+
+    def paging(self, values: dict[str, str]) -> tuple[dict[str, str], Paging | None]:
+        """Split ``limit``/``offset`` off the parameter values: the other values, and the
+        page they ask for (None when they ask for none). ParamError for a query that does
+        not page, or for a value that is not a count."""
+        rest = {k: v for k, v in values.items() if k not in PAGE_PARAMS}
+        asked = {k: values[k] for k in PAGE_PARAMS if k in values}
+        if not asked:
+            return rest, None
+        if self.page_size is None:
+            name = next(iter(asked))
+            raise ParamError(name, f"{self.name} is not a paged listing (it returns every row)")
+        return rest, Paging(
+            _count(asked.get("limit"), "limit", self.page_size, 1, MAX_PAGE),
+            _count(asked.get("offset"), "offset", 0, 0, None),
+        )
+
+    def default_paging(self, values: dict[str, str]) -> tuple[dict[str, str], Paging | None]:
+        """Like :meth:`paging`, but a paged query with no page asked for gets its first
+        page (what the web pages and ``kg query`` show unless told otherwise)."""
+        rest, paging = self.paging(values)
+        if paging is None and self.page_size is not None:
+            paging = Paging(min(self.page_size, MAX_PAGE), 0)
+        return rest, paging
+
+    @staticmethod
+    def paged_text(text: str, paging: Paging | None) -> str:
+        """The query text of one page (the text itself without a page)."""
+        return text if paging is None else text.rstrip() + "\n" + paging.clause()
 
     def text_for(self, dialect: str) -> str:
         """The query text for a target: ``oxigraph`` (the file itself) or ``sparql11``
@@ -158,13 +238,56 @@ class CannedQuery:
         return out
 
     def execute(self, store: Store, values: dict[str, str], *, limit: int | None = None) -> Table:
-        """Run on a store (default graph = union of all graphs); ParamError for bad values."""
+        """Run on a store (default graph = union of all graphs); ParamError for bad values.
+        A paged listing returns every row unless ``values`` ask for a page (``limit``,
+        ``offset``)."""
+        values, paging = self.paging(values)
+        if paging is not None:
+            return self.execute_page(store, values, paging).table
         result = store.query(
             self.text, use_default_graph_as_union=True, substitutions=self.substitutions(values)
         )
         if not isinstance(result, QuerySolutions):
             raise TypeError(f"canned query {self.name} is not a SELECT query")
         return Table.from_solutions(result, drop=[p.name for p in self.params], limit=limit)
+
+    def stream(
+        self, store: Store, values: dict[str, str]
+    ) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
+        """The whole answer (every page of a listing) as columns and rows read as the
+        store gives them (for ``kg query --all``: nothing held in memory)."""
+        values, paging = self.paging(values)
+        if paging is not None:
+            raise ParamError("limit", "every row was asked for: give no limit or offset")
+        result = store.query(
+            self.text, use_default_graph_as_union=True, substitutions=self.substitutions(values)
+        )
+        if not isinstance(result, QuerySolutions):
+            raise TypeError(f"canned query {self.name} is not a SELECT query")
+        names = [v.value for v in result.variables]
+        dropped = {p.name for p in self.params}
+        keep = [i for i, n in enumerate(names) if n not in dropped]
+        rows = (tuple(solution[i] for i in keep) for solution in result)
+        return tuple(names[i] for i in keep), rows
+
+    def execute_page(
+        self, store: Store, values: dict[str, str], paging: Paging | None = None
+    ) -> Page:
+        """One page of a paged listing (``values`` may hold ``limit``/``offset``; else
+        ``paging``, else the first page)."""
+        values, asked = self.default_paging(values)
+        paging = paging or asked
+        if paging is None:
+            raise ParamError("limit", f"{self.name} is not a paged listing (it returns every row)")
+        result = store.query(
+            self.paged_text(self.text, paging),
+            use_default_graph_as_union=True,
+            substitutions=self.substitutions(values),
+        )
+        if not isinstance(result, QuerySolutions):
+            raise TypeError(f"canned query {self.name} is not a SELECT query")
+        table = Table.from_solutions(result, drop=[p.name for p in self.params])
+        return _page(table, paging)
 
     def execute_remote(
         self,
@@ -177,18 +300,61 @@ class CannedQuery:
         """Run on a remote SPARQL endpoint (:mod:`kg.remote`): the same parameter checks,
         the parameters' terms bound in the query text (never the raw values), the form of
         the query the target understands; the same columns as :meth:`execute`."""
+        values, paging = self.paging(values)
+        if paging is not None:
+            return self.execute_remote_page(endpoint, values, paging, dialect=dialect).table
+        table = self._remote(endpoint, values, None, dialect)
+        return Table(table.columns, table.rows[:limit]) if limit is not None else table
+
+    def execute_remote_page(
+        self,
+        endpoint: Endpoint,
+        values: dict[str, str],
+        paging: Paging | None = None,
+        *,
+        dialect: str | None = None,
+    ) -> Page:
+        """One page of a paged listing from a remote endpoint (as :meth:`execute_page`)."""
+        values, asked = self.default_paging(values)
+        paging = paging or asked
+        if paging is None:
+            raise ParamError("limit", f"{self.name} is not a paged listing (it returns every row)")
+        return _page(self._remote(endpoint, values, paging, dialect), paging)
+
+    def _remote(
+        self, endpoint: Endpoint, values: dict[str, str], paging: Paging | None, dialect: str | None
+    ) -> Table:
         from kg.remote import bind_parameters
 
         terms = {v.value: t for v, t in self.substitutions(values).items()}
         text = bind_parameters(self.text_for(dialect or endpoint.detect()), terms)
-        result = endpoint.select(text)
+        result = endpoint.select(self.paged_text(text, paging))
         if not isinstance(result, QuerySolutions):
             raise TypeError(f"canned query {self.name} is not a SELECT query")
         table = Table.from_solutions(result, drop=[p.name for p in self.params])
         if _outer_distinct(text):
             # Virtuoso 7.2 repeats rows whose values are unbound, DISTINCT or not.
             table = Table(table.columns, tuple(dict.fromkeys(table.rows)))
-        return Table(table.columns, table.rows[:limit]) if limit is not None else table
+        return table
+
+
+def _page(table: Table, paging: Paging) -> Page:
+    """The page of a result fetched with one row more than the page."""
+    more = len(table.rows) > paging.limit
+    rows = table.rows[: paging.limit]
+    return Page(Table(table.columns, rows), paging, paging.offset + paging.limit if more else None)
+
+
+def _count(raw: str | None, name: str, default: int, low: int, high: int | None) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    if not re.fullmatch(r"\s*\d+\s*", raw):
+        raise ParamError(name, f"{raw!r} is not a whole number")
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise ParamError(name, f"{raw!r} is out of range ({bound})")
+    return value
 
 
 def _outer_distinct(text: str) -> bool:
@@ -210,6 +376,7 @@ def _parse(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
     summary = description = ""
     params: list[Param] = []
+    page_size: int | None = None
     in_params = False
     for line in text.splitlines():
         if not line.startswith("#+"):
@@ -223,9 +390,15 @@ def _parse(path: Path) -> CannedQuery:
             description, in_params = body[12:].strip(), False
         elif body.startswith("params:"):
             in_params = True
+        elif m := _PAGE_RE.match(body):
+            page_size, in_params = int(m["size"]), False
+            if not 1 <= page_size <= MAX_PAGE:
+                raise ValueError(f"{path}: page size {page_size} is not from 1 to {MAX_PAGE}")
         elif in_params and (m := _PARAM_RE.match(body)):
             if m["type"] not in TYPES:
                 raise ValueError(f"{path}: parameter {m['name']} has unknown type {m['type']}")
+            if m["name"] in PAGE_PARAMS:
+                raise ValueError(f"{path}: {m['name']} is a paging parameter, not a query's own")
             default = m["default"].strip() if m["default"] is not None else None
             params.append(Param(m["name"], m["type"], default, (m["doc"] or "").strip()))
         elif description and not in_params:
@@ -236,7 +409,21 @@ def _parse(path: Path) -> CannedQuery:
         raise ValueError(f"{path}: the header has no '#+ summary:' line")
     portable_path = path.parent / PORTABLE_DIR / path.name
     portable = portable_path.read_text(encoding="utf-8") if portable_path.is_file() else None
-    return CannedQuery(path.stem, path, summary, description, tuple(params), text, portable)
+    if page_size is not None and _OUTER_SLICE.search(_strip_comments(text)):
+        raise ValueError(f"{path}: a paged query has no LIMIT or OFFSET of its own")
+    return CannedQuery(
+        path.stem, path, summary, description, tuple(params), text, portable, page_size
+    )
+
+
+# An outer LIMIT/OFFSET: the last solution modifier of the text.
+_OUTER_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*(\b(LIMIT|OFFSET)\s+\d+\s*)?\Z", re.I)
+
+
+def _strip_comments(text: str) -> str:
+    from kg.remote import _tokens
+
+    return " ".join(tok for kind, tok in _tokens(text) if kind != "comment")
 
 
 def load_queries(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:

@@ -521,6 +521,10 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
         w.quads.extend(results_quads(trial, trial_node=t, graph=graph, minter=m))
     if trial.registry_ids or trial.raw_values or trial.languages:
         _registries(w, m, t, trial)
+    if trial.sites:  # per-trial summaries that listings read (kg.summary)
+        from kg.summary import summary_quads  # it imports this module
+
+        w.quads.extend(summary_quads(t, w.quads, graph))
     return graph, w.quads
 
 

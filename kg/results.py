@@ -111,7 +111,7 @@ def _tsv_value(term: Any) -> str:
 
 
 def write_solutions(
-    variables: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, write: Write
+    variables: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, write: Write
 ) -> None:
     """Write the rows (each a value per variable, None when unbound) in ``fmt``."""
     batch: list[str] = []

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from markupsafe import Markup
 
-from kg.queries import CannedQuery, ParamError, load_queries
+from kg.queries import CannedQuery, Paging, ParamError, load_queries
 from kg.rdf import _UNIT, CTO, PREFIXES, iri_to_curie
 from kg.server.app import get_backend
 from kg.server.backend import Row, Term
@@ -30,8 +30,8 @@ from kg.server.formats import (
     results_format,
     wants_html,
 )
-from kg.server.protocol import _fail, reply_response, store_errors
 from kg.server.links_page import trial_links
+from kg.server.protocol import _fail, reply_response, store_errors
 from kg.server.results_page import trial_results
 
 __all__ = ["pages"]
@@ -148,41 +148,82 @@ def _home_stats() -> tuple[dict[str, int], int | None]:
     return counts, int(float(triples[0]["n"].value)) if triples else None
 
 
+# Every stated dose in cells (or cells/kg), from the doses themselves (a few per trial that
+# gives cells), each looked up for its own trial, product and tissue: never a join over
+# every trial of the store.
 DOSES_BY_TISSUE = """
 SELECT ?d ?t ?nct ?tissue ?tissueLabel ?max ?perkg ?evidence WHERE {
-  ?t a cto:Trial ; cto:studiesProduct ?p .
-  ?owner cto:hasDose ?d .
-  ?d cto:doseOf ?p ; cto:maxCells ?max ; cto:evidence ?evidence ; cto:doseUnit ?u .
-  FILTER(?u IN (cto:Cells, cto:CellsPerKilogram))  # other bases (per cm2, per eye) are not cells
-  OPTIONAL { ?d cto:perKilogram ?perkg }
-  OPTIONAL { ?p cto:tissueSource ?tissue . OPTIONAL { ?tissue rdfs:label ?tissueLabel } }
-  OPTIONAL { ?t cto:nctId ?nct }
+  ?d cto:maxCells ?max .
+  LATERAL {
+    ?d cto:doseUnit ?u .
+    FILTER(?u IN (cto:Cells, cto:CellsPerKilogram))  # other bases (per cm2, per eye) are not cells
+    ?d cto:doseOf ?p ; cto:evidence ?evidence .
+    ?owner cto:hasDose ?d .
+    ?t cto:studiesProduct ?p .
+    ?t a cto:Trial .
+    OPTIONAL { ?d cto:perKilogram ?perkg }
+    OPTIONAL { ?p cto:tissueSource ?tissue . OPTIONAL { ?tissue rdfs:label ?tissueLabel } }
+    OPTIONAL { ?t cto:nctId ?nct }
+  }
 }
 """
 
+HOME_PAGE = 50  # trials listed on the overview, a page at a time (?offset=N)
+
+# One page of trials in the order of the index of NCT ids (then the trials without one),
+# read a page at a time; each trial's details are looked up for that trial only.
 TRIALS = """
-SELECT ?t ?nct ?title (SAMPLE(?st) AS ?status) (GROUP_CONCAT(DISTINCT ?ph; separator=", ") AS ?phase)
-       (COUNT(DISTINCT ?d) AS ?doses) (GROUP_CONCAT(DISTINCT ?pl; separator="; ") AS ?products) WHERE {
-  ?t a cto:Trial .
-  OPTIONAL { ?t cto:nctId ?nct }
-  OPTIONAL { ?t rdfs:label ?title }
-  OPTIONAL { ?t cto:overallStatus ?st }
-  OPTIONAL { ?t cto:phase ?ph }
-  OPTIONAL { ?t cto:studiesProduct/rdfs:label ?pl }
-  OPTIONAL { { ?t cto:hasDose ?d } UNION { ?t cto:hasArm/cto:hasDose ?d } }
-} GROUP BY ?t ?nct ?title ORDER BY ?nct ?title ?t
+SELECT ?t ?nct ?title ?status ?phase ?doses ?products WHERE {
+  {
+    SELECT DISTINCT ?t ?nct WHERE {
+      { ?t cto:nctId ?nct }
+      UNION
+      { ?t cto:documentKey ?key FILTER NOT EXISTS { ?t cto:nctId ?other } }
+    }
+    LIMIT PAGE OFFSET START
+  }
+  LATERAL { OPTIONAL { SELECT ?t (SAMPLE(?l) AS ?title) WHERE { ?t rdfs:label ?l } GROUP BY ?t } }
+  LATERAL { OPTIONAL { SELECT ?t (SAMPLE(?st) AS ?status) WHERE { ?t cto:overallStatus ?st } GROUP BY ?t } }
+  LATERAL {
+    OPTIONAL {
+      SELECT ?t (GROUP_CONCAT(DISTINCT ?ph; separator=", ") AS ?phase) WHERE { ?t cto:phase ?ph } GROUP BY ?t
+    }
+  }
+  LATERAL {
+    OPTIONAL {
+      SELECT ?t (GROUP_CONCAT(DISTINCT ?pl; separator="; ") AS ?products)
+      WHERE { ?t cto:studiesProduct ?p . ?p rdfs:label ?pl } GROUP BY ?t
+    }
+  }
+  LATERAL {
+    OPTIONAL {
+      SELECT ?t (COUNT(DISTINCT ?d) AS ?n)
+      WHERE { { ?t cto:hasDose ?d } UNION { ?t cto:hasArm ?a . ?a cto:hasDose ?d } } GROUP BY ?t
+    }
+  }
+  BIND(COALESCE(?n, 0) AS ?doses)
+}
 """
 
 
 @pages.route("/")
 def home() -> str:
+    """The overview: the build's own counts (its VoID statistics in graph/stats, written
+    by the build, never counted here), the doses chart, and one page of trials."""
     backend = get_backend()
+    raw = request.args.get("offset", "0")
+    if not raw.isdigit():
+        raise _fail(400, f"offset: {raw!r} is not a whole number")
+    offset = int(raw)
     try:
         counts, triples = _home_stats()
         dose_rows = backend.rows(_q(DOSES_BY_TISSUE))
-        trials, trials_cut = backend.select(_q(TRIALS), max_rows=500)[1:]
+        text = TRIALS.replace("PAGE", str(HOME_PAGE + 1)).replace("START", str(offset))
+        trials = backend.rows(_q(text))
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
+    more = len(trials) > HOME_PAGE
+    trials = trials[:HOME_PAGE]
     points = []
     seen: set[str] = set()
     for row in dose_rows:
@@ -202,6 +243,8 @@ def home() -> str:
                 href=local_href(row["t"].value),
             )
         )
+    # the chart draws its dots in this order: the same store, the same picture
+    points.sort(key=lambda p: (p.tissue, p.cells, p.trial, p.evidence))
     return render_template(
         "home.html",
         page="home",
@@ -210,7 +253,9 @@ def home() -> str:
         chart=Markup(dose_strip_chart(points, body_weight=BODY_WEIGHT_KG)),
         n_points=len(points),
         trials=trials,
-        trials_cut=trials_cut,
+        offset=offset,
+        next_offset=offset + HOME_PAGE if more else None,
+        prev_offset=max(0, offset - HOME_PAGE) if offset else None,
         body_weight=BODY_WEIGHT_KG,
     )
 
@@ -310,7 +355,13 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
     requested = (request.args.get("format") or "").lower()
     html = requested == "html" or (not requested and wants_html(request.headers.get("Accept")))
     try:
-        substitutions = cq.substitutions(values)
+        query_values, paging = cq.default_paging(values)  # a listing: one page (kg.queries)
+        cap = get_backend().config.max_rows
+        if paging is not None and paging.limit > cap:
+            if "limit" in values:
+                raise ParamError("limit", f"at most {cap} rows a page (the server's row limit)")
+            paging = Paging(cap, paging.offset)  # the default page, cut to the server's cap
+        substitutions = cq.substitutions(query_values)
     except ParamError as exc:
         if html:
             return render_template(
@@ -327,10 +378,16 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
         return response
     backend = get_backend()
     params = [p.name for p in cq.params]
+    text = cq.paged_text(cq.text, paging)
+    # a page asks for one row more than it shows: the cut says there is a next page
+    max_rows = paging.limit if paging is not None else None
     try:
         if html:
-            variables, rows, truncated = backend.select(cq.text, substitutions, drop=params)
-            table = _Table(variables, rows, truncated)
+            variables, rows, truncated = backend.select(
+                text, substitutions, drop=params, max_rows=max_rows
+            )
+            table = _Table(variables, rows, truncated and paging is None)
+            links = _page_links(cq, values, paging, truncated, "html")
             return render_template(
                 "query.html",
                 page="queries",
@@ -339,15 +396,21 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
                 error=None,
                 error_param=None,
                 table=table,
+                paging=paging,
+                links=links,
             )
         fmt: Format
         if cq.kind in ("CONSTRUCT", "DESCRIBE"):
             fmt = graph_format(request.headers.get("Accept"), requested or None)
-            reply = backend.run(cq.text, substitutions=substitutions, graph_format=fmt.name)
+            reply = backend.run(text, substitutions=substitutions, graph_format=fmt.name)
         else:
             fmt = results_format(request.headers.get("Accept"), requested or None)
             reply = backend.run(
-                cq.text, substitutions=substitutions, results_format=fmt.name, drop=params
+                text,
+                substitutions=substitutions,
+                results_format=fmt.name,
+                drop=params,
+                max_rows=max_rows,
             )
     except FormatError:
         known = ", ".join(["html"] + [f.name for f in RESULT_FORMATS + GRAPH_FORMATS])
@@ -361,10 +424,41 @@ def canned_query(name: str) -> Response | str | tuple[str, int]:
         return response
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
-    response = reply_response(reply, fmt)
+    response = reply_response(reply, fmt, limit=max_rows)
+    if paging is not None:
+        # a page is cut on purpose: say where the next one is (RFC 8288), not that rows were lost
+        response.headers.pop("X-Result-Truncated", None)
+        links = _page_links(cq, values, paging, reply.truncated, requested or None)
+        if links:
+            response.headers["Link"] = ", ".join(
+                f'<{url}>; rel="{rel}"' for rel, url in links.items()
+            )
+        response.headers["X-Result-Offset"] = str(paging.offset)
     if requested in ("csv", "tsv"):
         response.headers["Content-Disposition"] = f'inline; filename="{cq.name}.{requested}"'
     return response
+
+
+def _page_links(
+    cq: CannedQuery, values: dict[str, str], paging: Paging | None, more: bool, fmt: str | None
+) -> dict[str, str]:
+    """The links of a page to its neighbours (``next`` while rows remain, ``prev`` after
+    the first page), absolute, with the request's own parameters and format."""
+    if paging is None:
+        return {}
+    base = {k: v for k, v in values.items() if k not in ("offset", "format") and v != ""}
+    base["limit"] = str(paging.limit)
+    if fmt:
+        base["format"] = fmt
+    url = url_for("pages.canned_query", name=cq.name, _external=True) + "?"
+    links: dict[str, str] = {}
+    if more:
+        links["next"] = url + urlencode(base | {"offset": str(paging.offset + paging.limit)})
+    if paging.offset > 0:
+        links["prev"] = url + urlencode(
+            base | {"offset": str(max(0, paging.offset - paging.limit))}
+        )
+    return links
 
 
 # ------------------------------------------------------------ linked data
@@ -443,16 +537,7 @@ class _Property:
 def _resource_page(iri: str) -> tuple[str, int] | str:
     backend = get_backend()
     this = _iri(iri)
-    out_rows = backend.select(
-        _q(
-            f"""SELECT ?p ?o ?g (SAMPLE(?pl0) AS ?pl) (SAMPLE(?ol0) AS ?ol) WHERE {{
-  GRAPH ?g {{ {this} ?p ?o }}
-  OPTIONAL {{ ?p rdfs:label ?pl0 }}
-  OPTIONAL {{ ?o rdfs:label ?ol0 }}
-}} GROUP BY ?p ?o ?g ORDER BY ?p ?o"""
-        ),
-        max_rows=2000,
-    )[1]
+    out_rows = _statements(this)
     in_rows, in_cut = backend.select(
         _q(
             f"""SELECT ?s ?p (SAMPLE(?sl0) AS ?sl) (SAMPLE(?pl0) AS ?pl) WHERE {{
@@ -523,6 +608,48 @@ GROUP BY ?s ORDER BY ?s"""
     )
 
 
+# Where the label of a resource's predicate or object is looked up: the statement's own
+# graph (a record names its sites, arms, sponsors ...), the ontology terms the build keeps
+# (graph/terms), and our ontology (graph/ontology). Never the union of all graphs: a node
+# that many records share (a sponsor) has its label once in each of their graphs, so a
+# union look-up costs in proportion to the store.
+STATEMENTS = """
+SELECT ?p ?o ?g ?pl ?ol ?olt ?olo WHERE {
+  GRAPH ?g { THIS ?p ?o }
+  OPTIONAL { GRAPH ONTOLOGY { ?p rdfs:label ?pl } }
+  OPTIONAL { GRAPH ?g { ?o rdfs:label ?ol } }
+  OPTIONAL { GRAPH TERMS { ?o rdfs:label ?olt } }
+  OPTIONAL { GRAPH ONTOLOGY { ?o rdfs:label ?olo } }
+}
+"""
+
+
+def _statements(this: str) -> list[Row]:
+    """A resource's statements (graph by graph), each with the first label found of its
+    predicate (``pl``) and object (``ol``), sorted by predicate and object here (ORDER BY
+    in the store compares the terms' strings, read from disk, at every comparison)."""
+    backend = get_backend()
+    text = (
+        STATEMENTS.replace("THIS", this)
+        .replace("ONTOLOGY", _iri(backend.graph("ontology")))
+        .replace("TERMS", _iri(backend.graph("terms")))
+    )
+    seen: dict[tuple[Term, Term, str], Row] = {}
+    for row in backend.select(_q(text), max_rows=5000)[1]:
+        key = (row["p"], row["o"], row["g"].value)
+        label = row.get("ol") or row.get("olt") or row.get("olo")
+        kept = seen.setdefault(key, {k: row[k] for k in ("p", "o", "g") if k in row})
+        if "pl" in row and "pl" not in kept:
+            kept["pl"] = row["pl"]
+        if label is not None and "ol" not in kept:
+            kept["ol"] = label
+    order = {"bnode": 0, "uri": 1, "literal": 2}
+    return sorted(
+        seen.values(),
+        key=lambda r: (r["p"].value, order.get(r["o"].type, 3), r["o"].value, r["g"].value),
+    )
+
+
 def _dose_heading(props: dict[str, _Property]) -> Markup | None:
     """``Dose of WJ-MSC: 4 × 10⁷ cells`` for a dose page (doses have no label)."""
 
@@ -579,12 +706,14 @@ def _provenance(graphs: Iterable[str]) -> list[_Source]:
         _q(
             f"""SELECT ?g ?source ?key ?fmt ?note WHERE {{
   VALUES ?g {{ {values} }}
-  GRAPH {_iri(backend.graph("meta"))} {{
+  # for these graphs only (LATERAL): joined after the fact, the build's record of every
+  # graph of the store would be read
+  LATERAL {{ GRAPH {_iri(backend.graph("meta"))} {{
     ?g prov:wasDerivedFrom ?source .
     OPTIONAL {{ ?source cto:sourceKey ?key }}
     OPTIONAL {{ ?g cto:sourceFormat ?fmt }}
     OPTIONAL {{ ?g cto:buildNote ?note }}
-  }}
+  }} }}
 }} ORDER BY ?g ?note"""
         )
     )

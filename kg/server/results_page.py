@@ -14,23 +14,29 @@ from kg.server.backend import Row
 
 __all__ = ["ADVERSE_EVENTS", "FLOW", "OUTCOMES", "TrialResultsView", "trial_results"]
 
-# THIS is the trial's IRI (replaced by the caller, as for the other trial queries).
+# THIS is the trial's IRI (replaced by the caller, as for the other trial queries). Each
+# query first finds the trial's own result nodes, then looks their details up (LATERAL,
+# an Oxigraph extension): the planner must not start from a property every trial with
+# results has (a page then cost in proportion to the store).
 FLOW = """
 SELECT ?pos ?period ?kind ?type ?g ?gid ?group ?n ?written WHERE {
-  THIS cto:hasResults/cto:hasFlowPeriod ?p .
-  ?p cto:position ?pos ; cto:hasFlowCount ?c .
-  OPTIONAL { ?p rdfs:label ?period }
-  ?c cto:flowKind ?kind ; cto:flowType ?type ; cto:ofGroup ?g ; cto:valueAsWritten ?written .
-  OPTIONAL { ?c cto:participants ?n }
-  ?g cto:groupId ?gid .
-  OPTIONAL { ?g rdfs:label ?group }
+  { SELECT DISTINCT ?p WHERE { THIS cto:hasResults ?r . ?r cto:hasFlowPeriod ?p } }
+  LATERAL {
+    ?p cto:position ?pos ; cto:hasFlowCount ?c .
+    OPTIONAL { ?p rdfs:label ?period }
+    ?c cto:flowKind ?kind ; cto:flowType ?type ; cto:ofGroup ?g ; cto:valueAsWritten ?written .
+    OPTIONAL { ?c cto:participants ?n }
+    ?g cto:groupId ?gid .
+    OPTIONAL { ?g rdfs:label ?group }
+  }
 } ORDER BY ?pos ?gid
 """
 
 OUTCOMES = """
 SELECT ?pos ?title ?type ?timeFrame ?unit ?param ?dispersion ?g ?gid ?group ?arm ?armLabel
        ?class ?category ?value ?spread ?lower ?upper ?pvalues WHERE {
-  THIS cto:hasResults/cto:hasOutcomeMeasure ?m .
+  { SELECT DISTINCT ?m WHERE { THIS cto:hasResults ?r . ?r cto:hasOutcomeMeasure ?m } }
+  LATERAL {
   ?m cto:position ?pos ; rdfs:label ?title ; cto:hasMeasurement ?x .
   ?x cto:ofGroup ?g ; cto:valueAsWritten ?value .
   ?g cto:groupId ?gid .
@@ -53,13 +59,15 @@ SELECT ?pos ?title ?type ?timeFrame ?unit ?param ?dispersion ?g ?gid ?group ?arm
       BIND(CONCAT("p=", ?pv, IF(BOUND(?method), CONCAT(" (", ?method, ")"), "")) AS ?p)
     } GROUP BY ?m
   }
+  }
 } ORDER BY ?pos ?class ?category ?gid
 """
 
 ADVERSE_EVENTS = """
 SELECT ?g ?gid ?group ?arm ?armLabel ?status ?method ?score ?note
        ?sa ?sr ?oa ?or ?da ?dr WHERE {
-  THIS cto:hasResults/cto:hasResultGroup ?g .
+  { SELECT DISTINCT ?g WHERE { THIS cto:hasResults ?r . ?r cto:hasResultGroup ?g } }
+  LATERAL {
   ?g cto:resultSection "adverse-events" ; cto:groupId ?gid .
   OPTIONAL { ?g rdfs:label ?group }
   OPTIONAL { ?g cto:groupOfArm ?arm OPTIONAL { ?arm rdfs:label ?armLabel } }
@@ -68,6 +76,7 @@ SELECT ?g ?gid ?group ?arm ?armLabel ?status ?method ?score ?note
   OPTIONAL { ?g cto:seriousAffected ?sa } OPTIONAL { ?g cto:seriousAtRisk ?sr }
   OPTIONAL { ?g cto:otherAffected ?oa } OPTIONAL { ?g cto:otherAtRisk ?or }
   OPTIONAL { ?g cto:deathsAffected ?da } OPTIONAL { ?g cto:deathsAtRisk ?dr }
+  }
 } ORDER BY ?gid
 """
 

@@ -1,0 +1,67 @@
+"""Per-trial summary triples: what listings and the overview would otherwise aggregate over
+the whole store at request time, written once per record at map time.
+
+For each country its sites name, a record's trial gets one summary node::
+
+    <trial/NCT01234567> cto:countrySites <trial/NCT01234567/sites-in/france> .
+    <trial/NCT01234567/sites-in/france> a cto:CountrySites ;
+        cto:inCountry "France" ;     # the country as the record's sites write it
+        cto:siteCount 3 .            # how many of the record's sites are there
+
+They are read from the quads the record's own graph already holds (the country literal is
+the sites' own, after redaction), and written into that same graph, so a rebuild that
+replaces a record's graph replaces its summaries with it. A listing of countries
+(queries/trials-by-country.rq) then counts one node per trial and country instead of
+joining every site of every trial; a trial's summary nodes are distinct IRIs, so the number
+of nodes of a country is its number of trials. Two records of one trial (a registry copy
+and a ClinicalTrials.gov record) each state their own count; the queries take the larger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.rdf import PREFIXES, slug
+
+__all__ = ["C_COUNTRY_SITES", "P_COUNTRY_SITES", "P_IN_COUNTRY", "P_SITE_COUNT", "summary_quads"]
+
+_CTO = PREFIXES["cto"]
+_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+_XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
+_P_SITE = NamedNode(_CTO + "site")
+_P_COUNTRY = NamedNode(_CTO + "country")
+C_COUNTRY_SITES = NamedNode(_CTO + "CountrySites")
+P_COUNTRY_SITES = NamedNode(_CTO + "countrySites")
+P_IN_COUNTRY = NamedNode(_CTO + "inCountry")
+P_SITE_COUNT = NamedNode(_CTO + "siteCount")
+
+
+def summary_quads(trial: NamedNode, quads: list[Quad], graph: NamedNode) -> list[Quad]:
+    """The summary quads of one record's trial, from the quads of its graph (in order of
+    first appearance, so the same record gives the same quads)."""
+    sites = {q.object for q in quads if q.predicate == _P_SITE and q.subject == trial}
+    if not sites:
+        return []
+    by_country: dict[str, set[str]] = {}
+    for q in quads:
+        subject = q.subject
+        if q.predicate == _P_COUNTRY and subject in sites and isinstance(q.object, Literal):
+            assert isinstance(subject, NamedNode)  # a site node (kg.rdf mints them)
+            by_country.setdefault(q.object.value, set()).add(subject.value)
+    out: list[Quad] = []
+    keys: dict[str, str] = {}  # node key -> country (two spellings may share a slug)
+    for country, members in by_country.items():
+        key = slug(country)
+        if keys.get(key, country) != country:
+            key = f"{key}-{hashlib.sha256(country.encode('utf-8')).hexdigest()[:8]}"
+        keys[key] = country
+        node = NamedNode(f"{trial.value}/sites-in/{key}")
+        out.append(Quad(trial, P_COUNTRY_SITES, node, graph))
+        out.append(Quad(node, _TYPE, C_COUNTRY_SITES, graph))
+        out.append(Quad(node, P_IN_COUNTRY, Literal(country), graph))
+        out.append(
+            Quad(node, P_SITE_COUNT, Literal(str(len(members)), datatype=_XSD_INTEGER), graph)
+        )
+    return out
