@@ -28,6 +28,7 @@ from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
 from kg.store import FileStat, GraphStore, SourceState, build_lock, fresh_store, open_store
+from kg.summary import VERSION as SUMMARY
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -45,7 +46,9 @@ __all__ = [
 PIPELINE_VERSION = (
     "2+"
     + hashlib.sha256(
-        "|".join(f"{f.name}:{f.mapper_version}" for f in FORMATS).encode()
+        "|".join(
+            [*(f"{f.name}:{f.mapper_version}" for f in FORMATS), f"summary:{SUMMARY}"]
+        ).encode()
     ).hexdigest()[:8]
     + f"+link.{LINKER_VERSION}"  # the linker's code, tables and term releases (kg.link.version)
 )

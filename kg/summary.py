@@ -25,7 +25,18 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.rdf import PREFIXES, slug
 
-__all__ = ["C_COUNTRY_SITES", "P_COUNTRY_SITES", "P_IN_COUNTRY", "P_SITE_COUNT", "summary_quads"]
+__all__ = [
+    "C_COUNTRY_SITES",
+    "P_COUNTRY_SITES",
+    "P_IN_COUNTRY",
+    "P_SITE_COUNT",
+    "VERSION",
+    "summary_quads",
+]
+
+# Part of the build's pipeline version (kg.build.PIPELINE_VERSION): change it when what is
+# written here changes, so that a rebuild maps every record again.
+VERSION = "1"
 
 _CTO = PREFIXES["cto"]
 _TYPE = NamedNode(PREFIXES["rdf"] + "type")
