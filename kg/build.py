@@ -24,6 +24,7 @@ from kg.bundled import bundled
 from kg.extract import annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
 from kg.link.version import LINKER_VERSION
+from kg.materialise import VERSION as MATERIALISE
 from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
@@ -47,7 +48,11 @@ PIPELINE_VERSION = (
     "2+"
     + hashlib.sha256(
         "|".join(
-            [*(f"{f.name}:{f.mapper_version}" for f in FORMATS), f"summary:{SUMMARY}"]
+            [
+                *(f"{f.name}:{f.mapper_version}" for f in FORMATS),
+                f"materialise:{MATERIALISE}",
+                f"summary:{SUMMARY}",
+            ]
         ).encode()
     ).hexdigest()[:8]
     + f"+link.{LINKER_VERSION}"  # the linker's code, tables and term releases (kg.link.version)

@@ -515,6 +515,10 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
     _cells(w, m, t, t, trial.products, trial.doses, products)
     _caps(w, m, t, trial.caps)
     _regimen(w, t, trial.route, trial.administrations, trial.regimen_evidence)
+    if products or trial.doses or any(a.doses for a in trial.arms):
+        from kg.materialise import materialised_quads  # it imports this module
+
+        w.quads.extend(materialised_quads(w.quads, graph))  # tissue closure, comparable doses
     if trial.results is not None:  # posted results, in this record's graph (kg.rdf_results)
         from kg.rdf_results import results_quads  # it imports this module
 
