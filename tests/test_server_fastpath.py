@@ -124,6 +124,8 @@ REQUESTS: list[tuple[str, dict[str, str], dict[str, str]]] = [
     # relative IRIs resolve against the request's URL, as in the route
     ("/sparql", {"query": 'SELECT (IRI("x") AS ?i) (STR(<>) AS ?b) {}'}, {"Accept": JSON}),
     ("/sparql", {"query": 'SELECT ("ünïcødé" AS ?u) {}'}, {"Accept": JSON}),
+    ("/sparql", {"query": "SELECT (<> AS ?b) {}"}, {"Accept": JSON, "Host": "example.org:8080"}),
+    ("/sparql", {"query": "SELECT (<> AS ?b) {}"}, {"Accept": JSON, "Host": "bad host"}),
     ("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}, {"Accept": "text/*"}),
     # X-Forwarded-For from a trusted proxy (127.0.0.1 by default) names the client
     ("/sparql", {"query": "ASK {}"}, {"Accept": JSON, "X-Forwarded-For": "203.0.113.9"}),

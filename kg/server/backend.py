@@ -161,7 +161,38 @@ class Backend:
         the whole result, however many rows (streamed; bounded by the time limit and the
         memory ceiling), instead of cutting it at ``max_rows``. ``client``: whose request
         it is (default: the current HTTP request's client)."""
-        request: dict[str, Any] = {
+        request = self.query_request(
+            text,
+            results_format=results_format,
+            graph_format=graph_format,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            substitutions=substitutions,
+            base_iri=base_iri,
+            max_rows=max_rows,
+            drop=drop,
+            uncut=uncut,
+        )
+        if client is not None:
+            return self.pool.call(request, timeout=self.config.query_timeout, client=client)
+        return self._call(request, timeout=self.config.query_timeout)
+
+    def query_request(
+        self,
+        text: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graph: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: Substitutions | None = None,
+        base_iri: str | None = None,
+        max_rows: int | None = None,
+        drop: Sequence[str] = (),
+        uncut: bool = False,
+    ) -> dict[str, Any]:
+        """The request :meth:`run` sends to a query process (same arguments)."""
+        return {
             "op": "query",
             "query": text,
             "results_format": results_format,
@@ -178,9 +209,6 @@ class Backend:
             "drop": list(drop),
             "prefixes": PREFIXES | {"celltrials": self.base},
         }
-        if client is not None:
-            return self.pool.call(request, timeout=self.config.query_timeout, client=client)
-        return self._call(request, timeout=self.config.query_timeout)
 
     def select(
         self,

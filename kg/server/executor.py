@@ -55,6 +55,7 @@ __all__ = [
     "QueryMemory",
     "QueryTimeout",
     "Reply",
+    "request_frame",
 ]
 
 log = logging.getLogger(__name__)
@@ -246,9 +247,11 @@ class _Process:
                     sys.stderr.write(line.decode("utf-8", "replace"))
                     sys.stderr.flush()
 
-    def send(self, request: dict[str, Any]) -> None:
+    def send(self, request: dict[str, Any] | bytes) -> None:
+        """Send a request: a dict, or a ``Q`` frame already encoded (:func:`request_frame`)."""
+        frame = request if isinstance(request, bytes) else encode_json(b"Q", request)
         try:
-            self.stdin.write(encode_json(b"Q", request))
+            self.stdin.write(frame)
             self.stdin.flush()
         except OSError:
             raise self.death() from None
@@ -403,6 +406,11 @@ class _Stream:
         if self.proc is not None:
             # The client went away (or nobody read the body): stop the work.
             self._discard()
+
+
+def request_frame(request: dict[str, Any]) -> bytes:
+    """A request encoded once for the pipe (to send the same request again cheaply)."""
+    return encode_json(b"Q", request)
 
 
 class _Ticket:
@@ -670,13 +678,14 @@ class ExecutorPool:
 
     def call(
         self,
-        request: dict[str, Any],
+        request: dict[str, Any] | bytes,
         *,
         timeout: float,
         stream: bool = False,
         client: str = LOCAL,
     ) -> Reply:
-        """Send one request; the header (and a small body) within ``timeout`` seconds.
+        """Send one request (a dict, or its encoded frame: :func:`request_frame`); the
+        header (and a small body) within ``timeout`` seconds.
         ``stream``: hand the body over as it comes, however small (downloads).
 
         Raises QueryTimeout (process killed), QueryMemory, ProcessDied, PoolBusy,

@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import get_current_url
 
 from kg.server import guard
 from kg.server.backend import Backend, client_address
-from kg.server.executor import ExecutorError, QueryFailed
+from kg.server.executor import ExecutorError, QueryFailed, request_frame
 from kg.server.formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -59,6 +60,49 @@ def _plain_form(text: str) -> str | None:
     return guard.query_form(text)
 
 
+@functools.lru_cache(maxsize=1024)
+def query_text(qs: str) -> str | None:
+    """The query of a query string that holds ``query=`` and nothing else, decoded as
+    Werkzeug decodes ``request.args``; None for anything else."""
+    try:
+        params = parse_qsl(
+            qs.encode("latin-1").decode(), keep_blank_values=True, errors="werkzeug.url_quote"
+        )
+    except UnicodeError:
+        return None
+    if len(params) != 1 or params[0][0] != "query":
+        return None
+    return params[0][1]
+
+
+@functools.lru_cache(maxsize=64)
+def _base(
+    scheme: str, host: str | None, server: str | None, port: str | None, root: str, path: str
+) -> str:
+    environ = {
+        "wsgi.url_scheme": scheme,
+        "SERVER_NAME": server,
+        "SERVER_PORT": port,
+        "SCRIPT_NAME": root,
+        "PATH_INFO": path,
+    }
+    if host is not None:
+        environ["HTTP_HOST"] = host
+    return get_current_url(environ, strip_querystring=True)
+
+
+def _base_url(environ: dict[str, Any]) -> str:
+    """The request's URL without its query string, as Flask's ``request.base_url``."""
+    return _base(
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+    )
+
+
 def plain_form(text: str) -> str | None:
     if len(text) > CACHED_TEXT:
         return _plain_form.__wrapped__(text)
@@ -81,6 +125,15 @@ class SparqlFastPath:
         self.app = app
         self.backend = backend
         self.answered = 0  # requests answered here (for the tests)
+        # the request to the query process, encoded once per query text, formats and URL
+        self._frame = functools.lru_cache(maxsize=1024)(self._make_frame)
+
+    def _make_frame(self, text: str, results: str, graph: str, base_iri: str) -> bytes:
+        return request_frame(
+            self.backend.query_request(
+                text, results_format=results, graph_format=graph, base_iri=base_iri, uncut=True
+            )
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -99,12 +152,9 @@ class SparqlFastPath:
         qs = environ.get("QUERY_STRING", "")
         if not qs.startswith("query="):
             return None
-        params = parse_qsl(
-            qs.encode("latin-1").decode(), keep_blank_values=True, errors="werkzeug.url_quote"
-        )
-        if len(params) != 1 or params[0][0] != "query":
+        text = query_text(qs)
+        if text is None:
             return None
-        text = params[0][1]
         form = plain_form(text)
         if form is None:
             return None
@@ -112,20 +162,17 @@ class SparqlFastPath:
         if formats is None:
             return None
         results, graph = formats
-        backend = self.backend
-        config = backend.config
+        config = self.backend.config
         client = client_address(
             environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), config.trusted_proxies
         )
         try:
-            reply = backend.run(
-                text,
-                results_format=results.name,
-                graph_format=graph.name,
-                base_iri=get_current_url(environ, strip_querystring=True),
-                uncut=True,
-                client=client,
-            )
+            base_iri = _base_url(environ)
+        except HTTPException:  # a Host header Werkzeug refuses (SecurityError): the route's 400
+            return None
+        frame = self._frame(text, results.name, graph.name, base_iri)
+        try:
+            reply = self.backend.pool.call(frame, timeout=config.query_timeout, client=client)
         except (ExecutorError, QueryFailed) as exc:
             error = store_errors(exc).get_response()
             error.headers.setdefault("X-Content-Type-Options", "nosniff")
