@@ -13,7 +13,10 @@ stdout to /dev/null), for each query:
 
 Prints each run, then the median requests/s of each server and the median of the
 per-repeat ratios (ours ÷ Oxigraph), with the load average before and after. Every
-answer must be a 200 (wrk's non-2xx count is printed). ``--kg-command`` runs another
+answer should be a 200 (wrk's non-2xx count is printed: a 503 says the server was busy,
+as when the warm-up's closed connections leave requests queued, hence a pause after
+it). ``--uc-rev`` pins the headline query's text to a git revision (it changes while
+issue 15 materialises its figures). ``--kg-command`` runs another
 ``kg`` (an older checkout's, for a before/after in the same run); give it twice or
 more to compare several.
 """
@@ -28,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -128,12 +132,19 @@ def main() -> int:
         for i, kg in enumerate(kgs):
             port = free_port()
             cmd = [kg, "serve", "--store", str(args.store), "--port", str(port)]
-            with server(cmd, f"http://127.0.0.1:{port}/sparql?query={ask}"):
-                for name, text in queries.items():
-                    url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
-                    wrk(url, accept, 2)  # warm: every query process of both workers started
-                    run[f"{name}/ours{i}"] = wrk(url, accept, args.seconds)
-                    print(f"[{repeat}] {name} ours{i}: {run[f'{name}/ours{i}']}", flush=True)
+            try:
+                with server(cmd, f"http://127.0.0.1:{port}/sparql?query={ask}"):
+                    for name, text in queries.items():
+                        url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
+                        wrk(url, accept, 2)  # warm: every query process of both workers
+                        time.sleep(2)  # requests of the closed connections still queued
+                        run[f"{name}/ours{i}"] = wrk(url, accept, args.seconds)
+                        print(f"[{repeat}] {name} ours{i}: {run[f'{name}/ours{i}']}", flush=True)
+            except (RuntimeError, ProcessLookupError) as exc:  # did not start: no figure
+                print(f"[{repeat}] ours{i}: {exc}", flush=True)
+                for name in queries:
+                    run[f"{name}/ours{i}"] = {"requests_per_s": None, "non_2xx": 0}
+        run["loadavg_after"] = os.getloadavg()[0]
         runs.append(run)
     load_after = os.getloadavg()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
@@ -142,8 +153,15 @@ def main() -> int:
         ox = [r[f"{name}/oxigraph"]["requests_per_s"] or 0.0 for r in runs]
         summary[name] = {"oxigraph_median": statistics.median(ox)}
         for i, kg in enumerate(kgs):
-            ours = [r[f"{name}/ours{i}"]["requests_per_s"] or 0.0 for r in runs]
-            ratios = [o / x if x else 0.0 for o, x in zip(ours, ox, strict=True)]
+            pairs = [
+                (r[f"{name}/ours{i}"]["requests_per_s"], x)
+                for r, x in zip(runs, ox, strict=True)
+                if r[f"{name}/ours{i}"]["requests_per_s"] and x
+            ]
+            if not pairs:
+                continue
+            ours = [o for o, _ in pairs]
+            ratios = [o / x for o, x in pairs]
             summary[name][f"ours{i}"] = {
                 "kg": kg,
                 "median": statistics.median(ours),
