@@ -361,3 +361,17 @@ def test_the_overview_pages_its_trials(client: FlaskClient) -> None:
     far = client.get("/", query_string={"offset": "1000"})
     assert far.status_code == 200 and 'rel="prev"' in far.get_data(as_text=True)
     assert client.get("/", query_string={"offset": "x"}).status_code == 400
+
+
+def test_the_overview_chart_has_every_dose_in_cells(client: FlaskClient, seed_graph: Store) -> None:
+    (row,) = _select(
+        seed_graph,
+        f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d <{CTO}maxCells> ?m ; <{CTO}doseUnit> ?u ; "
+        f"<{CTO}doseOf> ?p . FILTER(?u IN (<{CTO}Cells>, <{CTO}CellsPerKilogram>)) "
+        f"?t <{CTO}studiesProduct> ?p }}",
+    )
+    doses = int(row["n"].value)
+    assert doses > 0
+    chart = client.get("/overview/doses").get_data(as_text=True)
+    assert f"· {doses} doses</figcaption>" in chart
+    assert chart.count("<circle") >= doses

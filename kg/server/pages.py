@@ -132,20 +132,22 @@ def _context() -> dict[str, Any]:
 
 
 def _home_stats() -> tuple[dict[str, int], int | None]:
+    """The overview's counts: the VoID statistics the build writes in graph/stats (entities
+    per class, triples), read in one query; never counted over the store here."""
     backend = get_backend()
-    stats = backend.graph("stats")
     counts: dict[str, int] = {}
+    triples: int | None = None
     for row in backend.rows(
-        f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?cls ?n WHERE {{ GRAPH {_iri(stats)} "
-        "{ ?part void:class ?cls ; void:entities ?n } }"
+        f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?cls ?n ?triples WHERE {{ GRAPH "
+        f"{_iri(backend.graph('stats'))} {{ {{ ?part void:class ?cls ; void:entities ?n }} "
+        "UNION { ?d a void:Dataset ; void:triples ?triples } } }"
     ):
-        name = row["cls"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        counts[name] = int(float(row["n"].value))
-    triples = backend.rows(
-        f"PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE {{ GRAPH {_iri(stats)} "
-        "{ ?d a void:Dataset ; void:triples ?n } } LIMIT 1"
-    )
-    return counts, int(float(triples[0]["n"].value)) if triples else None
+        if "triples" in row:
+            triples = triples if triples is not None else int(float(row["triples"].value))
+        elif "cls" in row and "n" in row:
+            name = row["cls"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            counts[name] = int(float(row["n"].value))
+    return counts, triples
 
 
 # Every stated dose in cells (or cells/kg), from the doses themselves (a few per trial that
@@ -209,7 +211,9 @@ SELECT ?t ?nct ?title ?status ?phase ?doses ?products WHERE {
 @pages.route("/")
 def home() -> str:
     """The overview: the build's own counts (its VoID statistics in graph/stats, written
-    by the build, never counted here), the doses chart, and one page of trials."""
+    by the build, never counted here) and one page of trials; the doses chart, whose cost
+    grows with the number of doses, is its own request (/overview/doses), which the page
+    loads after it is shown."""
     backend = get_backend()
     raw = request.args.get("offset", "0")
     if not raw.isdigit():
@@ -217,13 +221,33 @@ def home() -> str:
     offset = int(raw)
     try:
         counts, triples = _home_stats()
-        dose_rows = backend.rows(_q(DOSES_BY_TISSUE))
         text = TRIALS.replace("PAGE", str(HOME_PAGE + 1)).replace("START", str(offset))
         trials = backend.rows(_q(text))
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
     more = len(trials) > HOME_PAGE
     trials = trials[:HOME_PAGE]
+    return render_template(
+        "home.html",
+        page="home",
+        counts=counts,
+        triples=triples,
+        trials=trials,
+        offset=offset,
+        next_offset=offset + HOME_PAGE if more else None,
+        prev_offset=max(0, offset - HOME_PAGE) if offset else None,
+        body_weight=BODY_WEIGHT_KG,
+    )
+
+
+@pages.route("/overview/doses")
+def home_doses() -> Response:
+    """The overview's doses chart (an HTML fragment: the SVG and its caption), one dot per
+    stated dose in cells or cells/kg, read from the doses (not from every trial)."""
+    try:
+        dose_rows = get_backend().rows(_q(DOSES_BY_TISSUE))
+    except (ExecutorError, QueryFailed) as exc:
+        raise store_errors(exc) from None
     points = []
     seen: set[str] = set()
     for row in dose_rows:
@@ -245,19 +269,13 @@ def home() -> str:
         )
     # the chart draws its dots in this order: the same store, the same picture
     points.sort(key=lambda p: (p.tissue, p.cells, p.trial, p.evidence))
-    return render_template(
-        "home.html",
-        page="home",
-        counts=counts,
-        triples=triples,
+    html = render_template(
+        "doses_chart.html",
         chart=Markup(dose_strip_chart(points, body_weight=BODY_WEIGHT_KG)),
         n_points=len(points),
-        trials=trials,
-        offset=offset,
-        next_offset=offset + HOME_PAGE if more else None,
-        prev_offset=max(0, offset - HOME_PAGE) if offset else None,
         body_weight=BODY_WEIGHT_KG,
     )
+    return Response(html, content_type="text/html; charset=utf-8")
 
 
 @pages.route("/editor")
