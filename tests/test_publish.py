@@ -568,3 +568,29 @@ def test_a_killed_publication_resumes_where_it_stopped(seed_store: Path, tmp_pat
         assert second == graphs - journaled
         assert set(read_journal(journal_path(store, url))) == graphs
         assert_same_rows(store, f"{base}/query", dialects=("oxigraph",))
+
+
+def test_a_store_opened_writable_by_kg_serve_loses_its_versions(
+    seed_store: Path, tmp_path: Path
+) -> None:
+    """A query process started --writable (SPARQL Update, Graph Store writes may change any
+    graph) removes the build's versions, so the next kg publish reads every graph; a
+    read-only one leaves them."""
+    import subprocess
+    import sys
+
+    from kg.graph_versions import VERSIONS_FILE, load
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store, store)
+    worker = [sys.executable, "-m", "kg.server.worker", str(store)]
+    subprocess.run(worker, stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=60)
+    assert load(store) is not None
+    subprocess.run(
+        [*worker, "--writable"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    assert not (store / VERSIONS_FILE).exists() and load(store) is None
