@@ -375,3 +375,10 @@ def test_the_overview_chart_has_every_dose_in_cells(client: FlaskClient, seed_gr
     chart = client.get("/overview/doses").get_data(as_text=True)
     assert f"· {doses} doses</figcaption>" in chart
     assert chart.count("<circle") >= doses
+
+
+def test_the_trial_page_shows_sites_not_their_summaries(client: FlaskClient) -> None:
+    page = client.get("/trial/doc-874a73b01c8a25c0", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/site/" in html  # the sites are linked
+    assert "/sites-in/" not in html

@@ -895,6 +895,7 @@ def _trial_page(
             "minimumAgeYears",
             "maximumAgeYears",
             "hasResults",
+            "countrySites",  # a summary of the sites (kg.summary), shown as the sites themselves
         )
     } | {RDFS + "label", RDFS + "seeAlso"}
     others = [p for k, p in props.items() if k not in shown]
