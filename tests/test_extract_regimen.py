@@ -256,6 +256,12 @@ MORE_COUNTS: list[tuple[str, int | None]] = [
     ("three treatment sessions of intra-articular MSC injections", 3),
     ("a maximum of 4 treatment sessions of MSCs", None),
     ("MSCs given on day 0; efficacy measured at week 12 and week 24", None),
+    # baseline as the first point of a schedule
+    ("MSCs will be infused at baseline and at week 12", 2),
+    ("UC-MSC injections at baseline and at month 6", 2),
+    ("MSC infusion at baseline, week 4 and week 8", 3),
+    ("MSCs are given at baseline and on day 14 of the study", 2),
+    ("patients will be evaluated at baseline and at week 12 after the MSC infusion", None),
 ]
 
 

@@ -380,6 +380,10 @@ _OPTIONAL_AFTER = re.compile(
 )
 
 
+# "at baseline and at week 12", "at baseline, week 4 and week 8": baseline is a point (day 0).
+_BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:,|and|&)\s*(?:(?:at|on)\s+)?$", re.IGNORECASE)
+
+
 def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     prev_end: int | None = None
@@ -389,6 +393,8 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         if _OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.match(text, m.end()):
             continue  # an optional day is no administration stated
         unit = (m.group("u") or "day").lower().rstrip("s")
+        if _BASELINE_BEFORE.search(text, max(lo, m.start() - 30), m.start()):
+            points.append((m.start(), m.end(), "0"))  # "at baseline and at week 12"
         for d in _day_list_members(m.group("d")):
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
