@@ -74,6 +74,7 @@ r = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=jobs, prune="--prune" in 
 print(json.dumps({
     "seconds": time.perf_counter() - t, "statuses": dict(r.statuses), "totals": dict(r.totals),
     "timings": r.timings, "store_quads": r.store_quads, "jobs": r.jobs,
+    "derived_from": getattr(r, "derived_from", ""),
     "failed": len(r.failed), "removed": len(r.removed),
     "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

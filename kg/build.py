@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, QuerySolutions
 
 from kg import graph_versions, link, terms
 from kg.bundled import bundled
@@ -29,6 +29,7 @@ from kg.model import Condition, MappingError, Provenance, Trial
 from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
 from kg.sources import FORMATS, map_bytes
 from kg.store import FileStat, GraphStore, SourceState, build_lock, fresh_store, open_store
+from kg.streamed import DocStats, Streamed, serialize_document
 from kg.summary import VERSION as SUMMARY
 
 __all__ = [
@@ -97,6 +98,9 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     jobs: int = 1
     conditions: Coverage | None = None  # condition mentions linked, of the whole store
+    # Where a new store's term closure and VoID figures came from: "the loaded quads", or
+    # "the whole store (reason)" when the quads as loaded could not stand for it.
+    derived_from: str = ""
 
     def add(self, result: DocumentResult) -> None:
         self.statuses[result.status] += 1
@@ -214,7 +218,12 @@ def _inputs(paths: Iterable[Path]) -> Iterator[tuple[str, str, os.stat_result | 
 
 
 def map_document_file(
-    data: bytes, key: str, *, minter: Minter, unchanged: Collection[str] = ()
+    data: bytes,
+    key: str,
+    *,
+    minter: Minter,
+    unchanged: Collection[str] = (),
+    records: list[tuple[str, int, int]] | None = None,
 ) -> tuple[DocumentResult, list[Quad], list[Trial]]:
     """Map one document to its quads (record graphs + provenance); never raises for bad input.
 
@@ -223,6 +232,9 @@ def map_document_file(
     graph is among them is the same record as before: it is neither extracted nor
     written again, and its graph IRI goes to ``result.kept`` (a page of 1000 studies
     with one changed study costs the reading of 1000 studies, the mapping of one).
+
+    ``records``: gets (record graph IRI, start, end) of each record's own quads in the
+    returned list (the rest is metadata), for :func:`kg.streamed.serialize_document`.
     """
     result = DocumentResult(key=key, status="mapped")
     quads: list[Quad] = []
@@ -280,6 +292,8 @@ def map_document_file(
         result.arms += len(trial.arms)
         result.doses += len(trial.doses) + sum(len(a.doses) for a in trial.arms)
         result.products += len(trial.products) + sum(len(a.products) for a in trial.arms)
+        if records is not None:
+            records.append((graph.value, len(quads), len(quads) + len(record)))
         quads.extend(record)
         quads.extend(meta)
         label = trial.nct_id or trial.provenance.record_key
@@ -474,6 +488,7 @@ def _build(
     else:
         with fresh_store(store_path, optimize=False) as gs:
             gs.minter = m
+            streamed = Streamed()
             new_stats = _update(
                 gs,
                 roots,
@@ -483,8 +498,9 @@ def _build(
                 fresh=True,
                 jobs=jobs,
                 on_document=on_document,
+                streamed=streamed,
             )
-            _finish(gs, report)
+            _finish(gs, report, streamed=streamed)
             graph_versions.record(gs, None, report, renew=True)
             gs.save_file_stats(
                 new_stats,
@@ -506,8 +522,9 @@ def _build(
 # record graphs the store holds from it).
 _Task = tuple[str, str, str | None, frozenset[str]]
 # What mapping gave: the result, its quads as N-Quads (record graphs, provenance and
-# source bookkeeping; empty unless mapped), the document's sha256 (None if unread).
-_Mapped = tuple[DocumentResult, bytes, str | None]
+# source bookkeeping; empty unless mapped), the document's sha256 (None if unread), what
+# its quads add to the derived figures (None unless mapped).
+_Mapped = tuple[DocumentResult, bytes, str | None, DocStats | None]
 
 
 def _map_task(task: _Task, minter: Minter) -> _Mapped:
@@ -521,19 +538,20 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
             DocumentResult(key=key, status="failed", errors=[shorten(f"{key}: {reason}")]),
             b"",
             None,
+            None,
         )
     if data is None:
-        return _skipped(key), b"", None
+        return _skipped(key), b"", None, None
     sha = hashlib.sha256(data).hexdigest()
     if known_sha == sha:
-        return DocumentResult(key=key, status="unchanged"), b"", sha
+        return DocumentResult(key=key, status="unchanged"), b"", sha, None
     try:
-        if unchanged:
-            result, quads, _ = map_document_file(data, key, minter=minter, unchanged=unchanged)
-        else:
-            result, quads, _ = map_document_file(data, key, minter=minter)
+        records: list[tuple[str, int, int]] = []
+        result, quads, _ = map_document_file(
+            data, key, minter=minter, unchanged=unchanged, records=records
+        )
         if result.status != "mapped":
-            return result, b"", sha
+            return result, b"", sha, None
         quads.extend(
             source_quads(
                 key,
@@ -544,14 +562,13 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
             )
         )
         result.quads = len(quads)
-        payload = serialize(quads, format=RdfFormat.N_QUADS)
+        payload, stats = serialize_document(quads, records, key=key, minter=minter)
     except Exception as exc:  # the last resort: this document's error
         failed = DocumentResult(
             key=key, status="failed", errors=[_internal(key, None, "mapping", exc)]
         )
-        return failed, b"", sha
-    assert payload is not None
-    return result, payload, sha
+        return failed, b"", sha, None
+    return result, payload, sha, stats
 
 
 def _read_regular(path: str) -> bytes | None:
@@ -729,9 +746,11 @@ def _update(
     derived: _Derived | None = None,
     stats: dict[str, FileStat] | None = None,
     trusted: bool = False,
+    streamed: Streamed | None = None,
 ) -> dict[str, FileStat]:
     """Store what changed; the sizes, times and hashes of the documents the store now
-    holds (for the next build)."""
+    holds (for the next build). ``streamed``: a new store's derived figures, added up
+    from the documents' quads as they are loaded."""
     t0 = time.perf_counter()
     stats = stats or {}
     # With a trusted file-stats table, the store's own bookkeeping is only asked about
@@ -796,13 +815,15 @@ def _update(
             if isinstance(out, _Ready):
                 result = out.result
             else:
-                result, payload, sha = out
+                result, payload, sha, doc = out
                 stat = stat_of.pop(result.key, None)
                 if sha is not None and stat and result.status in ("mapped", "unchanged"):
                     new_stats[result.key] = (*stat, sha)
                 if payload:
                     if loader is not None:
                         loader.add(payload)  # nothing to replace in a new store
+                        if streamed is not None:
+                            streamed.add(result.key, doc or DocStats(unusual=result.key))
                     elif derived is not None:
                         changing()
                         derived.replace_source(result.key, payload, keep=result.kept)
@@ -906,13 +927,16 @@ def _finish(
     derived: _Derived | None = None,
     *,
     store_quads: int | None = None,
+    streamed: Streamed | None = None,
 ) -> None:
     """Refresh the graphs derived from the whole store: ontology, term closure, statistics.
 
     With ``derived`` (an update that tracked what it changed) the term closure is
     recomputed only when the set of outside terms in use changed, and the VoID figures
     are the stored ones plus the changes: the cost follows the change, not the store.
-    Without it everything is counted again over the whole store. ``store_quads``: the
+    With ``streamed`` (a new store) the terms in use and the figures were added up from
+    the quads as they were loaded (unless that sum says it cannot stand for the store).
+    Otherwise everything is counted again over the whole store. ``store_quads``: the
     store's size after the last build, if known (then updated by difference too).
     """
     t = time.perf_counter()
@@ -920,20 +944,38 @@ def _finish(
     small = (m.terms_graph(), m.stats_graph(), m.ontology_graph())
     incremental = derived is not None and store_quads is not None
     small_before = sum(terms.graph_size(gs.store, g) for g in small) if incremental else 0
-    gs.replace_graph(m.ontology_graph(), terms.ontology_quads(m))
+    ontology = list(terms.ontology_quads(m))
+    gs.replace_graph(m.ontology_graph(), ontology)
+    written: list[Quad] = []  # the term graph, when the figures come from the stream
     if derived is None or derived.terms_changed:
-        gs.replace_graph(m.terms_graph(), terms.term_quads(gs.store, m))
+        if streamed is not None and streamed.fallback is None:
+            used = streamed.used_terms(ontology)
+            written = list(terms.term_quads(gs.store, m, used=used))
+            gs.replace_graph(m.terms_graph(), written)
+        else:
+            gs.replace_graph(m.terms_graph(), terms.term_quads(gs.store, m))
     t1 = time.perf_counter()
     if derived is not None:
         derived.settle()
-    counts = terms.void_counts(gs.store, m) if derived is None else derived.counts
+    counts = None
+    if streamed is not None:
+        counts = streamed.void_counts([*ontology, *written], gs.store, m)
+    if report is not None and streamed is not None:
+        report.derived_from = (
+            "the loaded quads" if counts is not None else f"the whole store ({streamed.fallback})"
+        )
+    if counts is None:
+        counts = terms.void_counts(gs.store, m) if derived is None else derived.counts
     if derived is None or derived.changed:
         gs.replace_graph(m.stats_graph(), terms.void_quads_from(counts, m))
     if derived is not None and store_quads is not None and derived.valid:
         small_after = sum(terms.graph_size(gs.store, g) for g in small)
         total = store_quads + derived.delta_quads + small_after - small_before
     else:
-        total = counts.triples + terms.graph_size(gs.store, m.meta_graph())
+        if streamed is not None and streamed.fallback is None:
+            total = counts.triples + streamed.meta_quads
+        else:
+            total = counts.triples + terms.graph_size(gs.store, m.meta_graph())
         total += sum(terms.graph_size(gs.store, g) for g in small)
     if gs.path is not None and (gs.path / DIRTY).exists():
         gs.store.flush()

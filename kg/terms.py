@@ -70,14 +70,16 @@ def _used_terms(store: Store) -> list[str]:
     return [str(row["t"].value) for row in result]
 
 
-def term_quads(store: Store, minter: Minter) -> Iterator[Quad]:
+def term_quads(store: Store, minter: Minter, *, used: list[str] | None = None) -> Iterator[Quad]:
     """Labels and ancestors (is_a or part_of, as the release's closure gives them) of
     every outside term the record graphs use, so that a query for a tissue or cell type
-    also finds its parts and subtypes."""
+    also finds its parts and subtypes. ``used``: those terms' IRIs, sorted, when the
+    caller knows them (a new store: from its quads as they were loaded); else the store
+    is asked."""
     from kg import link
 
     graph = minter.terms_graph()
-    iris = _used_terms(store)
+    iris = _used_terms(store) if used is None else used
     curies = [c for c in (iri_to_curie(i) for i in iris) if c]
     labelled: set[str] = set()
 

@@ -88,6 +88,7 @@ def test_parallel_bulk_build_gives_the_graph_of_the_one_by_one_path(
     roots = [test_data / "ctgov-v2", test_data / "ctgov-xml", SEEDS]
     report = build(roots, tmp_path / "bulk", jobs=2)
     assert report.jobs == 2
+    assert report.derived_from == "the loaded quads"  # terms and VoID from the stream
     assert report.count("trials") > 300
     one_by_one(roots, tmp_path / "ref")
     bulk, ref = nquads(tmp_path / "bulk"), nquads(tmp_path / "ref")
