@@ -821,3 +821,11 @@ def test_a_figure_for_each_administration_is_per_administration_whatever_the_tot
 def test_a_total_over_several_administrations_stays_a_course(text: str) -> None:
     doses = extract_doses(text, field="arm", assume_cells=True)
     assert [(d.min_cells, d.per.value) for d in doses] == [(4e9, "course")]
+
+
+@pytest.mark.parametrize(
+    "text", ["10⁶⁶⁶", "2 x 10^400 cells/kg", "10^9999999 cells", "1 x 10⁹⁹ cells"]
+)
+def test_a_power_of_ten_beyond_any_cell_count_is_no_dose(text: str) -> None:
+    """Hypothesis found "10⁶⁶⁶" overflowing a float; such a power is no figure at all."""
+    assert extract_doses(text, field="t", assume_cells=True) == []

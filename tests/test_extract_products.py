@@ -499,3 +499,51 @@ def test_wharton_jelly_with_any_apostrophe(apostrophe: str) -> None:
     text = f"Mesenchymal Stem Cells from Wharton{apostrophe}s jelly"
     (p,) = extract_products(text, field="t")
     assert p.tissue == "UBERON:0003422"
+
+
+def _donor_of_the_arm(summary: str) -> Donor:
+    from kg.extract import annotate_trial
+    from kg.model import Arm, Intervention, Provenance, Trial
+
+    prov = Provenance("test.json", "test", "0" * 64, "0", "NCT00000000", "0" * 64)
+    t = Trial(
+        provenance=prov,
+        nct_id="NCT00000000",
+        brief_title="Bone marrow mesenchymal stem cells for Crohn's disease",
+        brief_summary=summary,
+        arms=[
+            Arm("MSC", "EXPERIMENTAL", "MSC intravenous infusion, 2 x 10^6 cells/kg"),
+            Arm("Placebo", "PLACEBO_COMPARATOR", "saline"),
+        ],
+        interventions=[Intervention("MSC", "BIOLOGICAL", None, (), ("MSC",))],
+    )
+    annotate_trial(t)
+    (p,) = t.arms[0].products
+    return p.donor
+
+
+@pytest.mark.parametrize(
+    ("summary", "donor"),
+    [
+        (
+            "Bone marrow is harvested from each patient and MSCs are expanded for 3 weeks.",
+            Donor.AUTOLOGOUS,
+        ),
+        (
+            "Bone marrow will be aspirated from all the patients under local anaesthesia; MSCs are then cultured.",
+            Donor.AUTOLOGOUS,
+        ),
+        (
+            "60 ml of bone marrow is obtained from the participants to grow the MSCs.",
+            Donor.AUTOLOGOUS,
+        ),
+        ("Bone marrow MSCs will be obtained from healthy donors and expanded.", Donor.ALLOGENEIC),
+        (
+            "Bone marrow is harvested from each patient's sibling donor and MSCs are expanded.",
+            Donor.ALLOGENEIC,
+        ),
+        ("Blood samples will be collected from each patient at every visit.", Donor.UNKNOWN),
+    ],
+)
+def test_donor_from_how_the_cells_are_obtained(summary: str, donor: Donor) -> None:
+    assert _donor_of_the_arm(summary) is donor

@@ -216,6 +216,9 @@ def _plain(s: str) -> float | None:
     return parse_number(s)
 
 
+_MAX_EXPONENT = 30
+
+
 def _exponent(m: re.Match[str], g: str) -> int | None:
     for i in "12345":
         raw = m.group(g + i)
@@ -223,7 +226,8 @@ def _exponent(m: re.Match[str], g: str) -> int | None:
             continue
         raw = raw.translate(_SUPERSCRIPTS).lower()
         if raw.isdigit():
-            return int(raw)
+            # "10⁶⁶⁶" is no power of ten a record means (and 10.0**666 overflows a float)
+            return int(raw) if int(raw) <= _MAX_EXPONENT else None
         return _EXPONENT_WORDS.get(raw)
     return None
 

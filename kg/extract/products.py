@@ -1022,7 +1022,9 @@ def harvest_tissues(text: str, *, autologous: bool) -> tuple[tuple[Tissue, str],
         making = _CULTURE.search(sentence) is not None  # making the product
         if _DIAGNOSTIC.search(sentence) and not making:
             continue  # "a bone marrow biopsy to assess blast cells"
-        if not (making or _CELLS.search(sentence) or autologous):
+        # a harvest "from each patient" is of the patients' own cells, as for an autologous one
+        own = _FROM_THE_PATIENTS.search(sentence) is not None
+        if not (making or _CELLS.search(sentence) or autologous or own):
             continue
         found = [_TISSUE_BY_KEY[str(t.lastgroup)] for t in _TISSUE_RE.finditer(sentence)]
         if _ILIAC.search(sentence):
@@ -1052,9 +1054,24 @@ def _harvest_tissue(found: list[tuple[Tissue, str, str]]) -> tuple[Tissue, str, 
     return found[0] if len({t.key for t, _, _ in found}) == 1 else None
 
 
+# A harvest from the patients themselves: "bone marrow is harvested from each patient",
+# "adipose tissue will be obtained from the participants by liposuction".
+_FROM_THE_PATIENTS = re.compile(
+    r"\b(?:harvest\w*|aspirat\w*|obtain\w*|collect\w*|taken|isolat\w*|extract\w*|biops\w*"
+    r"|lipoaspirat\w*|withdrawn|drawn)\s+(?:\w+\s+){0,2}?from\s+(?:each|every|all|the|all\s+the)\s+"
+    r"(?:enrolled\s+|included\s+|study\s+)?(?:patients?|participants?|subjects?|recipients?)\b"
+    r"(?!\s*(?:'s|’s)?\s+(?:donors?|relatives?|siblings?|parents?))",
+    re.IGNORECASE,
+)
+
+
 def _harvest_donor(found: list[tuple[Tissue, str, str]]) -> tuple[Donor, str, str] | None:
-    """The one donor the harvest sentences state ("from a haploidentical healthy parent")."""
+    """The one donor the harvest sentences state ("from a haploidentical healthy parent",
+    "harvested from each patient")."""
     donors = [(d, where, s) for _, where, s in found for _, _, d in donor_words(s)]
+    donors += [
+        (Donor.AUTOLOGOUS, where, s) for _, where, s in found if _FROM_THE_PATIENTS.search(s)
+    ]
     return donors[0] if len({d for d, _, _ in donors}) == 1 else None
 
 
