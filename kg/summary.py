@@ -14,7 +14,9 @@ replaces a record's graph replaces its summaries with it. A listing of countries
 (queries/trials-by-country.rq) then counts one node per trial and country instead of
 joining every site of every trial; a trial's summary nodes are distinct IRIs, so the number
 of nodes of a country is its number of trials. Two records of one trial (a registry copy
-and a ClinicalTrials.gov record) each state their own count; the queries take the larger.
+and a ClinicalTrials.gov record) each state their own count (the union graph then gives the
+node two counts); for such a node the query counts the distinct sites of all the trial's
+records in that country instead, as it did before there were summaries.
 """
 
 from __future__ import annotations

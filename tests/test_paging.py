@@ -382,3 +382,56 @@ def test_the_trial_page_shows_sites_not_their_summaries(client: FlaskClient) -> 
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "/site/" in html  # the sites are linked
     assert "/sites-in/" not in html
+
+
+def test_a_trial_two_records_state_counts_the_sites_of_both(seed_graph: Store) -> None:
+    """Two records of one trial (a registry copy beside a ClinicalTrials.gov record), each
+    with one site in China, not the same one: each record's summary says 1 site, the trial
+    has 2, and trials-by-country says what counting the sites says."""
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from kg.summary import summary_quads
+
+    trial = NamedNode("https://w3id.org/celltrials/trial/doc-874a73b01c8a25c0")
+    (row,) = _select(
+        seed_graph, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{trial.value}> a <{CTO}Trial> }} }}"
+    )
+    graph = row["g"]
+    store = Store()
+    store.extend(seed_graph.quads_for_pattern(None, None, None, None))
+    second = NamedNode(f"{graph.value}-second-record")
+    own = [
+        q
+        for q in seed_graph.quads_for_pattern(None, None, None, graph)
+        if "/sites-in/" not in str(q.subject) + str(q.object)
+        and "/site/" not in str(q.subject)
+        and q.predicate.value != f"{CTO}site"
+    ]
+    site = NamedNode(f"{trial.value}/site/another-hospital-china")
+    copy = [Quad(q.subject, q.predicate, q.object, second) for q in own] + [
+        Quad(trial, NamedNode(f"{CTO}site"), site, second),
+        Quad(
+            site,
+            NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            NamedNode(f"{CTO}Site"),
+            second,
+        ),
+        Quad(site, NamedNode(f"{CTO}country"), Literal("China"), second),
+    ]
+    copy += summary_quads(trial, copy, second)
+    store.extend(copy)
+    by_sites = {
+        r["country"].value: (int(r["trials"].value), int(r["sites"].value))
+        for r in _select(
+            store,
+            f"SELECT ?country (COUNT(DISTINCT ?t) AS ?trials) (COUNT(DISTINCT ?s) AS ?sites) "
+            f"WHERE {{ ?t <{CTO}site> ?s . ?s <{CTO}country> ?country }} GROUP BY ?country",
+        )
+    }
+    rows = load_query("trials-by-country").execute(store, {}).values()
+    assert {r["country"]: (int(r["trials"] or 0), int(r["sites"] or 0)) for r in rows} == by_sites
+    before = {
+        r["country"]: int(r["sites"] or 0)
+        for r in load_query("trials-by-country").execute(seed_graph, {}).values()
+    }
+    assert by_sites["China"][1] == before["China"] + 1  # the second record's site counts
