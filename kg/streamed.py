@@ -46,26 +46,24 @@ class DocStats:
     unusual: str | None = None  # why these quads cannot be added up
 
 
-_TYPED = re.compile(
-    rb"> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <("
+# One pass over a record's N-Quads finds its typed entities (group 1: a CTO class) and
+# its outside terms in use (group 2: an OBO term after one of USED_TERM_PREDICATES).
+_SCAN = re.compile(
+    rb" <(?:http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <("
     + re.escape(CTO.encode())
-    + rb"[^>]*)> <[^>]*> \.\n"
-)
-_USES = re.compile(
-    rb"> <(?:"
+    + rb"[^>]*)|(?:"
     + b"|".join(re.escape(p.encode()) for p in USED_TERM_PREDICATES)
     + rb")> <("
     + re.escape(OBO.encode())
-    + rb"[^>]*)> <[^>]*> \.\n"
+    + rb"[^>]*))> <[^>]*> \.\n"
 )
 
 
 def _subject(data: bytes, at: int) -> bytes | None:
-    """The subject term of the N-Quads line whose predicate starts at ``at`` (the ``>``
-    before it), or None when the text before is not one term: then the match was no
-    predicate but text inside a literal. (An IRI holds no space; a literal no newline.)"""
-    start = data.rfind(b"\n", 0, at) + 1
-    term = data[start : at + 1]
+    """The subject term of the N-Quads line whose predicate follows the space at ``at``,
+    or None when the text before is not one term: then the match was no predicate but
+    text inside a literal. (An IRI and a blank node hold no space; a literal no newline.)"""
+    term = data[data.rfind(b"\n", 0, at) + 1 : at]
     return None if b" " in term else term
 
 
@@ -100,29 +98,27 @@ def serialize_document(
         parts.append(data)
         if stats.unusual is not None:
             continue
+        # (A blank node elsewhere in a record graph changes no figure: the graph is the
+        # document's own; a typed one would be merged with another document's label.)
         if graph in special or data.count(f" <{graph}> .\n".encode()) != len(record):
             stats.unusual = f"{key}: record graph {graph} holds quads of other graphs"
-        elif b"_:" in data and any(
-            isinstance(t, BlankNode) for q in record for t in (q.subject, q.object)
-        ):
-            stats.unusual = f"{key}: a blank node"
         stats.graphs[graph] = (len(record), 0)
-        for m in _TYPED.finditer(data):
+        for m in _SCAN.finditer(data):
             s = _subject(data, m.start())
             if s is None:
                 continue
-            if not s.startswith(b"<"):
-                stats.unusual = f"{key}: a typed subject that is no IRI"
+            if m.group(2) is not None:
+                stats.used.add(m.group(2).decode())
+            elif not s.startswith(b"<"):
+                stats.unusual = f"{key}: a blank node typed as {m.group(1).decode()}"
                 break
-            iri, cls = s[1:-1].decode(), m.group(1).decode()
-            if iri.startswith(trial_prefix):
-                trials.add(iri[len(trial_prefix) :].partition("/")[0])
-                entities.add((iri, cls))  # (two records of one trial in one document)
             else:
-                stats.others.append((iri, cls))
-        for m in _USES.finditer(data):
-            if _subject(data, m.start()) is not None:
-                stats.used.add(m.group(1).decode())
+                iri, cls = s[1:-1].decode(), m.group(1).decode()
+                if iri.startswith(trial_prefix):
+                    trials.add(iri[len(trial_prefix) :].partition("/")[0])
+                    entities.add((iri, cls))  # (two records of one trial in one document)
+                else:
+                    stats.others.append((iri, cls))
     rest += quads[done:]
     meta = list(dict.fromkeys(rest))
     data = serialize(meta, format=RdfFormat.N_QUADS)
