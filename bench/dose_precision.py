@@ -73,7 +73,17 @@ def _build(store: Path) -> None:
 def dose_rows(store: Path) -> list[dict[str, str]]:
     """Every arm-doses row with a figure, as strings, sorted."""
     done = subprocess.run(
-        [_kg(), "query", "--store", str(store), "--canned", "arm-doses", "--format", "tsv"],
+        [
+            _kg(),
+            "query",
+            "--store",
+            str(store),
+            "--canned",
+            "arm-doses",
+            "--all",
+            "--format",
+            "tsv",
+        ],
         check=True,
         capture_output=True,
         text=True,

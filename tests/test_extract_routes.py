@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import kg.extract.routes
 from kg.extract import ROUTES, find_route
-from kg.extract.routes import _ROUTE_RE, ROUTE_WORDS, _route_matches
+from kg.extract.routes import _ROUTE_RE, ROUTE_WORDS, _route_matches, find_routes
 from kg.extract.tables import ROUTE_ROWS
 
 # One phrase per route key (every key of the table has a row here).
@@ -52,7 +52,24 @@ PHRASES: list[tuple[str, str, str]] = [
     ("intraosseous injection into the femoral head", "intraosseous", "intraosseous injection"),
     ("intradermal injection of MSCs", "intradermal", "intradermal injection"),
     ("intracoronary infusion of MSCs", "intracoronary", "intracoronary infusion"),
-    ("transendocardial injection of allo-MSCs", "intracardiac", "transendocardial injection"),
+    ("transendocardial injection of allo-MSCs", "transendocardial", "transendocardial injection"),
+    ("MPCs delivered trans-endocardially", "transendocardial", "delivered trans-endocardially"),
+    (
+        "a single transendocardial delivery of cells",
+        "transendocardial",
+        "transendocardial delivery",
+    ),
+    ("MSC subconjunctival injection", "subconjunctival", "subconjunctival injection"),
+    (
+        "cells injected subconjunctivally at 2 sites",
+        "subconjunctival",
+        "injected subconjunctivally",
+    ),
+    (
+        "sub-conjunctival administration of MSCs",
+        "subconjunctival",
+        "sub-conjunctival administration",
+    ),
     ("intramyocardial implantation of MSCs", "intracardiac", "intramyocardial implantation"),
     ("intra-arterial delivery of MSCs", "intra-arterial", "intra-arterial delivery"),
     ("intraperitoneal injection of MSCs", "intraperitoneal", "intraperitoneal injection"),
@@ -269,3 +286,22 @@ DOCUMENTED = [
 def test_documented_route_phrasings(text: str, key: str | None) -> None:
     got = find_route(text)
     assert (got[0] if got else None) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("subconjunctival injection of 3 x 10^6 MSCs, injected at 2 sites", "subconjunctival"),
+        ("intradiscal injection of cells; each disc injected at two sites", "intradiscal"),
+        ("cells injected subconjunctivally in 2 sites of each eye", "subconjunctival"),
+        ("MPCs given by transendocardial injection into 15 sites", "transendocardial"),
+    ],
+)
+def test_a_generic_injection_at_sites_yields_to_the_named_route(text: str, key: str) -> None:
+    assert {h.key for h in find_routes(text)} == {key}
+
+
+def test_finer_routes_are_kinds_of_their_broader_route() -> None:
+    assert ROUTES["transendocardial"].broader == "intracardiac"
+    assert ROUTES["transendocardial"].ncit == "NCIT:C79145"
+    assert ROUTES["subconjunctival"].ncit == "NCIT:C38298"

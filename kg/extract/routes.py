@@ -100,13 +100,16 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("intracoronary", r"intra-?\s?coronary"),
     (
         "intracardiac",
-        r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?|trans-?\s?endocardial(?:ly)?"
+        r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?"
         r"|epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery|administration)",
     ),
+    # through the heart's inner wall by catheter: "transendocardial injection", "trans-endocardially"
+    ("transendocardial", r"trans-?\s?endocardial(?:ly)?"),
     ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
     ("intraperitoneal", r"intra-?\s?peritoneal(?:ly)?"),
     ("intravitreal", r"intra-?\s?vitreal(?:ly)?|intra-?\s?vitreous"),
     ("subretinal", r"sub-?\s?retinal(?:ly)?"),
+    ("subconjunctival", r"sub-?\s?conjunctival(?:ly)?"),
     (
         "topical",
         r"topical(?:ly)?|applied\s+(?:on|onto|to|over)\s+the\s+(?:wound|ulcer|burn|skin|lesion)s?",
@@ -269,8 +272,7 @@ _UNMAPPED = re.compile(
     r"|(?:into|via|through|though|thru|in|to|using)\s+(?:the\s+)?(?:(?:cardiopulmonary\s+bypass"
     r"(?:\s*\(CPB\))?|CPB|ECMO|extracorporeal)(?:\s+(?:circuit|pump|machine|prime))?"
     r"|(?:cardiopulmonary\s+)?bypass\s+(?:circuit|pump|machine|prime))"
-    # under the conjunctiva: no key in the route table (its NCIt code is not confirmed here)
-    r"|sub-?\s?conjunctival(?:ly)?)\b",
+    r")\b",
     re.IGNORECASE,
 )
 _GENERIC_SITES = re.compile(
@@ -352,10 +354,13 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
-    if _UNMAPPED.search(text) is not None:
-        # "subconjunctival injection ... injection at 2 sites": the named way in says where
-        # the injections go; a generic injection "at sites" is no route of its own
-        hits = [h for h in hits if not _GENERIC_SITES.fullmatch(text, h.start, h.end)]
+    generic = [_GENERIC_SITES.fullmatch(text, h.start, h.end) is not None for h in hits]
+    named = any(h.explicit and not g for h, g in zip(hits, generic, strict=True))
+    if named or _UNMAPPED.search(text) is not None:
+        # "subconjunctival injection ... injection at 2 sites", "via the portal vein ...
+        # injected at 3 sites": the named way in says where the injections go; a generic
+        # injection "at sites" is no route of its own
+        hits = [h for h, g in zip(hits, generic, strict=True) if not g]
     hits.sort(key=lambda h: (h.start, not h.explicit))
     return tuple(hits)
 
