@@ -509,10 +509,12 @@ def void() -> Response:
         raise _fail(400, "format: unknown graph format") from None
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{backend.graph('stats')}> {{ ?s ?p ?o }} }}"
     try:
-        reply = backend.run(query, graph_format=fmt.name)
+        # whole, never cut at max_rows: a description missing its triples count is wrong
+        # rather than short (the statistics graph is small: classes, properties, counts)
+        reply = backend.run(query, graph_format=fmt.name, uncut=True)
     except (ExecutorError, QueryFailed) as exc:
         raise store_errors(exc) from None
-    return reply_response(reply, fmt)
+    return reply_response(reply, fmt, limit=0)
 
 
 @protocol.route("/dump.<any(ttl, nq):ext>")
