@@ -803,16 +803,6 @@ SELECT ?owner ?dose ?min ?max ?unit ?basis ?adm ?route ?routeLabel ?qualifier ?e
 } ORDER BY ?owner ?min ?max
 """
 
-TRIAL_CONDITIONS = """
-SELECT ?c ?label ?term ?termLabel ?predicate WHERE {
-  THIS cto:studiesCondition ?c .
-  OPTIONAL { ?c rdfs:label ?label }
-  OPTIONAL { ?c cto:mapping ?m . ?m cto:mappedTerm ?term .
-             OPTIONAL { ?m cto:mappingPredicate ?predicate }
-             OPTIONAL { ?term rdfs:label ?termLabel } }
-} ORDER BY ?label
-"""
-
 
 @dataclass
 class _Arm:
@@ -856,7 +846,6 @@ def _trial_page(
         arm = arms.get(row["owner"].value)
         if arm is not None:
             arm.doses.append(row)
-    conditions = _dedupe_conditions(backend.rows(q(TRIAL_CONDITIONS)))
 
     def first(name: str) -> str | None:
         prop = props.get(CTO + name) or props.get(name)
@@ -909,7 +898,6 @@ def _trial_page(
         first=first,
         all_values=all_values,
         arms=ordered,
-        conditions=conditions,
         provenance=provenance,
         others=others,
         ctgov=list(all_values(RDFS + "seeAlso")),
@@ -917,17 +905,6 @@ def _trial_page(
         links=trial_links(backend.rows, q),  # conditions, interventions (kg/server/links_page.py)
         arms_by_iri={a.iri: a for a in ordered},
     )
-
-
-def _dedupe_conditions(rows: list[Row]) -> list[Row]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for row in rows:
-        k = (row["c"].value, row["term"].value if "term" in row else "")
-        if k not in seen:
-            seen.add(k)
-            out.append(row)
-    return out
 
 
 @pages.app_template_global("query_url")
