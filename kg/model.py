@@ -141,8 +141,8 @@ class Condition:
     mesh_ids: tuple[str, ...] = ()  # "D010024" from the registry's derived section
     mesh_terms: tuple[str, ...] = ()
     link: Link | None = None  # the MONDO (or HPO) term it was grounded to, and how (kg.link)
-    # Why it has no link (kg.link.unlinked.KINDS): "healthy volunteers",
-    # "procedure", "population", "intervention", "ambiguous abbreviation", "no term".
+    # Why it has no link: one of kg.link.unlinked.KINDS ("healthy volunteers", "procedure",
+    # "measure", "unspecific", "ambiguous abbreviation", "no term", ...).
     unlinked_reason: str | None = None
 
 
