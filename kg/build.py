@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions
 
 from kg import graph_versions, link, terms
 from kg.bundled import bundled
-from kg.extract import annotate_trial
+from kg.extract import EXTRACT_VERSION, annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
 from kg.link.version import LINKER_VERSION
 from kg.materialise import VERSION as MATERIALISE
@@ -53,6 +53,7 @@ PIPELINE_VERSION = (
                 *(f"{f.name}:{f.mapper_version}" for f in FORMATS),
                 f"materialise:{MATERIALISE}",
                 f"summary:{SUMMARY}",
+                f"extract:{EXTRACT_VERSION}",
             ]
         ).encode()
     ).hexdigest()[:8]

@@ -3,8 +3,10 @@
 ``../shared/keys/dose-key-dev.tsv`` (the default key) holds one row per cell product (and
 per dose) of each arm of 20 trials; any key in the same format (``keys/dose-key-*.tsv``,
 columns described in ``docs/dose-labelling.md``) can be scored. A key's trials are looked
-up by NCT id in every classic-API v1 file of ``../shared/data/ctgov-v1/``. This module
-reads the records with :mod:`kg.sources.ctgov_v1`, annotates them and compares, row by
+up by NCT id in every classic-API v1 file of ``../shared/data/ctgov-v1/``, then (for ids not
+found there) in every other record of ``../shared/data`` and the seeds, by NCT id or registry
+id (an ICTRP record without an NCT id). This module reads the records with
+:mod:`kg.sources`, annotates them and compares, row by
 row: the dose (min, max, unit), the tissue, the donor, the route, the number of
 administrations, and that arms without cells get nothing. Used by
 ``tests/test_extract_key.py`` and ``bench/dose_key_score.py``.
@@ -21,8 +23,8 @@ from pathlib import Path
 
 from kg.extract import ROUTES, annotate_trial
 from kg.extract.tables import UBERON_LABELS
-from kg.model import Arm, CellProduct, Donor, Dose, Trial
-from kg.sources import ctgov_v1
+from kg.model import Arm, CellProduct, Donor, Dose, MappingError, Trial
+from kg.sources import ctgov_v1, iter_input_files, map_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,9 +111,8 @@ def load_key(path: Path | None = None) -> list[KeyRow]:
 def load_trials(nct_ids: set[str], data_dir: Path | None = None) -> dict[str, Trial]:
     """The v1 records of ``nct_ids`` (first copy of each, in file-name order, from every
     ``*.json`` file of ``data_dir``), mapped and annotated."""
-    data_dir = data_dir or shared_dir() / "data" / "ctgov-v1"
     trials: dict[str, Trial] = {}
-    for path in sorted(data_dir.glob("*.json")):
+    for path in sorted((data_dir or shared_dir() / "data" / "ctgov-v1").glob("*.json")):
         if nct_ids <= trials.keys():
             break
         data = path.read_bytes()
@@ -120,7 +121,32 @@ def load_trials(nct_ids: set[str], data_dir: Path | None = None) -> dict[str, Tr
             if isinstance(item, Trial) and item.nct_id in nct_ids and item.nct_id not in trials:
                 annotate_trial(item)
                 trials[item.nct_id] = item
+    if data_dir is None and not nct_ids <= trials.keys():
+        _load_other(nct_ids, trials)
     return trials
+
+
+def _load_other(ids: set[str], trials: dict[str, Trial]) -> None:
+    """Records of ``ids`` not in the v1 files: every other format of ../shared/data (API v2,
+    XML, ICTRP) and the seeds, first copy of each, matched by NCT id or registry id."""
+    data = shared_dir() / "data"
+    dirs = [p for p in sorted(data.iterdir()) if p.is_dir() and p.name != "ctgov-v1"]
+    for path in iter_input_files([*dirs, ROOT / "seeds"]):
+        if ids <= trials.keys():
+            return
+        if path.suffix.lower() not in {".json", ".xml", ".csv", ".txt"}:
+            continue
+        try:
+            items = list(map_bytes(path.read_bytes(), source_file=path.name))
+        except MappingError:
+            continue  # not a record (a licence, a format description)
+        for item in items:
+            if not isinstance(item, Trial):
+                continue
+            tid = next((i for i in (item.nct_id, item.canonical_id) if i in ids), None)
+            if tid is not None and tid not in trials:
+                annotate_trial(item)
+                trials[tid] = item
 
 
 @dataclass(slots=True)
@@ -236,13 +262,14 @@ def score(trials: dict[str, Trial], rows: list[KeyRow]) -> Score:
                 )
                 continue
             # A tissue the table cannot name is a miss (never read as "unknown").
-            want_tissue = TISSUES.get(row.tissue, f"? {row.tissue}")
+            # A product of two tissues lists both: "umbilical cord; placenta".
+            wanted = {TISSUES.get(t, f"? {t}") for t in row.tissue.split("; ")}
             s.add(
                 "tissue",
-                tissues == (set() if row.tissue == "unknown" else {want_tissue}),
+                tissues == (set() if row.tissue == "unknown" else wanted),
                 row,
                 str(sorted(tissues) or "none"),
-                f"{row.tissue} ({want_tissue})",
+                f"{row.tissue} ({', '.join(sorted(wanted))})",
             )
             want_donor = set() if row.donor == "unknown" else {row.donor}
             s.add("donor", donors == want_donor, row, str(sorted(donors) or "unknown"), row.donor)

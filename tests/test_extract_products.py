@@ -547,3 +547,73 @@ def _donor_of_the_arm(summary: str) -> Donor:
 )
 def test_donor_from_how_the_cells_are_obtained(summary: str, donor: Donor) -> None:
     assert _donor_of_the_arm(summary) is donor
+
+
+DENTAL_PULP = "UBERON:0001754"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "tissue", "donor"),
+    [
+        # a maker's or donor's prefix before the tissue abbreviation (ICTRP / CT.gov names)
+        ("HB-adMSCs", "HB-adMSCs", FAT, Donor.UNKNOWN),
+        (
+            "Hope Biosciences Autologous Mesenchymal Stem Cell Therapy (HB-adMSCs)",
+            "HB-adMSCs",
+            FAT,
+            Donor.AUTOLOGOUS,
+        ),
+        ("infusion of Allo-BM-MSCs", "Allo-BM-MSCs", BM, Donor.ALLOGENEIC),
+        ("Auto-AD-MSCs were injected", "Auto-AD-MSCs", FAT, Donor.AUTOLOGOUS),
+        ("XY-UC-MSC 1 x 10^6/kg", "XY-UC-MSC", UC, Donor.UNKNOWN),
+        # unchanged: one prefix only
+        ("AD-MSCs", "AD-MSCs", FAT, Donor.UNKNOWN),
+        ("hUC-MSCs", "hUC-MSCs", UC, Donor.UNKNOWN),
+    ],
+)
+def test_a_prefix_before_the_tissue_abbreviation(
+    text: str, name: str, tissue: str, donor: Donor
+) -> None:
+    [p] = extract_products(text, field="intervention")
+    assert (p.name, p.tissue, p.donor) == (name, tissue, donor)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "tissue"),
+    [
+        ("Dental pulp mesenchymal stem cells", "Dental pulp mesenchymal stem cells", DENTAL_PULP),
+        (
+            "dental pulp-derived mesenchymal stromal cells",
+            "dental pulp-derived mesenchymal stromal cells",
+            DENTAL_PULP,
+        ),
+        ("tooth pulp mesenchymal stem cells", "tooth pulp mesenchymal stem cells", DENTAL_PULP),
+        (
+            "human amniotic membrane mesenchymal stem cells",
+            "human amniotic membrane mesenchymal stem cells",
+            AMNION,
+        ),
+    ],
+)
+def test_a_tissue_of_two_words_before_the_cell_words(text: str, name: str, tissue: str) -> None:
+    [p] = extract_products(text, field="intervention")
+    assert (p.name, p.tissue) == (name, tissue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dental caries and mesenchymal stem cells",  # the tissue must be next to the cells
+        "the pulp of the tooth; mesenchymal stem cells",
+        "pulp mesenchymal stem cells",  # "pulp" alone names no tissue
+    ],
+)
+def test_no_tissue_from_words_not_next_to_the_cells(text: str) -> None:
+    assert [p.tissue for p in extract_products(text, field="intervention")] == [None]
+
+
+@pytest.mark.parametrize(
+    "text", ["non-MSC cells were counted", "anti-MSC antibodies", "levels of anti-MSCs"]
+)
+def test_non_and_anti_are_no_product(text: str) -> None:
+    assert extract_products(text, field="intervention") == []

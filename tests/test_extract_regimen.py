@@ -863,3 +863,41 @@ def test_a_later_giving_of_something_else_is_no_crossover(control: str) -> None:
     annotate_trial(t)
     control_arm = t.arms[1]
     assert not control_arm.after_crossover and not control_arm.products and not control_arm.doses
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a delivery of the cells is an administration ...
+        ("A single transendocardial delivery of 100 million MSCs", 1),
+        ("a single delivery of 100 million MSCs by transendocardial injection", 1),
+        ("one intracoronary delivery of 10 million MSCs", 1),
+        ("two deliveries of 1 x 10^6 MSCs/kg, 4 weeks apart", 2),
+        ("a single intratracheal delivery of MSCs in preterm infants", 1),
+        # ... a childbirth is not, nor a delivery of something that is not the cells
+        ("patients with a history of three or more deliveries", None),
+        ("women after a single vaginal delivery", None),
+        ("two previous caesarean deliveries", None),
+        ("the single delivery of the placenta", None),
+        ("two deliveries in the last year", None),
+    ],
+)
+def test_a_delivery_of_the_cells_counts_a_childbirth_does_not(text: str, want: int | None) -> None:
+    assert resolve(find_counts(text)).value == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("patients receive 1 x 10^6 MSCs/kg intravenously once.", 1),
+        ("MSCs 2 x 10^6/kg IV once, at day 0", 1),
+        ("40 million MSCs injected intra-articularly once.", 1),
+        ("MSCs given subcutaneously once", 1),
+        # "once" that is a frequency or a conjunction is no count of one
+        ("1 x 10^6 MSCs/kg IV once a week for 4 weeks", 4),
+        ("stage IV once stable", None),
+        ("infused intravenously once daily for 3 days", 3),
+    ],
+)
+def test_the_route_as_an_adverb_before_once(text: str, want: int | None) -> None:
+    assert resolve(find_counts(text)).value == want

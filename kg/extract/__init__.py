@@ -21,4 +21,18 @@ from kg.extract.doses import extract_doses
 from kg.extract.products import extract_products
 from kg.extract.routes import ROUTES, Route, find_route
 
-__all__ = ["ROUTES", "Route", "annotate_trial", "extract_doses", "extract_products", "find_route"]
+__all__ = [
+    "EXTRACT_VERSION",
+    "ROUTES",
+    "Route",
+    "annotate_trial",
+    "extract_doses",
+    "extract_products",
+    "find_route",
+]
+
+# Part of kg.build.PIPELINE_VERSION: bump when a change of the extractor changes what it reads
+# from a record, so that a rebuild re-maps unchanged documents. 1: tissue abbreviations after a
+# maker's prefix ("HB-adMSCs"), dental pulp / amniotic membrane before the cell words, "a single
+# transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product.
+EXTRACT_VERSION = "1"

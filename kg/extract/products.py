@@ -128,7 +128,10 @@ _MENTION = re.compile(
     r"\w*(?:cells?|MSCs?|progenitors?|cytes|blasts|neurons))?)"
     rf"|(?P<phrase>(?i:{_MSC_PHRASE}))"
     rf"|(?P<tstem>(?i:{_TISSUE_STEM_PHRASE}))"
-    r"|(?<![\w-])(?P<msc>(?P<mpre>[A-Za-z]{1,5}-?)?MSC[sc]?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
+    # A maker's or donor's prefix before the tissue's ("HB-adMSCs", "Allo-BM-MSCs"): the
+    # segment next to "MSC" is the tissue's; the ones before it are kept in the name.
+    r"|(?<![\w-])(?P<msc>(?P<mbrand>(?:[A-Za-z0-9]{1,6}-){1,2}(?=[A-Za-z]{1,5}-?MSC))?"
+    r"(?P<mpre>[A-Za-z]{1,5}-?)?MSC[sc]?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
     r"(?![\w-])"
     r"|(?<![\w-])(?P<mpc>h?MPCs?)(?![\w-])"
     r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
@@ -159,6 +162,7 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
+    r"|dental|tooth|pulp|amniotic[\s-]+membrane"
     r"|marrow|adipose|tissue|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -306,8 +310,11 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
     if m.group("msc") is not None:
         pre = (m.group("mpre") or "").rstrip("-").lower()
         suf = m.group("msuf") or ""
-        if pre in {"allo", "auto"}:
-            donor = Donor.ALLOGENEIC if pre == "allo" else Donor.AUTOLOGOUS
+        if pre in {"non", "anti"}:
+            return None  # "non-MSC cells", "anti-MSC antibodies": not a product
+        for word in [*(m.group("mbrand") or "").lower().split("-"), pre]:
+            if word in {"allo", "auto"}:
+                donor = Donor.ALLOGENEIC if word == "allo" else Donor.AUTOLOGOUS
         if pre not in MSC_PREFIX_TISSUE:
             return "code", None, None, donor
         suf_tissue = _tissue_of(suf) if suf else None

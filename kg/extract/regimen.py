@@ -38,6 +38,7 @@ _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
 _NOUN = (
     r"infusions?|injections?|doses?|administrations?|applications?|implantations?"
     r"|transplantations?|transfusions?|instillations?|inoculations?|sessions?|rounds?"
+    r"|deliver(?:y|ies)"
 )
 _BLOCKED_FILLER = (
     r"(?:different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
@@ -157,7 +158,10 @@ _POINT_LIST = re.compile(
 # "administered once", "injected once along the fistula", "given once intravenously".
 _ONCE_VERB = re.compile(
     r"\b(?:given|administered|administrated|injected|infused|transplanted|implanted|applied"
-    r"|delivered|instilled|treated|performed|done|received|receive|receives)"
+    r"|delivered|instilled|treated|performed|done|received|receive|receives"
+    # the route as an adverb: "1 x 10^6 MSCs/kg intravenously once", "IV once"
+    r"|intravenously|intra-?[a-z]+ly|subcutaneously|intramuscularly|intradermally|topically"
+    r"|locally|(?<![\w(])i\.?v\.?(?![\w)]))"
     r"(?:\s+[\w-]+){0,2}?\s+once\b"
     # "once" as an adverb (not "once a week", not "once they are stable")
     r"(?=\s*(?:[,.;:()]|$|(?:intra-?\w+|i\.?v\.?|iv|only|at|on|into|along|with|by|via|during"
@@ -277,7 +281,37 @@ def _noun_counts(text: str, lo: int, hi: int) -> list[Count]:
         pos = m.end()
 
 
+# "a single transendocardial delivery", "one delivery of 20 million MSCs": a delivery counts
+# only as the delivery of the cells (a way in named before it, or cells after it), and never
+# beside a word of childbirth ("two vaginal deliveries", "a single caesarean delivery").
+_DELIVERY_OF_CELLS = re.compile(
+    r"\s+of\s+(?:[\w()+/^.-]+\s+){0,5}?(?:\d|cells?\b|\w*MSC|stem\b|stromal\b|mesenchymal\b)",
+    re.IGNORECASE,
+)
+_DELIVERY_WAY = re.compile(
+    r"\b(?:intra-?\w+|trans-?\w+|intravenous|local|endoscopic|percutaneous|catheter\w*"
+    r"|surgical|subcutaneous|topical|cell)\b",
+    re.IGNORECASE,
+)
+_CHILDBIRTH = re.compile(
+    r"\b(?:vaginal|caesarean|cesarean|c-section|obstetric\w*|childbirths?|births?|labou?r"
+    r"|parity|parous|multiparous|gravid\w*|twins?|instrumental|forceps|vacuum)\b",
+    re.IGNORECASE,
+)
+
+
+def _cells_delivered(text: str, m: re.Match[str]) -> bool:
+    if _CHILDBIRTH.search(text, max(0, m.start() - 60), min(len(text), m.end() + 60)):
+        return False
+    fillers = text[m.end("n") : m.start("noun")]
+    return (
+        bool(_DELIVERY_WAY.search(fillers)) or _DELIVERY_OF_CELLS.match(text, m.end()) is not None
+    )
+
+
 def _noun_count(text: str, m: re.Match[str]) -> Count | None:
+    if m.group("noun").lower().startswith("deliver") and not _cells_delivered(text, m):
+        return None
     value, strong = _n_value(m.group("n"))
     if value is None or value == 0 or value > 60:
         return None
