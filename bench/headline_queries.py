@@ -10,6 +10,13 @@ the server run it) until RUNS runs or BUDGET seconds each; p50 and p95 in ms, an
 the two give the same rows (sorted: ORDER BY may leave ties in any order). A query missing
 at REV, or one whose earlier text reads triples the store lacks, is reported as such.
 
+A paged listing is measured twice: its first page (``limit``: the query's page size, what
+``kg query NAME``, the server and the README's example ask for) against the earlier whole
+answer (same_rows: "in order" when the page is the earlier answer's first rows, "subset"
+when its rows are among the earlier answer's in another order), and every row (no page:
+``kg query NAME --all``). A listing with a whole-listing text (queries/whole/NAME.rq) is
+also timed with its pages' text run unpaged ("pages_text"), the form --all ran before.
+
 With --explain, ``oxigraph query --explain --stats`` (the PyPI ``oxigraph`` CLI of the
 venv) writes each query's plan for the store to OUT/plan-<store>-<name>-<before|after>.txt
 (the parameters' defaults written into the text as constants). It opens the store for
@@ -28,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +49,13 @@ from kg.queries import CannedQuery, load_query  # noqa: E402
 
 BEFORE = "4bf526e"  # HEAD before issue 15's materialisation (queries as measured in RESULTS)
 QUERIES: dict[str, list[dict[str, str]]] = {
-    "uc-msc-above-dose": [{}, {"min_cells": "1e7", "body_weight_kg": "60"}],
+    "uc-msc-above-dose": [
+        {"limit": "100"},  # the first page (earlier: the whole answer, ordered)
+        {},  # every row
+        {"limit": "100", "min_cells": "1e7", "body_weight_kg": "60"},
+        {"min_cells": "1e7", "body_weight_kg": "60"},
+        {"limit": "100", "min_cells": "1e10"},  # few rows: the page reads every candidate
+    ],
     "products-under-tissue": [{}],
     "products-by-tissue": [{}],
     "doses-by-tissue-route": [{}],
@@ -65,13 +80,19 @@ def earlier(name: str, rev: str, work: Path) -> CannedQuery | None:
     return load_query(name, folder)
 
 
-def same_rows(old: CannedQuery, new: CannedQuery, store: Store, params: dict[str, str]) -> bool:
-    """Sorted rows equal; for a page of a listing that did not page before, the page equals
-    the earlier answer's rows at its place (same order)."""
+def same_rows(
+    old: CannedQuery, new: CannedQuery, store: Store, params: dict[str, str]
+) -> bool | str:
+    """Sorted rows equal; for a page of a listing that did not page before, "in order" when
+    the page equals the earlier answer's rows at its place, "subset" when its rows are
+    among the earlier answer's (another order), else False."""
     a, b = old.execute(store, own(old, params)).rows, new.execute(store, own(new, params)).rows
     if own(old, params) != own(new, params):
         start = int(params.get("offset", "0"))
-        return list(b) == list(a[start : start + len(b)])
+        if list(b) == list(a[start : start + len(b)]):
+            return "in order"
+        earlier = Counter(map(repr, a))
+        return "subset" if not Counter(map(repr, b)) - earlier else False
     return sorted(map(repr, a)) == sorted(map(repr, b))
 
 
@@ -173,6 +194,8 @@ def main() -> int:
                 for params in QUERIES[name]:
                     key = name + "".join(f" {k}={v}" for k, v in params.items())
                     both = {"after": new} if old is None else {"before": old, "after": new}
+                    if new.whole is not None and not set(params) & set(PAGING):
+                        both["pages_text"] = replace(new, whole=None)  # --all before
                     entry: dict[str, Any] = timed(both, store, params, args.runs, args.budget)
                     if old is not None:
                         entry["same_rows"] = same_rows(old, new, store, params)

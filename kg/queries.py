@@ -25,6 +25,9 @@ order and looks each row's details up (LATERAL), so the first page costs what it
 cost, whatever the store's size, and the same store gives the same pages.
 :meth:`CannedQuery.execute` without ``limit``/``offset`` returns the whole listing;
 :meth:`CannedQuery.execute_page` one page (the default page when none is given).
+A listing whose pages look each row up may also have a whole-listing text,
+``queries/whole/<name>.rq`` (same parameters and columns): every row in one pass with hash
+joins, in the pages' order, used when every row is asked for (:meth:`CannedQuery.whole_text`).
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ QUERIES_DIR = bundled("queries")
 # Standard SPARQL 1.1 forms of the canned queries that use an Oxigraph extension (LATERAL),
 # for other servers (kg.remote): queries/portable/<name>.rq, same parameters and columns.
 PORTABLE_DIR = "portable"
+# Whole-listing forms of paged listings: queries/whole/<name>.rq (every row, one pass).
+WHOLE_DIR = "whole"
 XSD = PREFIXES["xsd"]
 _PARAM_RE = re.compile(
     r"^-\s*(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[\w:]+)\s*(?:=\s*(?P<default>[^;]*?))?\s*(?:;\s*(?P<doc>.*))?$"
@@ -163,6 +168,7 @@ class CannedQuery:
     text: str
     portable: str | None = None
     page_size: int | None = None  # rows of a default page, for a paged listing
+    whole: str | None = None  # the whole-listing text (queries/whole/<name>.rq), if any
 
     @property
     def pages(self) -> bool:
@@ -192,6 +198,13 @@ class CannedQuery:
         if paging is None and self.page_size is not None:
             paging = Paging(min(self.page_size, MAX_PAGE), 0)
         return rest, paging
+
+    def whole_text(self, values: dict[str, str]) -> str:
+        """The text that returns every row: the whole-listing form where there is one, unless
+        ``values`` give an optional parameter (empty by default: it narrows the listing, and
+        the pages' form looks up only what that part needs); else the text itself."""
+        narrowed = any(values.get(p.name, "").strip() for p in self.params if p.default == "")
+        return self.whole if self.whole is not None and not narrowed else self.text
 
     @staticmethod
     def paged_text(text: str, paging: Paging | None) -> str:
@@ -245,7 +258,9 @@ class CannedQuery:
         if paging is not None:
             return self.execute_page(store, values, paging).table
         result = store.query(
-            self.text, use_default_graph_as_union=True, substitutions=self.substitutions(values)
+            self.whole_text(values),
+            use_default_graph_as_union=True,
+            substitutions=self.substitutions(values),
         )
         if not isinstance(result, QuerySolutions):
             raise TypeError(f"canned query {self.name} is not a SELECT query")
@@ -260,7 +275,9 @@ class CannedQuery:
         if paging is not None:
             raise ParamError("limit", "every row was asked for: give no limit or offset")
         result = store.query(
-            self.text, use_default_graph_as_union=True, substitutions=self.substitutions(values)
+            self.whole_text(values),
+            use_default_graph_as_union=True,
+            substitutions=self.substitutions(values),
         )
         if not isinstance(result, QuerySolutions):
             raise TypeError(f"canned query {self.name} is not a SELECT query")
@@ -409,10 +426,14 @@ def _parse(path: Path) -> CannedQuery:
         raise ValueError(f"{path}: the header has no '#+ summary:' line")
     portable_path = path.parent / PORTABLE_DIR / path.name
     portable = portable_path.read_text(encoding="utf-8") if portable_path.is_file() else None
+    whole_path = path.parent / WHOLE_DIR / path.name
+    whole = whole_path.read_text(encoding="utf-8") if whole_path.is_file() else None
+    if whole is not None and page_size is None:
+        raise ValueError(f"{whole_path}: a whole-listing form of a query that does not page")
     if page_size is not None and _OUTER_SLICE.search(_strip_comments(text)):
         raise ValueError(f"{path}: a paged query has no LIMIT or OFFSET of its own")
     return CannedQuery(
-        path.stem, path, summary, description, tuple(params), text, portable, page_size
+        path.stem, path, summary, description, tuple(params), text, portable, page_size, whole
     )
 
 

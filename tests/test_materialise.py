@@ -7,6 +7,10 @@
 * the dose and product queries give the rows their earlier texts give, which read the
   stored facts only (kept below as the reference), for several parameter sets;
 * arm-doses, paged trial by trial, gives the earlier query's rows in the earlier order;
+  every row asked for at once (its whole-listing text, queries/whole/) gives the pages
+  concatenated, in order;
+* uc-msc-above-dose, a paged listing in index order: its pages concatenated are its whole
+  answer in order, without a row twice, and the reference's rows;
 * a per-kilogram dose with other body weights than the reference one;
 * a rebuild after one record changes its product's tissue and its doses equals a clean build;
 * the shapes refuse a comparable figure on a dose that is not comparable.
@@ -225,6 +229,27 @@ def sorted_rows(cq: CannedQuery, store: Store, values: dict[str, str]) -> list[s
     return sorted(repr(row) for row in cq.execute(store, values).rows)
 
 
+def every_page(cq: CannedQuery, store: Store, values: dict[str, str], limit: int) -> list[object]:
+    """The rows of every page of a listing, ``limit`` rows a page, one page after another."""
+    rows: list[object] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = cq.execute_page(store, {**values, "limit": str(limit), "offset": str(offset)})
+        assert len(page.table.rows) == limit or page.next_offset is None
+        rows.extend(page.table.rows)
+        offset = page.next_offset
+    return rows
+
+
+def assert_pages_are_the_whole(cq: CannedQuery, store: Store, values: dict[str, str]) -> None:
+    """A paged listing's pages, concatenated, are its whole answer in its order, no row twice
+    (at two page sizes, one that cuts the answer into several pages)."""
+    whole = list(cq.execute(store, values).rows)
+    assert len(set(whole)) == len(whole)
+    for limit in (7, 100):
+        assert every_page(cq, store, values, limit) == whole, (cq.name, values, limit)
+
+
 def assert_materialised(store: Store) -> tuple[int, int]:
     """The materialised triples are exactly what the stored facts give; returns the number of
     (product, term) pairs and of comparable doses."""
@@ -291,6 +316,8 @@ def test_rows_as_the_stored_facts_give_them_on_the_seeds(seed_graph: Store, name
     for values in PARAMS[name]:
         expected = sorted_rows(_with_text(cq, REFERENCE[name]), seed_graph, values)
         assert sorted_rows(cq, seed_graph, values) == expected, (name, values)
+        if cq.pages:
+            assert_pages_are_the_whole(cq, seed_graph, values)
         portable = _with_text(cq, cq.portable) if cq.portable else None
         if portable is not None:
             assert sorted_rows(portable, seed_graph, values) == expected, (name, values)
@@ -306,6 +333,8 @@ def test_rows_as_the_stored_facts_give_them_on_all_shared_data(
     for values in PARAMS[name]:
         expected = sorted_rows(_with_text(cq, REFERENCE[name]), shared_store, values)
         assert sorted_rows(cq, shared_store, values) == expected, (name, values)
+        if cq.pages:
+            assert_pages_are_the_whole(cq, shared_store, values)
         if cq.portable:
             assert sorted_rows(_with_text(cq, cq.portable), shared_store, values) == expected
         nonempty += bool(expected)
@@ -315,7 +344,13 @@ def test_rows_as_the_stored_facts_give_them_on_all_shared_data(
 def _with_text(cq: CannedQuery, text: str) -> CannedQuery:
     from dataclasses import replace
 
-    return replace(cq, text=text)
+    return replace(cq, text=text, whole=None)
+
+
+def _without_whole(cq: CannedQuery) -> CannedQuery:
+    from dataclasses import replace
+
+    return replace(cq, whole=None)
 
 
 def _per_kg_page(folder: Path) -> Path:
@@ -434,7 +469,10 @@ def assert_arm_doses_as_before(store: Store) -> int:
     cq = load_query("arm-doses")
     before = _with_text(cq, ARM_DOSES_BEFORE)
     rows = list(before.execute(store, {}).rows)
-    assert list(cq.execute(store, {}).rows) == rows
+    assert cq.whole is not None and cq.whole_text({}) == cq.whole
+    assert list(cq.execute(store, {}).rows) == rows  # the whole-listing text
+    assert list(_without_whole(cq).execute(store, {}).rows) == rows  # the pages' text, unpaged
+    assert every_page(cq, store, {}, 1000) == rows  # every page at the default size
     first = cq.execute_page(store, {"limit": "7"})
     assert list(first.table.rows) == rows[:7]
     if len(rows) > 7:
@@ -444,6 +482,7 @@ def assert_arm_doses_as_before(store: Store) -> int:
     for trial in sorted(trials)[:3]:
         iri = trial.strip('"') if trial.startswith('"http') else None
         values = {"trial_iri": iri or f"https://w3id.org/celltrials/trial/{trial.strip(chr(34))}"}
+        assert cq.whole_text(values) == cq.text  # one trial: the pages' form, looked up
         assert list(cq.execute(store, values).rows) == list(before.execute(store, values).rows)
     return len(rows)
 
