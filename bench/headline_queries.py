@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from pyoxigraph import Store  # noqa: E402
 
-from kg.queries import CannedQuery, load_query  # noqa: E402
+from kg.queries import CannedQuery, Paging, load_query  # noqa: E402
 
 BEFORE = "4bf526e"  # HEAD before issue 15's materialisation (queries as measured in RESULTS)
 QUERIES: dict[str, list[dict[str, str]]] = {
@@ -135,6 +135,8 @@ def explain(cq: CannedQuery, store_path: Path, out: Path) -> None:
     for param, term in cq.substitutions({}).items():
         name = param.value
         head = re.sub(rf"\?{name}\b", "", head)
+        # (a sub-SELECT that projects the parameter: out of its projection too)
+        where = re.sub(rf"(SELECT\b[^{{]*?) \?{name}\b", r"\1", where)
         where = re.sub(rf"\?{name}\b", str(term).replace("\\", "\\\\"), where)
     query = out.with_suffix(".rq")
     query.write_text(head + "WHERE {" + where, encoding="utf-8")
@@ -205,7 +207,12 @@ def main() -> int:
             if args.explain:
                 for name in args.only:
                     old = earlier(name, args.before, Path(tmp))
-                    for label, cq in (("before", old), ("after", load_query(name))):
+                    new = load_query(name)
+                    texts = [("before", old), ("after", new)]
+                    if new.page_size is not None:  # the first page's plan too
+                        page = new.paged_text(new.text, Paging(new.page_size))
+                        texts.append(("after-first-page", replace(new, text=page)))
+                    for label, cq in texts:
                         if cq is not None:
                             explain(
                                 cq,
