@@ -249,3 +249,36 @@ def test_number_like_noise_gives_sound_figures(tokens: list[str], joiner: str) -
 def test_parse_number_never_crashes(s: str) -> None:
     value = parse_number(s)
     assert value is None or (math.isfinite(value) and value >= 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a power of ten in words, misspelt as records write it (a short table, not fuzzy)
+        ("2x10 elevated to sxth power MSCs/kg", 2e6),
+        ("2x10 elevated to the sixht power MSCs/kg", 2e6),
+        ("1 x 10 to the eigth power cells", 1e8),
+        ("2 x 10 to the nineth cells", 2e9),
+        # "to the power (of) N", "10 power N"
+        ("1 x 10 to the power of 6 MSCs/kg", 1e6),
+        ("1 x 10 to the power 7 MSCs", 1e7),
+        ("1.5 x 10 power 6 cells/kg", 1.5e6),
+    ],
+)
+def test_powers_of_ten_in_words(text: str, value: float) -> None:
+    [fig] = find_figures(text)
+    assert math.isclose(fig.low, value) and math.isclose(fig.high, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 x 10 to the patients",
+        "2 x 10 power units",
+        "2 x 10 to the power of the study",
+        "3 x 10 power 66 cells",  # no power of ten a record means
+        "2 x 10 elevated to the sxthly power",  # not in the table: nothing, never a guess
+    ],
+)
+def test_no_power_of_ten_without_an_exponent(text: str) -> None:
+    assert [f for f in find_figures(text) if f.high > 100] == []

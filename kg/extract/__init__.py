@@ -34,5 +34,6 @@ __all__ = [
 # Part of kg.build.PIPELINE_VERSION: bump when a change of the extractor changes what it reads
 # from a record, so that a rebuild re-maps unchanged documents. 1: tissue abbreviations after a
 # maker's prefix ("HB-adMSCs"), dental pulp / amniotic membrane before the cell words, "a single
-# transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product.
+# transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product,
+# powers of ten "to the power of 6", "10 power 6" and misspelt ("sxth", "eigth").
 EXTRACT_VERSION = "1"

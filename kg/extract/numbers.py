@@ -48,6 +48,17 @@ _EXPONENT_WORDS: dict[str, int] = {
     "nine": 9,
     "tenth": 10,
     "ten": 10,
+    # misspellings records write (a short table, never fuzzy matching)
+    "sxth": 6,
+    "sixht": 6,
+    "sixt": 6,
+    "fith": 5,
+    "fifht": 5,
+    "sevnth": 7,
+    "seveth": 7,
+    "eigth": 8,
+    "eighht": 8,
+    "nineth": 9,
 }
 _SCALES: dict[str, float] = {
     "thousand": 1e3,
@@ -92,7 +103,8 @@ _POW = (
     r"|\(\s*(?P<{g}5>\d{{1,2}})\s*\)"
     r"|\s+(?:elevated|raised)\s+to\s+(?:the\s+)?(?:power\s+of\s+)?(?P<{g}3>[a-z]+|\d{{1,2}})"
     r"(?:th|st|nd|rd)?(?:\s+power)?"
-    r"|\s+to\s+the\s+(?P<{g}4>[a-z]+|\d{{1,2}})(?:th|st|nd|rd)?(?:\s+power)?"
+    r"|\s+to\s+the\s+(?:power\s+(?:of\s+)?)?(?P<{g}4>[a-z]+|\d{{1,2}})(?:th|st|nd|rd)?(?:\s+power)?"
+    r"|\s+power\s+(?:of\s+)?(?P<{g}6>\d{{1,2}})(?![\d.,]?\d)"  # "1.5 x 10 power 6"
     r")"
 )
 # Written-out powers of ten that only follow "N x": "1x10/6", "1x10x6", "2 x 10 6", "2xE6",
@@ -153,7 +165,7 @@ _BETWEEN_RANGE = re.compile(
 )  # the first figure's unit may be repeated: "0.5x10^6/kg-1x10^6/kg"
 _BETWEEN_WORD = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _BARE_POWER = re.compile(
-    r"10\s*(?:\\?\^|\*\*|[eE]|exp|\(|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\s+(?:elevated|raised|to)\b)"
+    r"10\s*(?:\\?\^|\*\*|[eE]|exp|\(|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\s+(?:elevated|raised|to|power)\b)"
 )
 # Bare numbers listed before a figure that share its power or scale: "0.5, 1.0, or 1.5 million".
 _LIST_MEMBER = re.compile(
@@ -220,7 +232,7 @@ _MAX_EXPONENT = 30
 
 
 def _exponent(m: re.Match[str], g: str) -> int | None:
-    for i in "12345":
+    for i in "123456":
         raw = m.group(g + i)
         if raw is None:
             continue
