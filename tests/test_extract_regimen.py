@@ -901,3 +901,19 @@ def test_a_delivery_of_the_cells_counts_a_childbirth_does_not(text: str, want: i
 )
 def test_the_route_as_an_adverb_before_once(text: str, want: int | None) -> None:
     assert resolve(find_counts(text)).value == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("MSCs 1 x 10^6/kg IV; the infusion is repeated 2 weeks later.", 2),
+        ("the injection will be repeated one month later", 2),
+        ("the MSC infusion is repeated a week later", 2),
+        ("the injection will be repeated after 3 months", 2),  # as before
+        # an option or a condition is no count
+        ("the infusion may be repeated 2 weeks later", None),
+        ("if there is no response, the infusion will be repeated 4 weeks later", None),
+    ],
+)
+def test_repeated_some_time_later_is_a_second_administration(text: str, want: int | None) -> None:
+    assert resolve(find_counts(text)).value == want

@@ -35,5 +35,6 @@ __all__ = [
 # from a record, so that a rebuild re-maps unchanged documents. 1: tissue abbreviations after a
 # maker's prefix ("HB-adMSCs"), dental pulp / amniotic membrane before the cell words, "a single
 # transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product,
-# powers of ten "to the power of 6", "10 power 6" and misspelt ("sxth", "eigth").
+# powers of ten "to the power of 6", "10 power 6" and misspelt ("sxth", "eigth"), "is repeated
+# 2 weeks later" = 2.
 EXTRACT_VERSION = "1"

@@ -141,10 +141,11 @@ _FREQ_X = re.compile(
     r"(?P<n>\d{1,2})\b(?!\s*(?:10|\^|[.,]\d|days?|weeks?|months?))",
     re.IGNORECASE,
 )
-# "the injection will be repeated after 3 months", "repeated once": a second administration.
+# "the injection will be repeated after 3 months", "repeated once", "is repeated 2 weeks
+# later": a second administration.
 _REPEATED = re.compile(
     r"\b(?:will\s+be|is|are|was|were|to\s+be|being)\s+repeated\s+(?:once\b|(?:after|at|on|in"
-    r"|following)\b)",
+    rf"|following)\b|(?:\d{{1,2}}|a|an|{_NUMWORD})\s+(?:days?|weeks?|months?)\s+later\b)",
     re.IGNORECASE,
 )
 # "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
