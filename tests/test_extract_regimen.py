@@ -917,3 +917,21 @@ def test_the_route_as_an_adverb_before_once(text: str, want: int | None) -> None
 )
 def test_repeated_some_time_later_is_a_second_administration(text: str, want: int | None) -> None:
     assert resolve(find_counts(text)).value == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("MSCs given by lumbar puncture", "intrathecal"),
+        ("MSCs administered through a lumbar puncture", "intrathecal"),
+        ("MSCs administered via a lumbar puncture", "intrathecal"),
+        ("MSCs delivered by means of lumbar puncture", "intrathecal"),
+        # a puncture to take a sample is no way in for the cells
+        ("CSF obtained through a lumbar puncture at baseline", None),
+        ("CSF samples collected via lumbar puncture", None),
+        ("a diagnostic lumbar puncture at baseline", None),
+    ],
+)
+def test_a_lumbar_puncture_gives_the_cells_or_takes_a_sample(text: str, want: str | None) -> None:
+    hit = find_route(text)
+    assert (hit[0] if hit else None) == want

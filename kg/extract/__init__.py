@@ -36,5 +36,5 @@ __all__ = [
 # maker's prefix ("HB-adMSCs"), dental pulp / amniotic membrane before the cell words, "a single
 # transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product,
 # powers of ten "to the power of 6", "10 power 6" and misspelt ("sxth", "eigth"), "is repeated
-# 2 weeks later" = 2.
+# 2 weeks later" = 2, "through/via a lumbar puncture" intrathecal unless a sample is taken.
 EXTRACT_VERSION = "1"

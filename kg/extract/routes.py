@@ -67,7 +67,11 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         "intra-articular",
         r"intra-?\s?articular(?:ly)?|into\s+the\s+(?:(?:knee|hip|ankle|shoulder|affected)\s+)?joint",
     ),
-    ("intrathecal", r"intra-?\s?t(?:h?ec|ech)h?al(?:ly)?|(?:via|by)\s+lumbar\s+puncture"),
+    (
+        "intrathecal",
+        r"intra-?\s?t(?:h?ec|ech)h?al(?:ly)?"
+        r"|(?:via|by|through|by\s+means\s+of)\s+(?:an?\s+|the\s+)?lumbar\s+puncture",
+    ),
     ("intramuscular", r"intra-?\s?muscular(?:ly)?"),
     (
         "subcutaneous",
@@ -286,6 +290,12 @@ _VERB_BEFORE = re.compile(
     r"|applied|instilled)\s+$",
     re.IGNORECASE,
 )
+_PUNCTURE = re.compile(r"lumbar\s+puncture", re.IGNORECASE)
+_SAMPLED_BEFORE = re.compile(
+    r"\b(?:obtained|collected|sampled|samples?|sampling|drawn|taken|withdrawn|aspirated"
+    r"|analy[sz]ed|measured|diagnostic|diagnosis)\b",
+    re.IGNORECASE,
+)
 _NOUN_AFTER = re.compile(
     r"\s+(?:infusions?|injections?|administrations?|transplantations?|implantations?|route"
     r"|delivery|application|drip|bolus|doses?)\b",
@@ -337,6 +347,10 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     hits: list[RouteHit] = []
     for m in _route_matches(text):
         key = _ROUTE_KEYS[str(m.lastgroup)]
+        if _PUNCTURE.search(m.group(0)) and _SAMPLED_BEFORE.search(
+            text, max(0, m.start() - 40), m.start()
+        ):
+            continue  # "CSF obtained through a lumbar puncture": a sample taken, not cells given
         start, end = _widen(text, m.start(), m.end())
         hits.append(RouteHit(key, start, end, True))
     ivs = list(_IV.finditer(text)) + [m for m in _IV_LOWER.finditer(text) if m.group(0) != "IV"]
