@@ -18,7 +18,8 @@ then reads each row's record and writes the verdict:
 
 Rows already judged keep their verdicts when the sample is drawn again. ``score`` prints the
 counts of the committed verdicts and says which judged rows the current extractor no longer
-states (a changed row needs a new verdict before the figure can be reported again).
+states (a changed row needs a new verdict before the figure can be reported again), then the
+counts over the judged rows it still states: the precision of the current extractor.
 """
 
 from __future__ import annotations
@@ -166,7 +167,21 @@ def score(store: Path | None) -> int:
         gone = [v for v in verdicts if _key(v) not in current]
         print(f"rows no longer stated by the current extractor: {len(gone)}")
         for v in gone:
-            print(f"  {v['trial']} {v['arm']!r}: {v['dose_min']}-{v['dose_max']} {v['dose_unit']}")
+            print(
+                f"  {v['trial']} {v['arm']!r}: {v['dose_min']}-{v['dose_max']} {v['dose_unit']}"
+                f" (was {v['verdict'] or 'not judged'})"
+            )
+        # The precision of the current extractor: the judged rows it still states (a row it
+        # no longer states is no longer its claim; a changed row needs a new verdict first).
+        kept = Counter(
+            v["verdict"]
+            for v in verdicts
+            if _key(v) in current and v["verdict"] in VERDICTS_ALLOWED
+        )
+        n = sum(kept.values())
+        print(f"judged rows the current extractor states: {n}")
+        for name in VERDICTS_ALLOWED:
+            print(f"  {name:<9} {kept[name]:>3}  {100 * kept[name] / max(n, 1):5.1f}%")
     return 0
 
 

@@ -407,7 +407,8 @@ RECORD_PHRASES: list[tuple[str, list[tuple[float, float, DoseUnit]]]] = [
     ("1 × 10^6 cells·kg−1", [(1e6, 1e6, KG)]),
     ("2 x 10^6 MSC kg-1", [(2e6, 2e6, KG)]),
     ("escalating doses from 1 x 10^6 up to 1 x 10^8 cells", [(1e6, 1e8, C)]),
-    ("Intravenous administration of up to 1~2x10^6 MSCs per kg, for 2 times", [(1e6, 2e6, KG)]),
+    # a range after a cap word is a cap (docs/dose-labelling.md), never the dose
+    ("Intravenous administration of up to 1~2x10^6 MSCs per kg, for 2 times", []),
     ("1 × 10^6 cells/kg (minimum 0.5 × 10^6; maximum 2 × 10^6)", [(1e6, 1e6, KG)]),
     ("a target dose of 2x10^6 cells/kg (range 1.5-2.5 x10^6)", [(2e6, 2e6, KG)]),
     ("at least 1 x 10^6 cells/kg will be given", []),  # a lower bound, not a dose
@@ -829,3 +830,33 @@ def test_a_total_over_several_administrations_stays_a_course(text: str) -> None:
 def test_a_power_of_ten_beyond_any_cell_count_is_no_dose(text: str) -> None:
     """Hypothesis found "10⁶⁶⁶" overflowing a float; such a power is no figure at all."""
     assert extract_doses(text, field="t", assume_cells=True) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intravenous administration of up to 1~2x10^6 MSCs per kg",
+        "MSCs up to 1-2 x 10^6 cells/kg IV",
+        "a maximum of 1 to 2 million cells/kg",
+        "not exceeding 1-2 x 10^6 cells/kg",
+    ],
+)
+def test_a_range_after_a_cap_word_is_a_cap_not_a_dose(text: str) -> None:
+    assert extract_doses(text, field="arm") == []
+    [cap] = extract_caps(text, field="arm")
+    assert cap.max_cells == 2e6 and cap.evidence in text
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("escalating doses from 1 x 10^6 up to 1 x 10^8 cells", 1e6, 1e8),
+        ("MSCs 1~2x10^6 MSCs per kg IV", 1e6, 2e6),
+        ("1-2 x 10^6 cells/kg, up to 150 million cells in all", 1e6, 2e6),
+    ],
+)
+def test_a_range_without_a_cap_word_before_it_is_the_dose(
+    text: str, low: float, high: float
+) -> None:
+    [d] = extract_doses(text, field="arm")
+    assert (d.min_cells, d.max_cells) == (low, high)

@@ -5,8 +5,8 @@ after it ("MSCs", "cells", a product name or an abbreviation the text defines, w
 describing words between: "1.5 million adipose-tissue derived mesenchymal stem cells per
 kg"), a "/kg", or (for a figure written as a power of ten) a cell word before it. Never a
 dose: a cap ("up to", "a maximum of", "not to exceed", "no more than": kept apart as a
-:class:`~kg.model.CellCap`, see :func:`extract_caps`; but "up to 1-2 x 10^6 cells/kg", a
-range, is the dose), a lower bound ("at least", "more than", "a minimum of", "(>5x10^9)":
+:class:`~kg.model.CellCap`, see :func:`extract_caps`; a range after a cap word, "up to
+1~2x10^6 MSCs per kg", is a cap at its high end, docs/dose-labelling.md), a lower bound ("at least", "more than", "a minimum of", "(>5x10^9)":
 the dose given above it is unknown and :class:`~kg.model.Dose` has no open upper end, so it
 is kept apart as a :class:`CellFloor`, see :func:`extract_floors`, and noted by the
 annotator), an infusion rate (cells/min), a
@@ -1162,7 +1162,9 @@ def _analyse(
             taken = r.fig.end  # "2x10^6 cells/kg (range 1.5-2.5 x10^6)": an aside on a dose
             continue
         taken = max(r.after.end, r.fig.end)
-        if r.qualifier == CAP and r.fig.low == r.fig.high:
+        if r.qualifier == CAP:
+            # "up to 150 million cells"; "up to 1~2x10^6 MSCs per kg", a range after the cap
+            # word, is a cap too (at its high end): docs/dose-labelling.md, no dose row
             caps.append(CellCap(r.fig.high, r.after.unit, evidence, field))
             continue
         if r.qualifier == "at least" and r.fig.low == r.fig.high:
@@ -1170,7 +1172,6 @@ def _analyse(
             # beside a dose) is no dose: the dose given is unknown above it
             floors.append(CellFloor(r.fig.low, r.after.unit, evidence, field))
             continue
-        # "up to 1~2x10^6 MSCs per kg": a range is the dose itself, whatever precedes it
         lo, hi = sentences.bounds(r.fig.start)
         if (lo, hi) not in counts:  # the sentence's number of administrations, read once
             stated = drop_dose_levels(find_counts(text, lo, hi), len(levels[(lo, hi)]))
