@@ -155,6 +155,9 @@ class Score:
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Dose rows the extractor states for a keyed arm that no key row holds (its precision
+    # inside the key: a cap or a concentration read as a dose shows here, not in the rates).
+    extra: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool, row: KeyRow, got: str, want: str) -> None:
         self.totals[name] += 1
@@ -243,6 +246,9 @@ def score(trials: dict[str, Trial], rows: list[KeyRow]) -> Score:
             continue
         dose_rows = [r for r in arm_rows if r.dose_min is not None]
         matched = _match_doses(dose_rows, target.doses)
+        used = {id(d) for d in matched.values() if d is not None}
+        where = arm_rows[0].where()
+        s.extra += [f"{where}: {_fmt_dose(d)}" for d in target.doses if id(d) not in used]
         got_doses = "; ".join(_fmt_dose(d) for d in target.doses) or "no dose"
         for i, row in enumerate(dose_rows):
             want = f"{row.dose_min:g}-{row.dose_max:g} {row.dose_unit} ({row.evidence!r})"
@@ -304,6 +310,8 @@ def report(s: Score) -> str:
     lines.append("")
     lines.append(f"misses ({len(s.misses)}):")
     lines += [f"  {m}" for m in s.misses]
+    lines.append(f"extra dose rows, stated for a keyed arm but in no key row ({len(s.extra)}):")
+    lines += [f"  {m}" for m in s.extra]
     return "\n".join(lines)
 
 
