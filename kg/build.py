@@ -986,7 +986,8 @@ def _finish(
         report.timings["terms"] = t1 - t
         report.timings["void"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        report.conditions = condition_coverage(gs.store)
+        coverage = streamed.condition_coverage(gs.store, m) if streamed is not None else None
+        report.conditions = coverage or condition_coverage(gs.store)  # None: count the store
         report.timings["link coverage"] = time.perf_counter() - t2
 
 

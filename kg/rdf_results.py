@@ -50,15 +50,23 @@ class _Out:
         self.quads: list[Quad] = []
 
     def add(self, s: NamedNode, p: str, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, cto(p) if ":" not in p else NamedNode(p), o, self.graph))
+        node = _PREDICATES.get(p)
+        if node is None:
+            node = _PREDICATES[p] = cto(p) if ":" not in p else NamedNode(p)
+        self.quads.append(Quad(s, node, o, self.graph))
 
     def text(self, s: NamedNode, p: str, value: str | None) -> None:
         if value:
-            self.add(s, p, Literal(redact(value)))
+            self.add(s, p, Literal(redact(value) if "@" in value or "+" in value else value))
 
     def integer(self, s: NamedNode, p: str, value: int | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(str(value), datatype=_INT))
+            literal = _INTEGERS.get(value) if type(value) is int else None  # (not a bool)
+            if literal is None:
+                literal = Literal(str(value), datatype=_INT)
+                if type(value) is int and len(_INTEGERS) < 1 << 12:  # bounded (counts repeat)
+                    _INTEGERS[value] = literal
+            self.add(s, p, literal)
 
     def double(self, s: NamedNode, p: str, value: float | None) -> None:
         if value is not None:
@@ -66,6 +74,12 @@ class _Out:
 
     def kind(self, s: NamedNode, cls: str) -> None:
         self.quads.append(Quad(s, _TYPE, cto(cls), self.graph))
+
+
+# Nodes of the properties by the names the writers use, and the literals of small counts
+# (nodes and literals are immutable: one shared object each, made once per process).
+_PREDICATES: dict[str, NamedNode] = {}
+_INTEGERS: dict[int, Literal] = {}
 
 
 def results_quads(
@@ -83,8 +97,14 @@ def results_quads(
     def arm_node(label: str) -> NamedNode:
         return minter.under(trial_node, "arm", slug(label))
 
+    group_nodes: dict[tuple[str, str, str], NamedNode] = {}  # (a group is named often)
+
     def group_node(section: str, group: str, parent: NamedNode = r) -> NamedNode:
-        return NamedNode(f"{parent.value}/{section}/group/{slug(group, max_len=40)}")
+        node = group_nodes.get((section, group, parent.value))
+        if node is None:
+            node = NamedNode(f"{parent.value}/{section}/group/{slug(group, max_len=40)}")
+            group_nodes[section, group, parent.value] = node
+        return node
 
     def group(section: str, g: ResultGroup, parent: NamedNode = r) -> NamedNode:
         node = group_node(section, g.key, parent)

@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
+from kg.link.coverage import Coverage
 from kg.rdf import CTO, OBO, PROV, RDF, Minter
+from kg.streamed_coverage import ConditionCounts, Mentions, coverage_lines
 from kg.terms import USED_TERM_PREDICATES, VoidCounts
 
 __all__ = ["DocStats", "Streamed", "serialize_document"]
 
 _TYPE = NamedNode(RDF + "type")
+RDF_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")  # a record graph -> its document
 _USED = frozenset(NamedNode(p) for p in USED_TERM_PREDICATES)
 
@@ -43,6 +46,7 @@ class DocStats:
     trials: list[str] = field(default_factory=list)  # keys of the trials those hang under
     others: list[tuple[str, str]] = field(default_factory=list)  # (subject, class) elsewhere
     used: set[str] = field(default_factory=set)  # outside terms in use
+    conditions: ConditionCounts = field(default_factory=ConditionCounts)  # link coverage
     unusual: str | None = None  # why these quads cannot be added up
 
 
@@ -89,6 +93,7 @@ def serialize_document(
     special = {
         g.value for g in (minter.terms_graph(), minter.stats_graph(), minter.ontology_graph())
     }
+    lines: list[bytes] = []  # those the condition coverage reads (kg.streamed_coverage)
     for graph, start, end in records:
         rest += quads[done:start]
         done = end
@@ -98,6 +103,7 @@ def serialize_document(
         parts.append(data)
         if stats.unusual is not None:
             continue
+        coverage_lines(data, lines)
         # (A blank node elsewhere in a record graph changes no figure: the graph is the
         # document's own; a typed one would be merged with another document's label.)
         if graph in special or data.count(f" <{graph}> .\n".encode()) != len(record):
@@ -127,8 +133,24 @@ def serialize_document(
     stats.trials = sorted(trials)
     stats.classes.update(cls for _, cls in entities)
     if stats.unusual is None:
+        _conditions(lines, stats, key=key, trial_prefix=trial_prefix)
+    if stats.unusual is None:
         _metadata(meta, stats, key=key, minter=minter)
     return b"".join(parts), stats
+
+
+def _conditions(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: str) -> None:
+    """Count the document's condition mentions (each under its trial: see
+    :class:`Streamed`, which corrects for trials that several documents write)."""
+    mentions = Mentions()
+    mentions.add_lines(lines)
+    outside = next((c for c in mentions.mentions if not c.startswith(trial_prefix)), None)
+    if mentions.unusual is not None:
+        stats.unusual = f"{key}: {mentions.unusual}"
+    elif outside is not None:
+        stats.unusual = f"{key}: a condition mention {outside} outside a trial"
+    else:
+        stats.conditions = mentions.counts()
 
 
 def _metadata(meta: list[Quad], stats: DocStats, *, key: str, minter: Minter) -> None:
@@ -176,6 +198,7 @@ class Streamed:
         self.classes: Counter[str] = Counter()
         self.others: dict[str, set[str]] = {}  # class -> subjects typed outside a trial
         self.used: set[str] = set()
+        self.conditions = ConditionCounts()
         self.fallback: str | None = None
         self._keys: list[str] = []  # the documents, in the order added
         self._sources: set[int] = set()  # hashes of their keys
@@ -213,6 +236,7 @@ class Streamed:
         for iri, cls in stats.others:
             self.others.setdefault(cls, set()).add(iri)
         self.used |= stats.used
+        self.conditions.update(stats.conditions)
 
     def used_terms(self, derived: Iterable[Quad]) -> list[str]:
         """The outside terms in use, sorted (as :func:`kg.terms.term_quads` wants them),
@@ -259,6 +283,48 @@ class Streamed:
             len(self._graphs),
             {cls: n for cls, n in sorted(classes.items()) if n > 0},
         )
+
+    def condition_coverage(self, store: Store, minter: Minter) -> Coverage | None:
+        """The link coverage of the store's condition mentions (as
+        :func:`kg.link.coverage.condition_coverage` counts it over the whole store): the
+        documents' sums, with the mentions of a trial that several documents write counted
+        once, from those documents' graphs in the store. None when the sum does not stand
+        for the store (see :attr:`fallback`)."""
+        if self.fallback is not None:
+            return None
+        total = ConditionCounts()
+        total.update(self.conditions)
+        prefix = minter.base + "trial/"
+        meta = minter.meta_graph()
+        by_doc: dict[int, dict[str, list[Quad]]] = {}  # document -> trial -> its quads
+
+        def of(doc: int) -> dict[str, list[Quad]]:
+            if doc not in by_doc:
+                found: dict[str, list[Quad]] = {}
+                source = minter.source(self._keys[doc])
+                for g in store.quads_for_pattern(None, _DERIVED_FROM, source, meta):
+                    graph = g.subject
+                    assert isinstance(graph, NamedNode)
+                    for q in _mention_quads(store, graph):
+                        trial = _trial_of(q, prefix)
+                        found.setdefault(trial, []).append(q)
+                by_doc[doc] = found
+            return by_doc[doc]
+
+        for trial, docs in self._shared.items():
+            union = Mentions()
+            for doc in sorted(docs):
+                own = Mentions()
+                own.add(of(doc).get(trial, []))
+                union.add(of(doc).get(trial, []))
+                mine = [c for c in own.mentions if _key(c, prefix) == trial]
+                total.update(own.counts(mine), sign=-1)
+            mine = [c for c in union.mentions if _key(c, prefix) == trial]
+            total.update(union.counts(mine))
+            if union.unusual is not None:
+                self.fallback = f"trial {trial}: {union.unusual}"
+                return None
+        return total.coverage()
 
     def _graphs_counted_twice(self, store: Store, minter: Minter) -> tuple[int, int] | None:
         """The quads of record graphs that several documents wrote, and of the metadata
@@ -314,3 +380,39 @@ class Streamed:
                 union |= pairs
             over.subtract(cls for _, cls in union)
         return over
+
+
+_STUDIES = NamedNode(CTO + "studiesCondition")
+_OF_MENTION = tuple(NamedNode(p) for p in (RDF_LABEL, CTO + "unlinkedReason", CTO + "mapping"))
+_OF_MAPPING = (NamedNode(CTO + "mappingPredicate"), NamedNode(CTO + "mappedTerm"))
+
+
+def _mention_quads(store: Store, graph: NamedNode) -> list[Quad]:
+    """The quads of a record graph that the condition coverage reads (as
+    :func:`kg.streamed_coverage.coverage_lines` finds them in its N-Quads)."""
+    out = list(store.quads_for_pattern(None, _STUDIES, None, graph))
+    for q in list(out):
+        c = q.object
+        if not isinstance(c, NamedNode):
+            continue
+        for p in _OF_MENTION:
+            found = list(store.quads_for_pattern(c, p, None, graph))
+            out += found
+            if p.value == CTO + "mapping":
+                for f in found:
+                    if isinstance(f.object, NamedNode):
+                        for p2 in _OF_MAPPING:
+                            out += store.quads_for_pattern(f.object, p2, None, graph)
+    return out
+
+
+def _key(iri: str, prefix: str) -> str:
+    return iri[len(prefix) :].partition("/")[0] if iri.startswith(prefix) else ""
+
+
+def _trial_of(q: Quad, prefix: str) -> str:
+    """The trial a mention quad is about: its mention's (or mapping's) trial key."""
+    s = q.subject
+    if q.predicate == _STUDIES and isinstance(q.object, NamedNode):
+        return _key(q.object.value, prefix)
+    return _key(s.value, prefix) if isinstance(s, NamedNode) else ""

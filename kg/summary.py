@@ -54,13 +54,21 @@ P_SITE_COUNT = NamedNode(_CTO + "siteCount")
 def summary_quads(trial: NamedNode, quads: list[Quad], graph: NamedNode) -> list[Quad]:
     """The summary quads of one record's trial, from the quads of its graph (in order of
     first appearance, so the same record gives the same quads)."""
-    sites = {q.object for q in quads if q.predicate == _P_SITE and q.subject == trial}
+    sites = set()
+    countries = []  # the cto:country quads, in order (one pass: a quad's terms are made on access)
+    for q in quads:
+        p = q.predicate
+        if p == _P_SITE:
+            if q.subject == trial:
+                sites.add(q.object)
+        elif p == _P_COUNTRY:
+            countries.append(q)
     if not sites:
         return []
     by_country: dict[str, set[str]] = {}
-    for q in quads:
+    for q in countries:
         subject = q.subject
-        if q.predicate == _P_COUNTRY and subject in sites and isinstance(q.object, Literal):
+        if subject in sites and isinstance(q.object, Literal):
             assert isinstance(subject, NamedNode)  # a site node (kg.rdf mints them)
             by_country.setdefault(q.object.value, set()).add(subject.value)
     out: list[Quad] = []
