@@ -17,8 +17,9 @@ answer should be a 200 (wrk's non-2xx count is printed: a 503 says the server wa
 as when the warm-up's closed connections leave requests queued, hence a pause after
 it). ``--uc-rev`` pins the headline query's text to a git revision (it changes while
 issue 15 materialises its figures). ``--kg-command`` runs another
-``kg`` (an older checkout's, for a before/after in the same run); give it twice or
-more to compare several.
+``kg`` (an older checkout's, for a before/after in the same run), or this one with
+options of ``kg serve`` after it (``--kg-command '.venv/bin/kg --local-read-rows 0'``:
+every query through a query process); give it twice or more to compare several.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -41,21 +43,57 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import POINT_QUERY, VENV_BIN, free_port, server
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int) -> dict[str, Any]:
-    """One wrk load (-t2 -c8, ``seconds`` long): requests/s, mean latency, non-2xx."""
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of a process and every live descendant: a server and
+    all its workers and query processes (these start sessions of their own)."""
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    total = 0
+    for pid, used in ticks.items():
+        up = pid
+        while up > 1 and up != root:
+            up = parent.get(up, 0)
+        if up == root:
+            total += used
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str, headers: dict[str, str], seconds: int, session: int | None = None
+) -> dict[str, Any]:
+    """One wrk load (-t2 -c8, ``seconds`` long): requests/s, mean latency, non-2xx, and
+    with ``session`` (the server's process id) the server's CPU milliseconds per request,
+    which the other programs on a loaded machine disturb far less than requests/s."""
     cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
+    cpu = tree_cpu(session) if session else 0.0
     out = subprocess.run(
         [*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=False
     ).stdout
+    cpu = tree_cpu(session) - cpu if session else 0.0
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     lat = re.search(r"Latency\s+([\d.]+\w+)", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    done = re.search(r"(\d+) requests in", out)
     return {
         "requests_per_s": float(rps.group(1)) if rps else None,
         "mean_latency": lat.group(1) if lat else None,
         "non_2xx": int(bad.group(1)) if bad else 0,
+        "cpu_ms_per_request": (
+            round(1000 * cpu / int(done.group(1)), 3)
+            if session and done and int(done.group(1))
+            else None
+        ),
     }
 
 
@@ -96,7 +134,8 @@ def main() -> int:
     parser.add_argument(
         "--kg-command",
         action="append",
-        help="a kg executable (default: this venv's); repeat to compare several",
+        help="a kg executable (default: this venv's), optionally followed by options of "
+        "kg serve ('.venv/bin/kg --local-read-rows 0'); repeat to compare several",
     )
     parser.add_argument("--out", type=Path, help="write the runs as JSON here")
     args = parser.parse_args()
@@ -124,21 +163,22 @@ def main() -> int:
             "--union-default-graph",
         ]
         run: dict[str, Any] = {"repeat": repeat, "loadavg": os.getloadavg()[0]}
-        with server(oxigraph, f"http://127.0.0.1:{port}/query?query={ask}"):
+        with server(oxigraph, f"http://127.0.0.1:{port}/query?query={ask}") as proc:
             for name, text in queries.items():
                 url = f"http://127.0.0.1:{port}/query?query=" + urllib.parse.quote(text)
-                run[f"{name}/oxigraph"] = wrk(url, accept, args.seconds)
+                run[f"{name}/oxigraph"] = wrk(url, accept, args.seconds, proc.pid)
                 print(f"[{repeat}] {name} oxigraph: {run[f'{name}/oxigraph']}", flush=True)
         for i, kg in enumerate(kgs):
             port = free_port()
-            cmd = [kg, "serve", "--store", str(args.store), "--port", str(port)]
+            exe, *options = shlex.split(kg)
+            cmd = [exe, "serve", "--store", str(args.store), "--port", str(port), *options]
             try:
-                with server(cmd, f"http://127.0.0.1:{port}/sparql?query={ask}"):
+                with server(cmd, f"http://127.0.0.1:{port}/sparql?query={ask}") as proc:
                     for name, text in queries.items():
                         url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote(text)
                         wrk(url, accept, 2)  # warm: every query process of both workers
                         time.sleep(2)  # requests of the closed connections still queued
-                        run[f"{name}/ours{i}"] = wrk(url, accept, args.seconds)
+                        run[f"{name}/ours{i}"] = wrk(url, accept, args.seconds, proc.pid)
                         print(f"[{repeat}] {name} ours{i}: {run[f'{name}/ours{i}']}", flush=True)
             except (RuntimeError, ProcessLookupError) as exc:  # did not start: no figure
                 print(f"[{repeat}] ours{i}: {exc}", flush=True)
@@ -151,7 +191,10 @@ def main() -> int:
     summary: dict[str, Any] = {}
     for name in queries:
         ox = [r[f"{name}/oxigraph"]["requests_per_s"] or 0.0 for r in runs]
-        summary[name] = {"oxigraph_median": statistics.median(ox)}
+        summary[name] = {
+            "oxigraph_median": statistics.median(ox),
+            "oxigraph_cpu_ms": _median_cpu(runs, f"{name}/oxigraph"),
+        }
         for i, kg in enumerate(kgs):
             pairs = [
                 (r[f"{name}/ours{i}"]["requests_per_s"], x)
@@ -168,7 +211,13 @@ def main() -> int:
                 "ratio_median": round(statistics.median(ratios), 3),
                 "ratios": [round(r, 3) for r in ratios],
                 "non_2xx": sum(r[f"{name}/ours{i}"]["non_2xx"] for r in runs),
+                "cpu_ms": _median_cpu(runs, f"{name}/ours{i}"),
             }
+            ox_cpu, our_cpu = summary[name]["oxigraph_cpu_ms"], summary[name][f"ours{i}"]["cpu_ms"]
+            # Oxigraph's CPU per request over ours: the throughput ratio where CPU bounds both
+            summary[name][f"ours{i}"]["cpu_ratio"] = (
+                round(ox_cpu / our_cpu, 3) if ox_cpu and our_cpu else None
+            )
         print(f"{name}: {json.dumps(summary[name])}")
     if args.out:
         args.out.write_text(
@@ -177,6 +226,13 @@ def main() -> int:
             )
         )
     return 0
+
+
+def _median_cpu(runs: list[dict[str, Any]], key: str) -> float | None:
+    """The median CPU milliseconds per request of one server over the repeats."""
+    values = [r[key].get("cpu_ms_per_request") for r in runs]
+    known = [v for v in values if v]
+    return round(statistics.median(known), 3) if known else None
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The web process's handle on the store: every request goes through the executor pool.
 
-The web process never opens the store itself; it asks a query process (see
+The web process asks a query process (the one exception: the small reads of
+:mod:`kg.server.smallread`, answered before Flask) (see
 :mod:`kg.server.executor`) with a deadline, so pages, canned queries and the SPARQL
 endpoint all share the same time limit, row cap and read-only rule.
 """

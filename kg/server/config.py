@@ -70,6 +70,9 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = ()  # empty: no CORS headers; "*" for any origin
     update_token: str | None = None  # None: read-only; else updates need this bearer token
     allow_service: tuple[str, ...] = ()  # endpoint IRIs a SERVICE clause may call
+    # small reads (kg.server.smallread) answered in the web process up to this many
+    # matching statements; 0: every query goes to a query process
+    local_read_rows: int = 2000
     queries_dir: Path = field(default=QUERIES_DIR)
     title: str = "Cell-therapy trials knowledge graph"
 
@@ -142,6 +145,9 @@ class ServerConfig:
         for endpoint in self.allow_service:
             if not _ABSOLUTE_HTTP.fullmatch(endpoint):
                 out.append(f"SERVICE endpoint {endpoint!r} is not an absolute http(s) IRI")
+        value = self.local_read_rows
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            out.append(f"local_read_rows must be a number of rows (0: off), not {value!r}")
         value = self.query_memory
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             out.append(

@@ -461,6 +461,7 @@ class ExecutorPool:
         self._state()
         self.started = 0  # processes started (for tests and /health)
         self.killed = 0  # processes killed at a deadline
+        self.calls = 0  # requests sent to a query process (for tests)
 
     # -------------------------------------------------------------- processes
 
@@ -692,6 +693,7 @@ class ExecutorPool:
         QueryFailed (the store's error message) or ExecutorError.
         """
         deadline = time.monotonic() + timeout
+        self.calls += 1
         proc = self._acquire(client, deadline, timeout)
         try:
             proc.send(request)

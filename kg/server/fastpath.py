@@ -9,7 +9,9 @@ memory ceiling and network sandbox, the per-client share and the bounded queue),
 answer carries the same status, headers and body as the Flask route's (the tests compare
 them). Every other request, and every request this path would answer with an error
 before running the query (an update, SERVICE, deep nesting, an Accept it cannot meet),
-goes to Flask unchanged.
+goes to Flask unchanged. A small read (:mod:`kg.server.smallread`: constant-subject
+triple patterns within a bound of matching statements) is answered in this process from a
+read-only handle, by the code a query process runs; anything else takes the pool.
 
 A point lookup spent about a third of its web-process time in Flask and Werkzeug's
 request machinery, content negotiation and the tokeniser (``bench/sparql_http.py``).
@@ -39,6 +41,7 @@ from kg.server.formats import (
     results_format,
 )
 from kg.server.protocol import store_errors
+from kg.server.smallread import LocalReads
 
 __all__ = ["SparqlFastPath"]
 
@@ -125,15 +128,26 @@ class SparqlFastPath:
         self.app = app
         self.backend = backend
         self.answered = 0  # requests answered here (for the tests)
-        # the request to the query process, encoded once per query text, formats and URL
+        # the request to the query process, made and encoded once per query text,
+        # formats and URL
+        self._request = functools.lru_cache(maxsize=1024)(self._make_request)
         self._frame = functools.lru_cache(maxsize=1024)(self._make_frame)
+        # small reads (kg.server.smallread) are answered in this process; not with an
+        # update token (a read-only handle would not see the updates)
+        config = backend.config
+        self.local = (
+            LocalReads(config.store, config.local_read_rows)
+            if config.local_read_rows > 0 and not config.writable
+            else None
+        )
+
+    def _make_request(self, text: str, results: str, graph: str, base_iri: str) -> dict[str, Any]:
+        return self.backend.query_request(
+            text, results_format=results, graph_format=graph, base_iri=base_iri, uncut=True
+        )
 
     def _make_frame(self, text: str, results: str, graph: str, base_iri: str) -> bytes:
-        return request_frame(
-            self.backend.query_request(
-                text, results_format=results, graph_format=graph, base_iri=base_iri, uncut=True
-            )
-        )
+        return request_frame(self._request(text, results, graph, base_iri))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -170,6 +184,10 @@ class SparqlFastPath:
             base_iri = _base_url(environ)
         except HTTPException:  # a Host header Werkzeug refuses (SecurityError): the route's 400
             return None
+        if self.local is not None:
+            local = self.local.answer(text, self._request(text, results.name, graph.name, base_iri))
+            if local is not None:
+                return self._reply(start_response, local[0], [local[1]], results, graph)
         frame = self._frame(text, results.name, graph.name, base_iri)
         try:
             reply = self.backend.pool.call(frame, timeout=config.query_timeout, client=client)
@@ -178,17 +196,27 @@ class SparqlFastPath:
             error.headers.setdefault("X-Content-Type-Options", "nosniff")
             self.answered += 1
             return error(environ, start_response)
-        header = reply.header
-        fmt = graph if header.get("kind") == "graph" else results
-        headers = [("Content-Type", fmt.media_type)]
         body: Iterable[bytes]
         if reply.body is not None:
             body = [reply.body]
-            headers.append(("Content-Length", str(len(reply.body))))
         else:
             stream = reply.chunks()
             stream.on_cut = _breaker(environ.get("gunicorn.socket"))
             body = stream
+        return self._reply(start_response, reply.header, body, results, graph)
+
+    def _reply(
+        self,
+        start_response: StartResponse,
+        header: dict[str, Any],
+        body: Iterable[bytes],
+        results: Format,
+        graph: Format,
+    ) -> Iterable[bytes]:
+        fmt = graph if header.get("kind") == "graph" else results
+        headers = [("Content-Type", fmt.media_type)]
+        if isinstance(body, list):
+            headers.append(("Content-Length", str(sum(len(b) for b in body))))
         headers.append(("Vary", "Accept"))
         if header.get("kind") in ("select", "graph"):
             headers.append(("X-Result-Rows", str(header.get("rows", 0))))

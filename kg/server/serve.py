@@ -5,7 +5,8 @@ Why gevent workers: a sync worker reads one request at a time, so two idle conne
 stopped the endpoint; gunicorn's gthread worker reads a new request in a pool thread, so
 N slow clients can hold N threads. A gevent worker reads every connection in a greenlet:
 hundreds of idle or slowloris connections cost a few KiB each and hold nothing else. The
-web process never opens the store: it waits for its query processes with ``select()`` on
+web process runs no query that can take long (only the bounded small reads of
+:mod:`kg.server.smallread`): it waits for its query processes with ``select()`` on
 pipes, which gevent's monkey-patching makes cooperative, so a request waiting for a slow
 query does not stop the worker from answering others.
 """
@@ -276,6 +277,14 @@ def serve(
     metavar="VAR",
     help="Accept SPARQL updates and Graph Store writes with the bearer token held in this environment variable (needs --workers 1).",
 )
+@click.option(
+    "--local-read-rows",
+    default=2000,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="Answer a small read (basic graph pattern with constant subjects) in the web process when it matches at most N statements; 0: every query goes to a query process.",
+)
 @click.option("--no-access-log", is_flag=True, help="Do not log every request.")
 def command(
     store_path: Path,
@@ -292,6 +301,7 @@ def command(
     cors_origins: tuple[str, ...],
     allow_service: tuple[str, ...],
     update_token_env: str | None,
+    local_read_rows: int,
     no_access_log: bool,
 ) -> None:
     """Serve the SPARQL endpoint, canned queries, trial pages and the query editor."""
@@ -313,6 +323,7 @@ def command(
         cors_origins=cors_origins,
         allow_service=allow_service,
         update_token=token,
+        local_read_rows=local_read_rows,
     )
     try:
         serve(config, host=host, port=port, workers=workers, access_log=not no_access_log)

@@ -20,7 +20,7 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
 from pyoxigraph import (
     BlankNode,
@@ -44,7 +44,7 @@ from kg.server.rowcount import COUNTED, count_rows
 from kg.server.sandbox import SandboxError, allowed_destinations, confine
 from kg.server.wire import HEADER, decode, encode
 
-__all__ = ["RDF_FORMATS", "main", "term_from_json"]
+__all__ = ["RDF_FORMATS", "Sink", "answer_query", "main", "term_from_json"]
 
 CHUNK = 64 * 1024
 _NO_NETWORK = (
@@ -66,6 +66,17 @@ _RESULTS_FORMATS = {
     "xml": QueryResultsFormat.XML,
 }
 assert set(_RESULTS_FORMATS) <= COUNTED
+
+
+class Sink(Protocol):
+    """Where a reply goes: :class:`_Out` (the pipe) or the web process's collector
+    (:mod:`kg.server.smallread`)."""
+
+    def json(self, kind: bytes, value: Any) -> None: ...
+    def frame(self, kind: bytes, payload: bytes = b"") -> None: ...
+    def body(self, data: bytes) -> None: ...
+    def write(self, data: bytes | memoryview) -> int: ...
+    def flush(self) -> None: ...
 
 
 class _Out:
@@ -174,7 +185,8 @@ def _graphs(names: list[str | None] | None) -> list[NamedNode | DefaultGraph] | 
     return [DefaultGraph() if n is None else NamedNode(n) for n in names]
 
 
-def _query(store: Store, req: dict[str, Any], out: _Out) -> None:
+def answer_query(store: Store, req: dict[str, Any], out: Sink) -> None:
+    """Run a ``query`` request and send its reply to ``out``."""
     kwargs: dict[str, Any] = {"base_iri": req.get("base_iri")}
     default_graph = _graphs(req.get("default_graph"))
     named_graphs = req.get("named_graphs")
@@ -221,7 +233,7 @@ def _query(store: Store, req: dict[str, Any], out: _Out) -> None:
     out.frame(b"E")
 
 
-def _serialize(items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: _Out) -> None:
+def _serialize(items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: Sink) -> None:
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) and prefixes:
         serialize(items, cast(IO[bytes], out), rdf_format, prefixes=prefixes)
@@ -283,7 +295,7 @@ def _handle(store: Store, req: dict[str, Any], out: _Out, *, writable: bool) -> 
         out.json(b"H", {"kind": "pong", "pid": os.getpid(), "quads": len(store)})
         out.frame(b"E")
     elif op == "query":
-        _query(store, req, out)
+        answer_query(store, req, out)
     elif op == "dump":
         _dump(store, req, out)
     elif op in ("update", "gsp_write") and not writable:
