@@ -31,6 +31,7 @@ __all__ = ["DocStats", "Streamed", "serialize_document"]
 
 _TYPE = NamedNode(RDF + "type")
 RDF_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_MENTION = "/condition/"  # in the IRIs of condition mentions and their mappings
 _DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")  # a record graph -> its document
 _USED = frozenset(NamedNode(p) for p in USED_TERM_PREDICATES)
 
@@ -103,7 +104,9 @@ def serialize_document(
         parts.append(data)
         if stats.unusual is not None:
             continue
-        coverage_lines(data, lines)
+        odd = coverage_lines(data, lines)
+        if odd is not None:
+            stats.unusual = f"{key}: {odd}"
         # (A blank node elsewhere in a record graph changes no figure: the graph is the
         # document's own; a typed one would be merged with another document's label.)
         if graph in special or data.count(f" <{graph}> .\n".encode()) != len(record):
@@ -144,11 +147,13 @@ def _conditions(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: 
     :class:`Streamed`, which corrects for trials that several documents write)."""
     mentions = Mentions()
     mentions.add_lines(lines)
-    outside = next((c for c in mentions.mentions if not c.startswith(trial_prefix)), None)
+    # (coverage_lines found the lines of a mention's mappings by "/condition/" in their IRI)
+    odd = [c for c in mentions.mentions if not c.startswith(trial_prefix)]
+    odd += [m for c in mentions.mentions for m in mentions.mappings.get(c, ()) if _MENTION not in m]
     if mentions.unusual is not None:
         stats.unusual = f"{key}: {mentions.unusual}"
-    elif outside is not None:
-        stats.unusual = f"{key}: a condition mention {outside} outside a trial"
+    elif odd:
+        stats.unusual = f"{key}: a condition mention or mapping {odd[0]} not as kg.rdf mints it"
     else:
         stats.conditions = mentions.counts()
 

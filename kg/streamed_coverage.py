@@ -41,33 +41,19 @@ _OBO_PREFIX = re.compile(r"^http://purl.obolibrary.org/obo/([A-Za-z]+)_.*$")
 _TOP = 25  # the query's "top unlinked" rows
 
 
-def _lines_of(data: bytes, subject: bytes, predicate: str, out: list[bytes]) -> list[bytes]:
-    """Add to ``out`` the N-Quads lines of ``data`` about ``subject`` with ``predicate``;
-    return their objects' IRIs."""
-    head = b"<" + subject + b"> <" + predicate.encode() + b"> "
-    objects = []
-    at = 0 if data.startswith(head) else data.find(b"\n" + head) + 1
-    while at > 0 or (at == 0 and data.startswith(head)):
-        end = data.index(b"\n", at) + 1
-        out.append(data[at:end])
-        rest = data[at + len(head) : end]
-        if rest.startswith(b"<"):
-            objects.append(rest[1 : rest.index(b">")])
-        at = data.find(b"\n" + head, end - 1) + 1
-        if at == 0:
-            break
-    return objects
-
-
 _STUDIES_B = b"> <" + _STUDIES.encode() + b"> "
+_IN_MENTION = b"/condition/"  # in the IRI of every mention and its mapping (kg.rdf mints them)
+_ABOUT = tuple(b"> <" + p.encode() + b"> " for p in (_LABEL, _REASON, _MAPPING, _PREDICATE, _TERM))
 
 
-def coverage_lines(data: bytes, out: list[bytes]) -> None:
-    """Add to ``out`` the lines of one record's N-Quads that the coverage reads: each
-    ``cto:studiesCondition`` quad, and the label, unlinked reasons and mappings of its
-    mention (with each mapping's predicate and term). Byte searches only: a record without
-    conditions costs one scan. (An IRI holds no ``>`` or space, a literal no newline: a
-    line found by its start is a quad's.)"""
+def coverage_lines(data: bytes, out: list[bytes]) -> str | None:
+    """Add to ``out`` the lines of one record's N-Quads that the coverage reads: the
+    ``cto:studiesCondition`` quads, and the labels, unlinked reasons and mappings (with
+    their predicates and terms) of subjects whose IRI holds ``/condition/``, as every
+    mention's and mapping's does; None, or why the lines cannot stand for the record's
+    mentions (a mention whose IRI does not hold it). Two byte searches over the record
+    and a look at each line they find. (An IRI holds no ``>`` or space, a literal no
+    newline: a line is found by its start.)"""
     at = data.find(_STUDIES_B)
     while at >= 0:
         start = data.rfind(b"\n", 0, at) + 1
@@ -75,14 +61,19 @@ def coverage_lines(data: bytes, out: list[bytes]) -> None:
         if b" " not in data[start:at]:  # (else the text was inside a literal)
             out.append(data[start:end])
             obj = data[at + len(_STUDIES_B) : end]
-            if obj.startswith(b"<"):  # (anything else: Mentions.add says it is unusual)
-                mention = obj[1 : obj.index(b">")]
-                _lines_of(data, mention, _LABEL, out)
-                _lines_of(data, mention, _REASON, out)
-                for m in _lines_of(data, mention, _MAPPING, out):
-                    _lines_of(data, m, _PREDICATE, out)
-                    _lines_of(data, m, _TERM, out)
+            if _IN_MENTION not in obj[: obj.find(b">")]:
+                return f"a condition mention {obj[: obj.find(b' ')].decode()}"
         at = data.find(_STUDIES_B, end)
+    at = data.find(_IN_MENTION)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.index(b"\n", at) + 1
+        subject_end = data.find(b"> <", start, end)
+        in_subject = data[start : start + 1] == b"<" and at < subject_end
+        if in_subject and data.startswith(_ABOUT, subject_end):
+            out.append(data[start:end])
+        at = data.find(_IN_MENTION, end)
+    return None
 
 
 @dataclass(slots=True)
