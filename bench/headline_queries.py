@@ -59,6 +59,7 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "products-under-tissue": [{}],
     "products-by-tissue": [{}],
     "doses-by-tissue-route": [{}],
+    "adverse-events-by-dose": [{}],
     "arm-doses": [{"limit": "100"}, {}],  # the first page (earlier: the whole listing), all
 }
 PAGING = ("limit", "offset")
