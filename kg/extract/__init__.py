@@ -37,4 +37,9 @@ __all__ = [
 # transendocardial delivery" and "intravenously once" counted, "non-/anti-MSC" no product,
 # powers of ten "to the power of 6", "10 power 6" and misspelt ("sxth", "eigth"), "is repeated
 # 2 weeks later" = 2, "through/via a lumbar puncture" intrathecal unless a sample is taken.
-EXTRACT_VERSION = "1"
+# 2: a bracketed range mantissa "(1-2) x 10^6"; donor words after a source word ("derived from
+# the patient's own"); "injected under the skin / beneath the retina", "eye drops", "the tissue
+# surrounding the opening of the fistula"; "d0, d7 and d14", "q2w x 3", "weekly x 4 weeks",
+# "weekly infusions for 4 weeks", "in two sessions", "on day 0 only"; an arm's own description
+# gives the count where every intervention of the arm is cells.
+EXTRACT_VERSION = "2"

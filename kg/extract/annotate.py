@@ -566,6 +566,13 @@ def _regimen(
     counts = [
         (t, c) for t, c in counts if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
     ]
+    if not counts and group_count is None:
+        counts = _arm_own_counts(texts, skip)
+        if counts:
+            reg.notes.append(
+                "number of administrations from the arm's own description (its interventions "
+                "are all cells)"
+            )
     if not counts and group_count is not None:
         reg.count = group_count[0]
         reg.notes.append(
@@ -609,6 +616,44 @@ def _regimen(
             )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     return reg
+
+
+# A sentence of an arm's description about something besides its cells: a drug's amount, a
+# comparator, standard care, a follow-up.
+_NOT_THE_CELLS = re.compile(
+    r"\b(?:mg|µg|mcg|ug|g|IU|units?|mmol|placebo|saline|vehicle|sham|control|standard|usual"
+    r"|conventional|routine|therapy|drugs?|tablets?|capsules?|oral(?:ly)?|visits?|follow[\s-]?up"
+    r"|assess\w*|evaluat\w*|measur\w*|examin\w*|tests?|scans?|MRI|biops\w*|aspirat\w*"
+    r"|harvest\w*|liposuction|collect\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _arm_own_counts(
+    texts: list[_Text], skip: dict[str, list[tuple[int, int]]]
+) -> list[tuple[_Text, Count]]:
+    """Counts of an arm's own description that names no cells ("Infusions on days 1, 4, 8
+    and 11", "The infusion is repeated after one month") where every intervention the arm is
+    given is cells: what the arm's text says it is given is then the cells. Sentences about
+    anything else (a drug's amount, placebo, standard care, follow-up) give none."""
+    ivs = [t for t in texts if t.field.startswith("intervention")]
+    if not ivs or not all(t.cells for t in ivs):
+        return []
+    out: list[tuple[_Text, Count]] = []
+    for t in texts:
+        if not (t.field.startswith("arm") and t.field.endswith("description")):
+            continue
+        if any(is_other_cell(m.cell_type) for m in t.positive):
+            continue  # other cells given beside them (NK cells, T cells)
+        for lo, hi in sentences_of(t.text).spans():
+            if _NOT_THE_CELLS.search(t.text, lo, hi):
+                continue
+            out += [
+                (t, c)
+                for c in find_counts(t.text, lo, hi)
+                if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
+            ]
+    return out
 
 
 def _regimen_evidence(reg: _Regimen) -> str | None:

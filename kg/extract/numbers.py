@@ -124,9 +124,10 @@ _POW_SPACED = r"10\s*(?:\\?\^\s*\d|[⁰¹²³⁴⁵⁶⁷⁸⁹])"
 _FIGURE = re.compile(
     # every figure starts with a digit (a fast test at each position); not inside a word or
     # a number ("1.5" read from "5"); "weeks.9×10^9" starts at "9"
-    r"(?=\d)(?<![\w^\\/])(?<!\d\.)(?:"
-    # A: mantissa (or range) x power of ten
-    rf"(?P<am1>{_NUM})(?:{_RSEP}(?P<am2>{_NUM}))?{_X}"
+    r"(?=\d|\(\d)(?<![\w^\\/])(?<!\d\.)(?:"
+    # A: mantissa (or range) x power of ten; a range may be bracketed: "(1-2) x 10^6"
+    rf"(?:\((?={_NUM}{_RSEP}{_NUM}\))(?P<apar>))?"
+    rf"(?P<am1>{_NUM})(?:{_RSEP}(?P<am2>{_NUM}))?(?(apar)\)){_X}"
     rf"(?:{_POW.format(g='ae')}|{_POW_AFTER_X})"
     # S: a decimal mantissa and an explicit power with only a space between: "1.5 10^6"
     rf"|(?P<sm>\d{{1,3}}[.,]\d{{1,3}})\s+(?={_POW_SPACED})(?P<spow>{_POW.format(g='se')})"

@@ -571,6 +571,8 @@ _NAMED_HINTS = frozenset(
 
 
 _SOURCE_START = re.compile(r"(?:from|of|donated)\b", re.IGNORECASE)
+# "MSCs derived from the patient's own bone marrow": the donor words right after a source word
+_SOURCE_BEFORE = re.compile(r"\b(?:from|of)\s+(?:the|each|an?|their|his|her)?\s*$", re.IGNORECASE)
 
 
 def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:
@@ -591,7 +593,11 @@ def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: i
         # a source named a little further on: "MSCs isolated from healthy volunteers",
         # "cells derived from the patients themselves"
         far = min(right, next_start, end + 60)
-        words = [w for w in donor_words(text, end, far) if _SOURCE_START.match(text, w[0])]
+        words = [
+            w
+            for w in donor_words(text, end, far)
+            if _SOURCE_START.match(text, w[0]) or _SOURCE_BEFORE.search(text, end, w[0])
+        ]
     if not words:
         return Donor.UNKNOWN
     nearest = min(words, key=lambda w: start - w[1] if w[1] <= start else w[0] - end + 30)

@@ -92,7 +92,8 @@ _DURATION = (
     rf"(?P<n>{_NUM}|an?)\s+(?:consecutive\s+|successive\s+)?(?P<u>days?|weeks?|months?|years?)\b"
     r"(?![\s-]*\d)"
 )
-_SCHEDULE = re.compile(rf"\b{_RATE}{_DURATION}", re.IGNORECASE)
+# "weekly infusions for 4 weeks": the administration's noun may sit between the two
+_SCHEDULE = re.compile(rf"\b{_RATE}(?:\s+(?:{_NOUN}))?{_DURATION}", re.IGNORECASE)
 _SCHEDULE_WORDS = ("day", "dail", "week", "month", "every", "alternate", "fortnight")
 _CHAIN = re.compile(r"\s*,?\s*(?:and|then|followed\s+by|,)\s+(?:then\s+)?$", re.IGNORECASE)
 # "on five consecutive days", "for 3 consecutive days": once a day.
@@ -116,7 +117,7 @@ _SPACE_GAP = (
     r"|patients?|subjects?|mg|ml|kg|hours?|hrs?|h\b|min|minutes?|days?|weeks?|months?))))"
 )
 _DAY_LIST = re.compile(
-    r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|\bD(?=\d{1,3}\b))"
+    r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|(?<![Vv]itamin\s)\b[Dd](?=\d{1,3}\b))"
     rf"(?P<d>\d{{1,3}}(?:(?:\s*(?:,|and|&)\s*|{_SPACE_GAP})\d{{1,3}})*)\b(?!\s*(?:-|–|to)\s*\d)"
 )
 
@@ -137,9 +138,22 @@ def _day_list_members(listed: str) -> list[str]:
 
 # "weekly x 4", "every 2 weeks × 3": a frequency times a count.
 _FREQ_X = re.compile(
-    r"\b(?:weekly|daily|monthly|every\s+(?:\d{1,2}\s+)?(?:days?|weeks?|months?))\s*[x×]\s*"
+    r"\b(?:weekly|daily|monthly|every\s+(?:\d{1,2}\s+)?(?:days?|weeks?|months?)"
+    # the prescription shorthand: "q2w x 3", "q4w × 4", "qw x 3"
+    r"|q\d{0,2}(?:w|wks?|d|m))\s*[x×]\s*"
     r"(?P<n>\d{1,2})\b(?!\s*(?:10|\^|[.,]\d|days?|weeks?|months?))",
     re.IGNORECASE,
+)
+# "weekly x 4 weeks", "once daily x 5 days": a step of one unit for that many units.
+_FREQ_X_UNITS = re.compile(
+    r"\b(?:once\s+)?(?P<f>weekly|daily|monthly)\s*[x×]\s*(?P<n>\d{1,2})\s+"
+    r"(?P<u>days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
+_FREQ_UNIT = {"weekly": "week", "daily": "day", "monthly": "month"}
+# "on day 0 only", "only on day 1": one stated point of the schedule, said to be the only one.
+_ONLY_DAY = re.compile(
+    r"\b(?:(?:on|at)\s+day\s+\d{1,3}\s+only|only\s+(?:on|at)\s+day\s+\d{1,3})\b", re.IGNORECASE
 )
 # "the injection will be repeated after 3 months", "repeated once", "is repeated 2 weeks
 # later": a second administration.
@@ -322,8 +336,11 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None  # "1x10^6 MSC/kg dose": the 6 is an exponent
     if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
         return None
-    if _capped(text, m.start("n"), m.end("n")) or _DIVIDED.search(
-        text, max(0, m.start() - 30), m.start()
+    # a session is an administration: "given in two sessions" counts, unlike "given in 10
+    # injections" (portions of one session)
+    session = m.group("noun").lower().startswith("session")
+    if _capped(text, m.start("n"), m.end("n")) or (
+        not session and _DIVIDED.search(text, max(0, m.start() - 30), m.start())
     ):
         return None
     plural = m.group("noun").lower().endswith("s")
@@ -496,6 +513,13 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
             n = int(m.group("n"))
             if 1 < n <= 60:
                 out.append(Count(n, m.start(), m.end(), True, "schedule"))
+        for m in _FREQ_X_UNITS.finditer(text, lo, end):
+            n = int(m.group("n"))
+            same = _FREQ_UNIT[m.group("f").lower()] == m.group("u").lower().rstrip("s")
+            if same and 1 < n <= 60 and not _capped(text, m.start("n"), m.end("n")):
+                out.append(Count(n, m.start(), m.end(), True, "schedule"))
+    if "only" in low:
+        out += [Count(1, m.start(), m.end(), True) for m in _ONLY_DAY.finditer(text, lo, end)]
     if "later" in low:
         for m in _SECOND_LATER.finditer(text, lo, end):
             if not _conditional(text, sentences, m.start()):

@@ -76,7 +76,9 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "subcutaneous",
         r"sub-?\s?cutaneous(?:ly)?(?![\s-]+(?:fat|adipose|lipo\w*|abdominal\s+fat|emphysema"
-        r"|nodules?|tissue\s+(?:biopsy|harvest\w*)))",
+        r"|nodules?|tissue\s+(?:biopsy|harvest\w*)))"
+        # "injected under the skin" (not "fat from under the skin")
+        r"|(?:inject|implant)\w*\s+(?:\w+\s+)?under\s+the\s+skin\b",
     ),
     ("intratendinous", r"intra-?\s?tend(?:on|inous|ineous)|into\s+the\s+(?:\w+\s+){0,2}tendons?"),
     (
@@ -89,6 +91,8 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"|(?:inject|implant)\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?"
         r"(?:(?:directly|once|twice|slowly|carefully|locally)\s+)?"
         r"(?:in|into|to|at|along|around|within|inside|throughout)\s+"
+        # "into the tissue surrounding the internal opening of the fistula"
+        r"(?:the\s+tissues?\s+(?:surrounding|around)\s+(?:(?:the\s+)?(?:[\w-]+\s+){1,2}of\s+)?)?"
         r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract"
         r"|scar|nonunion|non-union|sphincter)s?\b",
     ),
@@ -112,11 +116,17 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
     ("intraperitoneal", r"intra-?\s?peritoneal(?:ly)?"),
     ("intravitreal", r"intra-?\s?vitreal(?:ly)?|intra-?\s?vitreous"),
-    ("subretinal", r"sub-?\s?retinal(?:ly)?"),
+    (
+        "subretinal",
+        r"sub-?\s?retinal(?:ly)?"
+        r"|(?:inject|implant|transplant)\w*\s+(?:\w+\s+)?(?:under|beneath)\s+the"
+        r"\s+retina\b",
+    ),
     ("subconjunctival", r"sub-?\s?conjunctival(?:ly)?"),
     (
         "topical",
-        r"topical(?:ly)?|applied\s+(?:on|onto|to|over)\s+the\s+(?:wound|ulcer|burn|skin|lesion)s?",
+        r"topical(?:ly)?|applied\s+(?:on|onto|to|over)\s+the\s+(?:wound|ulcer|burn|skin|lesion)s?"
+        r"|\beye[\s-]?drops?\b",
     ),
     ("intranasal", r"intra-?\s?nasal(?:ly)?|nasal\s+(?:spray|drops?|administration|instillation)"),
     ("inhalation", r"inhal(?:ation|ed|ing)\b|nebuli[sz](?:ed|ation|er)|aerosoli[sz]ed"),
@@ -146,7 +156,7 @@ _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
 _ROUTE_ANCHOR = re.compile(
     r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|by|i\.v|topical|applied"
-    r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans)",
+    r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans|eye)",
     re.IGNORECASE,
 )
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
