@@ -1,16 +1,22 @@
 """Requests per second through `kg serve` (gunicorn, gevent workers, query processes).
 
     .venv/bin/python bench/http_throughput.py [--store DIR] [--workers 2] [--clients 8] [--seconds 5]
+        [--pages [--trial NCT...]]
 
 Starts the server on a free 127.0.0.1 port (building a store from the seeds into a
 temporary folder when --store is not given), then runs each request from several client
-threads for a few seconds and prints requests/s and latency percentiles.
+threads for a few seconds and prints requests/s and latency percentiles (p50, p95, p99).
+
+``--pages``: the trial page of each ``--trial`` (default NCT90000000, a trial of the
+``bench/make_corpus.py`` corpora) and the overview ``/`` instead of the default requests,
+with the load average before and after (the issue's target: both <= 100 ms at p95).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import statistics
 import tempfile
 import threading
@@ -74,7 +80,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--pages", action="store_true", help="time trial pages and / only")
+    parser.add_argument("--trial", action="append", default=[], help="NCT id (with --pages)")
     args = parser.parse_args()
+    requests = REQUESTS
+    if args.pages:
+        requests = {f"trial page {t}": f"/trial/{t}" for t in args.trial or ["NCT90000000"]}
+        requests["overview /"] = "/"
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "store"  # kg serve builds it from the seeds
         with live_server(store, workers=args.workers) as url:
@@ -83,14 +96,15 @@ def main() -> None:
                 f"kg serve: gunicorn, {args.workers} gevent workers; {args.clients} client threads, "
                 f"{args.seconds:g} s per request, new connection per request"
             )
-            for name, path in REQUESTS.items():
+            for name, path in requests.items():
                 _run(host, int(port), path, 2, 0.5)  # warm up (query processes start)
                 n, latencies, errors = _run(host, int(port), path, args.clients, args.seconds)
                 q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
                 print(
                     f"{name:34s} {n / args.seconds:8.0f} req/s   p50 {q[49] * 1000:6.1f} ms   "
-                    f"p99 {q[98] * 1000:6.1f} ms   errors {errors}"
+                    f"p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   errors {errors}"
                 )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ def _once(rows: list[Row]) -> list[Row]:
     return out
 
 
+def trial_links_queries(q: Callable[[str], str]) -> list[str]:
+    """The queries :func:`trial_links` runs, in its order (a page prefetches them)."""
+    return [q(CONDITION_LINKS), q(INTERVENTION_LINKS), q(PRODUCT_NCIT)]
+
+
 def trial_links(rows: Callable[[str], list[Row]], q: Callable[[str], str]) -> TrialLinks:
     """The links of the trial ``q`` fills in (see :data:`CONDITION_LINKS`)."""
     return TrialLinks(

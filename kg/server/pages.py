@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -30,9 +30,9 @@ from kg.server.formats import (
     results_format,
     wants_html,
 )
-from kg.server.links_page import trial_links
+from kg.server.links_page import trial_links, trial_links_queries
 from kg.server.protocol import _fail, reply_response, store_errors
-from kg.server.results_page import trial_results
+from kg.server.results_page import trial_results, trial_results_queries
 
 __all__ = ["pages"]
 
@@ -552,20 +552,35 @@ class _Property:
     values: list[_Value] = field(default_factory=list)
 
 
-def _resource_page(iri: str) -> tuple[str, int] | str:
-    backend = get_backend()
-    this = _iri(iri)
-    out_rows = _statements(this)
-    in_rows, in_cut = backend.select(
-        _q(
-            f"""SELECT ?s ?p (SAMPLE(?sl0) AS ?sl) (SAMPLE(?pl0) AS ?pl) WHERE {{
+def _incoming_text(this: str) -> str:
+    return _q(
+        f"""SELECT ?s ?p (SAMPLE(?sl0) AS ?sl) (SAMPLE(?pl0) AS ?pl) WHERE {{
   {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {this} }} LIMIT 301 }}
   OPTIONAL {{ ?s rdfs:label ?sl0 }}
   OPTIONAL {{ ?p rdfs:label ?pl0 }}
 }} GROUP BY ?s ?p ORDER BY ?p ?s"""
-        ),
-        max_rows=300,
-    )[1:]
+    )
+
+
+def _prefetch(iri: str) -> None:
+    """The page's queries that depend on nothing but the IRI, in one hop to a query
+    process (and, for a trial's IRI, the trial page's own): each is then answered from
+    what came back (Backend.prefetch), in the order the page asks."""
+    this = _iri(iri)
+    queries: list[tuple[str, int | None]] = [(_statements_text(this), 5000)]
+    queries.append((_incoming_text(this), 300))
+    if iri.startswith(get_backend().base + "trial/"):
+        q = _trial_q(iri)
+        queries += [(text, None) for text in trial_page_queries(q)]
+    get_backend().prefetch(queries)
+
+
+def _resource_page(iri: str) -> tuple[str, int] | str:
+    backend = get_backend()
+    this = _iri(iri)
+    _prefetch(iri)
+    out_rows = _statements(this)
+    in_rows, in_cut = backend.select(_incoming_text(this), max_rows=300)[1:]
     if not out_rows and not in_rows:
         members = backend.rows(
             _q(
@@ -642,18 +657,22 @@ SELECT ?p ?o ?g ?pl ?ol ?olt ?olo WHERE {
 """
 
 
+def _statements_text(this: str) -> str:
+    backend = get_backend()
+    return _q(
+        STATEMENTS.replace("THIS", this)
+        .replace("ONTOLOGY", _iri(backend.graph("ontology")))
+        .replace("TERMS", _iri(backend.graph("terms")))
+    )
+
+
 def _statements(this: str) -> list[Row]:
     """A resource's statements (graph by graph), each with the first label found of its
     predicate (``pl``) and object (``ol``), sorted by predicate and object here (ORDER BY
     in the store compares the terms' strings, read from disk, at every comparison)."""
     backend = get_backend()
-    text = (
-        STATEMENTS.replace("THIS", this)
-        .replace("ONTOLOGY", _iri(backend.graph("ontology")))
-        .replace("TERMS", _iri(backend.graph("terms")))
-    )
     seen: dict[tuple[Term, Term, str], Row] = {}
-    for row in backend.select(_q(text), max_rows=5000)[1]:
+    for row in backend.select(_statements_text(this), max_rows=5000)[1]:
         key = (row["p"], row["o"], row["g"].value)
         label = row.get("ol") or row.get("olt") or row.get("olo")
         kept = seen.setdefault(key, {k: row[k] for k in ("p", "o", "g") if k in row})
@@ -824,14 +843,32 @@ def _dedupe(rows: Iterable[Row], key: str) -> list[Row]:
     return out
 
 
+def _trial_q(iri: str) -> Callable[[str], str]:
+    """A trial page's query text for this trial (THIS and META filled in)."""
+    meta = _iri(get_backend().graph("meta"))
+
+    def q(text: str) -> str:
+        return _q(text.replace("THIS", _iri(iri)).replace("META", meta))
+
+    return q
+
+
+def trial_page_queries(q: Callable[[str], str]) -> list[str]:
+    """Every query of a trial page that needs only the trial, in the order it runs them."""
+    return [
+        q(TRIAL_ARMS),
+        q(TRIAL_PRODUCTS),
+        q(TRIAL_DOSES),
+        *trial_results_queries(q),
+        *trial_links_queries(q),
+    ]
+
+
 def _trial_page(
     iri: str, label: str | None, props: dict[str, _Property], provenance: list[_Source]
 ) -> str:
     backend = get_backend()
-
-    def q(text: str) -> str:
-        return _q(text.replace("THIS", _iri(iri)).replace("META", _iri(backend.graph("meta"))))
-
+    q = _trial_q(iri)
     arms_rows = backend.rows(q(TRIAL_ARMS))
     arms: dict[str, _Arm] = {}
     for row in arms_rows:

@@ -140,6 +140,11 @@ class TrialResultsView:
         return bool(self.flow or self.outcomes or self.events)
 
 
+def trial_results_queries(q: Callable[[str], str]) -> list[str]:
+    """The queries :func:`trial_results` runs, in its order (a page prefetches them)."""
+    return [q(FLOW), q(OUTCOMES), q(ADVERSE_EVENTS)]
+
+
 def trial_results(rows: Callable[[str], list[Row]], q: Callable[[str], str]) -> TrialResultsView:
     """The results of the trial ``q`` substitutes for THIS, shaped for the page."""
     view = TrialResultsView()

@@ -54,7 +54,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
 
 from kg.server import guard
-from kg.server.worker import answer_query
+from kg.server.worker import Collect, answer_query
 
 __all__ = ["MAX_PATTERNS", "LocalReads", "Pattern", "small_read"]
 
@@ -319,7 +319,7 @@ class LocalReads:
         store = self._handle()
         if store is None or not self.within_bound(store, patterns):
             return None
-        sink = _Sink()
+        sink = Collect()
         try:
             answer_query(store, request, sink)
         except (SyntaxError, OSError, ValueError, RuntimeError, KeyError, TypeError):
@@ -328,32 +328,3 @@ class LocalReads:
             return None
         self.answered += 1
         return sink.header, bytes(sink.buffer)
-
-
-class _Sink:
-    """Collects what :func:`kg.server.worker.answer_query` would send on the pipe."""
-
-    def __init__(self) -> None:
-        self.header: dict[str, Any] | None = None
-        self.buffer = bytearray()
-        self.ended = False
-
-    def json(self, kind: bytes, value: Any) -> None:
-        if kind != b"H":
-            raise RuntimeError(f"unexpected frame {kind!r}")
-        self.header = value
-
-    def frame(self, kind: bytes, payload: bytes = b"") -> None:
-        if kind != b"E":
-            raise RuntimeError(f"unexpected frame {kind!r}")
-        self.ended = True
-
-    def body(self, data: bytes) -> None:
-        self.buffer += data
-
-    def write(self, data: bytes | memoryview) -> int:
-        self.buffer += data
-        return len(data)
-
-    def flush(self) -> None:
-        pass

@@ -6,6 +6,7 @@ cannot cancel a query, but the operating system can stop the process running it.
 imports only pyoxigraph and the standard library, so a replacement starts in ~50 ms.
 
 Requests (JSON): ``ping``; ``query`` (text, dataset, substitutions, formats, row cap);
+``batch`` (several ``query`` requests, one reply: a page's queries in one round trip);
 ``dump`` (the whole store as N-Quads, or the union graph as Turtle); ``update`` and
 ``gsp_write`` (only in a process started with ``--writable``).
 """
@@ -44,7 +45,7 @@ from kg.server.rowcount import COUNTED, count_rows
 from kg.server.sandbox import SandboxError, allowed_destinations, confine
 from kg.server.wire import HEADER, decode, encode
 
-__all__ = ["RDF_FORMATS", "Sink", "answer_query", "main", "term_from_json"]
+__all__ = ["RDF_FORMATS", "Collect", "Sink", "answer_query", "main", "term_from_json"]
 
 CHUNK = 64 * 1024
 _NO_NETWORK = (
@@ -233,6 +234,53 @@ def answer_query(store: Store, req: dict[str, Any], out: Sink) -> None:
     out.frame(b"E")
 
 
+class Collect:
+    """A :class:`Sink` that keeps one reply in memory: its header and body."""
+
+    def __init__(self) -> None:
+        self.header: dict[str, Any] | None = None
+        self.buffer = bytearray()
+        self.ended = False
+
+    def json(self, kind: bytes, value: Any) -> None:
+        if kind != b"H":
+            raise RuntimeError(f"unexpected frame {kind!r}")
+        self.header = value
+
+    def frame(self, kind: bytes, payload: bytes = b"") -> None:
+        if kind != b"E":
+            raise RuntimeError(f"unexpected frame {kind!r}")
+        self.ended = True
+
+    def body(self, data: bytes) -> None:
+        self.buffer += data
+
+    def write(self, data: bytes | memoryview) -> int:
+        self.buffer += data
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _batch(store: Store, req: dict[str, Any], out: Sink) -> None:
+    """Several query requests in one round trip (a page's queries): each answered as
+    :func:`answer_query` would, then one reply whose header lists each part's header and
+    length and whose body is the parts one after the other. A failing query fails the
+    whole batch, as it would have failed the page."""
+    parts: list[dict[str, Any]] = []
+    bodies: list[bytes] = []
+    for query in req["queries"]:
+        part = Collect()
+        answer_query(store, query, part)
+        parts.append({"header": part.header, "length": len(part.buffer)})
+        bodies.append(bytes(part.buffer))
+    out.json(b"H", {"kind": "batch", "parts": parts, "rows": len(parts), "truncated": False})
+    for body in bodies:
+        out.body(body)
+    out.frame(b"E")
+
+
 def _serialize(items: Iterable[Any], fmt: str, prefixes: dict[str, str] | None, out: Sink) -> None:
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) and prefixes:
@@ -296,6 +344,8 @@ def _handle(store: Store, req: dict[str, Any], out: _Out, *, writable: bool) -> 
         out.frame(b"E")
     elif op == "query":
         answer_query(store, req, out)
+    elif op == "batch":
+        _batch(store, req, out)
     elif op == "dump":
         _dump(store, req, out)
     elif op in ("update", "gsp_write") and not writable:
