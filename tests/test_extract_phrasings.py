@@ -1328,6 +1328,94 @@ ROWS.append(
 )
 
 
+CB = "UBERON:0012168"
+NO_TISSUE_ROW = (
+    "no tissue row for it in kg/extract/tables.py (menstrual blood, chorion): the product is "
+    "read, its tissue is not"
+)
+# A second round: more wordings per family, each in an arm's and an intervention's description;
+# (field, text, expected) or (field, text, expected, gap).
+ROUND_TWO: list[tuple[Field, str, object] | tuple[Field, str, object, str]] = [
+    ("dose", "MSCs 1 x 10^6 MSC/kg of recipient body weight.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1×10⁶ cells·kg⁻¹.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1 x 10^6 cells per kg of the patient's weight.", d(1e6, unit=KG)),
+    ("dose", "A dose of 1 million MSC/Kg.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1 x 10^6 cells/kg/dose.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1 x 10^6 cells/kg/infusion.", d(1e6, unit=KG)),
+    ("dose", "MSCs at a dose of 1×10^6/kg/week for 4 weeks.", d(1e6, unit=KG)),
+    ("admin", "MSCs at a dose of 1×10^6/kg/week for 4 weeks.", 4),
+    ("dose", "MSCs 1 x 10^8 cells/10 ml.", d(1e8)),
+    ("dose", "MSCs 1 x 10^8 cells in 10 ml.", d(1e8)),
+    ("dose", "MSCs 10^7 cells/kg.", d(1e7, unit=KG)),
+    ("dose", "MSCs 1.0x10(6) cells/kg.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1x10*6 cells/kg.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1x10^6cells/kg.", d(1e6, unit=KG)),
+    ("dose", "MSCs 1x10^6 cell/kg.", d(1e6, unit=KG)),
+    ("dose", "MSCs (dose: 1 x 10^6 cells per kilogram).", d(1e6, unit=KG)),
+    ("dose", "Each patient will receive 3 doses of 1x10^6 MSCs/kg.", d(1e6, unit=KG)),
+    ("admin", "Each patient will receive 3 doses of 1x10^6 MSCs/kg.", 3),
+    ("dose", "2 x 10^7 MSCs/ml, 2 ml per injection.", NONE),
+    ("route", "MSCs i.v. infusion.", "intravenous"),
+    ("route", "MSCs IV drip.", "intravenous"),
+    ("route", "MSCs are given intra-venously.", "intravenous"),
+    ("route", "MSCs by intra-arterial infusion into the hepatic artery.", "intra-arterial"),
+    ("route", "MSCs are given intranasally.", "intranasal"),
+    ("route", "MSCs are injected into the intervertebral disc.", "intradiscal"),
+    ("route", "MSCs are instilled into the uterine cavity.", "intrauterine"),
+    ("route", "Intracavernous injection of MSCs.", "intracavernous"),
+    ("route", "MSCs are infused through the femoral artery.", "intra-arterial"),
+    ("route", "MSCs are injected into the myocardium.", "intracardiac"),
+    ("route", "MSCs are injected intramyocardially during CABG.", "intracardiac"),
+    ("route", "MSCs are injected into the spinal cord lesion.", "intralesional"),
+    ("route", "MSCs are delivered intratracheally.", "intratracheal"),
+    ("route", "MSCs are injected into the perianal fistula.", "intralesional"),
+    ("route", "MSCs injected into the gluteal muscle.", "intramuscular"),
+    ("admin", "MSCs: 3 doses, given 1 week apart.", 3),
+    ("admin", "MSCs administered at day 0 and day 14.", 2),
+    ("admin", "MSCs: a total of three infusions at 4-week intervals.", 3),
+    ("admin", "MSCs on Day 1 and Day 8.", 2),
+    ("admin", "MSC infusions on day 0, day 7, day 14, day 21.", 4),
+    ("admin", "MSCs on Day 0, Day 3 and Day 6.", 3),
+    ("admin", "MSCs three times a week for 2 weeks.", 6),
+    ("admin", "MSCs: single-dose.", 1),
+    ("admin", "MSCs: one-off injection.", 1),
+    ("admin", "MSCs single administration.", 1),
+    ("admin", "Two separate infusions of MSCs.", 2),
+    ("admin", "MSCs: double infusion.", 2),
+    ("admin", "MSCs every 2 weeks.", None),
+    ("admin", "MSCs 2 infusions, 1 week apart.", 2),
+    ("admin", "MSCs: first dose at week 0, second dose at week 4.", 2),
+    ("admin", "MSCs once a month for 6 months.", 6),
+    ("admin", "MSCs given every 3 days for a total of 5 infusions.", 5),
+    ("admin", "MSCs at weeks 0, 2, 4, 6.", 4),
+    ("admin", "MSCs once weekly for four weeks.", 4),
+    ("admin", "MSCs are given on two occasions.", 2),
+    ("admin", "MSCs: 2 courses.", None),
+    ("admin", "MSCs: 2 times.", 2),
+    ("admin", "MSCs infused twice, one week apart.", 2),
+    ("admin", "MSCs will be injected in 3 sessions at 1 month interval.", 3),
+    ("tissue", "Umbilical cord blood-derived MSCs.", CB),
+    ("tissue", "UCB-MSCs are infused.", CB),
+    ("tissue", "Adipose tissue-derived stromal cells are injected.", AD),
+    ("tissue", "Menstrual blood-derived stem cells are infused.", "menstrual blood", NO_TISSUE_ROW),
+    ("tissue", "Human umbilical cord mesenchymal stem cells (hUC-MSCs).", UC),
+    ("tissue", "Bone marrow derived mesenchymal stromal cells.", BM),
+    ("tissue", "MSCs derived from umbilical cord Wharton's jelly.", WJ),
+    ("tissue", "Amniotic fluid MSCs.", "UBERON:0000173"),
+    ("tissue", "Chorionic MSCs.", "chorion", NO_TISSUE_ROW),
+    ("donor", "Allogeneic, HLA-unmatched MSCs.", Donor.ALLOGENEIC),
+    ("donor", "Autologous, culture-expanded MSCs.", Donor.AUTOLOGOUS),
+    ("donor", "MSCs from an unrelated healthy donor.", Donor.ALLOGENEIC),
+    ("donor", "MSCs obtained from the patient's bone marrow.", Donor.AUTOLOGOUS),
+    ("donor", "MSCs from the patient himself.", Donor.AUTOLOGOUS),
+    ("donor", "Umbilical cord MSCs from donated cords after caesarean delivery.", Donor.ALLOGENEIC),
+]
+for _row in ROUND_TWO:
+    for _where in ("arm", "intervention"):
+        _gap = _row[3] if len(_row) == 4 else None
+        ROWS.append(Row(f"round 2:{_row[0]}", _row[0], _row[1], _row[2], _where, _gap))
+
+
 def _id(row: Row) -> str:
     return f"{row.family}|{row.where}|{row.text[:40]}"
 

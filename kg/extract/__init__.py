@@ -41,5 +41,8 @@ __all__ = [
 # the patient's own"); "injected under the skin / beneath the retina", "eye drops", "the tissue
 # surrounding the opening of the fistula"; "d0, d7 and d14", "q2w x 3", "weekly x 4 weeks",
 # "weekly infusions for 4 weeks", "in two sessions", "on day 0 only"; an arm's own description
-# gives the count where every intervention of the arm is cells.
-EXTRACT_VERSION = "2"
+# gives the count where every intervention of the arm is cells. 3: "1x10*6", "cells·kg⁻¹",
+# "/kg/week for 4 weeks" (not a drug's "mg/kg/day"), "on two occasions", "Allogeneic,
+# HLA-unmatched MSCs", "unrelated healthy donor", "umbilical cord Wharton's jelly" (Wharton's
+# jelly), "amniotic fluid MSCs".
+EXTRACT_VERSION = "3"

@@ -58,7 +58,10 @@ _CELL_WORD_I = re.compile(
     rf"(?:cells?|cellules?|stem|stromal|{MESENCHYMAL}|nucleated|mononuclear)", re.IGNORECASE
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
-_KG_EXPONENT = re.compile(r"[·⋅*.]?\s*kg\s*(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)", re.IGNORECASE)
+_KG_EXPONENT = re.compile(
+    r"[·⋅*.]?\s*kg\s*(?:(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)|⁻¹)",
+    re.IGNORECASE,  # "kg-1", "kg⁻¹"
+)
 _BODY_WEIGHT = re.compile(
     r"\s*(?:of\s+)?(?:the\s+)?(?:(?:patient|recipient|subject|participant)(?:'s|’s|s)?\s+)?"
     r"(?:(?:body[\s-]*weight|recipient[\s-]*weight|bw|wt|weight)\b"

@@ -107,11 +107,11 @@ _POW = (
     r"|\s+power\s+(?:of\s+)?(?P<{g}6>\d{{1,2}})(?![\d.,]?\d)"  # "1.5 x 10 power 6"
     r")"
 )
-# Written-out powers of ten that only follow "N x": "1x10/6", "1x10x6", "2 x 10 6", "2xE6",
+# Written-out powers of ten that only follow "N x": "1x10/6", "1x10x6", "1x10*6", "2 x 10 6", "2xE6",
 # a lost superscript "4 x 107", and "2 x 1,000,000".
 _POW_AFTER_X = (
     r"10\s*/\s*(?P<aslash>\d{1,2})(?![\d.,]?\d)"
-    r"|10\s*[xX]\s*(?P<ax>\d{1,2})(?![\d.,]?\d)"
+    r"|10\s*[xX*]\s*(?P<ax>\d{1,2})(?![\d.,]?\d)"  # "1x10x6", "1x10*6"
     r"|10\s(?P<aspace>[3-9]|1[0-2])(?![\d.,]?\d)(?!\s*(?:-|–|to)\s*\d)"
     r"|[eE]\+?(?P<abare>\d{1,2})\b"
     r"|10(?P<alost>1[0-2]|[3-9])(?![\d.,]?\d)"

@@ -162,7 +162,7 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
-    r"|dental|tooth|pulp|amniotic[\s-]+membrane"
+    r"|dental|tooth|pulp|amniotic[\s-]+(?:membrane|fluid)"
     r"|marrow|adipose|tissue|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -220,7 +220,7 @@ _SUPPLEMENT_AFTER = (
 _DONOR_WORDS = re.compile(
     r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
-    r"|donor[\s-]+derived|(?:healthy|unrelated|volunteer|universal)\s+donors?"
+    r"|donor[\s-]+derived|(?:(?:healthy|unrelated|volunteer|universal)\s+){1,2}donors?"
     r"|from\s+(?:a\s+|the\s+)?donors?\b"
     # "isolated from healthy volunteers", "MSCs of healthy adult donors", "donated umbilical
     # cords", "from an HLA-matched sibling", "from a family member"
@@ -571,6 +571,10 @@ _NAMED_HINTS = frozenset(
 
 
 _SOURCE_START = re.compile(r"(?:from|of|donated)\b", re.IGNORECASE)
+_DONOR_COMMA = re.compile(
+    r"(?P<d>\b(?:allo-?\s?gene?ic|allogenous|autologous|autologus))\s*,\s*(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 # "MSCs derived from the patient's own bone marrow": the donor words right after a source word
 _SOURCE_BEFORE = re.compile(r"\b(?:from|of)\s+(?:the|each|an?|their|his|her)?\s*$", re.IGNORECASE)
 
@@ -598,6 +602,12 @@ def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: i
             for w in donor_words(text, end, far)
             if _SOURCE_START.match(text, w[0]) or _SOURCE_BEFORE.search(text, end, w[0])
         ]
+    if not words:
+        # "Allogeneic, HLA-unmatched MSCs", "Autologous, culture-expanded MSCs": donor words
+        # before a comma and a few more of the mention's adjectives
+        lead = _DONOR_COMMA.search(text, max(prev_end, start - 60), start)
+        if lead is not None:
+            words = donor_words(text, lead.start(), lead.end("d"))
     if not words:
         return Donor.UNKNOWN
     nearest = min(words, key=lambda w: start - w[1] if w[1] <= start else w[0] - end + 30)

@@ -38,7 +38,7 @@ _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
 _NOUN = (
     r"infusions?|injections?|doses?|administrations?|applications?|implantations?"
     r"|transplantations?|transfusions?|instillations?|inoculations?|sessions?|rounds?"
-    r"|deliver(?:y|ies)"
+    r"|deliver(?:y|ies)|occasions?"
 )
 _BLOCKED_FILLER = (
     r"(?:different|dose|doses|levels?|groups?|cohorts?|arms?|patients?|subjects?|participants?"
@@ -83,6 +83,7 @@ _RATE = (
     r"(?:a|per|each|every)\s+(?P<rp>day|week|month)"
     rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
     r"|(?P<f>daily|weekly|monthly|fortnightly)"
+    r"|/\s*(?P<sl>day|week|month)\b"  # "1 x 10^6/kg/week for 4 weeks"
     rf"|every\s+(?:(?P<k>\d{{1,2}}|{_NUMWORD}|other)\s+)?(?P<fu>days?|weeks?|months?)"
     r"|(?:on\s+)?alternate\s+(?P<alt>days|weeks))"
 )
@@ -361,6 +362,8 @@ def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
         unit = (m.group("rp") or m.group("ap") or "").lower()
         unit = {"daily": "day", "weekly": "week", "monthly": "month"}.get(unit, unit)
         return (n, unit, 1) if n else None
+    if m.group("sl"):
+        return 1, m.group("sl").lower(), 1
     if m.group("f"):
         f = m.group("f").lower()
         return {"daily": (1, "day", 1), "weekly": (1, "week", 1), "monthly": (1, "month", 1)}.get(
@@ -397,10 +400,18 @@ def _schedule_value(m: re.Match[str]) -> int | None:
     return per * (span // step)
 
 
+# A drug's amount before "/day": "mg/kg/day", "µg/kg/day", "IU/day".
+_DRUG_PER_KG = re.compile(
+    r"(?<![^\W\d])(?:mg|µg|μg|mcg|ug|g|IU|U|ml)\s*(?:/\s*kg)?$", re.IGNORECASE
+)
+
+
 def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
     """Schedules multiplied out; "twice a week for two weeks and weekly for two weeks" = 6."""
     out: list[Count] = []
     for m in _SCHEDULE.finditer(text, lo, hi):
+        if m.group("sl") and _DRUG_PER_KG.search(text, max(lo, m.start() - 12), m.start()):
+            continue  # "ATG 3.5 mg/kg/day during 5 days": a drug's schedule
         value = _schedule_value(m)
         if value is None:
             continue

@@ -77,6 +77,8 @@ TISSUES: tuple[Tissue, ...] = (
         "whartons_jelly",
         "UBERON:0003422",
         "CL:0002568",
+        # "umbilical cord Wharton's jelly" is Wharton's jelly (the finer tissue)
+        r"(?:umbilical[\s-]+cords?[\s-]+(?:\(UC\)[\s-]+)?)?"
         rf"wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly|\bh?WJ(?=[\s-]*(?:derived|MSC|{MESENCHYMAL}|stem|stromal))",
     ),
     Tissue(
