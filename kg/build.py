@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions
 
-from kg import graph_versions, link, terms
+from kg import graph_versions, link, listing_stats, terms
 from kg.bundled import bundled
 from kg.extract import EXTRACT_VERSION, annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
@@ -942,7 +942,7 @@ def _finish(
     """
     t = time.perf_counter()
     m = gs.minter
-    small = (m.terms_graph(), m.stats_graph(), m.ontology_graph())
+    small = (m.terms_graph(), m.stats_graph(), m.ontology_graph(), listing_stats.graph(m))
     incremental = derived is not None and store_quads is not None
     small_before = sum(terms.graph_size(gs.store, g) for g in small) if incremental else 0
     ontology = list(terms.ontology_quads(m))
@@ -969,6 +969,10 @@ def _finish(
         counts = terms.void_counts(gs.store, m) if derived is None else derived.counts
     if derived is None or derived.changed:
         gs.replace_graph(m.stats_graph(), terms.void_quads_from(counts, m))
+    t3 = time.perf_counter()  # the listings' figures (kg.listing_stats), after the terms
+    listing_stats.refresh(gs.store, m, derived.listings if derived is not None else None)
+    if report is not None:
+        report.timings["listings"] = time.perf_counter() - t3
     if derived is not None and store_quads is not None and derived.valid:
         small_after = sum(terms.graph_size(gs.store, g) for g in small)
         total = store_quads + derived.delta_quads + small_after - small_before
@@ -1019,6 +1023,7 @@ class _Derived:
         self.meta_nt = str(self.meta)
         self.preds = [NamedNode(p) for p in terms.USED_TERM_PREDICATES]
         self.pred_nts = {f"<{p}>" for p in terms.USED_TERM_PREDICATES}
+        self.listings = listing_stats.Tracker(gs.store, gs.minter)
 
     @classmethod
     def start(cls, gs: GraphStore) -> _Derived | None:
@@ -1063,6 +1068,7 @@ class _Derived:
         for q in store.quads_for_pattern(src, rdf_type, None, self.meta):
             self._typed(q, typed)
         before = self._state(graphs, subjects, typed, used)
+        self.listings.touch(dropped, payload)
         gs.replace_source(key, payload, keep=keep)
         after = self._state(graphs, subjects, typed, used)
         sizes0, meta0, exists0, typed0, used0 = before

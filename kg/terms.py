@@ -169,6 +169,7 @@ def _special(minter: Minter) -> set[NamedNode]:
         minter.terms_graph(),
         minter.stats_graph(),
         minter.ontology_graph(),
+        NamedNode(f"{minter.base}graph/listings"),  # kg.listing_stats.graph
     }
 
 
