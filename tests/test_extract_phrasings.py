@@ -1416,6 +1416,100 @@ for _row in ROUND_TWO:
         ROWS.append(Row(f"round 2:{_row[0]}", _row[0], _row[1], _row[2], _where, _gap))
 
 
+CO_TRANSPLANT = (
+    "a figure named for other cells given with the MSCs (a CD34+ cell dose of a co-transplant) "
+    "is read as a dose of the arm: doses are not yet tied to the product they are of"
+)
+OTHER_DRUG_ROUTE = (
+    "a route adjective of another product ('intra-articular hyaluronic acid') in a sentence "
+    "naming the cells is read as the cells' route"
+)
+SUPPLEMENT_SOURCE = (
+    "'expanded in autologous plasma' is read as the source of the cells (the supplement words "
+    "are excluded from donor words, not from the source phrase after the mention)"
+)
+OTHER_CELLS_DONOR = (
+    "the donor word of other cells named in a sentence about the MSCs ('autologous chondrocyte "
+    "implantation') is read as the MSCs' donor; excluding it from donor words would lose the "
+    "chondrocytes' own donor"
+)
+_WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
+# A third round: near-misses, each in an arm's, an intervention's and the detailed description.
+ROUND_THREE: list[tuple[Field, str, object] | tuple[Field, str, object, str]] = [
+    (
+        "dose",
+        "Patients receive HSCT with a CD34+ cell dose of 5 x 10^6/kg and MSCs 1 x 10^6/kg.",
+        d(1e6, unit=KG),
+        CO_TRANSPLANT,
+    ),
+    ("dose", "MSCs are cultured to passage 3 and 1 x 10^6 cells are seeded per flask.", NONE),
+    ("dose", "2 x 10^6 MSCs were used for flow cytometry.", NONE),
+    ("dose", "Each bag contains 100 million MSCs in 100 mL.", NONE),
+    ("dose", "Patients weighing more than 50 kg receive MSCs.", NONE),
+    (
+        "dose",
+        "Approximately 10^9 nucleated cells are harvested from the bone marrow to grow MSCs.",
+        NONE,
+    ),
+    ("dose", "20 mL of bone marrow aspirate is taken to grow MSCs.", NONE),
+    ("dose", "The disease affects 10 million people; MSCs may help.", NONE),
+    (
+        "dose",
+        "MSCs are thawed; cell viability must exceed 70% and the count 1 x 10^6 cells per vial.",
+        NONE,
+    ),
+    ("dose", "MSCs are given when the white cell count is 1.0 x 10^9/L or more.", NONE),
+    ("dose", "MSCs with a CD105+ fraction above 95% (1 x 10^5 cells analysed).", NONE),
+    ("dose", "Cord blood units with at least 2.5 x 10^7 nucleated cells/kg, plus MSCs.", NONE),
+    (
+        "route",
+        "MSCs are given intrathecally; intravenous methylprednisolone is given as premedication.",
+        "intrathecal",
+    ),
+    ("route", "Patients with a history of IV drug use are excluded from MSC treatment.", None),
+    ("route", "MSCs given to patients with stage III or IV chronic kidney disease.", None),
+    ("route", "MSCs for grade II–IV acute GVHD.", None),
+    (
+        "route",
+        "Intra-articular hyaluronic acid is not allowed for 3 months before MSC injection.",
+        None,
+        OTHER_DRUG_ROUTE,
+    ),
+    ("route", "MSCs for patients with subcutaneous lipoatrophy.", None),
+    ("admin", "MSCs are infused 3 days after chemotherapy.", None),
+    ("admin", "Follow-up with visits at months 1, 3, 6 and 12 after the MSC infusion.", None),
+    ("admin", "Three patients per cohort receive MSCs.", None),
+    ("admin", "MSCs are infused 2 weeks after the second HSCT.", None),
+    ("admin", "MSCs for patients who had two previous knee surgeries.", None),
+    ("admin", "MSCs in patients who failed two lines of therapy.", None),
+    ("admin", "MSCs are infused; blood samples are taken at days 1, 7 and 28.", None),
+    ("admin", "MSCs for patients with three or more exacerbations a year.", None),
+    ("admin", "MSCs infused twice as fast as saline.", None),
+    ("admin", "MSC infusion; patients are evaluated weekly for 4 weeks.", None),
+    ("tissue", "Patients after bone marrow transplantation receive MSCs.", None),
+    ("tissue", "MSCs for preeclampsia with placental insufficiency.", None),
+    ("tissue", "MSCs for spinal cord injury.", None),
+    ("tissue", "MSCs in patients with high body fat.", None),
+    ("tissue", "MSCs for patients with bone marrow edema.", None),
+    ("tissue", "MSCs for obese patients with excess abdominal fat.", None),
+    ("donor", "MSCs for GVHD after autologous HSCT.", Donor.UNKNOWN),
+    ("donor", "MSCs expanded in autologous plasma.", Donor.UNKNOWN, SUPPLEMENT_SOURCE),
+    (
+        "donor",
+        "MSCs are compared with autologous chondrocyte implantation.",
+        Donor.UNKNOWN,
+        OTHER_CELLS_DONOR,
+    ),
+    ("donor", "MSCs for patients who received an allogeneic kidney transplant.", Donor.UNKNOWN),
+]
+for _row in ROUND_THREE:
+    for _where in _WHERE3:
+        _gap = _row[3] if len(_row) == 4 else None
+        if _row[0] == "donor" and _row[1].startswith("MSCs expanded") and _where == "detailed":
+            _gap = None  # the trial-level donor reads donor words only, which exclude supplements
+        ROWS.append(Row(f"round 3:{_row[0]} near-miss", _row[0], _row[1], _row[2], _where, _gap))
+
+
 def _id(row: Row) -> str:
     return f"{row.family}|{row.where}|{row.text[:40]}"
 

@@ -44,5 +44,8 @@ __all__ = [
 # gives the count where every intervention of the arm is cells. 3: "1x10*6", "cells·kg⁻¹",
 # "/kg/week for 4 weeks" (not a drug's "mg/kg/day"), "on two occasions", "Allogeneic,
 # HLA-unmatched MSCs", "unrelated healthy donor", "umbilical cord Wharton's jelly" (Wharton's
-# jelly), "amniotic fluid MSCs".
-EXTRACT_VERSION = "3"
+# jelly), "amniotic fluid MSCs". 4: no dose from a sentence about cells in the laboratory
+# ("seeded per flask", "used for flow cytometry", "nucleated cells are harvested"); "stage III
+# or IV", "grade II–IV", "IV drug use" are no route; "an allogeneic kidney transplant" says
+# nothing of the MSCs' donor; "evaluated weekly for 4 weeks" is no count.
+EXTRACT_VERSION = "4"

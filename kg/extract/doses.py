@@ -998,7 +998,38 @@ def extract_doses(
     """
     if not text:
         return []
-    return list(_analyse(text, field, assume_cells, frozenset(cell_names))[0])
+    doses = _analyse(text, field, assume_cells, frozenset(cell_names))[0]
+    if not _LAB_WORDS.search(text):
+        return list(doses)
+    sentences = sentences_of(text)
+    return [d for d in doses if not _laboratory(text, sentences, d)]
+
+
+# A sentence about handling cells in the laboratory, not giving them: "1 x 10^6 cells are
+# seeded per flask", "2 x 10^6 MSCs were used for flow cytometry", "10^9 nucleated cells are
+# harvested from the bone marrow", "(1 x 10^5 cells analysed)".
+_LAB_WORDS = re.compile(
+    r"\b(?:seeded|plated|flasks?|wells?|flow\s+cytometry|cytometr\w*|analy[sz]ed|counted"
+    r"|harvested|nucleated\s+cells)\b",
+    re.IGNORECASE,
+)
+_GIVE_WORDS = re.compile(
+    r"\b(?:infus\w*|inject\w*|administ\w*|transplant\w*|implant\w*|treat\w*|receiv\w*|given"
+    r"|gives?|applied|deliver\w*|dos(?:e|es|ing)|instill\w*|transfus\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _laboratory(text: str, sentences: Sentences, d: Dose) -> bool:
+    """An absolute number of cells in a sentence with a word of laboratory handling and no
+    word of giving (a figure per kilogram is always read as given)."""
+    if d.unit is not DoseUnit.CELLS:
+        return False
+    pos = text.find(d.evidence)
+    if pos < 0:
+        return False
+    lo, hi = sentences.bounds(pos)
+    return bool(_LAB_WORDS.search(text, lo, hi)) and not _GIVE_WORDS.search(text, lo, hi)
 
 
 def extract_caps(

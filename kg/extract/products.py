@@ -210,7 +210,10 @@ _OTHER_CELLS_AFTER_TISSUE = re.compile(
 _TRANSPLANT_CONTEXT = (
     r"(?![\s-]+(?:hematopoietic|haematopoietic|HSCT|HCT|SCT|BMT|HSC|PBSC|transplant\w*"
     r"|(?:peripheral\s+blood\s+)?stem[\s-]+cell[\s-]+transplant\w*|bone[\s-]+marrow[\s-]+transplant\w*"
-    r"|cord[\s-]+blood[\s-]+transplant\w*|recipients?|grafts?\b|donors?\b))"
+    r"|cord[\s-]+blood[\s-]+transplant\w*|recipients?|grafts?\b|donors?\b"
+    # an organ transplant: "an allogeneic kidney transplant"
+    r"|(?:kidney|renal|liver|hepatic|heart|cardiac|lung|pancreas|islet|corneal|solid[\s-]+organ"
+    r"|organ)[\s-]+(?:transplant\w*|grafts?|recipients?)))"
 )
 # "autologous serum / plasma / platelet lysate": a supplement or vehicle, not the cells' donor.
 _SUPPLEMENT_AFTER = (

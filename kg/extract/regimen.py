@@ -412,6 +412,8 @@ def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
     for m in _SCHEDULE.finditer(text, lo, hi):
         if m.group("sl") and _DRUG_PER_KG.search(text, max(lo, m.start() - 12), m.start()):
             continue  # "ATG 3.5 mg/kg/day during 5 days": a drug's schedule
+        if _FOLLOW_WORDS.search(text, max(lo, m.start() - 25), m.start()):
+            continue  # "patients are evaluated weekly for 4 weeks": visits, not administrations
         value = _schedule_value(m)
         if value is None:
             continue

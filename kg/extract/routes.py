@@ -160,14 +160,16 @@ _ROUTE_ANCHOR = re.compile(
     re.IGNORECASE,
 )
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
-_IV = re.compile(r"(?<![\w/-])IV(?![\w/-])")
+_IV = re.compile(r"(?<![\w/-])IV(?![\w/-])(?!\s+drugs?\s+(?:use|users?|abuse|addict\w*))")
 # "iv" in lower case only before the act: "iv infusion", "iv injection", "iv route".
 _IV_LOWER = re.compile(
     r"(?<![\w/.-])iv(?=\s+(?:infusions?|injections?|administrations?|route|bolus|drip|push)\b)",
     re.IGNORECASE,
 )
 _IV_NOT = re.compile(
-    r"(?:phase|grade|stage|type|class|level|part|group|arm|cohort|step|section|chapter)\s*$",
+    r"(?:phase|grade|stage|type|class|level|part|group|arm|cohort|step|section|chapter)\s*$"
+    # the end of a range or list of stages/grades: "stage III or IV", "grade II–IV"
+    r"|\b(?:I{1,3}|V|VI{1,3})\s*(?:–|—|-|/|,|or|and|to)\s*$",
     re.IGNORECASE,
 )
 # A vessel named as the way in: "via (the) hepatic artery", "infused into the femoral artery",
