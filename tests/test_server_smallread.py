@@ -4,6 +4,7 @@ of the class, over the bound, refused by the engine) still goes to a query proce
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,9 +164,16 @@ def test_an_engine_error_is_the_query_process_answer(app: Flask) -> None:
     assert answer == _get(Client(_fast(app).app), text, JSON)
 
 
-def test_off_with_zero_rows_or_an_update_token(seed_store: Path) -> None:
+def test_off_with_zero_rows_or_an_update_token(seed_store: Path, tmp_path: Path) -> None:
     off = create_app(ServerConfig(store=seed_store, local_read_rows=0))
     assert _fast(off).local is None
+    status, _, _ = _get(Client(off), IN_CLASS[0], JSON)
+    assert status == 200
     off.extensions["kg"].pool.close()
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store, copy)
+    writable = create_app(ServerConfig(store=copy, update_token="t" * 20))
+    assert _fast(writable).local is None  # a read-only handle would not see the updates
+    writable.extensions["kg"].pool.close()
     with pytest.raises(Exception, match="local_read_rows"):
         create_app(ServerConfig(store=seed_store, local_read_rows=-1))
