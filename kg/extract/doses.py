@@ -999,7 +999,7 @@ def extract_doses(
     if not text:
         return []
     doses = _analyse(text, field, assume_cells, frozenset(cell_names))[0]
-    if not _LAB_WORDS.search(text):
+    if not doses or not _LAB_WORDS.search(text):
         return list(doses)
     sentences = sentences_of(text)
     return [d for d in doses if not _laboratory(text, sentences, d)]
