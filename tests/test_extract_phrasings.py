@@ -1416,10 +1416,6 @@ for _row in ROUND_TWO:
         ROWS.append(Row(f"round 2:{_row[0]}", _row[0], _row[1], _row[2], _where, _gap))
 
 
-CO_TRANSPLANT = (
-    "a figure named for other cells given with the MSCs (a CD34+ cell dose of a co-transplant) "
-    "is read as a dose of the arm: doses are not yet tied to the product they are of"
-)
 OTHER_DRUG_ROUTE = (
     "a route adjective of another product ('intra-articular hyaluronic acid') in a sentence "
     "naming the cells is read as the cells' route"
@@ -1436,12 +1432,6 @@ OTHER_CELLS_DONOR = (
 _WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
 # A third round: near-misses, each in an arm's, an intervention's and the detailed description.
 ROUND_THREE: list[tuple[Field, str, object] | tuple[Field, str, object, str]] = [
-    (
-        "dose",
-        "Patients receive HSCT with a CD34+ cell dose of 5 x 10^6/kg and MSCs 1 x 10^6/kg.",
-        d(1e6, unit=KG),
-        CO_TRANSPLANT,
-    ),
     ("dose", "MSCs are cultured to passage 3 and 1 x 10^6 cells are seeded per flask.", NONE),
     ("dose", "2 x 10^6 MSCs were used for flow cytometry.", NONE),
     ("dose", "Each bag contains 100 million MSCs in 100 mL.", NONE),
@@ -1508,6 +1498,63 @@ for _row in ROUND_THREE:
         if _row[0] == "donor" and _row[1].startswith("MSCs expanded") and _where == "detailed":
             _gap = None  # the trial-level donor reads donor words only, which exclude supplements
         ROWS.append(Row(f"round 3:{_row[0]} near-miss", _row[0], _row[1], _row[2], _where, _gap))
+
+
+# Co-transplants: in the trial's own texts a figure of other cells (CD34+ cells, cord blood
+# units) is no dose of the MSCs; in an arm given both cells each figure is a row (one per
+# product, docs/dose-labelling.md).
+CO_TRANSPLANT = "Patients receive HSCT with a CD34+ cell dose of 5 x 10^6/kg and MSCs 1 x 10^6/kg."
+ROWS += [
+    Row("dose near-miss:co-transplant", "dose", CO_TRANSPLANT, d(1e6, unit=KG), "detailed"),
+    Row(
+        "dose near-miss:co-transplant",
+        "dose",
+        "CD34+ cells (5 x 10^6/kg) and 1 x 10^6 MSCs/kg are co-infused.",
+        d(1e6, unit=KG),
+        "detailed",
+    ),
+    Row(
+        "dose near-miss:co-transplant",
+        "dose",
+        "Cord blood units with 2.5 x 10^7 nucleated cells/kg, plus MSCs 2 x 10^6/kg.",
+        d(2e6, unit=KG),
+        "detailed",
+    ),
+    Row("dose:co-transplant arm", "dose", CO_TRANSPLANT, ((1e6, 1e6, KG), (5e6, 5e6, KG)), "arm"),
+    Row(
+        "dose:co-transplant arm",
+        "dose",
+        CO_TRANSPLANT,
+        ((1e6, 1e6, KG), (5e6, 5e6, KG)),
+        "intervention",
+    ),
+    Row(
+        "dose:co-transplant arm",
+        "dose",
+        "CD34+ cells 5 x 10^6/kg and MSCs 1 x 10^6/kg are co-infused.",
+        ((1e6, 1e6, KG), (5e6, 5e6, KG)),
+        "arm",
+    ),
+]
+
+
+def test_a_co_transplant_arm_keeps_both_products() -> None:
+    """The arm given HSCs and MSCs names both products; a cell-therapy trial of CD34+ cells
+    alone keeps the figure its description gives them."""
+    t = record(CO_TRANSPLANT, "arm")
+    annotate_trial(t)
+    assert {p.cell_type for p in t.arms[0].products} == {"CL:0000134", "CL:0000037"}
+    t = Trial(
+        provenance=PROV,
+        nct_id="NCT00000000",
+        brief_title="CD34+ Cells in Critical Limb Ischemia",
+        detailed_description="Patients receive autologous CD34+ cells at 1 x 10^6 cells/kg.",
+        arms=[Arm("CD34", "EXPERIMENTAL", "Autologous CD34+ cells", ("Biological: CD34+ cells",))],
+        interventions=[Intervention("CD34+ cells", "BIOLOGICAL", None, (), ("CD34",))],
+    )
+    annotate_trial(t)
+    assert [(d.min_cells, d.product) for d in t.arms[0].doses] == [(1e6, "Autologous CD34+ cells")]
+    assert not any("is a figure of" in n for n in t.notes)
 
 
 def _id(row: Row) -> str:

@@ -774,9 +774,44 @@ def _decide_cells(work: list[_ArmWork], facts: _TrialFacts) -> None:
             w.gets_cells = holds_dose or level or sole
 
 
-def _summary_doses(trial: Trial, facts: _TrialFacts, cell_arms: int) -> list[Dose]:
+def _of_other_cells(texts: list[_Text], d: Dose, given: frozenset[str | None]) -> str | None:
+    """Other cells (not MSCs) named just before a figure of the title/summary/description with
+    no MSC word between: "a CD34+ cell dose of 5 x 10^6/kg" in a co-transplant's summary is
+    the HSCs' dose, not the MSCs', unless the arms are given those cells too (``given``: the
+    cell types the cell arms name)."""
+    for t in texts:
+        if t.field != d.evidence_field:
+            continue
+        pos = t.text.find(d.evidence)
+        if pos < 0:
+            continue
+        before = [o for o in find_other_cells(t.text) if o.end <= pos and pos - o.end <= 40]
+        before = [o for o in before if o.cell_type not in given]
+        if not before:
+            continue
+        last, end = before[-1], pos + len(d.evidence)
+        if any(last.end <= m.start < end for m in t.positive) or _CELL_WORDS.search(
+            t.text, last.end, end
+        ):
+            continue  # the MSCs named between, or in the figure's own words
+        return last.name
+    return None
+
+
+def _summary_doses(
+    trial: Trial, facts: _TrialFacts, cell_arms: int, given: frozenset[str | None]
+) -> list[Dose]:
     """Dose figures of the title/summary/description, for the one arm that gets cells."""
-    doses = _doses(facts.texts, assume=False)
+    doses = []
+    for d in _doses(facts.texts, assume=False):
+        other = _of_other_cells(facts.texts, d, given)
+        if other is None:
+            doses.append(d)
+        else:
+            trial.notes.append(
+                f"extract: {d.evidence!r} in {d.evidence_field} is a figure of {other!r}, "
+                "not of the MSCs: no dose"
+            )
     if doses and cell_arms > 1:
         trial.notes.append(
             f"extract: {len(doses)} dose figure(s) in {doses[0].evidence_field} not attached: "
@@ -1087,7 +1122,8 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
     own = {id(w): _own_figures(w) for w in cell_arms}
     summary: list[Dose] = []
     if cell_arms and not any(stated.values()):
-        summary = _summary_doses(trial, facts, len(cell_arms))
+        given = frozenset(m.cell_type for w in cell_arms for m, _ in w.positive)
+        summary = _summary_doses(trial, facts, len(cell_arms), given)
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)
