@@ -49,5 +49,7 @@ __all__ = [
 # or IV", "grade II–IV", "IV drug use" are no route; "an allogeneic kidney transplant" says
 # nothing of the MSCs' donor; "evaluated weekly for 4 weeks" is no count. 5: a figure of other
 # cells in the trial's own texts ("a CD34+ cell dose of 5 x 10^6/kg") is no dose of the MSCs
-# unless the arms are given those cells too.
-EXTRACT_VERSION = "5"
+# unless the arms are given those cells too. 6: a route word of a drug named beside the cells
+# ("intra-articular hyaluronic acid", "methylprednisolone is given IV before MSCs") is not the
+# cells' route.
+EXTRACT_VERSION = "6"

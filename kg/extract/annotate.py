@@ -68,7 +68,7 @@ from kg.extract.regimen import (
 )
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
 from kg.extract.tables import GENERIC_MSC
-from kg.extract.text import sentences_of
+from kg.extract.text import clause_bounds, sentences_of
 from kg.model import Arm, CellCap, CellProduct, Donor, Dose, Intervention, Trial
 
 __all__ = ["annotate_trial"]
@@ -450,6 +450,8 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
         spans = _cell_spans(t, doses)
         unmapped = unmapped or bool(_unmapped_near_cells(t, spans))
         for h in find_routes(t.text):
+            if h.explicit and _route_of_agent(t, h):
+                continue  # "intra-articular hyaluronic acid", "methylprednisolone is given IV"
             inside = any(lo <= h.start < hi for lo, hi in spans)
             if inside and h.explicit:
                 explicit.append((t, h))
@@ -460,6 +462,39 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
     if unmapped:
         implied = []
     return explicit, implied, other
+
+
+# Drugs and other agents records name beside the cells, with a route of their own.
+_AGENT = re.compile(
+    r"\b(?:hyaluron\w*|(?:cortico)?steroids?|methylprednisolone|prednisolone|prednisone"
+    r"|dexamethasone|triamcinolone|hydrocortisone|immunoglobulins?|IVIG|antibiotics?|heparin"
+    r"|insulin|cyclophosphamide|fludarabine|tacrolimus|cyclosporin\w*|ciclosporin\w*|ATG"
+    r"|antithymocyte|anti-thymocyte|antihistamin\w*|paracetamol|acetaminophen|furosemide"
+    r"|chemotherapy|contrast|sedation|an(?:a)?esthe\w*|lidocaine|bupivacaine|ropivacaine"
+    r"|G-CSF|filgrastim|erythropoietin|EPO|PRP|platelet[\s-]+rich[\s-]+plasma)\b",
+    re.IGNORECASE,
+)
+
+
+def _route_of_agent(t: _Text, h: RouteHit) -> bool:
+    """A route word of a drug named beside the cells: the agent right after the route word
+    ("intra-articular hyaluronic acid", "intravenous methylprednisolone"), or before it in its
+    clause with no cell word between ("methylprednisolone is given IV before MSCs")."""
+    after = t.text[h.end : h.end + 30]
+    if _AGENT.match(after.lstrip()) and after[: len(after) - len(after.lstrip())].strip() == "":
+        return True
+    lo, _ = clause_bounds(t.text, h.start, h.end)
+    if not _AGENT.search(t.text, lo, h.start):
+        return False
+    # the agent is the clause's subject: no cells named in the clause up to the route word,
+    # nor right after it ("intravenous MSCs")
+    if any(lo <= m.start < h.start for m in t.positive) or _CELL_WORDS.search(t.text, lo, h.start):
+        return False
+    after_cells = [m.start for m in t.positive if h.end <= m.start < h.end + 25]
+    return not any(_CONNECTIVE.search(t.text, h.end, a) is None for a in after_cells)
+
+
+_CONNECTIVE = re.compile(r"\b(?:before|after|prior|then|followed|and|while|when)\b", re.I)
 
 
 def _cell_routes(explicit: list[tuple[_Text, RouteHit]], doses: list[Dose]) -> list[str]:
