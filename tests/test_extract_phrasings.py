@@ -1586,6 +1586,76 @@ def test_a_co_transplant_arm_keeps_both_products() -> None:
     assert not any("is a figure of" in n for n in t.notes)
 
 
+# A fourth round: whole registry-style sentences (Chinese and European registries' English too),
+# each in an arm's, an intervention's and the detailed description.
+ROUND_FOUR: list[tuple[Field, str, object]] = [
+    (
+        "dose",
+        "hUC-MSCs were infused intravenously at the dose of 1.0×10^6 cells/kg, once a week for 3 weeks.",
+        d(1e6, unit=KG),
+    ),
+    (
+        "admin",
+        "hUC-MSCs were infused intravenously at the dose of 1.0×10^6 cells/kg, once a week for 3 weeks.",
+        3,
+    ),
+    (
+        "route",
+        "hUC-MSCs were infused intravenously at the dose of 1.0×10^6 cells/kg, once a week for 3 weeks.",
+        "intravenous",
+    ),
+    ("dose", "Intervention: UC-MSC 4×10^7 cells each time, intravenous drip, d1, d4.", d(4e7)),
+    ("admin", "Intervention: UC-MSC 4×10^7 cells each time, intravenous drip, d1, d4.", 2),
+    (
+        "admin",
+        "The patients will receive 3 intravenous infusions of MSCs at an interval of 2 weeks.",
+        3,
+    ),
+    ("admin", "MSC treatment: 1 infusion every 2 weeks, 3 infusions in total.", 3),
+    ("admin", "Administration of MSCs at Day 0, Day 21 and Day 42.", 3),
+    ("admin", "Repeat MSC infusion at 6 months.", 2),
+    ("admin", "MSCs will be injected once a month for 3 consecutive months.", 3),
+    ("admin", "MSCs: 1 injection per week during 4 weeks.", 4),
+    ("admin", "MSCs: four weekly injections.", 4),
+    ("admin", "MSCs: 2 doses (day 0 and day 30).", 2),
+    ("admin", "MSCs: three monthly injections.", 3),
+    ("admin", "MSCs biweekly for 4 doses.", 4),
+    ("dose", "MSCs: the cell number is 0.5-1×10^8 per time.", d(5e7, 1e8)),
+    ("dose", "MSCs: dosage 1 × 10^6 / kg.", d(1e6, unit=KG)),
+    ("dose", "Dose: 1 x 10E6 cells/kg MSC.", d(1e6, unit=KG)),
+    ("dose", "MSC 1 million/kg/dose.", d(1e6, unit=KG)),
+    ("dose", "MSCs (100 x 10^6 cells in 100 ml) will be infused.", d(1e8)),
+    ("dose", "MSCs: 50 x 10⁶ cells.", d(5e7)),
+    ("dose", "MSCs: 5 × 10^7 cells suspended in 3 ml of saline, injected into the knee.", d(5e7)),
+    ("dose", "MSCs: 30x10^6 cells", d(3e7)),
+    ("dose", "Stem cell dose: 2 million/kg.", d(2e6, unit=KG)),
+    (
+        "dose",
+        "MSCs at 1 × 10^6 cells per kg body weight (maximum 1 × 10^8 cells).",
+        d(1e6, unit=KG),
+    ),
+    ("dose", "MSCs: 1.5 x 10^6 cells/kg ± 10%.", d(1.5e6, unit=KG)),
+    ("route", "MSCs will be transplanted through the hepatic artery.", "intra-arterial"),
+    ("route", "MSCs are injected through the peripheral vein.", "intravenous"),
+    ("route", "Via an intravenous catheter, MSCs are infused.", "intravenous"),
+    ("route", "MSCs are injected into the corpus cavernosum.", "intracavernous"),
+    ("route", "MSCs are injected into the knee.", "intra-articular"),
+    ("route", "MSCs are injected into the tendon.", "intratendinous"),
+    ("route", "MSCs are implanted into the nonunion site.", "intralesional"),
+    ("route", "MSCs are applied to the wound bed.", "topical"),
+    ("route", "MSCs are delivered to the lungs by nebulization.", "inhalation"),
+    ("tissue", "Human umbilical cord-derived MSCs (hUC-MSCs).", UC),
+    ("tissue", "Allogeneic adipose-derived mesenchymal stromal cells (AD-MSCs).", AD),
+    ("tissue", "Wharton Jelly MSCs.", WJ),
+    ("tissue", "MSCs from umbilical cord (UC-MSC).", UC),
+    ("donor", "MSCs from a healthy third-party donor.", Donor.ALLOGENEIC),
+    ("donor", "Autologous bone marrow aspirate concentrate MSCs.", Donor.AUTOLOGOUS),
+]
+for _f, _text, _expected in ROUND_FOUR:
+    for _where in _WHERE3:
+        ROWS.append(Row(f"round 4:{_f}", _f, _text, _expected, _where))
+
+
 def _id(row: Row) -> str:
     return f"{row.family}|{row.where}|{row.text[:40]}"
 

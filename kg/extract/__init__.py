@@ -51,5 +51,6 @@ __all__ = [
 # cells in the trial's own texts ("a CD34+ cell dose of 5 x 10^6/kg") is no dose of the MSCs
 # unless the arms are given those cells too. 6: a route word of a drug named beside the cells
 # ("intra-articular hyaluronic acid", "methylprednisolone is given IV before MSCs") is not the
-# cells' route.
-EXTRACT_VERSION = "6"
+# cells' route. 7: "4 x 10^7 cells each time / each infusion" is per administration (not per
+# site); "1 infusion every 2 weeks" is a rate, not a count; "from a healthy third-party donor".
+EXTRACT_VERSION = "7"

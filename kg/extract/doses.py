@@ -109,7 +109,10 @@ _SITES_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SITES_AFTER = re.compile(
-    r"\s*(?:\([^()]{0,30}\)\s*)?(?:each\b(?!\s+(?:patient|subject|participant|person|arm|group))"
+    r"\s*(?:\([^()]{0,30}\)\s*)?(?:each\b(?!\s+(?:patient|subject|participant|person|arm|group"
+    # "4 x 10^7 cells each time / each infusion": per administration, not per site
+    r"|times?|infusions?|injections?|doses?|administrations?|sessions?|treatments?|days?|weeks?"
+    r"|months?|cycles?|visits?)\b)"
     r"|(?:(?:will|be|is|are|was|were|to|injected|administered|given|delivered|implanted)\s+){0,3}"
     r"(?:at|in|into)\s+each\s+(?:of\s+(?:the\s+)?(?:\d{1,3}|[a-z]+)\s+)?(?:[\w-]+\s+)?sites?\b)",
     re.IGNORECASE,

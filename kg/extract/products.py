@@ -579,7 +579,11 @@ _DONOR_COMMA = re.compile(
     re.IGNORECASE,
 )
 # "MSCs derived from the patient's own bone marrow": the donor words right after a source word
-_SOURCE_BEFORE = re.compile(r"\b(?:from|of)\s+(?:the|each|an?|their|his|her)?\s*$", re.IGNORECASE)
+_SOURCE_BEFORE = re.compile(
+    r"\b(?:from|of)\s+(?:the|each|an?|their|his|her)?\s*"
+    r"(?:(?:healthy|adult|young|single|screened|eligible|consenting)\s+)?$",  # "a healthy third-party"
+    re.IGNORECASE,
+)
 
 
 def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:

@@ -61,7 +61,12 @@ _GROUP_COUNT = re.compile(
     r"[\s-]+(?:groups?|cohorts?|arms?)\b",
     re.IGNORECASE,
 )
-_PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:day|week|month|year|cycle)\b", re.I)
+# "1 infusion every 2 weeks": a rate, not a count
+_PER_PERIOD = re.compile(
+    rf"\s+(?:per|a|each|every)\s+(?:(?:\d{{1,2}}|other|{_NUMWORD})\s+)?"
+    r"(?:days?|weeks?|months?|years?|cycles?)\b",
+    re.I,
+)
 # "8 injections at designated sites", "20 injections ... (single procedure)": one session.
 _AT_SITES = re.compile(
     r"[^.;]{0,80}?\b(?:sites?|points?|locations?|spots?|single\s+(?:procedure|session)"
