@@ -1656,6 +1656,41 @@ for _f, _text, _expected in ROUND_FOUR:
         ROWS.append(Row(f"round 4:{_f}", _f, _text, _expected, _where))
 
 
+# A fifth round: sentences about everything but the cells' dose, route and count (timing,
+# visits, bags, rates, storage, quality control, enrolment), which must state none.
+ROUND_FIVE: list[tuple[Field, str, object]] = [
+    ("admin", "MSCs are infused within 24 hours of thawing.", None),
+    ("admin", "MSCs: 1 x 10^6/kg at 4 weeks post-transplant.", None),
+    ("admin", "MSCs are given 2 weeks after randomisation.", None),
+    ("admin", "The study lasts 12 months with 6 visits; MSCs are infused.", None),
+    ("admin", "MSCs are infused over 30 minutes.", None),
+    ("admin", "MSCs are injected at 2 sites in the knee.", None),
+    ("admin", "Patients are randomised 2:1 to MSCs or placebo.", None),
+    ("admin", "MSCs are infused in 2 bags.", None),
+    ("admin", "MSCs for patients with 3 or more relapses.", None),
+    ("admin", "MSCs infused once the patient is stable.", None),
+    ("admin", "MSCs, divided into 10 injections of 1 mL.", None),
+    ("dose", "MSCs are infused in patients aged 18 to 70 years.", NONE),
+    ("dose", "MSCs 1 x 10^6/kg; phase 2 enrolls 40 patients.", d(1e6, unit=KG)),
+    ("dose", "MSCs infused at 2 mL/min.", NONE),
+    ("dose", "MSCs in 100 mL saline with 5% albumin.", NONE),
+    ("dose", "MSCs for patients with a LVEF below 40%.", NONE),
+    ("dose", "MSC-derived exosomes 2 x 10^10 particles.", NONE),
+    ("dose", "MSCs stored at -196 °C in 1 mL vials of 1 x 10^7 cells.", NONE),
+    ("dose", "MSCs tested for endotoxin < 0.5 EU/mL and 1 x 10^5 cells sterility sample.", NONE),
+    ("route", "MSCs are thawed in a 37°C water bath.", None),
+    ("route", "MSCs are prepared in the cell therapy unit.", None),
+    ("route", "MSCs; intravenous antibiotics if infection occurs.", None),
+    ("route", "MSC infusion in the intensive care unit.", "intravenous"),
+    ("tissue", "MSCs for patients with bone marrow failure.", None),
+    ("tissue", "MSCs in patients with umbilical hernia.", None),
+    ("tissue", "MSCs for fat embolism.", None),
+]
+for _f, _text, _expected in ROUND_FIVE:
+    for _where in _WHERE3:
+        ROWS.append(Row(f"round 5:{_f} near-miss", _f, _text, _expected, _where))
+
+
 def _id(row: Row) -> str:
     return f"{row.family}|{row.where}|{row.text[:40]}"
 

@@ -53,4 +53,6 @@ __all__ = [
 # ("intra-articular hyaluronic acid", "methylprednisolone is given IV before MSCs") is not the
 # cells' route. 7: "4 x 10^7 cells each time / each infusion" is per administration (not per
 # site); "1 infusion every 2 weeks" is a rate, not a count; "from a healthy third-party donor".
-EXTRACT_VERSION = "7"
+# 8: quality-control sentences (sterility, endotoxin, mycoplasma, karyotype, release testing)
+# state no dose.
+EXTRACT_VERSION = "8"

@@ -1013,7 +1013,8 @@ def extract_doses(
 # harvested from the bone marrow", "(1 x 10^5 cells analysed)".
 _LAB_WORDS = re.compile(
     r"\b(?:seeded|plated|flasks?|wells?|flow\s+cytometry|cytometr\w*|analy[sz]ed|counted"
-    r"|harvested|nucleated\s+cells)\b",
+    r"|harvested|nucleated\s+cells|sterility|endotoxins?|mycoplasma|karyotyp\w*"
+    r"|quality\s+control|release\s+(?:testing|criteria))\b",
     re.IGNORECASE,
 )
 _GIVE_WORDS = re.compile(
