@@ -28,6 +28,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.config import Config as GunicornConfig
 
 from kg.rdf import DEFAULT_BASE
+from kg.server.accesslog import AccessLogger
 from kg.server.app import create_app, get_backend
 from kg.server.config import ConfigError, ServerConfig, default_query_memory
 
@@ -163,6 +164,7 @@ def gunicorn_options(
         "timeout": 60,  # a gevent worker's heartbeat runs beside its requests
         "graceful_timeout": 10,
         "accesslog": "-" if access_log else None,
+        "logger_class": AccessLogger,  # gunicorn's lines, fewer atoms computed
         "errorlog": "-",
         "loglevel": "info",
         "post_worker_init": warm_pool,
