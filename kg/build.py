@@ -99,6 +99,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     jobs: int = 1
     conditions: Coverage | None = None  # condition mentions linked, of the whole store
+    # Why ``conditions`` is None after a build that wrote it not (an update of a large store).
+    conditions_skipped: str = ""
     # Where a new store's term closure and VoID figures came from: "the loaded quads", or
     # "the whole store (reason)" when the quads as loaded could not stand for it.
     derived_from: str = ""
@@ -414,6 +416,7 @@ def build(
     force: bool = False,
     on_document: Callable[[DocumentResult], None] | None = None,
     jobs: int | None = None,
+    coverage: bool | None = None,
 ) -> BuildReport:
     """Build or update the store at ``store_path`` from the given files and folders.
 
@@ -423,6 +426,12 @@ def build(
     changed document at a time (each in one transaction); unchanged documents (same
     bytes, same pipeline version) are skipped, known by their size and modification
     time when those match what the last build saw, else by their sha256.
+
+    ``coverage``: whether the report counts the condition mentions linked
+    (``report.conditions``). A new store adds them up from the loaded quads; an update
+    can only count them over the whole store, which it does by default (None) only for a
+    store of up to :data:`COVERAGE_RECOUNT_MAX` triples, so that a small change to a large
+    store costs what the change costs. True counts them always, False never.
     """
     m = minter or Minter()
     roots = list(paths) if paths else [SEEDS_DIR]
@@ -440,6 +449,7 @@ def build(
             force=force,
             jobs=jobs,
             on_document=on_document,
+            coverage=coverage,
         )
     return report
 
@@ -454,6 +464,7 @@ def _build(
     force: bool,
     jobs: int | None,
     on_document: Callable[[DocumentResult], None] | None,
+    coverage: bool | None = None,
 ) -> None:
     started = time.perf_counter()
     if store_path.exists():
@@ -475,7 +486,13 @@ def _build(
             trusted=_trusted(gs, header, force=force, prune=prune),
         )
         before = header.get("store_quads", "")
-        _finish(gs, report, derived, store_quads=int(before) if before.isdigit() else None)
+        _finish(
+            gs,
+            report,
+            derived,
+            store_quads=int(before) if before.isdigit() else None,
+            coverage=coverage,
+        )
         graph_versions.record(gs, versions, report, renew=force)
         if new_stats != stats or before != str(report.store_quads) or not _same_header(header, m):
             gs.save_file_stats(
@@ -501,7 +518,7 @@ def _build(
                 on_document=on_document,
                 streamed=streamed,
             )
-            _finish(gs, report, streamed=streamed)
+            _finish(gs, report, streamed=streamed, coverage=coverage)
             graph_versions.record(gs, None, report, renew=True)
             gs.save_file_stats(
                 new_stats,
@@ -929,6 +946,7 @@ def _finish(
     *,
     store_quads: int | None = None,
     streamed: Streamed | None = None,
+    coverage: bool | None = None,
 ) -> None:
     """Refresh the graphs derived from the whole store: ontology, term closure, statistics.
 
@@ -990,10 +1008,24 @@ def _finish(
         report.timings["terms"] = t1 - t
         report.timings["void"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        coverage = streamed.condition_coverage(gs.store, m) if streamed is not None else None
-        report.conditions = coverage or condition_coverage(gs.store)  # None: count the store
+        summed = streamed.condition_coverage(gs.store, m) if streamed is not None else None
+        if summed is not None and coverage is not False:
+            report.conditions = summed
+        elif coverage or (coverage is None and counts.triples <= COVERAGE_RECOUNT_MAX):
+            report.conditions = condition_coverage(gs.store)  # over the whole store
+        else:
+            report.conditions_skipped = (
+                "not counted (--no-coverage)"
+                if coverage is False
+                else f"not recounted on an update of a store of {counts.triples:,} triples "
+                "(kg build --coverage counts them; so does kg query link-coverage)"
+            )
         report.timings["link coverage"] = time.perf_counter() - t2
 
+
+# An update counts the condition links of the whole store again only up to this size (about a
+# second's query); above it, only when asked (the count follows the store, not the change).
+COVERAGE_RECOUNT_MAX = 1_000_000
 
 DIRTY = "kg-derived.dirty"  # in the store folder while derived figures lag behind its content
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

@@ -99,6 +99,12 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="Worker processes that map documents (default: one per core, for large inputs).",
 )
+@click.option(
+    "--coverage/--no-coverage",
+    default=None,
+    help="Count the condition mentions linked over the whole store after an update "
+    "(default: only for a store of up to a million triples; a new store always has them).",
+)
 def build_cmd(
     paths: tuple[Path, ...],
     store_path: Path,
@@ -106,6 +112,7 @@ def build_cmd(
     force: bool,
     quiet: bool,
     jobs: int | None,
+    coverage: bool | None,
 ) -> None:
     """Build or update the store from PATHS (files or folders; default: the bundled seeds).
 
@@ -149,6 +156,7 @@ def build_cmd(
             force=force,
             on_document=tick,
             jobs=jobs,
+            coverage=coverage,
         )
     _print_report(report, store_path)
     if report.failed:
@@ -183,6 +191,8 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
         )
         if top:
             console.print(f"most frequent unlinked conditions: {top}", highlight=False)
+    elif report.conditions_skipped:
+        console.print(f"condition links: {report.conditions_skipped}", highlight=False)
     for key in report.removed:
         console.print(f"removed: {key}")
     # Notes are for reading: the first NOTES_SHOWN on the console, every one in the graph
