@@ -478,3 +478,33 @@ def test_trials_with_results(results_store: Store) -> None:
     assert counts[("condition", "MONDO:0005233")] == 7  # non-small cell lung carcinoma
     assert counts[("tissue", "UBERON:0002371")] >= 3  # bone marrow
     assert {d for d, _ in counts} == {"all", "tissue", "phase", "condition"}
+
+
+def test_outcomes_of_trial_per_row_p_values_equal_the_portable_form(results_store: Store) -> None:
+    """The Oxigraph text groups the p-values per measure and group (LATERAL) instead of
+    grouping every analysis of the store first; the portable text (other servers) is the
+    plain form. Same rows, every trial with results."""
+    from dataclasses import replace
+
+    from kg.queries import load_query
+
+    query = load_query("outcomes-of-trial")
+    assert query.portable is not None and "LATERAL" in query.text
+    plain = replace(query, text=query.portable)
+    found = results_store.query(
+        "PREFIX cto: <https://w3id.org/celltrials/ontology#> "
+        "SELECT DISTINCT ?id WHERE { ?t cto:hasResults ?r ; cto:nctId ?id } ORDER BY ?id",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(found, QuerySolutions)
+    ids = [row["id"].value for row in found]
+    assert len(ids) >= 50
+    with_p_values = 0
+    for trial_id in ids:
+        rows = query.execute(results_store, {"trial_id": trial_id}).rows
+        expected = plain.execute(results_store, {"trial_id": trial_id}).rows
+        assert sorted(map(repr, rows)) == sorted(map(repr, expected)), trial_id
+        with_p_values += any(
+            r["p_values"] for r in query.execute(results_store, {"trial_id": trial_id}).values()
+        )
+    assert with_p_values >= 5
