@@ -40,19 +40,25 @@ def store_figures(store_path: Path) -> tuple[Any, Any, set[str], set[str], int]:
     return stored, counted, graph, closure, len(gs.store)
 
 
-def test_streamed_figures_equal_the_whole_store_queries(
-    tmp_path: Path, test_data: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The v1 search results hold some studies twice (one record graph in two documents);
-    # a copy of an XML record and of a v2 record in a second folder puts one trial (and
-    # one record graph) in two documents more. Both overlaps are corrected, not recounted.
+def overlapping_roots(tmp_path: Path, test_data: Path) -> list[Path]:
+    """Inputs in which trials sit in two documents: the v1 search results (some studies
+    twice), ICTRP, the seeds, and an XML and a v2 record given again from a second folder."""
     again = tmp_path / "again"
     again.mkdir()
     xml = sorted((test_data / "ctgov-xml").glob("*.xml"))[0]
     v2 = sorted((test_data / "ctgov-v2").glob("*.json"))[0]
     shutil.copy(xml, again / "copy.xml")
     shutil.copy(v2, again / "copy.json")
-    roots = [test_data / "ctgov-v1", test_data / "ictrp", SEEDS, xml, v2, again]
+    return [test_data / "ctgov-v1", test_data / "ictrp", SEEDS, xml, v2, again]
+
+
+def test_streamed_figures_equal_the_whole_store_queries(
+    tmp_path: Path, test_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The v1 search results hold some studies twice (one record graph in two documents);
+    # a copy of an XML record and of a v2 record in a second folder puts one trial (and
+    # one record graph) in two documents more. Both overlaps are corrected, not recounted.
+    roots = overlapping_roots(tmp_path, test_data)
     corrections: dict[str, Any] = {}
     real_twice, real_over = Streamed._graphs_counted_twice, Streamed._overcounted
 

@@ -4,12 +4,12 @@ counts (kg.link.coverage.condition_coverage)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, serialize
+from test_streamed import overlapping_roots
 
 from kg.build import build
 from kg.link.coverage import Coverage, condition_coverage
@@ -42,12 +42,6 @@ def test_trials_in_two_documents_are_counted_once(
     # The v1 search results hold some studies twice; copies of an XML and a v2 record in a
     # second folder put their trials in two documents more: the sum counts their mentions
     # twice until corrected from those trials' graphs.
-    again = tmp_path / "again"
-    again.mkdir()
-    xml = sorted((test_data / "ctgov-xml").glob("*.xml"))[0]
-    v2 = sorted((test_data / "ctgov-v2").glob("*.json"))[0]
-    shutil.copy(xml, again / "copy.xml")
-    shutil.copy(v2, again / "copy.json")
     summed: list[Coverage] = []
     real = Streamed.condition_coverage
 
@@ -56,7 +50,7 @@ def test_trials_in_two_documents_are_counted_once(
         return real(self, *args)
 
     monkeypatch.setattr(Streamed, "condition_coverage", spy)
-    roots = [test_data / "ctgov-v1", test_data / "ictrp", SEEDS, xml, v2, again]
+    roots = overlapping_roots(tmp_path, test_data)
     report = build(roots, tmp_path / "store", jobs=1)
     assert report.derived_from == "the loaded quads"
     expected = whole_store(tmp_path / "store")
