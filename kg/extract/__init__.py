@@ -54,5 +54,11 @@ __all__ = [
 # cells' route. 7: "4 x 10^7 cells each time / each infusion" is per administration (not per
 # site); "1 infusion every 2 weeks" is a rate, not a count; "from a healthy third-party donor".
 # 8: quality-control sentences (sterility, endotoxin, mycoplasma, karyotype, release testing)
-# state no dose.
-EXTRACT_VERSION = "8"
+# state no dose. 9: whole-record shapes and counts: a sentence said of every arm ("Each patient
+# receives a single infusion", "in both arms") gives every cell arm its count; the last group of
+# an inline list ("Arm A: ...; Arm B: ....") owns its own sentence only; a drug's days and
+# schedule ("cyclophosphamide 500 mg/m2 on days 1, 8 and 15") are no count of the cells; "Days
+# 0, 14, and 28", "at baseline and at 3 months", "one infusion of MSCs per week for 4 weeks",
+# "weekly intravenous MSC infusions over 4 weeks", ", repeated at 6 months", "a booster at week
+# 12", "given in four doses", "given as one infusion", "MSCs once;".
+EXTRACT_VERSION = "9"

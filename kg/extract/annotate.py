@@ -422,7 +422,10 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
 
 
 _GOES_ON = re.compile(
-    r"\s*(?:the\s+|these\s+|all\s+)?(?:infusions?|injections?|doses?|administrations?"
+    r"\s*(?:the\s+|these\s+|all\s+)?"
+    # "the second infusion is given 4 weeks after the first"
+    r"(?:(?:first|second|third|fourth|next|last|final|subsequent|repeat|booster)\s+)?"
+    r"(?:infusions?|injections?|doses?|administrations?"
     r"|transplantations?|implantations?|treatments?|applications?)\s+(?:will|are|is|shall|were"
     r"|was|to)\b",
     re.IGNORECASE,
@@ -614,9 +617,13 @@ def _regimen(
             f"{group_count[0]} administration(s) from the text of its group: {group_count[1]!r}"
         )
         return reg
-    if not counts and (sole or group_keys):
+    if not counts and trial_texts:
         for t in trial_texts:
-            for lo, hi in _cell_spans(t, []):
+            # the one cell arm, or arms differing only by group, take the count of the
+            # sentences about the cells; any set of cell arms that of a sentence said of all
+            # of them ("Each patient receives a single infusion", "in both arms")
+            about = set(_cell_spans(t, [])) if sole or group_keys else set()
+            for lo, hi in sorted(about | set(_all_arms_spans(t))):
                 named = {g.key for g in group_tokens(t.text[lo:hi])} & group_keys
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
@@ -651,6 +658,27 @@ def _regimen(
             )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     return reg
+
+
+# A sentence said of every arm, patient or dose level: "Each patient receives a single
+# infusion", "In both cohorts, MSCs are infused on days 1, 8 and 15", "regardless of dose".
+_ALL_ARMS = re.compile(
+    r"\b(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:patients?|participants?|subjects?|arms?"
+    r"|groups?|cohorts?|dose\s+(?:levels?|groups?)|doses?|treatment\s+(?:arms?|groups?))\b"
+    r"|\bregardless\s+of\s+(?:the\s+)?(?:dose|group|arm|cohort)\b",
+    re.IGNORECASE,
+)
+
+
+def _all_arms_spans(t: _Text) -> list[tuple[int, int]]:
+    """Sentences of a trial's text said of every arm, about nothing besides the cells."""
+    if not _ALL_ARMS.search(t.text):
+        return []
+    return [
+        (lo, hi)
+        for lo, hi in sentences_of(t.text).spans()
+        if _ALL_ARMS.search(t.text, lo, hi) and not _NOT_THE_CELLS.search(t.text, lo, hi)
+    ]
 
 
 # A sentence of an arm's description about something besides its cells: a drug's amount, a

@@ -84,7 +84,8 @@ _ONCE = re.compile(r"\b(?:only\s+once|once\s+only|one[\s-]time|a\s+single\s+time
 # for a duration ("for two weeks", "for the first 4 weeks", "for 5 consecutive days").
 _NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
 _RATE = (
-    rf"(?:(?P<rn>{_NUM}|twice|thrice|once)\s+(?:times\s+|(?:{_NOUN})\s+)?"
+    # "one infusion of MSCs per week", "1 injection of 2 x 10^7 cells each month"
+    rf"(?:(?P<rn>{_NUM}|twice|thrice|once)\s+(?:times\s+|(?:{_NOUN})(?:\s+of(?:\s+[^\s.;,]+){{1,5}}?)?\s+)?"
     r"(?:a|per|each|every)\s+(?P<rp>day|week|month)"
     rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
     r"|(?P<f>daily|weekly|monthly|fortnightly)"
@@ -99,7 +100,10 @@ _DURATION = (
     r"(?![\s-]*\d)"
 )
 # "weekly infusions for 4 weeks": the administration's noun may sit between the two
-_SCHEDULE = re.compile(rf"\b{_RATE}(?:\s+(?:{_NOUN}))?{_DURATION}", re.IGNORECASE)
+# "weekly intravenous MSC infusions over 4 weeks": two words may come before it
+_SCHEDULE = re.compile(
+    rf"\b{_RATE}(?:(?:\s+[\w-]+){{0,2}}?\s+(?:{_NOUN}))?{_DURATION}", re.IGNORECASE
+)
 _SCHEDULE_WORDS = ("day", "dail", "week", "month", "every", "alternate", "fortnight")
 _CHAIN = re.compile(r"\s*,?\s*(?:and|then|followed\s+by|,)\s+(?:then\s+)?$", re.IGNORECASE)
 # "on five consecutive days", "for 3 consecutive days": once a day.
@@ -124,14 +128,15 @@ _SPACE_GAP = (
 )
 _DAY_LIST = re.compile(
     r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|(?<![Vv]itamin\s)\b[Dd](?=\d{1,3}\b))"
-    rf"(?P<d>\d{{1,3}}(?:(?:\s*(?:,|and|&)\s*|{_SPACE_GAP})\d{{1,3}})*)\b(?!\s*(?:-|–|to)\s*\d)"
+    rf"(?P<d>\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&)\s*|{_SPACE_GAP})\d{{1,3}})*)\b"
+    r"(?!\s*(?:-|–|to)\s*\d)"
 )
 
 
 def _day_list_members(listed: str) -> list[str]:
     """The days of a day list: "0, 3 6" gives 0, 3, 6 (a comma missed); a space alone counts
     only in a list with another separator whose days rise, else the list ends before it."""
-    parts = re.split(r"(\s*(?:,|and|&)\s*|\s+)", listed)
+    parts = re.split(r"(\s*(?:,\s*(?:and\s+)?|and|&)\s*|\s+)", listed)
     days, gaps = parts[::2], parts[1::2]
     spaced = [i for i, g in enumerate(gaps) if not g.strip()]
     if spaced:
@@ -163,8 +168,9 @@ _ONLY_DAY = re.compile(
 )
 # "the injection will be repeated after 3 months", "repeated once", "is repeated 2 weeks
 # later": a second administration.
+# "MSC infusion, repeated at 6 months": the participle after the administration
 _REPEATED = re.compile(
-    r"\b(?:will\s+be|is|are|was|were|to\s+be|being)\s+repeated\s+(?:once\b|(?:after|at|on|in"
+    r"(?:\b(?:will\s+be|is|are|was|were|to\s+be|being)|,|\band)\s+repeated\s+(?:once\b|(?:after|at|on|in"
     rf"|following)\b|(?:\d{{1,2}}|a|an|{_NUMWORD})\s+(?:days?|weeks?|months?)\s+later\b)",
     re.IGNORECASE,
 )
@@ -172,7 +178,7 @@ _REPEATED = re.compile(
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
 _POINT_LIST = re.compile(
     rf"\b(?:at|on|in)\s+(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
-    rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:(?:at\s+)?month\s+)?\d{{1,2}})+)\s+"
+    rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:at\s+)?(?:month\s+)?\d{{1,2}})+)\s+"
     r"(?P<u2>days?|weeks?|months?))\b(?![\s-]+(?:after|later|post|following|from|old))",
     re.IGNORECASE,
 )
@@ -182,7 +188,9 @@ _ONCE_VERB = re.compile(
     r"|delivered|instilled|treated|performed|done|received|receive|receives"
     # the route as an adverb: "1 x 10^6 MSCs/kg intravenously once", "IV once"
     r"|intravenously|intra-?[a-z]+ly|subcutaneously|intramuscularly|intradermally|topically"
-    r"|locally|(?<![\w(])i\.?v\.?(?![\w)]))"
+    r"|locally|(?<![\w(])i\.?v\.?(?![\w)])"
+    # the cells or their figure: "1 x 10^6 cells/kg of MSCs once;"
+    r"|[\w-]*MSCs?|cells?(?:/kg)?)"
     r"(?:\s+[\w-]+){0,2}?\s+once\b"
     # "once" as an adverb (not "once a week", not "once they are stable")
     r"(?=\s*(?:[,.;:()]|$|(?:intra-?\w+|i\.?v\.?|iv|only|at|on|into|along|with|by|via|during"
@@ -203,6 +211,7 @@ _RANGE_AFTER = re.compile(
 _IN_A_NUMBER = re.compile(r"(?:[\^.,/×*\d]|\d[eE]|10\s|10\()$")
 _AT_A = re.compile(r"\bat\s+a\s+$", re.IGNORECASE)
 # "20 million cells divided into 10 injections": portions of one session, not administrations.
+_SPLIT_WORD = re.compile(r"divided|split|distributed|fractionated|spread", re.IGNORECASE)
 _DIVIDED = re.compile(
     r"\b(?:divided|split|distributed|fractionated|spread|delivered|given)\s+(?:in|into|over|among"
     r"|across|as)\s*$",
@@ -227,7 +236,9 @@ _ORDINAL = re.compile(
 )
 _SUBSEQUENT = re.compile(
     r"\b(?:subsequent|another|repeat(?:ed)?|booster)\s+(?:\w+\s+)?"
-    r"(?:infusion|injection|dose|administration|implantation|transplantation)\b",
+    r"(?:infusion|injection|dose|administration|implantation|transplantation)\b"
+    # "with a booster at week 12": a booster of the cells named no further
+    r"|\ba\s+booster\b(?!\s+(?:vaccin\w*|shots?|of\s+(?!(?:the\s+)?(?:cells?|MSCs?)\b)))",
     re.IGNORECASE,
 )
 _ORDINAL_DIGITS = {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
@@ -342,12 +353,18 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None  # "1x10^6 MSC/kg dose": the 6 is an exponent
     if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
         return None
+    noun = m.group("noun").lower()
     # a session is an administration: "given in two sessions" counts, unlike "given in 10
-    # injections" (portions of one session)
-    session = m.group("noun").lower().startswith("session")
-    if _capped(text, m.start("n"), m.end("n")) or (
-        not session and _DIVIDED.search(text, max(0, m.start() - 30), m.start())
+    # injections" (portions of one session); so are doses given ("given in four doses", "given
+    # as one infusion"), unlike a figure "divided into 4 doses"
+    divided = _DIVIDED.search(text, max(0, m.start() - 30), m.start())
+    if divided is not None and (
+        noun.startswith("session")
+        or value == 1
+        or (noun.startswith("dose") and not _SPLIT_WORD.match(divided.group(0)))
     ):
+        divided = None
+    if _capped(text, m.start("n"), m.end("n")) or divided is not None:
         return None
     plural = m.group("noun").lower().endswith("s")
     if value == 1 and plural:
@@ -411,6 +428,29 @@ _DRUG_PER_KG = re.compile(
 )
 
 
+# A drug's amount ("500 mg/m2", "10 mg", "2 g"), or taking by mouth, in the clause before a
+# schedule makes the schedule the drug's: "Cyclophosphamide 500 mg/m2 on days 1, 8 and 15",
+# "prednisone 10 mg daily for 4 weeks" (unless the cells are named between).
+_DRUG_AMOUNT = re.compile(
+    r"\d\s*(?:mg|µg|μg|mcg|ug|g|IU|mmol)\b|\b(?:orally|oral|tablets?|capsules?|p\.?o\.?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[.;:]\s|,\s*(?:then|and|followed\s+by|while|plus)\b|\b(?:then|followed\s+by|plus|after\s+which)\b",
+    re.IGNORECASE,
+)
+_CELLISH = re.compile(r"\w*MSCs?\b|\bcells?\b|\bstem\b|\bstromal\b", re.IGNORECASE)
+
+
+def _drug_clause(text: str, lo: int, start: int) -> bool:
+    """The clause before ``start`` is about a drug: it states a drug's amount or an oral
+    form and names no cells."""
+    a = max(lo, start - 100)
+    for m in _CLAUSE_BREAK.finditer(text, a, start):
+        a = m.end()
+    return _DRUG_AMOUNT.search(text, a, start) is not None and not _CELLISH.search(text, a, start)
+
+
 def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
     """Schedules multiplied out; "twice a week for two weeks and weekly for two weeks" = 6."""
     out: list[Count] = []
@@ -419,6 +459,8 @@ def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
             continue  # "ATG 3.5 mg/kg/day during 5 days": a drug's schedule
         if _FOLLOW_WORDS.search(text, max(lo, m.start() - 25), m.start()):
             continue  # "patients are evaluated weekly for 4 weeks": visits, not administrations
+        if _drug_clause(text, lo, m.start()):
+            continue  # "prednisone 10 mg daily for 4 weeks"
         value = _schedule_value(m)
         if value is None:
             continue
@@ -462,6 +504,8 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         prev_end = m.end()
         if _OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.match(text, m.end()):
             continue  # an optional day is no administration stated
+        if _drug_clause(text, lo, m.start()):
+            continue  # "cyclophosphamide 500 mg/m2 on days 1, 8 and 15": the drug's days
         unit = (m.group("u") or "day").lower().rstrip("s")
         if _BASELINE_BEFORE.search(text, max(lo, m.start() - 30), m.start()):
             points.append((m.start(), m.end(), "0"))  # "at baseline and at week 12"
@@ -701,7 +745,10 @@ def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
     a label opening a line or a clause: "...; group B will receive two infusions") to the
     next group named, the end of the line or 400 characters."""
     tokens = [t for t in group_tokens(text) if not t.listed]
+    sentences = sentences_of(text)
     out: list[tuple[GroupToken, int, int]] = []
+    # labelled groups of one line so far, and whether each owned one sentence only
+    inline: list[bool] = []
     for i, t in enumerate(tokens):
         line_start = text.rfind("\n", 0, t.start) + 1
         opens_line = not text[line_start : t.start].strip(" \t-*•")
@@ -709,11 +756,21 @@ def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
         labelled = _LEADS.match(text, t.end) is not None or opens_line
         if not (labelled or opens_clause):
             continue
-        hi = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
+        nxt = tokens[i + 1].start if i + 1 < len(tokens) else len(text)
         line_end = text.find("\n", t.end)
-        if line_end >= 0:
-            hi = min(hi, line_end)
+        line_end = len(text) if line_end < 0 else line_end
+        hi = min(nxt, line_end)
+        sentence_end = sentences.bounds(t.start)[1]
         if not labelled:  # a group that opens a clause owns that sentence only
-            hi = min(hi, sentences_of(text).bounds(t.start)[1])
+            hi = min(hi, sentence_end)
+        elif nxt < line_end:  # another group follows on this line
+            inline.append(not text[sentence_end:nxt].strip(" \t;.,"))
+        elif inline and all(inline):
+            # "Arm A: 1 x 10^8 cells; Arm B: 2 x 10^8 cells. Cells are infused weekly for 3
+            # weeks.": the last of an inline list whose groups own a sentence each owns its
+            # own sentence, not what the line says of all of them after it
+            hi = min(hi, sentence_end)
+        if hi >= line_end:
+            inline = []
         out.append((t, t.start, min(hi, t.end + 400)))
     return out
