@@ -458,12 +458,16 @@ class Tracker:
                 store.add(q)
 
 
-def refresh(store: Store, minter: Minter, tracker: Tracker | None) -> None:
+def refresh(
+    store: Store, minter: Minter, tracker: Tracker | None, summed: Figures | None = None
+) -> None:
     """Bring the stored listing figures up to date at the end of a build: by difference
-    with a tracker that followed the update, else counted over the whole store."""
+    with a tracker that followed the update; else ``summed`` (a new store's figures added
+    up from the streamed quads, :mod:`kg.streamed_listings`); else counted over the whole
+    store."""
     if tracker is not None and not tracker.settle():
         return
     g = graph(minter)
-    new = quads(compute(store), minter)
+    new = quads(summed if tracker is None and summed is not None else compute(store), minter)
     store.update(f"DROP SILENT GRAPH <{g.value}>")
     store.extend(new)

@@ -23,8 +23,17 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.link.coverage import Coverage
+from kg.listing_stats import Figures, compute
 from kg.rdf import CTO, OBO, PROV, RDF, Minter
 from kg.streamed_coverage import ConditionCounts, Mentions, coverage_lines
+from kg.streamed_listings import (
+    RawListing,
+    graph_quads,
+    lines_facts,
+    listing_lines,
+    resolve,
+    trial_facts,
+)
 from kg.terms import USED_TERM_PREDICATES, VoidCounts
 
 __all__ = ["DocStats", "Streamed", "serialize_document"]
@@ -48,6 +57,9 @@ class DocStats:
     others: list[tuple[str, str]] = field(default_factory=list)  # (subject, class) elsewhere
     used: set[str] = field(default_factory=set)  # outside terms in use
     conditions: ConditionCounts = field(default_factory=ConditionCounts)  # link coverage
+    listings: RawListing = field(default_factory=RawListing)  # kg.streamed_listings
+    listing_several: list[str] = field(default_factory=list)  # trials counted at the end
+    listing_unusual: str | None = None  # why the listing figures cannot be added up
     unusual: str | None = None  # why these quads cannot be added up
 
 
@@ -95,6 +107,7 @@ def serialize_document(
         g.value for g in (minter.terms_graph(), minter.stats_graph(), minter.ontology_graph())
     }
     lines: list[bytes] = []  # those the condition coverage reads (kg.streamed_coverage)
+    listed: list[bytes] = []  # ... and the listing statistics (kg.streamed_listings)
     for graph, start, end in records:
         rest += quads[done:start]
         done = end
@@ -105,6 +118,7 @@ def serialize_document(
         if stats.unusual is not None:
             continue
         odd = coverage_lines(data, lines)
+        listing_lines(data, listed)
         if odd is not None:
             stats.unusual = f"{key}: {odd}"
         # (A blank node elsewhere in a record graph changes no figure: the graph is the
@@ -139,7 +153,24 @@ def serialize_document(
         _conditions(lines, stats, key=key, trial_prefix=trial_prefix)
     if stats.unusual is None:
         _metadata(meta, stats, key=key, minter=minter)
+    if stats.unusual is None:
+        _listings(lines + listed, stats, key=key, trial_prefix=trial_prefix)
     return b"".join(parts), stats
+
+
+def _listings(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: str) -> None:
+    """Add up what the document's trials add to the listing figures (see
+    :mod:`kg.streamed_listings`)."""
+    facts = lines_facts(lines, trial_prefix)
+    outside = (set(facts.added) | facts.several) - set(stats.trials)
+    if facts.unusual is not None:
+        stats.listing_unusual = f"{key}: {facts.unusual}"
+    elif outside:
+        stats.listing_unusual = f"{key}: listing facts of trial {min(outside)}, typed elsewhere"
+    else:
+        for added in facts.added.values():
+            stats.listings.add(added)
+        stats.listing_several = sorted(facts.several)
 
 
 def _conditions(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: str) -> None:
@@ -204,6 +235,9 @@ class Streamed:
         self.others: dict[str, set[str]] = {}  # class -> subjects typed outside a trial
         self.used: set[str] = set()
         self.conditions = ConditionCounts()
+        self.listings = RawListing()
+        self.listing_several: set[str] = set()  # trials several records of a document state
+        self.listing_fallback: str | None = None  # why the listing figures are counted again
         self.fallback: str | None = None
         self._keys: list[str] = []  # the documents, in the order added
         self._sources: set[int] = set()  # hashes of their keys
@@ -242,6 +276,11 @@ class Streamed:
             self.others.setdefault(cls, set()).add(iri)
         self.used |= stats.used
         self.conditions.update(stats.conditions)
+        if stats.listing_unusual is not None:
+            self.listing_fallback = self.listing_fallback or stats.listing_unusual
+        else:
+            self.listings.add(stats.listings)
+            self.listing_several.update(stats.listing_several)
 
     def used_terms(self, derived: Iterable[Quad]) -> list[str]:
         """The outside terms in use, sorted (as :func:`kg.terms.term_quads` wants them),
@@ -330,6 +369,44 @@ class Streamed:
                 self.fallback = f"trial {trial}: {union.unusual}"
                 return None
         return total.coverage()
+
+    def listing_figures(self, store: Store, minter: Minter) -> Figures | None:
+        """The listing statistics of the store (as :func:`kg.listing_stats.compute` counts
+        them over the whole store), after the term graph is written: the documents' sums
+        without the trials that several documents state (worked out again from each of
+        those documents' graphs in the store and taken out), resolved against the store,
+        plus the trials several documents or records state, counted from the store. None
+        when the sum does not stand for the store (:attr:`listing_fallback` says why)."""
+        if self.fallback is not None:
+            self.listing_fallback = self.listing_fallback or self.fallback
+        if self.listing_fallback is not None:
+            return None
+        total = RawListing()
+        total.add(self.listings)
+        prefix = minter.base + "trial/"
+        meta = minter.meta_graph()
+        facts: dict[int, dict[str, RawListing]] = {}  # document -> trial -> what it added
+        for trial, docs in sorted(self._shared.items()):
+            for doc in sorted(docs):
+                if doc not in facts:
+                    source = minter.source(self._keys[doc])
+                    quads: list[Quad] = []
+                    for g in store.quads_for_pattern(None, _DERIVED_FROM, source, meta):
+                        assert isinstance(g.subject, NamedNode)
+                        quads += graph_quads(store, g.subject)
+                    found = trial_facts(quads, prefix)
+                    if found.unusual is not None:
+                        self.listing_fallback = f"{self._keys[doc]}: {found.unusual}"
+                        return None
+                    facts[doc] = found.added
+                if trial in facts[doc]:
+                    total.add(facts[doc][trial], -1)
+        figures, sponsors = resolve(total, store)
+        recount = sorted(prefix + t for t in {*self._shared, *self.listing_several})
+        if not sponsors:
+            figures.sponsors = compute(store, parts=("s",)).sponsors
+        figures.add(compute(store, recount, parts=("c", "r", "s") if sponsors else ("c", "r")))
+        return figures
 
     def _graphs_counted_twice(self, store: Store, minter: Minter) -> tuple[int, int] | None:
         """The quads of record graphs that several documents wrote, and of the metadata
