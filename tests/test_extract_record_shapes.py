@@ -784,6 +784,168 @@ shape(
 )
 
 
+# ------------------------------------------------------------ the figure in the arm's label
+
+shape(
+    "figure in label",
+    trial(
+        [
+            arm("MSC 1x10^6 cells/kg", EXP, "A single intravenous infusion of MSCs.", B_MSC),
+            arm("MSC 3x10^6 cells/kg", EXP, "A single intravenous infusion of MSCs.", B_MSC),
+        ],
+        [biological(MSC, None, "MSC 1x10^6 cells/kg", "MSC 3x10^6 cells/kg")],
+    ),
+    row("MSC 1x10^6 cells/kg", kg(1e6), 1, IV),
+    row("MSC 3x10^6 cells/kg", kg(3e6), 1, IV),
+)
+shape(
+    "figure in label",
+    trial(
+        [
+            arm("Cohort 1: 10 million cells", EXP, "Intrathecal MSCs, given twice.", B_MSC),
+            arm("Cohort 2: 30 million cells", EXP, "Intrathecal MSCs, given twice.", B_MSC),
+        ],
+        [biological(MSC, None, "Cohort 1: 10 million cells", "Cohort 2: 30 million cells")],
+    ),
+    row("Cohort 1: 10 million cells", cells(1e7), 2, IT),
+    row("Cohort 2: 30 million cells", cells(3e7), 2, IT),
+)
+
+# ------------------------------------------------------------ labels naming two groups
+# "Cohort 1: Low Dose": the arm may be named by either of its words in a shared text.
+
+shape(
+    "two group names",
+    trial(
+        [
+            arm("Cohort 1: Low Dose", EXP, "MSCs given intravenously.", B_MSC),
+            arm("Cohort 2: High Dose", EXP, "MSCs given intravenously.", B_MSC),
+        ],
+        [biological(MSC, None, "Cohort 1: Low Dose", "Cohort 2: High Dose")],
+        summary=(
+            "Cohort 1 receives 1 x 10^6 cells/kg; cohort 2 receives 3 x 10^6 cells/kg. "
+            "Each patient receives one infusion."
+        ),
+    ),
+    row("Cohort 1: Low Dose", kg(1e6), 1, IV),
+    row("Cohort 2: High Dose", kg(3e6), 1, IV),
+)
+shape(
+    "two group names",
+    trial(
+        [
+            arm("Arm A: low dose MSC", EXP, None, B_MSC),
+            arm("Arm B: high dose MSC", EXP, None, B_MSC),
+        ],
+        [
+            biological(
+                MSC,
+                "MSCs injected into the knee. Low dose: 2 x 10^7 cells; high dose: 6 x 10^7 cells.",
+                "Arm A: low dose MSC",
+                "Arm B: high dose MSC",
+            )
+        ],
+    ),
+    row("Arm A: low dose MSC", cells(2e7), None, IA),
+    row("Arm B: high dose MSC", cells(6e7), None, IA),
+)
+
+# ------------------------------------------------------------ counts that differ by group
+
+shape(
+    "counts by group",
+    trial(
+        [
+            arm("Group A", EXP, "MSC 1 x 10^6/kg IV", B_MSC),
+            arm("Group B", EXP, "MSC 1 x 10^6/kg IV", B_MSC),
+        ],
+        [biological(MSC, None, "Group A", "Group B")],
+        summary=(
+            "Group A will receive a single infusion of MSCs; group B will receive two "
+            "infusions of MSCs, 4 weeks apart."
+        ),
+    ),
+    row("Group A", kg(1e6), 1, IV),
+    row("Group B", kg(1e6), 2, IV),
+)
+shape(
+    "counts by group",
+    trial(
+        [
+            arm("Group 1", EXP, "Mesenchymal stromal cells", B_MSC),
+            arm("Group 2", EXP, "Mesenchymal stromal cells", B_MSC),
+            arm("Group 3", PLACEBO, "Placebo", "Other: Placebo"),
+        ],
+        [
+            biological(MSC, None, "Group 1", "Group 2"),
+            Intervention("Placebo", "OTHER", None, (), ("Group 3",)),
+        ],
+        detailed=(
+            "Group 1 (n=10): MSCs 1 x 10^6/kg IV on day 0.\n"
+            "Group 2 (n=10): MSCs 1 x 10^6/kg IV on days 0 and 28.\n"
+            "Group 3 (n=10): placebo on days 0 and 28."
+        ),
+    ),
+    row("Group 1", kg(1e6), None, IV),
+    row("Group 2", kg(1e6), 2, IV),
+    none("Group 3"),
+)
+shape(
+    "counts by group",
+    trial(
+        [
+            arm("Cohort A", EXP, "Intravenous MSCs, 2 x 10^6 cells/kg", B_MSC),
+            arm("Cohort B", EXP, "Intravenous MSCs, 2 x 10^6 cells/kg", B_MSC),
+        ],
+        [
+            biological(
+                MSC,
+                "Cohort A: MSCs on days 1 and 8. Cohort B: MSCs weekly for 4 weeks.",
+                "Cohort A",
+                "Cohort B",
+            )
+        ],
+    ),
+    row("Cohort A", kg(2e6), 2, IV),
+    row("Cohort B", kg(2e6), 4, IV),
+)
+
+# ------------------------------------------------------------ "respectively"
+
+shape(
+    "respectively",
+    trial(
+        [
+            arm("Group A", EXP, "Intravenous MSCs", B_MSC),
+            arm("Group B", EXP, "Intravenous MSCs", B_MSC),
+        ],
+        [biological(MSC, None, "Group A", "Group B")],
+        summary=(
+            "Groups A and B receive 1 x 10^6 and 2 x 10^6 MSCs/kg, respectively, as one "
+            "intravenous infusion."
+        ),
+    ),
+    row("Group A", kg(1e6), 1, IV),
+    row("Group B", kg(2e6), 1, IV),
+)
+shape(
+    "respectively",
+    trial(
+        [
+            arm("Low-dose group", EXP, "MSCs injected into the knee", B_MSC),
+            arm("High-dose group", EXP, "MSCs injected into the knee", B_MSC),
+        ],
+        [biological(MSC, None, "Low-dose group", "High-dose group")],
+        summary=(
+            "The low-dose and high-dose groups will receive 10 million and 40 million cells, "
+            "respectively."
+        ),
+    ),
+    row("Low-dose group", cells(1e7), None, IA),
+    row("High-dose group", cells(4e7), None, IA),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

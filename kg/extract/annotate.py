@@ -65,6 +65,7 @@ from kg.extract.regimen import (
     group_tokens,
     owner_of,
     resolve,
+    respective_groups,
 )
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
 from kg.extract.tables import GENERIC_MSC
@@ -541,7 +542,7 @@ def _regimen(
     doses: list[Dose],
     trial_texts: list[_Text],
     sole: bool,
-    group_keys: frozenset[tuple[str, str]] = frozenset(),
+    group_keys: dict[tuple[str, str], int] | None = None,
     others: dict[str, list[tuple[int, int]]] | None = None,
     group_count: tuple[int, str] | None = None,
 ) -> _Regimen:
@@ -549,6 +550,7 @@ def _regimen(
     to the one arm with cells, or to arms that differ only by their group (``group_keys``:
     dose levels, cohorts), from sentences that name no one group alone."""
     reg = _Regimen()
+    keys = group_keys or {}
     explicit, implied, other = _route_hits(texts, doses)
     t_explicit, t_implied, t_other = _route_hits(trial_texts, [])
     for t in texts + trial_texts:  # a way in without a route key: "infusion" says nothing
@@ -622,9 +624,10 @@ def _regimen(
             # the one cell arm, or arms differing only by group, take the count of the
             # sentences about the cells; any set of cell arms that of a sentence said of all
             # of them ("Each patient receives a single infusion", "in both arms")
-            about = set(_cell_spans(t, [])) if sole or group_keys else set()
+            about = set(_cell_spans(t, [])) if sole or keys else set()
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
-                named = {g.key for g in group_tokens(t.text[lo:hi])} & group_keys
+                # the arms the sentence names by their groups
+                named = {keys[g.key] for g in group_tokens(t.text[lo:hi]) if g.key in keys}
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
                 found = [
@@ -966,13 +969,13 @@ def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:
 # ---------------------------------------------------------------- groups
 
 
-def _arm_key(arm: Arm) -> tuple[str, str] | None:
-    """The one group an arm's label names ("Low-dose group", "Cohort 2"), else the one its
-    description opens with; None where it names none or several."""
+def _arm_keys(arm: Arm) -> set[tuple[str, str]]:
+    """The groups an arm's label names ("Low-dose group", "Cohort 2", both in "Cohort 1: Low
+    Dose"), else the one its description opens with."""
     keys = {t.key for t in group_tokens(arm.label) if not t.listed}
     if not keys and arm.description:
         keys = {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
-    return keys.pop() if len(keys) == 1 else None
+    return keys
 
 
 @dataclass(slots=True)
@@ -1009,6 +1012,14 @@ class _Groups:
         out: list[tuple[_ArmWork | None, str | None, Dose]] = []
         for pos, end, e in figures:
             if _dose_key(e) != _dose_key(d):
+                continue
+            # "Groups A and B receive 1 x 10^6 and 2 x 10^6 MSCs/kg, respectively"
+            lo, hi = sentences_of(t.text).bounds(pos)
+            listed = respective_groups(t.text, lo, hi)
+            in_sentence = [(a, b) for a, b, _ in figures if lo <= a < hi]
+            if listed and len(listed) == len(in_sentence):
+                key = listed[in_sentence.index((pos, end))]
+                out.append((self.arm_of.get(key), f"{key[1]} (respectively)", e))
                 continue
             others = [(a, b) for a, b, _ in figures if (a, b) != (pos, end)]
             token = owner_of(t.text, pos, end, others)
@@ -1051,9 +1062,10 @@ def _doses_in(t: _Text) -> list[Dose]:
 
 def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
     """Group names of the cell arms, where two or more arms each name a different one."""
-    keys = {id(w): _arm_key(w.arm) for w in cell_arms}
-    counts = Counter(k for k in keys.values() if k is not None)
-    arm_of = {k: w for w in cell_arms if (k := keys[id(w)]) is not None and counts[k] == 1}
+    keys = {id(w): _arm_keys(w.arm) for w in cell_arms}
+    counts = Counter(k for ks in keys.values() for k in ks)
+    # a group names the one arm whose label names it (an arm may have two names)
+    arm_of = {k: w for w in cell_arms for k in keys[id(w)] if counts[k] == 1}
     tissues = {id(w): {m.tissue for m, _ in w.positive if m.tissue} for w in cell_arms}
     by_tissue = Counter(next(iter(x)) for x in tissues.values() if len(x) == 1)
     tissue_arm = {
@@ -1061,7 +1073,7 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
         for w in cell_arms
         if len(tissues[id(w)]) == 1 and by_tissue[tissue := next(iter(tissues[id(w)]))] == 1
     }
-    if len(arm_of) < 2 and len(tissue_arm) < 2:
+    if len({id(w) for w in arm_of.values()}) < 2 and len(tissue_arm) < 2:
         return None
     seen: dict[str, int] = Counter()
     texts: dict[str, _Text] = {}
@@ -1199,7 +1211,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         others = set().union(*(own[id(x)] for x in cell_arms if x is not w))
         doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
         doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
-        keys = frozenset(groups.arm_of) if groups is not None else frozenset()
+        keys = {k: id(x) for k, x in groups.arm_of.items()} if groups is not None else {}
         got = _group_count(w, groups)
         reg = _regimen(
             w.texts,

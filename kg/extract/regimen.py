@@ -31,7 +31,15 @@ from itertools import pairwise
 
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
-__all__ = ["Count", "Resolved", "drop_dose_levels", "find_counts", "group_counts", "resolve"]
+__all__ = [
+    "Count",
+    "Resolved",
+    "drop_dose_levels",
+    "find_counts",
+    "group_counts",
+    "resolve",
+    "respective_groups",
+]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
 _N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
@@ -715,6 +723,47 @@ def group_tokens(text: str) -> list[GroupToken]:
                     out[-1] = GroupToken(out[-1].key, out[-1].start, out[-1].end, True)
             out.append(GroupToken(key, m.start(), m.end(), listed))
     return out
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_ID_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|/\s*)"
+# "Groups A and B", "cohorts 1, 2 and 3", "arms I and II": one plural noun, several groups
+_PLURAL_GROUPS = re.compile(
+    rf"\b(?:groups|cohorts|arms|(?:dose\s+)?levels)\s+"
+    rf"(?P<ids>(?:{_GROUP_ID})(?:{_ID_SEP}(?:{_GROUP_ID}))+)\b",
+    re.IGNORECASE,
+)
+
+
+def _id_key(raw: str) -> tuple[str, str]:
+    low = raw.lower()
+    if low in _ROMAN and raw.isupper():
+        return "id", str(_ROMAN[low])
+    if low in NUMBER_WORDS:
+        return "id", str(NUMBER_WORDS[low])
+    return "id", raw.upper()
+
+
+def respective_groups(text: str, lo: int, hi: int) -> list[tuple[str, str]]:
+    """The groups a sentence lists in order and then gives figures "respectively": "Groups A
+    and B receive 1 x 10^6 and 2 x 10^6 MSCs/kg, respectively", "the low-dose and high-dose
+    groups receive 10 and 40 million cells, respectively". Empty where there is no such list.
+    """
+    if not _RESPECTIVELY.search(text, lo, hi):
+        return []
+    m = _PLURAL_GROUPS.search(text, lo, hi)
+    if m is not None:
+        ids = [x for x in re.split(_ID_SEP, m.group("ids")) if x]
+        return [_id_key(x) for x in ids]
+    run: list[GroupToken] = []
+    for t in group_tokens(text[lo:hi]):
+        if t.listed and (not run or _LIST_JOIN.fullmatch(text[lo:hi], run[-1].end, t.start)):
+            run.append(t)
+        elif len(run) > 1:
+            break
+        else:
+            run = [t] if t.listed else []
+    return [t.key for t in run] if len(run) > 1 else []
 
 
 def owner_of(text: str, start: int, end: int, others: list[tuple[int, int]]) -> GroupToken | None:
