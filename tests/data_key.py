@@ -37,6 +37,10 @@ TISSUES = {label: curie for curie, label in UBERON_LABELS.items()} | {
     "amnion": "UBERON:0000305",
     "placenta": "UBERON:0001987",
     "cord blood": "UBERON:0012168",
+    "menstrual blood": "UBERON:8480042",
+    "chorion": "UBERON:0003124",
+    "gingiva": "UBERON:0001828",
+    "synovium": "UBERON:0007616",
 }
 ROUTE_NAMES = {"intralesional/local injection": "intralesional"}
 FIELDS = ("dose", "tissue", "donor", "route", "administrations", "no cells")

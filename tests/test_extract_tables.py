@@ -115,6 +115,11 @@ def test_tissue_patterns_match_their_words() -> None:
         "bone_marrow": "bone marrow",
         "adipose": "adipose tissue",
         "dental_pulp": "dental pulp",
+        "menstrual_blood": "menstrual blood",
+        "chorion": "chorionic membrane",
+        "decidua": "decidua basalis",
+        "gingiva": "gingiva",
+        "synovium": "synovial membrane",
     }
     assert set(examples) == {t.key for t in TISSUES}
     for t in TISSUES:

@@ -60,5 +60,10 @@ __all__ = [
 # schedule ("cyclophosphamide 500 mg/m2 on days 1, 8 and 15") are no count of the cells; "Days
 # 0, 14, and 28", "at baseline and at 3 months", "one infusion of MSCs per week for 4 weeks",
 # "weekly intravenous MSC infusions over 4 weeks", ", repeated at 6 months", "a booster at week
-# 12", "given in four doses", "given as one infusion", "MSCs once;".
+# 12", "given in four doses", "given as one infusion", "MSCs once;". Also in 9: tissues menstrual
+# blood (MenSCs, endometrial regenerative cells), chorion, decidua, gingiva, synovium; "stem cells
+# from exfoliated deciduous teeth"; "HLA-unmatched MSCs" are allogeneic; a supplement ("autologous
+# plasma", "the patient's own serum") and the donor word of other cells ("autologous
+# chondrocytes") are not the MSCs' donor; "100 MM cells", "per each kg", "cells∙kg−1"; a culture's
+# seeding density per cm2 is no dose.
 EXTRACT_VERSION = "9"

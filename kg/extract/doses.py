@@ -59,7 +59,7 @@ _CELL_WORD_I = re.compile(
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
 _KG_EXPONENT = re.compile(
-    r"[·⋅*.]?\s*kg\s*(?:(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)|⁻¹)",
+    r"[·⋅∙•*.]?\s*kg\s*(?:(?:\^\s*)?\(?[-−–]\s*1\)?(?!\d)|⁻¹)",
     re.IGNORECASE,  # "kg-1", "kg⁻¹"
 )
 _BODY_WEIGHT = re.compile(
@@ -152,6 +152,8 @@ _CONCENTRATION_BEFORE = re.compile(
     r"|between|each|final|:|=|~|≈|>|<|≥|≤))*[\s:=]*$",
     re.IGNORECASE,
 )
+# A density of cells put into a culture vessel (per cm2 of its surface).
+_SEEDING_BEFORE = re.compile(r"\b(?:seeded|seeding|plated|plating)\b[^.;]{0,30}$", re.IGNORECASE)
 # A figure a dose may be changed to, on a condition: not a dose the arm is given.
 _MAY_CHANGE = re.compile(
     r"\b(?:may|might|could|can)\s+(?:be\s+|also\s+be\s+)?(?:reduced|increased|decreased|lowered"
@@ -625,6 +627,12 @@ def _per_unit(text: str, toks: list[Token], i: int) -> tuple[str, DoseUnit, int]
     if j >= len(toks):
         return None
     kind, value, start, end = toks[j]
+    if (
+        value.lower() in {"each", "every", "one", "1"}
+        and j + 1 < len(toks)
+        and _KG.fullmatch(toks[j + 1][1])
+    ):
+        kind, value, start, end = toks[j + 1]  # "per each kg", "per 1 kg"
     if kind == "word" and _KG.fullmatch(value):
         bw = _BODY_WEIGHT.match(text, end)
         return "perkg", DoseUnit.CELLS_PER_KG, bw.end() if bw else end
@@ -724,7 +732,7 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
     while i < len(toks):
         kind, value, tok_start, tok_end = toks[i]
         low = value.lower()
-        if (kind == "punct" and value in "·⋅*.") or (kind == "word" and low.startswith("kg")):
+        if (kind == "punct" and value in "·⋅∙•*.") or (kind == "word" and low.startswith("kg")):
             kg = _KG_EXPONENT.match(text, tok_start)  # "cells·kg-1", "cells kg−1"
             if kg is not None:
                 return _After(
@@ -876,6 +884,12 @@ def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]
         text, max(0, r.start - 60), r.start
     ):
         return False  # a concentration, a rate, a yield
+    if after.unit is DoseUnit.CELLS_PER_CM2 and _SEEDING_BEFORE.search(
+        text, max(0, r.start - 60), r.start
+    ):
+        lo, hi = sentences_of(text).bounds(r.start)
+        if not _GIVE_WORDS.search(text, lo, hi):
+            return False  # "seeded at 5,000 cells/cm2 for expansion": a culture's density
     if _MAY_CHANGE.search(text, max(0, r.start - 90), r.start):
         return False  # "subsequent doses may be reduced to 1 x 10^7 or increased to 1 x 10^8"
     if after.status == "cells":

@@ -71,6 +71,7 @@ _SCALES: dict[str, float] = {
     "billions": 1e9,
     "bn": 1e9,
     "m": 1e6,
+    "mm": 1e6,  # "100 MM cells" (MM: a million in trade usage)
 }
 _WORD_NUMBERS: dict[str, float] = {
     "a": 1,
@@ -140,7 +141,7 @@ _FIGURE = re.compile(
     rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
     rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
-    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:M)(?=\s+[A-Za-z]))\b"
+    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:MM?)(?=\s+[A-Za-z]))\b"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
@@ -306,7 +307,8 @@ def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
         return None if exp is None else (10.0**exp, 10.0**exp, "power", 10.0**exp)
     if m.group("cscale") is not None:
         word = m.group("cscale")
-        kind = "scale_m" if word == "M" else "scale"  # "25 M MPCs": read only before a cell word
+        # "25 M MPCs", "100 MM cells": read only before a cell word
+        kind = "scale_m" if word in {"M", "MM"} else "scale"
         scale = _SCALES[word.lower()]
         rng = _range(m, "cm1", "cm2")
         return None if rng is None else (rng[0] * scale, rng[1] * scale, kind, scale)

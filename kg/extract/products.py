@@ -114,8 +114,13 @@ _MSC_PHRASE = (
 # "bone marrow stromal cells" are read).
 _TISSUE_STEM_PHRASE = (
     r"(?:(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|placenta|placental|amniotic"
-    r"|amnion|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly)(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
-    r"|(?P<ts_stromal>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stromal"
+    r"|amnion|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly|menstrual(?:[\s-]+blood)?"
+    r"|chorion(?:ic)?(?:[\s-]+membrane)?|decidual?|gingiva|gingival|synovium"
+    r"|synovial(?:[\s-]+membrane)?)"
+    r"(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
+    r"|(?P<ts_stromal>(?:bone[\s-]+)?marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stromal"
+    # the stromal cells of menstrual blood, named for the endometrium they come from
+    r"|(?P<ts_erc>endometrial[\s-]+regenerative)"
     r"|(?P<ts_weak>bone[\s-]+marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stem)"
     r"[\s-]+cells?\b"
 )
@@ -136,6 +141,9 @@ _MENTION = re.compile(
     r"|(?<![\w-])(?P<mpc>h?MPCs?)(?![\w-])"
     r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
     r"|(?<![\w-])(?P<dpsc>h?DPSCs?|SHEDs?)(?![\w-])"
+    # SHED spelled out: "stem cells from (human) exfoliated deciduous teeth"
+    r"|(?P<shed>(?i:stem[\s-]+cells?[\s-]+(?:from|of)[\s-]+(?:the[\s-]+)?(?:human[\s-]+)?"
+    r"exfoliated[\s-]+deciduous[\s-]+teeth))"
     r"|(?P<svf>\bSVF\b|(?i:stromal[\s-]+vascular[\s-]+fraction))"
     r"|(?<![\w-])(?P<code>[A-Za-z0-9]{1,13}SCs?)(?![\w-])"
 )
@@ -155,6 +163,14 @@ _MENTION_WORDS = (
     "induced",
     "stromal",
     "svf",
+    "menstru",
+    "chorio",
+    "decidu",
+    "gingiv",
+    "synov",
+    "endometri",
+    "marrow",
+    "stem",  # only "stem cells from ... exfoliated deciduous teeth" starts there
 )
 _MENTION_WORD = re.compile(rf"\b(?:{'|'.join(_MENTION_WORDS)})", re.IGNORECASE)
 _MENTION_CORE = re.compile(r"SC|MPC|SHED")
@@ -162,7 +178,8 @@ _MENTION_CORE = re.compile(r"SC|MPC|SHED")
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
-    r"|dental|tooth|pulp|amniotic[\s-]+(?:membrane|fluid)"
+    r"|dental|tooth|pulp|amniotic[\s-]+(?:membrane|fluid)|menstrual(?:[\s-]+blood)?"
+    r"|chorion(?:ic)?(?:[\s-]+membrane)?|decidual?|gingiva|gingival|synovial|synovium|lining"
     r"|marrow|adipose|tissue|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -236,6 +253,9 @@ _DONOR_WORDS = re.compile(
     r"|from\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)(?:family\s+members?|relatives?"
     r"|parents?|mother|father|siblings?|brothers?|sisters?)\b"
     r"|off[\s-]+the[\s-]+shelf"
+    # "HLA-unmatched MSCs": cells not matched to the patient are another person's
+    r"|HLA[\s-]*(?:un-?|non-?|mis-?)matched(?=[\s,-]+(?:[\w-]+[\s-]+){0,3}?"
+    r"(?:MSCs?|mesenchymal|stromal|cells?)\b(?![\s-]+(?:transplant|graft)))"
     r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
     r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
     r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"
@@ -244,8 +264,8 @@ _DONOR_WORDS = re.compile(
     r"|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
     + _SUPPLEMENT_AFTER
-    + r"|(?:patients?|recipients?|subjects?|participants?)[’']?\s*[’']?s?\s+own\b"
-    r"|(?:their|his|her)\s+own\b|self-derived"
+    + r"|(?:(?:patients?|recipients?|subjects?|participants?)[’']?\s*[’']?s?|their|his|her)"
+    r"\s+own\b" + _SUPPLEMENT_AFTER + r"|self-derived"
     # "derived from the patients themselves", "from the same patient"
     r"|from\s+(?:the\s+)?(?:patients?|recipients?)\s+(?:themselves|himself|herself)\b"
     r"|from\s+the\s+same\s+(?:patients?|recipients?|subjects?|individuals?)\b)",
@@ -295,6 +315,10 @@ def _typed(tissue: Tissue | None) -> tuple[str | None, str | None]:
     return tissue.cell_type, tissue.uberon
 
 
+# Abbreviations of stem cells of a tissue that do not end in "MSC" (lower case, no plural s).
+_SC_CODE_TISSUE = {"mensc": "menstrual_blood", "hmensc": "menstrual_blood"}
+
+
 def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | None:
     """(kind, cell type, tissue, donor) of one mention match."""
     donor = Donor.UNKNOWN
@@ -308,8 +332,11 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
         tissue_t = _tissue_of(m.group("ts_weak"))
         return "weak", None, tissue_t.uberon if tissue_t else None, donor
     if m.group("tstem") is not None:
-        cell, tissue = _typed(_tissue_of(m.group("ts_tissue") or m.group("ts_stromal")))
+        cell, tissue = _typed(_tissue_of(m.group("tstem")))  # the cell word after it too
         return "phrase", cell, tissue, donor
+    if m.group("shed") is not None:
+        cell, tissue = _typed(_TISSUE_BY_KEY["dental_pulp"])
+        return "abbr", cell, tissue, donor
     if m.group("msc") is not None:
         pre = (m.group("mpre") or "").rstrip("-").lower()
         suf = m.group("msuf") or ""
@@ -340,6 +367,9 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
     if m.group("svf") is not None:
         return "svf", None, _TISSUE_BY_KEY["adipose"].uberon, donor
     code = m.group("code")
+    if code.lower().rstrip("s") in _SC_CODE_TISSUE:  # "MenSCs": menstrual blood stem cells
+        cell, tissue = _typed(_TISSUE_BY_KEY[_SC_CODE_TISSUE[code.lower().rstrip("s")]])
+        return "abbr", cell, tissue, donor
     if not re.search(r"[a-z0-9]", code[: code.rindex("SC")]):
         return None  # "PSC", "HSCs": all-capital abbreviations are too ambiguous to read
     return "code", None, None, donor
@@ -401,7 +431,10 @@ def _widen(
         left = _LEFT_MODIFIERS.search(text[max(0, start - 80) : start])
         if left is not None:
             start -= len(left.group(0))
-            tissue = _tissue_of(left.group(0))
+            # a tissue word of the modifiers, read with the cell word after it ("Synovial MSCs")
+            t = _TISSUE_RE.search(text[start:end])
+            if t is not None and t.start() < len(left.group(0)):
+                tissue = _TISSUE_BY_KEY[str(t.lastgroup)]
             before = _FIRST_TISSUE_BEFORE.search(text[max(0, start - 40) : start])
             if tissue is not None and before is not None and kind != "code":
                 first = _TISSUE_BY_KEY[str(before.lastgroup)]
@@ -586,10 +619,41 @@ _SOURCE_BEFORE = re.compile(
 )
 
 
-def donor_words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Donor]]:
-    """Explicit donor words in ``text[lo:hi]``: allogeneic/third-party/... or autologous/own."""
+_GAP = re.compile(r"[\s-]+")
+_WORD = re.compile(r"[A-Za-z][\w+]*")
+_MSC_WORD = re.compile(rf"(?i:{MESENCHYMAL}|MSC|stromal)")
+
+
+def _before_other_cells(text: str, end: int) -> bool:
+    """Donor words of other cells named right after them (up to two words between):
+    "autologous chondrocyte implantation", "autologous bone marrow mononuclear cells"."""
+    pos = end
+    for _ in range(3):
+        gap = _GAP.match(text, pos)
+        if gap is None:
+            return False
+        pos = gap.end()
+        if _OTHER_CELL_RE.match(text, pos):
+            return True
+        word = _WORD.match(text, pos)
+        if word is None or _MSC_WORD.match(word.group(0)):
+            return False
+        pos = word.end()
+    return False
+
+
+def donor_words(
+    text: str, lo: int = 0, hi: int | None = None, *, of_other_cells: bool = False
+) -> list[tuple[int, int, Donor]]:
+    """Explicit donor words in ``text[lo:hi]``: allogeneic/third-party/... or autologous/own;
+    not those of other cells named right after them ("autologous chondrocytes") unless
+    ``of_other_cells`` (the donor of those cells is wanted)."""
     out: list[tuple[int, int, Donor]] = []
     for m in _DONOR_WORDS.finditer(text, lo, len(text) if hi is None else hi):
+        if hi is not None and _DONOR_WORDS.match(text, m.start()) is None:
+            continue  # "autologous| plasma": the window cut the supplement word off
+        if not of_other_cells and _before_other_cells(text, m.end()):
+            continue
         donor = Donor.ALLOGENEIC if m.group("allo") is not None else Donor.AUTOLOGOUS
         out.append((m.start(), m.end(), donor))
     return out
@@ -749,7 +813,11 @@ _OTHER_NOT_GIVEN_BEFORE = re.compile(
     r"|inhibition|suppression|modulation|regulation|response\w*)\s+(?:of|on|in)\s+(?:[\w+-]+\s+){0,3}"
     r"|\b(?:isolated|derived|obtained|separated|extracted|harvested|purified|cultured|expanded|"
     r"co-?cultured)\s+(?:from|with|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}"
-    r"|\bCD\d+\+?\s*|\bnon[\s-]*ha?ematopoietic[\s-]+|\b(?:testing|typing)\s+of\s+(?:[\w-]+\s+){0,2})$",
+    r"|\bCD\d+\+?\s*|\bnon[\s-]*ha?ematopoietic[\s-]+|\b(?:testing|typing)\s+of\s+(?:[\w-]+\s+){0,2}"
+    # a comparator or an earlier treatment: "MSCs versus autologous chondrocytes", "compared
+    # with autologous chondrocyte implantation", "after failed autologous chondrocyte ..."
+    r"|\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|versus|vs\.?|than|instead\s+of"
+    r"|failed|previous|prior)\s+(?:[\w-]+\s+){0,2})$",
     re.IGNORECASE,
 )
 # A text about making MSCs ("ex-vivo expanded MSCs ... harvested bone marrow mononuclear cells
@@ -800,7 +868,7 @@ def find_other_cells(text: str) -> tuple[Mention, ...]:
         if left is not None:
             start -= len(left.group(0))
             tissue = tissue or _tissue_of(left.group(0))
-        words = donor_words(text, start, end)
+        words = donor_words(text, start, end, of_other_cells=True)
         donor = words[0][2] if words else Donor.UNKNOWN
         cell = _OTHER_CELL_BY_KEY[str(m.lastgroup)].cell_type
         out.append(

@@ -98,6 +98,14 @@ TISSUES: tuple[Tissue, ...] = (
         "CL:0002537",
         r"amnion|amniotic(?:[\s-]+membrane)?|\bh?AM(?=-MSC)|\bhA(?=-MSC)",
     ),
+    # before placenta: "placental decidua (basalis)" is the decidua (the finer tissue)
+    Tissue(
+        "decidua",
+        "UBERON:0002450",
+        GENERIC_MSC,
+        rf"(?:placental[\s-]+)?decidua(?:[\s-]+(?:basalis|parietalis|capsularis))?(?!\w|-like)"
+        rf"|decidual(?=[\s-]+(?:{_CELL_AFTER_TISSUE}|tissue))",
+    ),
     Tissue("placenta", "UBERON:0001987", GENERIC_MSC, r"placenta(?:l)?|\bP[LD]?(?=-MSC)"),
     Tissue(
         "bone_marrow",
@@ -121,6 +129,37 @@ TISSUES: tuple[Tissue, ...] = (
         "CL:4030035",
         r"dental[\s-]+pulp|tooth[\s-]+pulp|exfoliated[\s-]+deciduous[\s-]+teeth",
     ),
+    # Tissues of fewer products (kg/link/data/tissues.tsv grounds the same words). The adjective
+    # alone ("synovial", "gingival", "menstrual") names the tissue only before a cell word or
+    # after a source word (the mention and source rules of kg/extract/products.py decide that),
+    # so "synovial fluid", "gingival recession", "menstrual bleeding" give nothing.
+    Tissue(
+        "menstrual_blood",
+        "UBERON:8480042",
+        GENERIC_MSC,
+        # endometrial regenerative cells are the stromal cells of menstrual blood
+        rf"menstrual[\s-]+(?:blood|fluid)|menstrual(?=[\s-]+(?:{_CELL_AFTER_TISSUE}))"
+        r"|endometrial(?=[\s-]+regenerative)|\bMen(?=SCs?\b)",
+    ),
+    Tissue(
+        "chorion",
+        "UBERON:0003124",
+        GENERIC_MSC,
+        rf"chorion(?:ic)?[\s-]+membrane|chorion(?:ic)?(?=[\s-]+(?:{_CELL_AFTER_TISSUE}))"
+        r"|(?<![\w-])chorion(?![\w-])",
+    ),
+    Tissue(
+        "gingiva",
+        "UBERON:0001828",
+        GENERIC_MSC,
+        rf"gingiva(?!\w|-like)|gingival(?=[\s-]+(?:{_CELL_AFTER_TISSUE}|tissue))|\bG(?=-?MSC)",
+    ),
+    Tissue(
+        "synovium",
+        "UBERON:0007616",
+        GENERIC_MSC,
+        rf"synovium|synovial[\s-]+(?:membrane|tissue)|synovial(?=[\s-]+(?:{_CELL_AFTER_TISSUE}))",
+    ),
 )
 
 # Labels as the releases spell them (checked by the tests).
@@ -134,6 +173,11 @@ UBERON_LABELS: dict[str, str] = {
     "UBERON:0002371": "bone marrow",
     "UBERON:0001013": "adipose tissue",
     "UBERON:0001754": "dental pulp",
+    "UBERON:8480042": "menstrual fluid",
+    "UBERON:0003124": "chorion membrane",
+    "UBERON:0002450": "decidua",
+    "UBERON:0001828": "gingiva",
+    "UBERON:0007616": "layer of synovial tissue",
 }
 
 CL_LABELS: dict[str, str] = {
@@ -234,6 +278,10 @@ MSC_PREFIX_TISSUE: dict[str, str | None] = {
     "pd": "placenta",
     "dp": "dental_pulp",
     "hdp": "dental_pulp",
+    "af": "amniotic_fluid",
+    "haf": "amniotic_fluid",
+    "g": "gingiva",
+    "hg": "gingiva",
 }
 
 
