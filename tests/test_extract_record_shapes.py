@@ -946,6 +946,64 @@ shape(
 )
 
 
+# ------------------------------------------------------------ arms that differ by more than a group
+# The count is stated once in the summary or description: it goes to every cell arm where the
+# sentence names none of them alone, and to the one arm whose label's own words it names.
+
+shape(
+    "count for arms by name",
+    trial(
+        [
+            arm("UC-MSC", EXP, "Umbilical cord MSCs, 1 x 10^6 cells/kg.", "Biological: UC-MSC"),
+            arm("BM-MSC", EXP, "Bone marrow MSCs, 1 x 10^6 cells/kg.", "Biological: BM-MSC"),
+        ],
+        [biological("UC-MSC", None, "UC-MSC"), biological("BM-MSC", None, "BM-MSC")],
+        summary="The MSCs will be infused intravenously on days 0, 7 and 14.",
+        detailed="MSCs from umbilical cord or bone marrow are compared.",
+    ),
+    row("UC-MSC", kg(1e6), 3, IV),
+    row("BM-MSC", kg(1e6), 3, IV),
+)
+shape(
+    "count for arms by name",
+    trial(
+        [
+            arm("MSC alone", EXP, "Intrathecal MSCs, 5 x 10^7 cells.", B_MSC),
+            arm(
+                "MSC plus rehabilitation",
+                EXP,
+                "Intrathecal MSCs, 5 x 10^7 cells, and physiotherapy.",
+                B_MSC,
+                "Other: Rehabilitation",
+            ),
+        ],
+        [
+            biological(MSC, None, "MSC alone", "MSC plus rehabilitation"),
+            Intervention("Rehabilitation", "OTHER", None, (), ("MSC plus rehabilitation",)),
+        ],
+        summary="Patients receive two intrathecal injections of MSCs, one month apart.",
+    ),
+    row("MSC alone", cells(5e7), 2, IT),
+    row("MSC plus rehabilitation", cells(5e7), 2, IT),
+)
+shape(
+    "count for arms by name",
+    trial(
+        [
+            arm("Single infusion", EXP, "MSCs 1 x 10^6/kg IV, single infusion.", B_MSC),
+            arm("Repeated infusions", EXP, "MSCs 1 x 10^6/kg IV.", B_MSC),
+        ],
+        [biological(MSC, None, "Single infusion", "Repeated infusions")],
+        summary=(
+            "Patients are randomised to a single infusion or to repeated infusions of MSCs. "
+            "In the repeated infusions arm, MSCs are infused three times, one week apart."
+        ),
+    ),
+    row("Single infusion", kg(1e6), 1, IV),
+    row("Repeated infusions", kg(1e6), 3, IV),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"
@@ -1052,6 +1110,14 @@ ADMIN: list[AdminRow] = [
     AdminRow("n nouns", "Patients receive 4 infusions of MSCs.", 4),
     AdminRow("n nouns", "MSCs are given in four doses.", 4),
     AdminRow("n nouns", "MSCs are administered in 3 sessions.", 3),
+    # a rate per period for a duration
+    AdminRow("per period", "MSCs at 1 x 10^6 cells/kg per week for three weeks.", 3),
+    AdminRow("per period", "MSCs, 2 x 10^7 cells per month for 3 months.", 3),
+    AdminRow("per period", "MSCs every month for six months.", 6),
+    # a noun times a count
+    AdminRow("noun x n", "MSC injection x 2.", 2),
+    AdminRow("noun x n", "Intravenous MSC infusions × 3, one week apart.", 3),
+    AdminRow("noun x n", "MSCs q4 weeks x 3.", 3),
     AdminRow("n nouns", "A total of five intravenous infusions of MSCs is given.", 5),
     # a course is the whole treatment (the convention's ``per course``): how many times the
     # cells are given in each is not said, so "2 courses" is no count (as in the phrasing matrix)

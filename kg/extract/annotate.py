@@ -545,10 +545,14 @@ def _regimen(
     group_keys: dict[tuple[str, str], int] | None = None,
     others: dict[str, list[tuple[int, int]]] | None = None,
     group_count: tuple[int, str] | None = None,
+    other_words: frozenset[str] | None = None,
 ) -> _Regimen:
-    """Route and number of administrations of an arm. The trial's texts give the count only
-    to the one arm with cells, or to arms that differ only by their group (``group_keys``:
-    dose levels, cohorts), from sentences that name no one group alone."""
+    """Route and number of administrations of an arm. The trial's texts give the count to
+    the one arm with cells; to arms that differ only by their group (``group_keys``: dose
+    levels, cohorts), from sentences that name no one group alone; to other cell arms
+    (``other_words``: the words of the other cell arms' labels that this arm's label lacks),
+    from sentences about the cells that name no other arm by those words; and to every cell
+    arm from a sentence said of all of them ("Each patient receives a single infusion")."""
     reg = _Regimen()
     keys = group_keys or {}
     explicit, implied, other = _route_hits(texts, doses)
@@ -624,7 +628,9 @@ def _regimen(
             # the one cell arm, or arms differing only by group, take the count of the
             # sentences about the cells; any set of cell arms that of a sentence said of all
             # of them ("Each patient receives a single infusion", "in both arms")
-            about = set(_cell_spans(t, [])) if sole or keys else set()
+            about = set(_cell_spans(t, [])) if sole or keys or other_words is not None else set()
+            if not (sole or keys) and other_words:
+                about = {s for s in about if not _names_words(t.text, s, other_words)}
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
                 # the arms the sentence names by their groups
                 named = {keys[g.key] for g in group_tokens(t.text[lo:hi]) if g.key in keys}
@@ -661,6 +667,57 @@ def _regimen(
             )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     return reg
+
+
+# Words of an arm label that say nothing of one arm against another.
+_LABEL_STOP = frozenset(
+    [
+        "with",
+        "plus",
+        "and",
+        "the",
+        "group",
+        "arm",
+        "cohort",
+        "dose",
+        "doses",
+        "patients",
+        "patient",
+        "treatment",
+        "treated",
+        "therapy",
+        "cells",
+        "cell",
+        "stem",
+        "mesenchymal",
+        "stromal",
+        "experimental",
+        "intervention",
+        "biological",
+    ]
+)
+
+
+def _label_words(label: str) -> frozenset[str]:
+    """The words of an arm's label (singular), for telling the cell arms apart in a text."""
+    words = re.findall(r"[a-z][a-z0-9-]{2,}", label.lower())
+    return frozenset(w.rstrip("s") if len(w) > 4 else w for w in words) - _LABEL_STOP
+
+
+def _other_words(w: _ArmWork, cell_arms: list[_ArmWork]) -> frozenset[str]:
+    """Words of the other cell arms' labels that this arm's label does not have: a sentence
+    that names one of them is about another arm."""
+    mine = _label_words(w.arm.label)
+    out: set[str] = set()
+    for x in cell_arms:
+        if x is not w:
+            out |= _label_words(x.arm.label) - mine
+    return frozenset(out)
+
+
+def _names_words(text: str, span: tuple[int, int], words: frozenset[str]) -> bool:
+    seg = text[span[0] : span[1]].lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(x)}", seg) for x in words)
 
 
 # A sentence said of every arm, patient or dose level: "Each patient receives a single
@@ -1221,6 +1278,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
             keys,
             _other_segments(w, groups),
             got,
+            _other_words(w, cell_arms),
         )
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes

@@ -98,6 +98,8 @@ _RATE = (
     rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
     r"|(?P<f>daily|weekly|monthly|fortnightly)"
     r"|/\s*(?P<sl>day|week|month)\b"  # "1 x 10^6/kg/week for 4 weeks"
+    # "1 x 10^6 cells/kg per week for three weeks": a figure per period
+    r"|(?:(?<=cells)|(?<=/kg)|(?<=MSCs))\s+per\s+(?P<pp>day|week|month)\b"
     rf"|every\s+(?:(?P<k>\d{{1,2}}|{_NUMWORD}|other)\s+)?(?P<fu>days?|weeks?|months?)"
     r"|(?:on\s+)?alternate\s+(?P<alt>days|weeks))"
 )
@@ -159,7 +161,10 @@ def _day_list_members(listed: str) -> list[str]:
 _FREQ_X = re.compile(
     r"\b(?:weekly|daily|monthly|every\s+(?:\d{1,2}\s+)?(?:days?|weeks?|months?)"
     # the prescription shorthand: "q2w x 3", "q4w × 4", "qw x 3"
-    r"|q\d{0,2}(?:w|wks?|d|m))\s*[x×]\s*"
+    r"|q\s?\d{0,2}\s?(?:w|wks?|weeks?|d|days?|m|months?)"
+    # "MSC injection x 2", "infusions × 3": the administration times a count
+    r"|(?:infusions?|injections?|doses?|administrations?|implantations?|transplantations?))"
+    r"\s*[x×]\s*"
     r"(?P<n>\d{1,2})\b(?!\s*(?:10|\^|[.,]\d|days?|weeks?|months?))",
     re.IGNORECASE,
 )
@@ -394,6 +399,8 @@ def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
         return (n, unit, 1) if n else None
     if m.group("sl"):
         return 1, m.group("sl").lower(), 1
+    if m.group("pp"):
+        return 1, m.group("pp").lower(), 1
     if m.group("f"):
         f = m.group("f").lower()
         return {"daily": (1, "day", 1), "weekly": (1, "week", 1), "monthly": (1, "month", 1)}.get(
