@@ -1004,6 +1004,94 @@ shape(
 )
 
 
+# ------------------------------------------------------------ one figure for every cell arm
+# The arms differ by route, tissue or an added treatment; the one figure the summary or
+# description states goes to each cell arm that its sentence does not leave out.
+
+shape(
+    "figure for arms by name",
+    trial(
+        [
+            arm("MSC intravenous", EXP, "MSCs given intravenously.", B_MSC),
+            arm("MSC intrathecal", EXP, "MSCs given intrathecally.", B_MSC),
+        ],
+        [biological(MSC, None, "MSC intravenous", "MSC intrathecal")],
+        summary="Patients receive 1 x 10^6 MSCs/kg once, by one of two routes.",
+    ),
+    row("MSC intravenous", kg(1e6), 1, IV),
+    row("MSC intrathecal", kg(1e6), 1, IT),
+)
+shape(
+    "figure for arms by name",
+    trial(
+        [
+            arm("MSC", EXP, "MSCs injected into the knee.", B_MSC),
+            arm(
+                "MSC + hyaluronic acid",
+                EXP,
+                "MSCs injected into the knee, then hyaluronic acid.",
+                B_MSC,
+                "Drug: Hyaluronic acid",
+            ),
+            arm("Hyaluronic acid", ACTIVE, "Hyaluronic acid injected into the knee.", "Drug: HA"),
+        ],
+        [
+            biological(MSC, None, "MSC", "MSC + hyaluronic acid"),
+            drug("Hyaluronic acid", "2 mL", "MSC + hyaluronic acid", "Hyaluronic acid"),
+        ],
+        detailed="Each patient in the cell arms receives 4 x 10^7 MSCs in a single injection.",
+    ),
+    row("MSC", cells(4e7), 1, IA),
+    row("MSC + hyaluronic acid", cells(4e7), 1, IA),
+    none("Hyaluronic acid"),
+)
+shape(
+    "figure for arms by name",
+    trial(
+        [
+            arm("UC-MSC", EXP, "Intravenous umbilical cord MSCs.", "Biological: UC-MSC"),
+            arm("BM-MSC", EXP, "Intravenous bone marrow MSCs.", "Biological: BM-MSC"),
+        ],
+        [biological("UC-MSC", None, "UC-MSC"), biological("BM-MSC", None, "BM-MSC")],
+        summary=(
+            "UC-MSCs are given at 1 x 10^6 cells/kg. The dose of BM-MSCs depends on the expansion."
+        ),
+    ),
+    row("UC-MSC", kg(1e6), None, IV),
+    row("BM-MSC", None, None, IV),
+)
+
+# ------------------------------------------------------------ the group in the arm's description
+# The label names an arm number; the description opens with the dose level the summary uses.
+
+shape(
+    "group in description",
+    trial(
+        [
+            arm("Arm 1", EXP, "Low dose: patients receive MSCs intravenously.", B_MSC),
+            arm("Arm 2", EXP, "High dose: patients receive MSCs intravenously.", B_MSC),
+        ],
+        [biological(MSC, None, "Arm 1", "Arm 2")],
+        summary="Low dose: 1 x 10^6 cells/kg. High dose: 4 x 10^6 cells/kg. One infusion each.",
+    ),
+    row("Arm 1", kg(1e6), 1, IV),
+    row("Arm 2", kg(4e6), 1, IV),
+)
+shape(
+    "group in description",
+    trial(
+        [
+            arm("Experimental 1", EXP, "Cohort A - MSCs injected intrathecally.", B_MSC),
+            arm("Experimental 2", EXP, "Cohort B - MSCs injected intrathecally.", B_MSC),
+        ],
+        [biological(MSC, None, "Experimental 1", "Experimental 2")],
+        detailed="Cohort A receives 1 x 10^7 cells and cohort B receives 3 x 10^7 cells.",
+    ),
+    row("Experimental 1", cells(1e7), None, IT),
+    row("Experimental 2", cells(3e7), None, IT),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

@@ -725,7 +725,8 @@ def _names_words(text: str, span: tuple[int, int], words: frozenset[str]) -> boo
 _ALL_ARMS = re.compile(
     r"\b(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:patients?|participants?|subjects?|arms?"
     r"|groups?|cohorts?|dose\s+(?:levels?|groups?)|doses?|treatment\s+(?:arms?|groups?))\b"
-    r"|\bregardless\s+of\s+(?:the\s+)?(?:dose|group|arm|cohort)\b",
+    r"|\bregardless\s+of\s+(?:the\s+)?(?:dose|group|arm|cohort)\b"
+    r"|\beach(?=\s*(?:[.;,)]|$))",  # "One infusion each."
     re.IGNORECASE,
 )
 
@@ -923,8 +924,10 @@ def _of_other_cells(texts: list[_Text], d: Dose, given: frozenset[str | None]) -
 
 def _summary_doses(
     trial: Trial, facts: _TrialFacts, cell_arms: int, given: frozenset[str | None]
-) -> list[Dose]:
-    """Dose figures of the title/summary/description, for the one arm that gets cells."""
+) -> tuple[list[Dose], Dose | None]:
+    """Dose figures of the title/summary/description, for the one arm that gets cells; where
+    several arms get cells and the texts state one figure, that figure (for each cell arm
+    its sentence does not leave out, see :func:`_common_for`)."""
     doses = []
     for d in _doses(facts.texts, assume=False):
         other = _of_other_cells(facts.texts, d, given)
@@ -936,12 +939,36 @@ def _summary_doses(
                 "not of the MSCs: no dose"
             )
     if doses and cell_arms > 1:
+        if len({_dose_key(d) for d in doses}) == 1:
+            return [], doses[0]
         trial.notes.append(
             f"extract: {len(doses)} dose figure(s) in {doses[0].evidence_field} not attached: "
             f"{cell_arms} arms get cells"
         )
-        return []
-    return doses
+        return [], None
+    return doses, None
+
+
+def _common_for(
+    w: _ArmWork,
+    d: Dose,
+    cell_arms: list[_ArmWork],
+    groups: _Groups | None,
+    facts: _TrialFacts,
+) -> bool:
+    """The one figure of the trial's texts is this cell arm's too: no group names it for
+    another arm, and its sentence names no other cell arm by the words of its label ("UC-MSCs
+    are given at 1 x 10^6 cells/kg" is not the BM-MSC arm's)."""
+    if groups is not None and any(
+        arm is not None and arm is not w for arm, _, _ in groups.owners(d)
+    ):
+        return False
+    t = next((t for t in facts.texts if t.field == d.evidence_field), None)
+    pos = t.text.find(d.evidence) if t is not None else -1
+    if t is None or pos < 0:
+        return False
+    span = sentences_of(t.text).bounds(pos)
+    return not _names_words(t.text, span, _other_words(w, cell_arms))
 
 
 def _trial_product(facts: _TrialFacts, where: str, notes: list[str]) -> list[CellProduct]:
@@ -1028,10 +1055,10 @@ def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:
 
 def _arm_keys(arm: Arm) -> set[tuple[str, str]]:
     """The groups an arm's label names ("Low-dose group", "Cohort 2", both in "Cohort 1: Low
-    Dose"), else the one its description opens with."""
+    Dose") and the one its description opens with."""
     keys = {t.key for t in group_tokens(arm.label) if not t.listed}
-    if not keys and arm.description:
-        keys = {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
+    if arm.description:  # "Arm 1" described as "Low dose: ..."
+        keys |= {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
     return keys
 
 
@@ -1253,9 +1280,10 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
     stated = {id(w): _doses(w.texts, assume=True) for w in cell_arms}
     own = {id(w): _own_figures(w) for w in cell_arms}
     summary: list[Dose] = []
+    common: Dose | None = None
     if cell_arms and not any(stated.values()):
         given = frozenset(m.cell_type for w in cell_arms for m, _ in w.positive)
-        summary = _summary_doses(trial, facts, len(cell_arms), given)
+        summary, common = _summary_doses(trial, facts, len(cell_arms), given)
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)
@@ -1268,6 +1296,12 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         others = set().union(*(own[id(x)] for x in cell_arms if x is not w))
         doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
         doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
+        if not doses and common is not None and _common_for(w, common, cell_arms, groups, facts):
+            doses = [common]
+            notes.append(
+                f"{where}: figure {common.evidence!r} of {common.evidence_field}, the one figure "
+                "stated, for each cell arm its sentence does not leave out"
+            )
         keys = {k: id(x) for k, x in groups.arm_of.items()} if groups is not None else {}
         got = _group_count(w, groups)
         reg = _regimen(

@@ -203,7 +203,7 @@ _ONCE_VERB = re.compile(
     r"|intravenously|intra-?[a-z]+ly|subcutaneously|intramuscularly|intradermally|topically"
     r"|locally|(?<![\w(])i\.?v\.?(?![\w)])"
     # the cells or their figure: "1 x 10^6 cells/kg of MSCs once;"
-    r"|[\w-]*MSCs?|cells?(?:/kg)?)"
+    r"|[\w-]*MSCs?(?:/kg)?|cells?(?:/kg)?)"
     r"(?:\s+[\w-]+){0,2}?\s+once\b"
     # "once" as an adverb (not "once a week", not "once they are stable")
     r"(?=\s*(?:[,.;:()]|$|(?:intra-?\w+|i\.?v\.?|iv|only|at|on|into|along|with|by|via|during"
