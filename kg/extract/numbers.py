@@ -8,12 +8,15 @@ Forms read (each gives the figure as stated, never rescaled):
 
 * a mantissa times a power of ten: ``2 x 10^6``, ``2×10⁶``, ``2x10e6``, ``2 x 10E6``,
   ``2x10EE6``, ``2 x10(6)``, ``2x10x6``, ``2*10/6``, ``2 x 10 6``, ``2 x 10exp6``,
-  ``2xE6``, ``2x10 elevated to sixth power``, a lost superscript ``2 x 106`` (10⁶),
+  ``2xE6``, ``2x10~6``, ``2x10 elevated to sixth power``, a lost superscript ``2 x 106`` (10⁶),
   ``2 x 1,000,000``; with a range mantissa ``1-2 x 10^6``; with a space only where the
   power is unmistakable (``1.5 10^6``);
 * a bare power of ten ``10^6``, e-notation ``1.5e6``;
 * a number with a scale word: ``50 million``, ``1,5 millions``, ``2 billion``, ``5 Mio``,
-  ``25 M`` (before a word), ``one million``, ``a hundred million``;
+  ``25 M`` and ``100 MM`` (before a word), ``one million``, ``a hundred million``, ``5 lakh``
+  (10⁵), ``2 crore`` (10⁷);
+* a decimal without its leading zero: ``.5 million``, ``(.5 x 10^6/kg)`` (not a full stop
+  after a word: ``weeks.9x10^9`` is 9x10^9);
 * a plain large number ``1,000,000``, ``1000000``, ``500.000`` (a point between groups
   of three is a thousands separator);
 * lists and ranges: ``0.5, 1.0, or 1.5 million`` is three figures (the scale is shared),
@@ -71,6 +74,10 @@ _SCALES: dict[str, float] = {
     "billions": 1e9,
     "bn": 1e9,
     "m": 1e6,
+    "lakh": 1e5,  # Indian numbering: "5 lakh cells" = 500,000
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
     "mm": 1e6,  # "100 MM cells" (MM: a million in trade usage)
 }
 _WORD_NUMBERS: dict[str, float] = {
@@ -113,6 +120,7 @@ _POW = (
 _POW_AFTER_X = (
     r"10\s*/\s*(?P<aslash>\d{1,2})(?![\d.,]?\d)"
     r"|10\s*[xX*]\s*(?P<ax>\d{1,2})(?![\d.,]?\d)"  # "1x10x6", "1x10*6"
+    r"|10\s*~\s*(?P<atilde>[3-9]|1[0-2])(?![\d.,]?\d)"  # "2x10~6": a tilde for the caret
     r"|10\s(?P<aspace>[3-9]|1[0-2])(?![\d.,]?\d)(?!\s*(?:-|–|to)\s*\d)"
     r"|[eE]\+?(?P<abare>\d{1,2})\b"
     r"|10(?P<alost>1[0-2]|[3-9])(?![\d.,]?\d)"
@@ -141,7 +149,8 @@ _FIGURE = re.compile(
     rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
     rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
-    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|(?-i:MM?)(?=\s+[A-Za-z]))\b"
+    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|lakhs?|crores?"
+    r"|(?-i:MM?)(?=\s+[A-Za-z]))\b"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
@@ -155,9 +164,10 @@ _FIGURE = re.compile(
 # A number in words with a scale word: "one million", "a hundred million", "half a million"
 # (searched only in a text that has a scale word).
 _WORD_FIGURE = re.compile(
-    rf"(?<![\w^\\/-]){_WORD_NUM}\s+(?P<wscale>thousand|millions?|billions?)\b", re.IGNORECASE
+    rf"(?<![\w^\\/-]){_WORD_NUM}\s+(?P<wscale>thousand|millions?|billions?|lakhs?|crores?)\b",
+    re.IGNORECASE,
 )
-_SCALE_WORD = re.compile(r"thousand|million|billion", re.IGNORECASE)
+_SCALE_WORD = re.compile(r"thousand|million|billion|lakh|crore", re.IGNORECASE)
 
 # Figure, a range separator, figure: "1x10^6 - 2x10^6", "10^6 to 10^7",
 # "1 million cells/kg to 2 million cells/kg".
@@ -259,7 +269,7 @@ def _range(m: re.Match[str], a: str, b: str) -> tuple[float, float] | None:
 
 def _after_x(m: re.Match[str]) -> int | None:
     """The exponent of a power written out after "N x" (None: not one of those forms)."""
-    for g in ("aslash", "ax", "aspace", "abare", "alost"):
+    for g in ("aslash", "ax", "atilde", "aspace", "abare", "alost"):
         raw = m.group(g)
         if raw is not None:
             exp = int(raw)
@@ -339,6 +349,19 @@ def _matches(text: str) -> list[tuple[re.Match[str], tuple[float, float, str, fl
     return sorted(out + words, key=lambda mv: mv[0].start())
 
 
+_LEADING_POINT = re.compile(r"\d+(?![.,·]?\d)")
+
+
+def _bare_point_before(text: str, start: int) -> bool:
+    """A decimal point right before ``start`` with no digit before it (".5"), not a full stop
+    after a word ("weeks.9x10^9")."""
+    return (
+        start >= 1
+        and text[start - 1] == "."
+        and (start == 1 or text[start - 2].isspace() or text[start - 2] in "(~≈:=")
+    )
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text`` that can be a count of cells, ranges joined, in text order.
 
@@ -359,7 +382,19 @@ def find_figures(text: str) -> list[Figure]:
         end = m.end()
         while text[end - 1].isspace() or text[end - 1] == "(":
             end -= 1
-        fig = Figure(m.start(), end, low, high, kind, factor)
+        start = m.start()
+        lead = _LEADING_POINT.match(text, start)
+        if lead is not None and _bare_point_before(text, start):
+            # ".5 million", "(.5 x 10^6)": the point is the decimal point of the first number
+            scale = 10.0 ** -len(lead.group(0))
+            if low == high:
+                low = high = low * scale
+            else:  # a range: only its first number lost its leading zero
+                first = float(lead.group(0)) * factor
+                other = high if math.isclose(low, first) else low
+                low, high = sorted((first * scale, other))
+            start -= 1
+        fig = Figure(start, end, low, high, kind, factor)
         figures += _listed(text, fig, figures[-1].end if figures else 0)
         figures.append(fig)
     return _tolerances(text, _join_ranges(text, figures))
