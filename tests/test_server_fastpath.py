@@ -50,6 +50,14 @@ TRICKY = {
     "triples": """SELECT ?t ?u WHERE {
         BIND(TRIPLE(<http://e/s>, <http://e/p>, "o}},{") AS ?t) VALUES ?u { 1 2 } }""",
     "unicode": 'SELECT ?x WHERE { VALUES ?x { "ünï}},{cødé" "日本"@ja } }',
+    "empty first row": "SELECT ?x WHERE { VALUES ?x { UNDEF 1 2 } }",
+    "empty middle row": "SELECT ?x WHERE { VALUES ?x { 1 UNDEF 2 } }",
+    "boundaries in literals": r"""SELECT ?x ?y WHERE { VALUES (?x ?y) {
+        ("a},{" "b},{}c")
+        ("},{"@en "},{\"x")
+        ("},{"^^<http://e/dt> UNDEF)
+        (UNDEF "{},{")
+    } }""",
 }
 
 

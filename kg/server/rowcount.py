@@ -5,12 +5,17 @@ A whole protocol answer is written by pyoxigraph's own serialiser
 how many rows it has (``X-Result-Rows``). Counting relies on what each format escapes:
 
 * XML: one ``<result>`` element per row; ``<`` in text and attributes is escaped.
-* JSON: Oxigraph writes compact JSON. Two rows meet at ``}},{"`` (the end of a term and
-  of a row, the start of the next row's first variable name). The same bytes occur in
-  a string value that ends with ``}},{``, and then only followed by ``}`` or ``,`` (the
-  closing quote, then the end of the term or its next key); a variable name never
-  starts with either, so those occurrences are taken away. A row that binds nothing
-  (``{}``) has no such boundary: when ``{}`` occurs anywhere, the document is parsed.
+* JSON: Oxigraph writes compact JSON, where ``},{`` occurs between two rows and nowhere
+  else outside strings (terms are objects of strings; a triple term's parts are
+  separated by ``},"``). Two rows meet at ``},{"`` (the end of a row, the start of the
+  next row's first variable name) or at ``},{}`` (the next row binds nothing). In a
+  string, ``},{"`` occurs only where a value ends with ``},{`` (a quote inside a string
+  is escaped), and the closing quote is then followed by ``}`` or ``,`` (the end of the
+  term or its next key), which a variable name never starts with: those are not
+  counted. One regular-expression pass finds both kinds of boundary (four passes of
+  ``bytes.count`` and ``in`` did: 25 µs of a 14 KB point lookup's 0.16 ms); when a
+  ``},{}`` is among them (an empty row, or those bytes in a string), the document is
+  parsed.
 
 Anything that does not look like Oxigraph's output is parsed (exact, slower), and
 ``None`` is returned for a format counted nowhere here (the caller writes those rows
@@ -27,6 +32,7 @@ itself).
 from __future__ import annotations
 
 import json
+import re
 
 __all__ = ["COUNTED", "count_rows"]
 
@@ -34,6 +40,9 @@ COUNTED = frozenset({"json", "xml"})  # the formats count_rows counts
 _JSON_START = b'{"head":'
 _JSON_EMPTY = b'"bindings":[]}}'
 _XML_END = b"</sparql>"
+# a row boundary, or those bytes in a string that ends with "},{" (followed by } or ,)
+_JSON_BOUNDARY = re.compile(rb'\},\{(?:\}|"(?![},]))')
+_EMPTY_ROW = b"},{}"
 
 
 def count_rows(body: bytes, fmt: str) -> int | None:
@@ -48,8 +57,10 @@ def count_rows(body: bytes, fmt: str) -> int | None:
 
 
 def _json_rows(body: bytes) -> int:
-    if not body.startswith(_JSON_START) or b"{}" in body or b" " in body[:64]:
-        return len(json.loads(body)["results"]["bindings"])
-    if body.endswith(_JSON_EMPTY):
-        return 0
-    return 1 + body.count(b'}},{"') - body.count(b'}},{"}') - body.count(b'}},{",')
+    if body.startswith(_JSON_START) and b" " not in body[:64]:
+        if body.endswith(_JSON_EMPTY):
+            return 0
+        boundaries = _JSON_BOUNDARY.findall(body)
+        if _EMPTY_ROW not in boundaries:
+            return 1 + len(boundaries)
+    return len(json.loads(body)["results"]["bindings"])
