@@ -1092,6 +1092,126 @@ shape(
 )
 
 
+# ------------------------------------------------------------ a control group beside the cells
+# In a record without arms, the control group's schedule in the same intervention field is not
+# the cells'.
+
+shape(
+    "no arms, control schedule",
+    trial(
+        [],
+        [
+            Intervention(
+                "Intervention 1: Intervention group: UC-MSCs 1 x 10^6 cells/kg intravenously "
+                "once. Intervention 2: Control group: saline infusion on days 0, 7 and 14.",
+                None,
+            )
+        ],
+    ),
+    row("-", kg(1e6), 1, IV),
+)
+shape(
+    "no arms, control schedule",
+    trial(
+        [],
+        [
+            Intervention(
+                "Experimental group: bone marrow MSCs 2 x 10^7 cells injected into the knee at "
+                "weeks 0 and 6; Control group: hyaluronic acid injections weekly for 5 weeks.",
+                None,
+            )
+        ],
+    ),
+    row("-", cells(2e7), 2, IA),
+)
+shape(
+    "no arms, control schedule",
+    trial(
+        [],
+        [
+            Intervention(
+                "Intervention group: MSCs 1 x 10^8 cells IV on day 1 and day 8.",
+                None,
+            ),
+            Intervention("Control group: placebo IV on days 1, 8 and 15.", None),
+        ],
+    ),
+    row("-", cells(1e8), 2, IV),
+)
+
+# ------------------------------------------------------------ the count in the arm's label
+
+shape(
+    "count in label",
+    trial(
+        [
+            arm("MSC single injection", EXP, None, B_MSC),
+            arm("MSC two injections", EXP, None, B_MSC),
+        ],
+        [
+            biological(
+                MSC,
+                "5 x 10^7 MSCs injected into the knee.",
+                "MSC single injection",
+                "MSC two injections",
+            )
+        ],
+    ),
+    row("MSC single injection", cells(5e7), 1, IA),
+    row("MSC two injections", cells(5e7), 2, IA),
+)
+shape(
+    "count in label",
+    trial(
+        [
+            arm("Single dose", EXP, "Patients receive MSCs.", B_MSC),
+            arm("Three doses", EXP, "Patients receive MSCs.", B_MSC),
+            arm("Placebo", PLACEBO, "Three doses of saline.", "Other: Placebo"),
+        ],
+        [
+            biological(MSC, "MSCs 1 x 10^6/kg IV.", "Single dose", "Three doses"),
+            Intervention("Placebo", "OTHER", None, (), ("Placebo",)),
+        ],
+    ),
+    row("Single dose", kg(1e6), 1, IV),
+    row("Three doses", kg(1e6), 3, IV),
+    none("Placebo"),
+)
+shape(
+    "count in label",
+    trial(
+        [
+            arm("Standard dose", EXP, "MSCs 1 x 10^6/kg intravenously.", B_MSC),
+            arm("Double dose", EXP, "MSCs 2 x 10^6/kg intravenously.", B_MSC),
+        ],
+        [biological(MSC, None, "Standard dose", "Double dose")],
+    ),
+    row("Standard dose", kg(1e6), None, IV),
+    row("Double dose", kg(2e6), None, IV),
+)
+
+# ------------------------------------------------------------ crossover with its own schedule
+
+shape(
+    "crossover",
+    trial(
+        [
+            arm("MSC", EXP, "MSCs 1 x 10^8 cells intravenously, on days 0 and 28.", B_MSC),
+            arm(
+                "Placebo",
+                PLACEBO,
+                "Saline at days 0 and 28. After week 24, patients cross over to receive two "
+                "MSC infusions 4 weeks apart.",
+                "Other: Placebo",
+            ),
+        ],
+        [biological(MSC, None, "MSC"), Intervention("Placebo", "OTHER", None, (), ("Placebo",))],
+    ),
+    row("MSC", cells(1e8), 2, IV),
+    row("Placebo", cells(1e8), 2, IV),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

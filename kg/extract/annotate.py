@@ -756,16 +756,16 @@ _NOT_THE_CELLS = re.compile(
 def _arm_own_counts(
     texts: list[_Text], skip: dict[str, list[tuple[int, int]]]
 ) -> list[tuple[_Text, Count]]:
-    """Counts of an arm's own description that names no cells ("Infusions on days 1, 4, 8
-    and 11", "The infusion is repeated after one month") where every intervention the arm is
-    given is cells: what the arm's text says it is given is then the cells. Sentences about
+    """Counts of an arm's own label and description that name no cells ("Infusions on days 1,
+    4, 8 and 11", "The infusion is repeated after one month", "Three doses") where every
+    intervention the arm is given is cells: what the arm's text says it is given is then the cells. Sentences about
     anything else (a drug's amount, placebo, standard care, follow-up) give none."""
     ivs = [t for t in texts if t.field.startswith("intervention")]
     if not ivs or not all(t.cells for t in ivs):
         return []
     out: list[tuple[_Text, Count]] = []
     for t in texts:
-        if not (t.field.startswith("arm") and t.field.endswith("description")):
+        if not t.field.startswith("arm"):  # its label ("Three doses") and description
             continue
         if any(is_other_cell(m.cell_type) for m in t.positive):
             continue  # other cells given beside them (NK cells, T cells)

@@ -360,6 +360,8 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
     value, strong = _n_value(m.group("n"))
     if value is None or value == 0 or value > 60:
         return None
+    if m.group("n").lower() in {"double", "triple"} and m.group("noun").lower().startswith("dose"):
+        return None  # "Double dose": twice the amount of cells, not two administrations
     if _AT_A.search(text, max(0, m.start() - 6), m.start()):
         return None  # "administered at a single dose (of 5 x 10^7)": one dose level
     if _IN_A_NUMBER.search(text, max(0, m.start() - 4), m.start()):
