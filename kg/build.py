@@ -989,7 +989,9 @@ def _finish(
         gs.replace_graph(m.stats_graph(), terms.void_quads_from(counts, m))
     t3 = time.perf_counter()  # the listings' figures (kg.listing_stats), after the terms
     listed = streamed.listing_figures(gs.store, m) if streamed is not None else None
-    listing_stats.refresh(gs.store, m, derived.listings if derived is not None else None, listed)
+    mentions = streamed.condition_counts(gs.store, m) if streamed is not None else None
+    tracker = derived.listings if derived is not None else None
+    listing_stats.refresh(gs.store, m, tracker, listed, mentions)
     if report is not None:
         report.timings["listings"] = time.perf_counter() - t3
     if derived is not None and store_quads is not None and derived.valid:

@@ -29,8 +29,12 @@ class figures do not count them)::
 
 IRIs are the sha256 of the key (deterministic). A node with no trial left is removed.
 
-A new store (or one whose derived figures cannot be trusted) gets every figure from one
-aggregation over the store at the end of the build (:func:`refresh` without a tracker).
+A new store gets its figures added up from the quads as they stream to the loader
+(:mod:`kg.streamed_listings`); a store whose derived figures cannot be trusted (or a new one
+whose quads are not as the writer makes them) gets every figure from one aggregation over
+the store at the end of the build (:func:`refresh` without a tracker). The same graph holds
+the condition link coverage that ``link-coverage`` reads (:mod:`kg.listing_coverage`),
+kept up to date the same ways.
 An update follows the change (:class:`Tracker`): before a document is replaced, the
 contributions of the trials it touches (the trials typed in its old and new graphs) are
 read with a query restricted to them; at the end of the build their contributions are
@@ -50,7 +54,9 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
+from kg import listing_coverage
 from kg.rdf import PREFIXES, Minter
+from kg.streamed_coverage import ConditionCounts
 
 __all__ = [
     "TOUCHED_MAX",
@@ -66,7 +72,7 @@ __all__ = [
 
 # Change when what is counted or how it is stored changes: a store with another version
 # gets its figures counted again by the next build.
-VERSION = "2"
+VERSION = "3"  # 3: with the condition link coverage (kg.listing_coverage)
 # Past this many touched trials an update counts every figure again at the end (one
 # aggregation) instead of reading each document's trials before and after.
 TOUCHED_MAX = 2_000
@@ -351,6 +357,7 @@ class Tracker:
         self.minter = minter
         self.full = stored_version(store, minter) != VERSION
         self.before = Figures()
+        self.coverage_before = ConditionCounts()  # (kg.listing_coverage)
         self.trials: set[str] = set()
         self.sponsors: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -383,8 +390,12 @@ class Tracker:
         if len(self.trials) + len(new) > TOUCHED_MAX:
             self.full = True
             return
+        if listing_coverage.mentions_outside(store, new) is not None:
+            self.full = True
+            return
         self.trials |= new
         self.before.add(compute(store, new))
+        self.coverage_before.update(listing_coverage.counts(store, new))
         for s in sponsors - set(self.sponsors):
             self.sponsors[s] = self._sponsor(s)
 
@@ -409,6 +420,11 @@ class Tracker:
         if not self.trials:
             return False
         m, store, g = self.minter, self.store, graph(self.minter)
+        if listing_coverage.mentions_outside(store, self.trials) is not None:
+            return True
+        coverage = listing_coverage.counts(store, self.trials)
+        coverage.update(self.coverage_before, -1)
+        listing_coverage.apply_delta(store, m, g, coverage)
         recount_sponsors = self.sponsors_changed()
         parts = ("c", "r") if recount_sponsors else ("c", "r", "s")
         delta = compute(store, self.trials, parts=parts)
@@ -459,15 +475,24 @@ class Tracker:
 
 
 def refresh(
-    store: Store, minter: Minter, tracker: Tracker | None, summed: Figures | None = None
+    store: Store,
+    minter: Minter,
+    tracker: Tracker | None,
+    summed: Figures | None = None,
+    coverage: ConditionCounts | None = None,
 ) -> None:
-    """Bring the stored listing figures up to date at the end of a build: by difference
-    with a tracker that followed the update; else ``summed`` (a new store's figures added
-    up from the streamed quads, :mod:`kg.streamed_listings`); else counted over the whole
+    """Bring the stored listing figures and condition coverage up to date at the end of a
+    build: by difference with a tracker that followed the update; else ``summed`` and
+    ``coverage`` (a new store's figures added up from the streamed quads,
+    :mod:`kg.streamed_listings`, :mod:`kg.streamed_coverage`); else counted over the whole
     store."""
     if tracker is not None and not tracker.settle():
         return
     g = graph(minter)
-    new = quads(summed if tracker is None and summed is not None else compute(store), minter)
+    if tracker is not None:
+        summed = coverage = None
+    new = quads(summed if summed is not None else compute(store), minter)
+    counted = coverage if coverage is not None else listing_coverage.counts(store)
+    new += listing_coverage.quads(counted, minter, g)
     store.update(f"DROP SILENT GRAPH <{g.value}>")
     store.extend(new)

@@ -236,6 +236,7 @@ class Streamed:
         self.used: set[str] = set()
         self.conditions = ConditionCounts()
         self.listings = RawListing()
+        self._condition_total: ConditionCounts | None = None
         self.listing_several: set[str] = set()  # trials several records of a document state
         self.listing_fallback: str | None = None  # why the listing figures are counted again
         self.fallback: str | None = None
@@ -330,10 +331,18 @@ class Streamed:
 
     def condition_coverage(self, store: Store, minter: Minter) -> Coverage | None:
         """The link coverage of the store's condition mentions (as
-        :func:`kg.link.coverage.condition_coverage` counts it over the whole store): the
-        documents' sums, with the mentions of a trial that several documents write counted
-        once, from those documents' graphs in the store. None when the sum does not stand
-        for the store (see :attr:`fallback`)."""
+        :func:`kg.link.coverage.condition_coverage` counts it over the whole store), from
+        :meth:`condition_counts`."""
+        total = self.condition_counts(store, minter)
+        return None if total is None else total.coverage()
+
+    def condition_counts(self, store: Store, minter: Minter) -> ConditionCounts | None:
+        """The condition coverage figures of the store's mentions: the documents' sums, with
+        the mentions of a trial that several documents write counted once, from those
+        documents' graphs in the store (worked out once; the store must not change in
+        between). None when the sum does not stand for the store (see :attr:`fallback`)."""
+        if self._condition_total is not None:
+            return self._condition_total
         if self.fallback is not None:
             return None
         total = ConditionCounts()
@@ -368,7 +377,8 @@ class Streamed:
             if union.unusual is not None:
                 self.fallback = f"trial {trial}: {union.unusual}"
                 return None
-        return total.coverage()
+        self._condition_total = total
+        return total
 
     def listing_figures(self, store: Store, minter: Minter) -> Figures | None:
         """The listing statistics of the store (as :func:`kg.listing_stats.compute` counts

@@ -124,6 +124,7 @@ class Mentions:
         for c in self.mentions if only is None else only:
             if c not in self.mentions:
                 continue
+            out.mentions += 1
             reasons = self.reasons.get(c, set())
             if not reasons & _NOT_NAMING:
                 out.naming += 1
@@ -151,12 +152,14 @@ class ConditionCounts:
 
     naming: int = 0
     linked: int = 0
+    mentions: int = 0  # every mention, whatever its kind
     by_kind: Counter[str] = field(default_factory=Counter)
     unlinked: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, label)
 
     def update(self, other: ConditionCounts, sign: int = 1) -> None:
         self.naming += sign * other.naming
         self.linked += sign * other.linked
+        self.mentions += sign * other.mentions
         for kind, n in other.by_kind.items():
             self.by_kind[kind] += sign * n
         for key, n in other.unlinked.items():

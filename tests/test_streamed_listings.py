@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from test_streamed import overlapping_roots
 
-from kg import listing_stats
+from kg import listing_coverage, listing_stats
 from kg.build import build
 from kg.store import open_store
 from kg.streamed import Streamed
@@ -21,12 +21,14 @@ SEEDS = ROOT / "seeds"
 
 
 def stored_and_counted(store_path: Path) -> tuple[set[str], set[str]]:
-    """The stored listing graph, and the one a whole-store count gives."""
+    """The stored listing graph, and the one a whole-store count gives (the listing
+    statistics and the condition coverage)."""
     gs = open_store(store_path, read_only=True)
     g = listing_stats.graph(gs.minter)
     stored = {str(q) for q in gs.store.quads_for_pattern(None, None, None, g)}
     counted = {str(q) for q in listing_stats.quads(listing_stats.compute(gs.store), gs.minter)}
-    return stored, counted
+    coverage = listing_coverage.quads(listing_coverage.counts(gs.store), gs.minter, g)
+    return stored, counted | {str(q) for q in coverage}
 
 
 @pytest.fixture
