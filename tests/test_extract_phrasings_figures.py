@@ -134,6 +134,73 @@ FIGURES: list[Entry] = [
     ("range:shape", "dose", "MSCs between 10^6 and 10^7 cells/kg.", d(1e6, 1e7, KG)),
     ("range:shape", "dose", "MSCs ranging from 1 to 5 x 10^6 cells/kg.", d(1e6, 5e6, KG)),
     ("range:shape", "dose", "MSCs 1x10^6 ~ 2x10^6 cells/kg.", d(1e6, 2e6, KG)),
+    (
+        "range:two bounds",
+        "dose",
+        "MSCs at least 1 × 10^6 and up to 2 × 10^6 cells/kg.",
+        d(1e6, 2e6, KG),
+    ),
+    (
+        "range:two bounds",
+        "dose",
+        "A minimum of 1 million cells/kg and a maximum of 2 million cells/kg of MSCs.",
+        d(1e6, 2e6, KG),
+    ),
+    (
+        "range:two bounds",
+        "dose",
+        "MSCs: minimum 1 x 10^6, maximum 2 x 10^6 cells/kg.",
+        d(1e6, 2e6, KG),
+    ),
+    (
+        "range near-miss:two bounds",
+        "dose",
+        "MSCs at least 1 x 10^6 cells/kg, up to 2 x 10^8 cells.",
+        NONE,
+    ),
+    (
+        "range near-miss:two bounds",
+        "dose",
+        "A dose of 1 x 10^6 MSC/kg (minimum 0.8 x 10^6, maximum 1.2 x 10^6).",
+        d(1e6, unit=KG),
+    ),
+    (
+        "range near-miss:two bounds",
+        "dose",
+        "MSCs more than 1 x 10^6 cells/kg; up to 3 infusions.",
+        NONE,
+    ),
+    # ---------------------------------------------------------------- tolerances
+    (
+        "tolerance:between figure and unit",
+        "dose",
+        "Each subject receives 100 million (±20%) cells.",
+        d(1e8),
+    ),
+    (
+        "tolerance:between figure and unit",
+        "dose",
+        "MSCs 2 x 10^6 (±10%) cells/kg.",
+        d(2e6, unit=KG),
+    ),
+    (
+        "tolerance:between figure and unit",
+        "dose",
+        "MSCs 1 x 10^6 (+/- 0.2 x 10^6) cells/kg.",
+        d(1e6, unit=KG),
+    ),
+    (
+        "tolerance:between figure and unit",
+        "dose",
+        "MSCs 1 x 10^6 (± 10 %) per kg.",
+        d(1e6, unit=KG),
+    ),
+    (
+        "tolerance:between figure and unit",
+        "dose",
+        "MSCs 5 x 10^7 (approximately) cells are injected.",
+        d(5e7),
+    ),
     # ---------------------------------------------------------------- lists
     (
         "list:shape",

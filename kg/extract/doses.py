@@ -557,6 +557,13 @@ _RESTATED = re.compile(
     r"(?:\s+hundred)?\s+(?:millions?|billions?)(?:\s+cells?)?",
     re.IGNORECASE,
 )
+# A tolerance or an approximation between a figure and its unit: "100 million (±20%) cells",
+# "2 x 10^6 (+/- 10%) cells/kg", "(approximately)".
+_TOLERANCE_INSIDE = re.compile(
+    r"(?:±|\+\s*/\s*-|\+\s*-)\s*[\d.,]+(?:\s*[x×*]\s*10\s*\^?\s*\d{1,2})?\s*%?"
+    r"|approx(?:\.|imately)?|about|circa|ca\.?",
+    re.IGNORECASE,
+)
 _DEFINED = re.compile(r"\(\s*(?P<abbr>[A-Za-z][A-Za-z0-9-]{1,15})\s*\)")
 _DEFINING_CELL_WORDS = re.compile(
     rf"\b(?:cells?|MSCs?|stem|stromal|{MESENCHYMAL}|cellular|progenitors?|precursors?)\b"
@@ -668,7 +675,7 @@ def _skip_parenthesis(text: str, toks: list[Token], i: int, names: Collection[st
         _is_cell_word(w, names) or (_ABBREVIATION.fullmatch(w) and w.lower() not in _NON_CELL)
         for w in words
     )
-    if not (named or _RESTATED.fullmatch(inner)):
+    if not (named or _RESTATED.fullmatch(inner) or _TOLERANCE_INSIDE.fullmatch(inner)):
         return None
     j = i + 1
     while j < len(toks) and toks[j][2] < close + 1:
@@ -907,6 +914,37 @@ def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]
 
 
 _BARE = re.compile(r"[\d.,]+")
+# Between a lower bound and a cap that close one range: "at least 1 x 10^6 and up to 2 x 10^6
+# cells/kg", "a minimum of 1 million cells/kg and a maximum of 2 million cells/kg".
+_BOUNDS_GAP = re.compile(
+    r"\s*(?:(?:cells?|MSCs?)\s*)?(?:(?:/|per)\s*(?:kg|kilogram)\s*)?(?:,\s*)?(?:and|but|to)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _join_bounds(text: str, readings: list[_Reading]) -> list[_Reading]:
+    """A lower bound followed by a cap of the same unit is a range, not two limits: "at least
+    1 x 10^6 and up to 2 x 10^6 cells/kg" is 1-2 x 10^6 cells/kg (docs/dose-labelling.md: a
+    range stated by its two ends)."""
+    out: list[_Reading] = []
+    for r in readings:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.qualifier == "at least"
+            and r.qualifier == CAP
+            and prev.fig.low == prev.fig.high
+            and prev.fig.low < r.fig.high
+            and (prev.after.unit is r.after.unit or prev.after.status == "none")
+            and _BOUNDS_GAP.fullmatch(text, max(prev.fig.end, prev.after.end), r.start)
+        ):
+            fig = Figure(
+                prev.fig.start, r.fig.end, prev.fig.low, r.fig.high, r.fig.kind, r.fig.factor
+            )
+            out[-1] = replace(r, fig=fig, start=prev.start, qualifier=None)
+            continue
+        out.append(r)
+    return out
 
 
 def _propagate_units(text: str, readings: list[_Reading]) -> list[_Reading]:
@@ -1189,7 +1227,7 @@ def _analyse(
 ) -> tuple[tuple[Dose, ...], tuple[CellCap, ...], tuple[CellFloor, ...]]:
     names = defined_cell_names(text) | extra_names
     readings = [_read(text, fig, names) for fig in find_figures(text)]
-    readings = _propagate_units(text, readings)
+    readings = _join_bounds(text, _propagate_units(text, readings))
     sentences = sentences_of(text)
     levels: dict[tuple[int, int], set[tuple[float, float]]] = {}
     for x in readings:
