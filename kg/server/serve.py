@@ -155,7 +155,8 @@ def gunicorn_options(
     options: dict[str, Any] = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gevent",
+        # gunicorn's gevent worker, a short answer's head and body in one send
+        "worker_class": "kg.server.gworker.GeventWorker",
         "worker_connections": WORKER_CONNECTIONS,
         "keepalive": REQUEST_HEAD_TIMEOUT,
         # A SPARQL query in a GET URL: gunicorn's largest request line (its default,
