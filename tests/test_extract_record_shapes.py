@@ -584,7 +584,7 @@ shape(
         ],
         [biological(MSC, None, "Early treatment", "Delayed treatment")],
     ),
-    row("Early treatment", cells(2e7), None, IA),
+    row("Early treatment", cells(2e7), 1, IA),  # "at baseline": one stated point
     row("Delayed treatment", cells(2e7), None, IA),
 )
 shape(
@@ -1331,7 +1331,16 @@ ADMIN: list[AdminRow] = [
     # cells are given in each is not said, so "2 courses" is no count (as in the phrasing matrix)
     AdminRow("near-miss", "Patients receive 2 courses of MSC infusion.", None),
     AdminRow("near-miss", "Two courses of MSCs are given.", None),
+    # one stated point of the schedule, at its start
+    AdminRow("start point", "MSCs are infused at baseline (day 0).", 1),
+    AdminRow("start point", "MSCs are infused intravenously on day 0.", 1),
+    AdminRow("start point", "MSCs are injected on Day 1 of the study.", 1),
+    AdminRow("start point", "Patients receive MSCs on day 0 and are followed for 12 months.", 1),
     # near-misses: the count stays empty
+    AdminRow("near-miss", "MSCs are infused on day 0; the infusion may be repeated.", None),
+    AdminRow("near-miss", "MSCs are injected on day 1 after surgery.", None),
+    AdminRow("near-miss", "MSCs are infused on day 0, up to three infusions in total.", None),
+    AdminRow("near-miss", "Patients are evaluated at baseline; MSCs are infused.", None),
     AdminRow("near-miss", "MSCs are infused; the infusion may be repeated.", None),
     AdminRow("near-miss", "Patients receive up to 3 infusions of MSCs.", None),
     AdminRow("near-miss", "MSCs are infused. Follow-up visits at weeks 4, 12 and 24.", None),

@@ -63,9 +63,11 @@ from kg.extract.regimen import (
     group_counts,
     group_segments,
     group_tokens,
+    more_stated,
     owner_of,
     resolve,
     respective_groups,
+    start_point,
 )
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
 from kg.extract.tables import GENERIC_MSC
@@ -428,7 +430,7 @@ _GOES_ON = re.compile(
     r"(?:(?:first|second|third|fourth|next|last|final|subsequent|repeat|booster)\s+)?"
     r"(?:infusions?|injections?|doses?|administrations?"
     r"|transplantations?|implantations?|treatments?|applications?)\s+(?:will|are|is|shall|were"
-    r"|was|to)\b",
+    r"|was|to|may|can|could|might|should|would)\b",
     re.IGNORECASE,
 )
 
@@ -666,7 +668,31 @@ def _regimen(
                 resolved.evidence.noun if resolved.evidence.strong else "", "read from wording"
             )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
+    elif not counts:
+        _start_point_count(reg, texts, doses, trial_texts if sole else [])
     return reg
+
+
+def _start_point_count(
+    reg: _Regimen, texts: list[_Text], doses: list[Dose], trial_texts: list[_Text]
+) -> None:
+    """One administration where the only point of the schedule stated is its start ("MSCs are
+    infused at baseline (day 0)") and no text about the cells speaks of a repeat, a further
+    administration or a cap."""
+    pool = [(t, span) for t in texts for span in _cell_spans(t, doses)]
+    pool += [(t, span) for t in trial_texts for span in _cell_spans(t, [])]
+    if any(more_stated(t.text, 0, len(t.text)) for t in texts) or any(
+        more_stated(t.text, lo, hi) for t, (lo, hi) in pool
+    ):
+        return
+    for t, (lo, hi) in pool:
+        c = start_point(t.text, lo, hi)
+        if c is not None:
+            reg.count, reg.count_span = 1, (t, c)
+            reg.notes.append(
+                f"1 administration: one stated point of the schedule, {t.text[c.start : c.end]!r}"
+            )
+            return
 
 
 # Words of an arm label that say nothing of one arm against another.

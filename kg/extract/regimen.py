@@ -37,8 +37,10 @@ __all__ = [
     "drop_dose_levels",
     "find_counts",
     "group_counts",
+    "more_stated",
     "resolve",
     "respective_groups",
+    "start_point",
 ]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
@@ -613,6 +615,52 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
             out.append(Count(2, m.start(), m.end(), False))
     out.sort(key=lambda c: c.start)
     return out
+
+
+# One stated point of the schedule at its start: "at baseline (day 0)", "on day 0", "on Day 1",
+# "at week 0", "on D0" (the convention's "one stated point of the schedule" = 1).
+_START_POINT = re.compile(
+    r"\b(?:(?:on|at)\s+(?:the\s+)?(?:(?:study\s+)?day\s*[+]?[01]|d[01]|(?:week|month)\s*0)"
+    r"|at\s+baseline|\((?:day|d)\s*[01]\))\b"
+    # not the start of a list or a range ("on day 0 and day 28", "day 0-3", "day 1 to 5")
+    r"(?!\s*(?:\(\s*(?:day|d)\s*[01]\s*\)\s*)?(?:,?\s*(?:and|or|&)\s+(?:(?:on|at|in)\s+)?"
+    r"(?:days?|d\d|weeks?|months?|\d|again|repeat\w*|every|then)|,\s*\d|-|–|to\b|\d))"
+    # nor a point relative to another event ("day 1 after surgery", "day 0 of chemotherapy")
+    r"(?!\s+(?:after|post|following|of(?!\s+(?:the\s+)?(?:study|trial))|before|prior|from"
+    r"|relative))",
+    re.IGNORECASE,
+)
+# Words that say there may be more: a repeat, a second or further administration, a cap.
+_MORE = re.compile(
+    r"\b(?:repeat\w*|second|further|additional|another|booster|subsequent|up\s+to|maximum"
+    r"|re-?(?:infus|inject|administ|treat)\w*|again|possibl[ey]|optional\w*|depending"
+    r"|if\s+(?:needed|necessary|required|indicated|not)|in\s+case)\b",
+    re.IGNORECASE,
+)
+
+
+def more_stated(text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` speaks of a repeat, a further administration or a cap."""
+    return _MORE.search(text, lo, hi) is not None
+
+
+def start_point(text: str, lo: int, hi: int) -> Count | None:
+    """A single administration stated by one point of the schedule at its start ("MSCs are
+    infused at baseline (day 0)"), with a word of giving before it and no word of assessing
+    between, in a text that speaks of no repeat or further administration. Weak: any other
+    count of the arm's texts comes first."""
+    if _MORE.search(text, lo, hi):
+        return None
+    for m in _START_POINT.finditer(text, lo, hi):
+        before = text[max(lo, m.start() - 80) : m.start()]
+        giving = list(_ADMIN_WORDS.finditer(before))
+        if (
+            giving
+            and not _FOLLOW_WORDS.search(before, giving[-1].end())
+            and not _OTHER_THING.search(before, giving[-1].start())
+        ):
+            return Count(1, m.start(), m.end(), False, "point")
+    return None
 
 
 def group_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
