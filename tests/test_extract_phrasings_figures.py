@@ -29,9 +29,11 @@ from test_extract_phrasings import (
     Where,
     d,
     observed,
+    record,
 )
 
-from kg.model import Donor
+from kg.extract import annotate_trial
+from kg.model import Donor, Eligibility
 
 _WHERE2: tuple[Where, ...] = ("arm", "intervention")
 _WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
@@ -502,3 +504,32 @@ def test_every_family_has_three_wordings() -> None:
         by_family.setdefault(family, set()).add(text)
     thin = [f for f, texts in by_family.items() if len(texts) < 3]
     assert thin == [], thin
+
+
+# The donor of birth-tissue cells where the record's minimum-age field is empty (ICTRP records,
+# pages) but its own text states the patients' age: cells of a birth tissue given to patients
+# a year old or more are another person's (docs/dose-labelling.md).
+AGE_WORDINGS: list[tuple[str, Donor]] = [
+    ("Inclusion criteria: Age: 18-65 years; confirmed diagnosis.", Donor.ALLOGENEIC),
+    ("Inclusion criteria: patients aged between 40 and 75 years.", Donor.ALLOGENEIC),
+    ("Inclusion criteria: age ≥ 18 years.", Donor.ALLOGENEIC),
+    ("Inclusion criteria: 18 years of age or older.", Donor.ALLOGENEIC),
+    ("Inclusion criteria: adult patients with the disease.", Donor.ALLOGENEIC),
+    ("Inclusion criteria: adults and children with the disease.", Donor.UNKNOWN),
+    ("Inclusion criteria: infants aged 1 to 6 months.", Donor.UNKNOWN),
+    ("Inclusion criteria: age 0 to 17 years.", Donor.UNKNOWN),
+    ("Inclusion criteria: signed consent; adult stem cells are not allowed before.", Donor.UNKNOWN),
+    ("Inclusion criteria: signed consent.", Donor.UNKNOWN),
+    ("Inclusion criteria: patients older than 2 years old.", Donor.ALLOGENEIC),
+]
+
+
+@pytest.mark.parametrize(("criteria", "donor"), AGE_WORDINGS)
+def test_birth_tissue_donor_from_an_age_in_the_text(criteria: str, donor: Donor) -> None:
+    t = record("Umbilical cord MSCs 1 x 10^6 cells/kg are infused.", "arm")
+    t.brief_title = "Mesenchymal Stromal Cells in a Chronic Disease"  # no age in the title
+    t.eligibility = Eligibility(criteria=criteria)
+    annotate_trial(t)
+    assert {p.donor for p in t.arms[0].products} == {donor}
+    if donor is Donor.ALLOGENEIC:
+        assert any("the record's text says" in n for n in t.notes)

@@ -992,6 +992,58 @@ _MIN_AGE_YEARS = 1.0
 _FACT_WORDS = {"cell_type": "cell type", "tissue": "tissue", "donor": "donor"}
 
 
+# An age the record states in words where its minimum-age field is empty: "aged 18-65 years",
+# "≥ 18 years of age", "18 years or older", "adult patients" (not "adult stem cells").
+_AGE_RANGE = re.compile(
+    r"\bage[ds]?\s*(?:of\s*|between\s*|from\s*|:\s*)*(?P<a>\d{1,2})\s*(?:years?\s*)?(?:-|–|to|and)\s*"
+    r"\d{1,3}\s*(?:years?|yrs?|y)\b",
+    re.IGNORECASE,
+)
+_AGE_FLOOR = re.compile(
+    r"(?:\bage[ds]?\s*(?:of\s*)?(?:≥|>=|>|over|above|at\s+least|more\s+than|older\s+than)"
+    r"|(?:≥|>=|\bover|\babove|\bat\s+least|\bolder\s+than)\s*(?=\d{1,2}\s*(?:years?|yrs?)\s+"
+    r"(?:of\s+age|old)))\s*(?P<a>\d{1,2})\s*(?:years?|yrs?|y)\b"
+    r"|\b(?P<b>\d{1,2})\s*(?:years?|yrs?)\s*(?:of\s+age\s*|old\s*)?(?:or|and)\s+(?:older|above|over)\b",
+    re.IGNORECASE,
+)
+_YOUNG = re.compile(
+    r"\b(?:neonat\w*|new[\s-]?borns?|infan\w*|preterm|child\w*|p(?:a|ae)?ediatr\w*|juvenile"
+    r"|adolescen\w*|teen\w*|bab(?:y|ies))",
+    re.IGNORECASE,
+)
+_ADULTS = re.compile(
+    r"\badult(?:s|\s+(?:patients?|subjects?|participants?|men|women|males?|females?|volunteers?))\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_min_age(trial: Trial) -> tuple[float, str] | None:
+    """The youngest age the record's own text states for its patients (the eligibility
+    criteria first, then the title, summary and description), with the words it was read
+    from; None where the text states none."""
+    texts = [
+        trial.eligibility.criteria,
+        trial.brief_title,
+        trial.official_title,
+        trial.brief_summary,
+        trial.detailed_description,
+    ]
+    for text in texts:
+        if not text:
+            continue
+        ages = [
+            (float(next(g for g in m.groups() if g is not None)), m.group(0))
+            for rx in (_AGE_RANGE, _AGE_FLOOR)
+            for m in rx.finditer(text)
+        ]
+        if ages:
+            return min(ages)
+        adults = _ADULTS.search(text)
+        if adults is not None and _YOUNG.search(text) is None:
+            return 18.0, adults.group(0)
+    return None
+
+
 def _age(years: float) -> str:
     if years >= 1:
         return f"{years:g} years"
@@ -1052,6 +1104,17 @@ def finish_products(
                 notes.append(
                     f"{where}: donor of {p.name!r} inferred allogeneic: cells of a birth tissue "
                     f"({birth}) given to patients aged {_age(min_age)} or more, not newborns"
+                )
+            elif (
+                min_age is None
+                and (stated := _stated_min_age(trial)) is not None
+                and (stated[0] >= _MIN_AGE_YEARS)
+            ):
+                p = replace(p, donor=Donor.ALLOGENEIC)
+                notes.append(
+                    f"{where}: donor of {p.name!r} inferred allogeneic: cells of a birth tissue "
+                    f"({birth}) given to patients aged {_age(stated[0])} or more, not newborns "
+                    f"(no minimum age field; the record's text says {stated[1]!r})"
                 )
             else:
                 why = "no minimum age stated" if min_age is None else "infants are eligible"
