@@ -1212,6 +1212,48 @@ shape(
 )
 
 
+# ------------------------------------------------------------ interventions linked to no arm
+# Older records list the interventions without the arms they belong to: a cell intervention
+# goes to the arms that get cells, by the words of its name where those tell the arms apart.
+
+shape(
+    "unlinked interventions",
+    trial(
+        [arm("MSC group", EXP, "Patients receive MSCs."), arm("Control", NOINT, "Usual care")],
+        [biological(MSC, "1 x 10^6 MSCs/kg intravenously on days 0 and 7.")],
+    ),
+    row("MSC group", kg(1e6), 2, IV),
+    none("Control"),
+)
+shape(
+    "unlinked interventions",
+    trial(
+        [arm("Low", EXP, "Low dose MSC"), arm("High", EXP, "High dose MSC")],
+        [
+            biological("MSC low dose", "1 x 10^6 MSCs/kg given intravenously once."),
+            biological("MSC high dose", "3 x 10^6 MSCs/kg given intravenously once."),
+        ],
+    ),
+    row("Low", kg(1e6), 1, IV),
+    row("High", kg(3e6), 1, IV),
+)
+shape(
+    "unlinked interventions",
+    trial(
+        [
+            arm("Stem cells", EXP, "Intra-articular injection of MSCs"),
+            arm("Placebo", PLACEBO, "Intra-articular injection of saline"),
+        ],
+        [
+            biological(MSC, "A single injection of 5 x 10^7 MSCs into the knee."),
+            Intervention("Saline", "OTHER", "0.9% saline, 5 mL", ()),
+        ],
+    ),
+    row("Stem cells", cells(5e7), 1, IA),
+    none("Placebo"),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

@@ -210,6 +210,38 @@ def _linked(trial: Trial, arm: Arm) -> list[Intervention]:
     return out
 
 
+def _loose(trial: Trial) -> list[Intervention]:
+    """Cell interventions the record links to no arm: they list no arm label and no arm names
+    them (older records, some registries)."""
+    named: set[str] = set()
+    for a in trial.arms:
+        named |= {_strip_type(n) for n in a.intervention_names}
+        named |= {n.strip().lower() for n in a.intervention_names}
+    return [
+        iv
+        for iv in trial.interventions
+        if not iv.arm_labels
+        and iv.name.strip().lower() not in named
+        and any(t.positive for t in _intervention_texts(iv))
+    ]
+
+
+def _loose_for(trial: Trial, arm: Arm) -> list[Intervention]:
+    """The unlinked cell interventions an arm is given: those whose name has a word of the
+    arm's label or description opening that the other unlinked ones lack ("MSC low dose" for
+    the arm "Low"), else, where their names do not tell the arms apart, all of them."""
+    loose = _loose(trial)
+    if not loose:
+        return []
+    words = {id(iv): _label_words(iv.name) for iv in loose}
+    common = frozenset.intersection(*words.values())
+    own = {id(iv): words[id(iv)] - common for iv in loose}
+    if len(loose) < 2 or not any(own.values()):
+        return loose
+    arm_words = _label_words(f"{arm.label} {(arm.description or '')[:40]}")
+    return [iv for iv in loose if own[id(iv)] & arm_words]
+
+
 # Intervention types whose texts may name cells other than MSCs as given (not a drug's or a
 # procedure's text that speaks of T cell numbers).
 _OTHER_CELL_TYPES_OF = frozenset({"", "BIOLOGICAL", "GENETIC", "OTHER", "COMBINATION_PRODUCT"})
@@ -894,7 +926,9 @@ def _arm_work(trial: Trial, arm: Arm) -> _ArmWork:
                 positive += [(m, t) for m in t.positive]
     texts = list(own)
     if not placebo:
-        for iv in _linked(trial, arm):
+        linked = _linked(trial, arm)
+        linked += [iv for iv in _loose_for(trial, arm) if iv not in linked]
+        for iv in linked:
             ivt = _intervention_texts(iv)
             texts += ivt
             if kind not in _OWN_TEXT_TYPES or positive:
