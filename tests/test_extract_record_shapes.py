@@ -1254,6 +1254,69 @@ shape(
 )
 
 
+# ------------------------------------------------------------ WHO ICTRP records, through the mapper
+# The registry's intervention field is all there is: kg.sources.ictrp makes the groups into arms
+# (IRCT "Intervention 1: ... group: ...", ChiCTR "label:description;...", CTRI "Intervention1:
+# ... / Control Intervention1: ...") with no arm type and no interventions.
+
+
+def ictrp(trial_id: str, title: str, interventions: str) -> Trial:
+    from kg.sources import ictrp as ictrp_source
+
+    row = {"trial_id": trial_id, "public_title": title, "interventions": interventions}
+    prov = Provenance("x.csv", "ictrp", "0" * 64, "1", trial_id, "0" * 64)
+    return ictrp_source.build_trial(row, prov)
+
+
+shape(
+    "ictrp",
+    ictrp(
+        "IRCT20200101000001N1",
+        "Umbilical cord mesenchymal stem cells in acute respiratory distress syndrome",
+        "Intervention 1: Intervention group: Umbilical cord MSCs at 1 x 10^6 cells/kg are "
+        "infused intravenously on days 1, 3 and 5. Intervention 2: Control group: Standard "
+        "treatment and normal saline infused on days 1, 3 and 5.",
+    ),
+    row("Intervention group", kg(1e6), 3, IV),
+    none("Control group"),
+)
+shape(
+    "ictrp",
+    ictrp(
+        "ChiCTR2000000001",
+        "Human umbilical cord MSCs for severe pneumonia",
+        "High dose group:hUC-MSC 5x10^7 cells, intravenous drip, d1, d4;"
+        "Low dose group:hUC-MSC 1x10^7 cells, intravenous drip, d1, d4;"
+        "Control group:conventional treatment",
+    ),
+    row("High dose group", cells(5e7), 2, IV),
+    row("Low dose group", cells(1e7), 2, IV),
+    none("Control group"),
+)
+shape(
+    "ictrp",
+    ictrp(
+        "CTRI/2020/01/000001",
+        "Mesenchymal stromal cells in critical limb ischaemia",
+        "Intervention1: Mesenchymal stromal cells: 2 x 10^8 cells injected intramuscularly, "
+        "single dose\nControl Intervention1: Placebo: Plasmalyte A injected intramuscularly",
+    ),
+    row("Mesenchymal stromal cells", cells(2e8), 1, IM),
+    none("Placebo"),
+)
+shape(
+    "ictrp",
+    ictrp(
+        "ChiCTR2000000002",
+        "Umbilical cord mesenchymal stem cells for liver failure",
+        "Experimental group:5x10^7 cells, intravenous infusion, once a week for 4 weeks;"
+        "Control group:saline",
+    ),
+    row("Experimental group", cells(5e7), 4, IV),
+    none("Control group"),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"
