@@ -1441,7 +1441,34 @@ ADMIN: list[AdminRow] = [
     AdminRow("start point", "MSCs are infused intravenously on day 0.", 1),
     AdminRow("start point", "MSCs are injected on Day 1 of the study.", 1),
     AdminRow("start point", "Patients receive MSCs on day 0 and are followed for 12 months.", 1),
+    # days counted from the first, months after an event
+    AdminRow("relative days", "MSCs 1 x 10^6/kg on days 0, +7 and +14.", 3),
+    AdminRow("relative days", "MSCs are infused on day +1, day +8 and day +15.", 3),
+    AdminRow("relative days", "MSCs will be infused 1, 3 and 6 months after surgery.", 3),
+    AdminRow("relative days", "MSCs will be injected at 2 and 4 weeks after transplantation.", 2),
+    # samples, scans and assessments on a schedule beside the cells: the cells' count stands
+    AdminRow(
+        "near-miss kept",
+        "MSCs are infused on day 0. Bone marrow aspiration at day 28 and day 90.",
+        1,
+    ),
+    AdminRow(
+        "near-miss kept",
+        "MSCs are infused on day 0. Blood samples are collected on days 1, 7, 14 and 28 after "
+        "the infusion.",
+        1,
+    ),
+    AdminRow(
+        "near-miss kept",
+        "Two injections of MSCs. An MRI is done at 3, 6 and 12 months after the injection.",
+        2,
+    ),
     # near-misses: the count stays empty
+    AdminRow(
+        "near-miss",
+        "MSCs are infused; patients are assessed at 1, 3 and 6 months after infusion.",
+        None,
+    ),
     AdminRow("near-miss", "MSCs are infused on day 0; the infusion may be repeated.", None),
     AdminRow("near-miss", "MSCs are injected on day 1 after surgery.", None),
     AdminRow("near-miss", "MSCs are infused on day 0, up to three infusions in total.", None),

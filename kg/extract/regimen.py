@@ -140,7 +140,8 @@ _SPACE_GAP = (
 )
 _DAY_LIST = re.compile(
     r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|(?<![Vv]itamin\s)\b[Dd](?=\d{1,3}\b))"
-    rf"(?P<d>\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&)\s*|{_SPACE_GAP})\d{{1,3}})*)\b"
+    # "days 0, +7 and +14": days counted from the first
+    rf"(?P<d>\+?\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&)\s*|{_SPACE_GAP})\+?\d{{1,3}})*)\b"
     r"(?!\s*(?:-|–|to)\s*\d)"
 )
 
@@ -192,9 +193,11 @@ _REPEATED = re.compile(
 # "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
 _POINT_LIST = re.compile(
-    rf"\b(?:at|on|in)\s+(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
+    # "infused at 1, 3 and 6 months", "infused 1, 3 and 6 months after surgery"
+    r"(?:\b(?:at|on|in)\s+|(?<=infused\s)|(?<=injected\s)|(?<=given\s)|(?<=administered\s))"
+    rf"(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
     rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:at\s+)?(?:month\s+)?\d{{1,2}})+)\s+"
-    r"(?P<u2>days?|weeks?|months?))\b(?![\s-]+(?:after|later|post|following|from|old))",
+    r"(?P<u2>days?|weeks?|months?))\b(?![\s-]+(?:later|from|old|ago))",
     re.IGNORECASE,
 )
 # "administered once", "injected once along the fistula", "given once intravenously".
@@ -243,7 +246,11 @@ _ADMIN_WORDS = re.compile(
     r"infus|inject|dose|administ|receive|given|transplant|implant|MSC|cells", re.IGNORECASE
 )
 _OTHER_THING = re.compile(r"\b(?:placebo|saline|vehicle|sham|control)\b", re.IGNORECASE)
-_FOLLOW_WORDS = re.compile(r"follow|visit|assess|evaluat|measur|examin|test", re.IGNORECASE)
+_FOLLOW_WORDS = re.compile(
+    r"follow|visit|assess|evaluat|measur|examin|test|sampl|collect|drawn|aspirat|biops|MRI|scan"
+    r"|imaging|questionnaire|record|monitor",
+    re.IGNORECASE,
+)
 _ORDINAL = re.compile(
     r"\b(?P<o>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:and\s+(?:last|final)\s+)?"
     r"(?:infusion|injection|dose|administration|implantation|transplantation)\b",
@@ -528,7 +535,8 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         unit = (m.group("u") or "day").lower().rstrip("s")
         if _BASELINE_BEFORE.search(text, max(lo, m.start() - 30), m.start()):
             points.append((m.start(), m.end(), "0"))  # "at baseline and at week 12"
-        for d in _day_list_members(m.group("d")):
+        for member in _day_list_members(m.group("d")):
+            d = member.lstrip("+")
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
     given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
