@@ -38,7 +38,12 @@ from kg.model import Donor, Eligibility
 _WHERE2: tuple[Where, ...] = ("arm", "intervention")
 _WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
 
-Entry = tuple[str, Field, str, object] | tuple[str, Field, str, object, str]
+# (family, field, text, expected[, gap[, the places where the gap holds]])
+Entry = (
+    tuple[str, Field, str, object]
+    | tuple[str, Field, str, object, str]
+    | tuple[str, Field, str, object, str, tuple[Where, ...]]
+)
 
 
 def ds(*figures: tuple[float, float, str]) -> tuple[tuple[float, float, str], ...]:
@@ -320,6 +325,61 @@ FIGURES: list[Entry] = [
     ("dose near-miss:number words", "dose", "MSCs in a state of 10 lakh people.", NONE),
     ("dose near-miss:number words", "dose", "MSCs; the study runs for 2 crore rupees.", NONE),
     ("dose near-miss:number words", "dose", "MSCs given at week 2. 5 patients per cohort.", NONE),
+    # ---------------------------------------------------------------- routes
+    (
+        "route:intravenous line",
+        "route",
+        "MSCs are delivered via a peripherally inserted central catheter.",
+        "intravenous",
+    ),
+    ("route:intravenous line", "route", "MSCs are infused through a PICC line.", "intravenous"),
+    (
+        "route:intravenous line",
+        "route",
+        "MSCs are infused into the antecubital vein.",
+        "intravenous",
+    ),
+    ("route:transfusion", "route", "Transfusion of umbilical cord MSCs 1×10^6/kg.", "intravenous"),
+    ("route:transfusion", "route", "MSCs are transfused on day 1.", "intravenous"),
+    ("route:transfusion", "route", "Transfusion of hUC-MSCs once a week.", "intravenous"),
+    (
+        "route near-miss:transfusion",
+        "route",
+        "MSCs for patients who need red cell transfusion.",
+        None,
+    ),
+    ("route near-miss:transfusion", "route", "MSCs; platelet transfusion if needed.", None),
+    ("route near-miss:transfusion", "route", "MSCs given to transfusion-dependent patients.", None),
+    ("route:topical form", "route", "MSCs are applied as a gel onto the ulcer.", "topical"),
+    (
+        "route:topical form",
+        "route",
+        "MSCs are applied in a fibrin spray onto the burn wound.",
+        "topical",
+    ),
+    ("route:topical form", "route", "MSCs are applied to the diabetic foot ulcer.", "topical"),
+    (
+        "route near-miss:topical form",
+        "route",
+        "MSCs; a hyaluronic acid gel is applied to the skin.",
+        None,
+    ),
+    (
+        "route near-miss:topical form",
+        "route",
+        "MSCs; an antibiotic ointment is applied to the wound.",
+        None,
+    ),
+    (
+        "route near-miss:topical form",
+        "route",
+        "MSCs; a cold pack is applied to the skin.",
+        None,
+        "a thing applied to the skin that is neither cells nor an agent of the drug table (a "
+        "cold pack, a bandage) is read as the cells' topical route: only named agents are told "
+        "apart from the cells",
+        ("arm", "intervention"),  # the detailed description reads no route from it
+    ),
     # ---------------------------------------------------------------- tissue
     ("tissue:UC", "tissue", "UC-MSCs are infused.", UC),
     ("tissue:UC", "tissue", "hUC-MSC infusion.", UC),
@@ -477,9 +537,13 @@ def _rows() -> list[Row]:
     rows: list[Row] = []
     for entry in FIGURES:
         family, field, text, expected = entry[:4]
-        gap = entry[4] if len(entry) == 5 else None
+        gap = entry[4] if len(entry) >= 5 else None
+        gap_places = entry[5] if len(entry) == 6 else _WHERE3
         places = _WHERE3 if "near-miss" in family else _WHERE2
-        rows += [Row(f"round 6 {family}", field, text, expected, w, gap) for w in places]
+        rows += [
+            Row(f"round 6 {family}", field, text, expected, w, gap if w in gap_places else None)
+            for w in places
+        ]
     return rows
 
 

@@ -61,7 +61,8 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "intravenous",
         r"intra-?\s?venous(?:ly)?|endo-?venous(?:ly)?|\bi\.v\.?(?![a-z])"
-        r"|(?:into|via|through)\s+(?:a|the)\s+(?:peripheral\s+|central\s+)?vein",
+        r"|(?:into|via|through)\s+(?:a|the)\s+(?:peripheral\s+|central\s+)?vein"
+        r"|peripherally\s+inserted\s+central\s+(?:venous\s+)?catheter",
     ),
     (
         "intra-articular",
@@ -125,7 +126,8 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("subconjunctival", r"sub-?\s?conjunctival(?:ly)?"),
     (
         "topical",
-        r"topical(?:ly)?|applied\s+(?:on|onto|to|over)\s+the\s+(?:wound|ulcer|burn|skin|lesion)s?"
+        r"topical(?:ly)?|applied\s+(?:(?:as|in)\s+(?:an?\s+)?[\w-]+\s+)?(?:on|onto|to|over)\s+the"
+        r"\s+(?:[\w-]+\s+)?(?:wound|ulcer|burn|skin|lesion)s?\b"
         r"|\beye[\s-]?drops?\b",
     ),
     ("intranasal", r"intra-?\s?nasal(?:ly)?|nasal\s+(?:spray|drops?|administration|instillation)"),
@@ -296,7 +298,14 @@ _GENERIC_SITES = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # "infusion" with no route word: read as intravenous (reported as such by annotate_trial).
-_INFUSION = re.compile(r"\b(?:infus(?:e|ed|es|ing|ion|ions)|drip)\b", re.IGNORECASE)
+_INFUSION = re.compile(
+    r"\b(?:infus(?:e|ed|es|ing|ion|ions)|drip)\b"
+    # a transfusion of the cells (not of blood): "transfusion of UC-MSCs", "MSCs are transfused"
+    r"|\btransfusions?\s+of\s+(?:[\w-]+\s+){0,3}?(?=(?:MSCs?|[\w-]*MSCs?|cells?|mesenchymal)\b)"
+    r"|(?:(?<=MSCs are )|(?<=MSCs were )|(?<=MSCs will be )|(?<=cells are )|(?<=cells were )"
+    r"|(?<=cells will be ))transfused\b",
+    re.IGNORECASE,
+)
 _VERB_BEFORE = re.compile(
     r"\b(?:infused|injected|administered|administrated|given|delivered|transplanted|implanted"
     r"|applied|instilled)\s+$",
