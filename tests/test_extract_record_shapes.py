@@ -1317,6 +1317,70 @@ shape(
 )
 
 
+# ------------------------------------------------------------ every arm describes the whole design
+# Each arm's own description repeats the figures of all groups: an arm keeps its own group's.
+
+_BOTH = (
+    "Patients are randomised to the low-dose group (1 x 10^6 MSCs/kg) or the high-dose group "
+    "(3 x 10^6 MSCs/kg), given as a single intravenous infusion."
+)
+shape(
+    "whole design in each arm",
+    trial(
+        [
+            arm("Low-dose group", EXP, _BOTH, B_MSC),
+            arm("High-dose group", EXP, _BOTH, B_MSC),
+        ],
+        [biological(MSC, None, "Low-dose group", "High-dose group")],
+    ),
+    row("Low-dose group", kg(1e6), 1, IV),
+    row("High-dose group", kg(3e6), 1, IV),
+)
+shape(
+    "whole design in each arm",
+    trial(
+        [
+            arm(
+                "Cohort 1",
+                EXP,
+                "Cohort 1: 20 million MSCs; cohort 2: 60 million MSCs. Intrathecal injection.",
+                B_MSC,
+            ),
+            arm(
+                "Cohort 2",
+                EXP,
+                "Cohort 1: 20 million MSCs; cohort 2: 60 million MSCs. Intrathecal injection.",
+                B_MSC,
+            ),
+        ],
+        [biological(MSC, None, "Cohort 1", "Cohort 2")],
+    ),
+    row("Cohort 1", cells(2e7), None, IT),
+    row("Cohort 2", cells(6e7), None, IT),
+)
+shape(
+    "whole design in each arm",
+    trial(
+        [
+            arm("Group A", EXP, "Group A receives 1 x 10^8 MSCs IV on days 0 and 7.", B_MSC),
+            arm(
+                "Group B",
+                EXP,
+                "As group A (1 x 10^8 MSCs IV on days 0 and 7), followed by 2 x 10^8 MSCs IV on "
+                "day 28.",
+                B_MSC,
+            ),
+        ],
+        [biological(MSC, None, "Group A", "Group B")],
+    ),
+    row("Group A", cells(1e8), 2, IV),
+    row("Group B", cells(1e8), 3, IV),
+    row("Group B", cells(2e8), 3, IV),
+    gap="an arm described as another arm's regimen plus a further step: the 'as group A' "
+    "figure is Group B's too, and its count is the sum (not read)",
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

@@ -1113,13 +1113,14 @@ def _floor_notes(texts: list[_Text], *, armless: bool) -> list[str]:
 # ---------------------------------------------------------------- groups
 
 
-def _arm_keys(arm: Arm) -> set[tuple[str, str]]:
+def _arm_keys(arm: Arm) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """The groups an arm's label names ("Low-dose group", "Cohort 2", both in "Cohort 1: Low
-    Dose") and the one its description opens with."""
-    keys = {t.key for t in group_tokens(arm.label) if not t.listed}
-    if arm.description:  # "Arm 1" described as "Low dose: ..."
-        keys |= {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
-    return keys
+    Dose"), and the one its description opens with ("Arm 1" described as "Low dose: ...")."""
+    label = {t.key for t in group_tokens(arm.label) if not t.listed}
+    opening: set[tuple[str, str]] = set()
+    if arm.description:
+        opening = {t.key for t in group_tokens(arm.description) if t.start < 3 and not t.listed}
+    return label, opening
 
 
 @dataclass(slots=True)
@@ -1206,7 +1207,11 @@ def _doses_in(t: _Text) -> list[Dose]:
 
 def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
     """Group names of the cell arms, where two or more arms each name a different one."""
-    keys = {id(w): _arm_keys(w.arm) for w in cell_arms}
+    named = {id(w): _arm_keys(w.arm) for w in cell_arms}
+    by_label = {k for label, _ in named.values() for k in label}
+    # a description's opening group counts where no arm's label names it ("Cohort 2" described
+    # "Cohort 1: ...; cohort 2: ..." is not cohort 1)
+    keys = {i: label | (opening - by_label) for i, (label, opening) in named.items()}
     counts = Counter(k for ks in keys.values() for k in ks)
     # a group names the one arm whose label names it (an arm may have two names)
     arm_of = {k: w for w in cell_arms for k in keys[id(w)] if counts[k] == 1}
@@ -1228,6 +1233,14 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
                 texts[t.field] = t
     shared = {f: t for f, t in texts.items() if seen[f] > 1}
     shared |= {t.field: t for t in facts.texts}
+    # an arm's own description that describes the whole design ("randomised to the low-dose
+    # group (1 x 10^6/kg) or the high-dose group (3 x 10^6/kg)") is read like a shared text
+    for w in cell_arms:
+        for t in w.texts:
+            if t.field.startswith("arm ") and t.field.endswith("description"):
+                arms = {id(arm_of[g.key]) for g in group_tokens(t.text) if g.key in arm_of}
+                if len(arms) > 1:
+                    shared[t.field] = t
     return _Groups(arm_of, shared, tissue_arm)
 
 
