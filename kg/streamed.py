@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.link.coverage import Coverage
 from kg.listing_stats import Figures, compute
@@ -60,6 +60,8 @@ class DocStats:
     listings: RawListing = field(default_factory=RawListing)  # kg.streamed_listings
     listing_several: list[str] = field(default_factory=list)  # trials counted at the end
     listing_unusual: str | None = None  # why the listing figures cannot be added up
+    # sponsor node -> its names and agency classes in the document's records
+    sponsor_names: dict[str, tuple[set[Literal], set[Literal]]] = field(default_factory=dict)
     unusual: str | None = None  # why these quads cannot be added up
 
 
@@ -108,6 +110,8 @@ def serialize_document(
     }
     lines: list[bytes] = []  # those the condition coverage reads (kg.streamed_coverage)
     listed: list[bytes] = []  # ... and the listing statistics (kg.streamed_listings)
+    sponsor_prefix = minter.base + "sponsor/"
+    sponsors = b"<" + sponsor_prefix.encode()
     for graph, start, end in records:
         rest += quads[done:start]
         done = end
@@ -118,7 +122,7 @@ def serialize_document(
         if stats.unusual is not None:
             continue
         odd = coverage_lines(data, lines)
-        listing_lines(data, listed)
+        listing_lines(data, listed, sponsors)
         if odd is not None:
             stats.unusual = f"{key}: {odd}"
         # (A blank node elsewhere in a record graph changes no figure: the graph is the
@@ -154,14 +158,14 @@ def serialize_document(
     if stats.unusual is None:
         _metadata(meta, stats, key=key, minter=minter)
     if stats.unusual is None:
-        _listings(lines + listed, stats, key=key, trial_prefix=trial_prefix)
+        _listings(lines + listed, stats, key=key, prefixes=(trial_prefix, sponsor_prefix))
     return b"".join(parts), stats
 
 
-def _listings(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: str) -> None:
+def _listings(lines: list[bytes], stats: DocStats, *, key: str, prefixes: tuple[str, str]) -> None:
     """Add up what the document's trials add to the listing figures (see
     :mod:`kg.streamed_listings`)."""
-    facts = lines_facts(lines, trial_prefix)
+    facts = lines_facts(lines, *prefixes)
     outside = (set(facts.added) | facts.several) - set(stats.trials)
     if facts.unusual is not None:
         stats.listing_unusual = f"{key}: {facts.unusual}"
@@ -171,6 +175,7 @@ def _listings(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: st
         for added in facts.added.values():
             stats.listings.add(added)
         stats.listing_several = sorted(facts.several)
+        stats.sponsor_names = facts.sponsors
 
 
 def _conditions(lines: list[bytes], stats: DocStats, *, key: str, trial_prefix: str) -> None:
@@ -239,6 +244,7 @@ class Streamed:
         self._condition_total: ConditionCounts | None = None
         self.listing_several: set[str] = set()  # trials several records of a document state
         self.listing_fallback: str | None = None  # why the listing figures are counted again
+        self._sponsor_names: dict[str, tuple[set[Literal], set[Literal]]] = {}
         self.fallback: str | None = None
         self._keys: list[str] = []  # the documents, in the order added
         self._sources: set[int] = set()  # hashes of their keys
@@ -282,6 +288,10 @@ class Streamed:
         else:
             self.listings.add(stats.listings)
             self.listing_several.update(stats.listing_several)
+            for iri, (names, classes) in stats.sponsor_names.items():
+                mine = self._sponsor_names.setdefault(iri, (set(), set()))
+                mine[0].update(names)
+                mine[1].update(classes)
 
     def used_terms(self, derived: Iterable[Quad]) -> list[str]:
         """The outside terms in use, sorted (as :func:`kg.terms.term_quads` wants them),
@@ -411,7 +421,7 @@ class Streamed:
                     facts[doc] = found.added
                 if trial in facts[doc]:
                     total.add(facts[doc][trial], -1)
-        figures, sponsors = resolve(total, store)
+        figures, sponsors = resolve(total, store, self._sponsor_names)
         recount = sorted(prefix + t for t in {*self._shared, *self.listing_several})
         if not sponsors:
             figures.sponsors = compute(store, parts=("s",)).sponsors

@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse
 
@@ -77,16 +78,31 @@ _LINES = re.compile(
 ConditionSignature = frozenset[tuple[frozenset[Literal], frozenset[NamedNode]]]
 
 
-def listing_lines(data: bytes, out: list[bytes]) -> None:
+_SPONSOR_ABOUT = tuple(b"> <" + p.value.encode() + b"> " for p in (_LABEL, _AGENCY))
+
+
+def listing_lines(data: bytes, out: list[bytes], sponsors: bytes = b"") -> None:
     """Add to ``out`` the lines of one record's N-Quads whose predicate is one of
     :data:`LISTING_PREDICATES` (one regular expression over the record; a match inside a
-    literal is told apart by the text before it, which is no single term)."""
+    literal is told apart by the text before it, which is no single term), and the names
+    and agency classes of the subjects whose IRI starts with ``sponsors`` (the sponsor
+    nodes: ``<{base}sponsor/``), found by a byte search for lines starting with it."""
     for m in _LINES.finditer(data):
         at = m.start() + 1  # the space before the predicate
         start = data.rfind(b"\n", 0, at) + 1
         if b" " in data[start:at]:
             continue  # (the text was inside a literal)
         out.append(data[start : data.index(b"\n", at) + 1])
+    if not sponsors:
+        return
+    at = 0 if data.startswith(sponsors) else data.find(b"\n" + sponsors)
+    while at >= 0:
+        start = at if at == 0 and data.startswith(sponsors) else at + 1
+        end = data.index(b"\n", start) + 1
+        subject_end = data.find(b"> <", start, end)
+        if subject_end > 0 and data.startswith(_SPONSOR_ABOUT, subject_end):
+            out.append(data[start:end])
+        at = data.find(b"\n" + sponsors, end - 1)
 
 
 @dataclass(slots=True)
@@ -123,16 +139,20 @@ class TrialFacts:
     added: dict[str, RawListing] = field(default_factory=dict)
     several: set[str] = field(default_factory=set)
     unusual: str | None = None
+    # sponsor node -> its names and agency classes in these quads
+    sponsors: dict[str, tuple[set[Literal], set[Literal]]] = field(default_factory=dict)
 
 
 def _key(iri: str, prefix: str) -> str | None:
     return iri[len(prefix) :].partition("/")[0] if iri.startswith(prefix) else None
 
 
-def trial_facts(quads: Iterable[Quad], trial_prefix: str) -> TrialFacts:
+def trial_facts(quads: Iterable[Quad], trial_prefix: str, sponsor_prefix: str = "") -> TrialFacts:
     """What each trial adds to the listing figures, from the quads of its records that the
     listings read (:func:`listing_lines` and the condition coverage's lines, or the same
-    quads read from the store), as the queries of :mod:`kg.listing_stats` count them."""
+    quads read from the store), as the queries of :mod:`kg.listing_stats` count them; and
+    the names and agency classes of the sponsor nodes (IRIs starting with
+    ``sponsor_prefix``) among them."""
     out = TrialFacts()
     graphs: dict[str, set[str]] = {}  # trial key -> record graphs
     edges: dict[tuple[str, str], set[NamedNode | Literal]] = {}  # (subject, predicate) -> objects
@@ -141,6 +161,14 @@ def trial_facts(quads: Iterable[Quad], trial_prefix: str) -> TrialFacts:
         if not isinstance(s, NamedNode):
             out.unusual = f"a blank node with {q.predicate.value}"
             return out
+        if sponsor_prefix and s.value.startswith(sponsor_prefix):
+            o = q.object
+            if not isinstance(o, Literal):
+                out.unusual = f"{s.value} {q.predicate.value} {o}: not a literal"
+                return out
+            names, classes = out.sponsors.setdefault(s.value, (set(), set()))
+            (names if q.predicate == _LABEL else classes).add(o)
+            continue
         k = _key(s.value, trial_prefix)
         if k is None:
             out.unusual = f"{s.value} {q.predicate.value}: not under a trial"
@@ -217,11 +245,12 @@ def trial_facts(quads: Iterable[Quad], trial_prefix: str) -> TrialFacts:
     return out
 
 
-def lines_facts(lines: list[bytes], trial_prefix: str) -> TrialFacts:
+def lines_facts(lines: list[bytes], trial_prefix: str, sponsor_prefix: str) -> TrialFacts:
     """:func:`trial_facts` of N-Quads lines."""
     if not lines:
         return TrialFacts()
-    return trial_facts(parse(b"".join(lines), format=RdfFormat.N_QUADS), trial_prefix)
+    quads = parse(b"".join(lines), format=RdfFormat.N_QUADS)
+    return trial_facts(quads, trial_prefix, sponsor_prefix)
 
 
 def graph_quads(store: Store, graph: NamedNode) -> list[Quad]:
@@ -242,10 +271,15 @@ def graph_quads(store: Store, graph: NamedNode) -> list[Quad]:
     return out
 
 
-def resolve(raw: RawListing, store: Store) -> tuple[Figures, bool]:
+def resolve(
+    raw: RawListing,
+    store: Store,
+    sponsors: dict[str, tuple[set[Literal], set[Literal]]] | None = None,
+) -> tuple[Figures, bool]:
     """The figures of ``raw`` with the parts that depend on the whole store resolved from
     it (after the term graph is written): each condition signature's keys (a term with a
-    label, else the mention's names), each sponsor node's names and agency classes; and
+    label, else the mention's names), each sponsor node's names and agency classes (from
+    ``sponsors``, those of every record added up, else looked up in the store); and
     whether the sponsor figures could be (not when two sponsor nodes share a name, or a
     name is no string: a trial of both nodes would count once under the name, which the
     sum cannot tell; then the figures hold no sponsor)."""
@@ -275,8 +309,13 @@ def resolve(raw: RawListing, store: Store) -> tuple[Figures, bool]:
         if not n:
             continue
         node = NamedNode(iri)
-        labels = {q.object for q in store.quads_for_pattern(node, _LABEL, None)}
-        agencies = {q.object for q in store.quads_for_pattern(node, _AGENCY, None)}
+        known = sponsors.get(iri) if sponsors is not None else None
+        if known is not None:
+            labels: set[Any] = set(known[0])
+            agencies: set[Any] = set(known[1])
+        else:
+            labels = {q.object for q in store.quads_for_pattern(node, _LABEL, None)}
+            agencies = {q.object for q in store.quads_for_pattern(node, _AGENCY, None)}
         classes: list[Literal | None] = [a for a in agencies if isinstance(a, Literal)]
         if len(classes) != len(agencies):
             out.sponsors = Counter()

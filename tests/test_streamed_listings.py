@@ -46,6 +46,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def figures(self: Streamed, *args: Any) -> Any:
         out = real_figures(self, *args)
         seen["figures"].append((out, self.listing_fallback, dict(self._shared)))
+        # every sponsor node's names and classes came with the streamed quads
+        seen["unnamed"] = {iri for iri, _ in self.listings.sponsors} - set(self._sponsor_names)
         return out
 
     monkeypatch.setattr(listing_stats, "compute", compute)
@@ -59,6 +61,7 @@ def test_seed_listings_come_from_the_stream(tmp_path: Path, spy: dict[str, Any])
     [(figures, fallback, shared)] = spy["figures"]
     assert fallback is None and figures is not None
     assert not shared
+    assert not spy["unnamed"]
     assert all(trials is not None for trials, _ in spy["compute"]), spy["compute"]
     stored, counted = stored_and_counted(tmp_path / "store")
     assert stored == counted
@@ -76,6 +79,7 @@ def test_trials_in_two_documents_are_counted_once(
     [(figures, fallback, shared)] = spy["figures"]
     assert fallback is None and figures is not None
     assert len(shared) >= 2
+    assert not spy["unnamed"]
     recounted = [trials for trials, _ in spy["compute"]]  # (before the test's own count)
     assert None not in recounted
     assert any(trials and len(trials) >= len(shared) for trials in recounted)
