@@ -41,6 +41,9 @@ TISSUES = {label: curie for curie, label in UBERON_LABELS.items()} | {
     "chorion": "UBERON:0003124",
     "gingiva": "UBERON:0001828",
     "synovium": "UBERON:0007616",
+    "olfactory mucosa": "UBERON:0005386",
+    "periodontal ligament": "UBERON:0008266",
+    "endometrium": "UBERON:0001295",
 }
 ROUTE_NAMES = {"intralesional/local injection": "intralesional"}
 FIELDS = ("dose", "tissue", "donor", "route", "administrations", "no cells")

@@ -120,6 +120,9 @@ def test_tissue_patterns_match_their_words() -> None:
         "decidua": "decidua basalis",
         "gingiva": "gingiva",
         "synovium": "synovial membrane",
+        "olfactory_mucosa": "olfactory mucosa",
+        "periodontal_ligament": "periodontal ligament",
+        "endometrium": "endometrium",
     }
     assert set(examples) == {t.key for t in TISSUES}
     for t in TISSUES:

@@ -116,7 +116,8 @@ _TISSUE_STEM_PHRASE = (
     r"(?:(?P<ts_tissue>dental[\s-]+pulp|adipose|umbilical[\s-]+cord|placenta|placental|amniotic"
     r"|amnion|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?[\s-]+jelly|menstrual(?:[\s-]+blood)?"
     r"|chorion(?:ic)?(?:[\s-]+membrane)?|decidual?|gingiva|gingival|synovium"
-    r"|synovial(?:[\s-]+membrane)?)"
+    r"|synovial(?:[\s-]+membrane)?|olfactory(?:[\s-]+mucosa)?|periodontal[\s-]+ligament"
+    r"|endometrial|endometrium|(?:abdominal[\s-]+)?fat|umbilical[\s-]+cord[\s-]+matrix)"
     r"(?:[\s-]+(?:tissue|derived|origin))*[\s-]+(?:stem|stromal)"
     r"|(?P<ts_stromal>(?:bone[\s-]+)?marrow|cord[\s-]+blood)(?:[\s-]+(?:derived|origin))*[\s-]+stromal"
     # the stromal cells of menstrual blood, named for the endometrium they come from
@@ -144,7 +145,10 @@ _MENTION = re.compile(
     # SHED spelled out: "stem cells from (human) exfoliated deciduous teeth"
     r"|(?P<shed>(?i:stem[\s-]+cells?[\s-]+(?:from|of)[\s-]+(?:the[\s-]+)?(?:human[\s-]+)?"
     r"exfoliated[\s-]+deciduous[\s-]+teeth))"
-    r"|(?P<svf>\bSVF\b|(?i:stromal[\s-]+vascular[\s-]+fraction))"
+    r"|(?P<svf>\bSVF\b|(?i:stromal[\s-]+vascular[\s-]+fraction)"
+    # adipose-derived regenerative cells: the stromal vascular fraction by another name
+    r"|(?<![\w-])ADRCs?(?![\w-])|(?i:adipose[\s-]+(?:tissue[\s-]+)?derived[\s-]+regenerative"
+    r"[\s-]+cells?))"
     r"|(?<![\w-])(?P<code>[A-Za-z0-9]{1,13}SCs?)(?![\w-])"
 )
 
@@ -171,6 +175,11 @@ _MENTION_WORDS = (
     "endometri",
     "marrow",
     "stem",  # only "stem cells from ... exfoliated deciduous teeth" starts there
+    "olfact",
+    "periodont",
+    "fat",
+    "abdominal",
+    "adrc",
 )
 _MENTION_WORD = re.compile(rf"\b(?:{'|'.join(_MENTION_WORDS)})", re.IGNORECASE)
 _MENTION_CORE = re.compile(r"SC|MPC|SHED")
@@ -180,6 +189,7 @@ _LEFT_MODIFIERS = re.compile(
     r"|(?:culture-)?expanded|cultured|ex[\s-]+vivo|derived|umbilical|cord|core|bone"
     r"|dental|tooth|pulp|amniotic[\s-]+(?:membrane|fluid)|menstrual(?:[\s-]+blood)?"
     r"|chorion(?:ic)?(?:[\s-]+membrane)?|decidual?|gingiva|gingival|synovial|synovium|lining"
+    r"|olfactory|mucosa|periodontal|ligament|endometrial|abdominal|fat|matrix"
     r"|marrow|adipose|tissue|wharton(?:[’'`´ʼ‘]|\s?\u0301)?s?|jelly|amniotic|amnion|placental?|iliac|donor"
     r"|healthy|third[\s-]party|fetal|neonatal|allo|auto|hUC|UC|BM|AD|WJ|\w+-derived|GMP|blood"
     r"|peripheral"
@@ -1135,7 +1145,7 @@ _HARVEST = re.compile(
 # Words one of which every tissue word of TISSUES (or "iliac crest") contains: a fast filter.
 _TISSUE_HINT = re.compile(
     r"marrow|BM|adipose|fat|lipo|cord|UC|wharton|WJ|placent|P[LD]?-MSC|amnio|amnion|AM-|hA-"
-    r"|AD|AT-|pulp|teeth|iliac",
+    r"|AD|AT-|pulp|teeth|iliac|menstru|chorio|decidu|gingiv|synov|olfact|periodont|endometri",
     re.IGNORECASE,
 )
 _GENERIC_HARVEST = re.compile(

@@ -160,6 +160,19 @@ TISSUES: tuple[Tissue, ...] = (
         GENERIC_MSC,
         rf"synovium|synovial[\s-]+(?:membrane|tissue)|synovial(?=[\s-]+(?:{_CELL_AFTER_TISSUE}))",
     ),
+    Tissue(
+        "olfactory_mucosa",
+        "UBERON:0005386",
+        GENERIC_MSC,
+        rf"olfactory[\s-]+mucosa(?:l)?|olfactory(?=[\s-]+(?:{_CELL_AFTER_TISSUE}))",
+    ),
+    Tissue("periodontal_ligament", "UBERON:0008266", GENERIC_MSC, r"periodontal[\s-]+ligament"),
+    Tissue(
+        "endometrium",
+        "UBERON:0001295",
+        GENERIC_MSC,
+        rf"endometrium|endometrial(?=[\s-]+(?:{_CELL_AFTER_TISSUE}|tissue|biops))",
+    ),
 )
 
 # Labels as the releases spell them (checked by the tests).
@@ -178,6 +191,9 @@ UBERON_LABELS: dict[str, str] = {
     "UBERON:0002450": "decidua",
     "UBERON:0001828": "gingiva",
     "UBERON:0007616": "layer of synovial tissue",
+    "UBERON:0005386": "olfactory segment of nasal mucosa",
+    "UBERON:0008266": "periodontal ligament",
+    "UBERON:0001295": "endometrium",
 }
 
 CL_LABELS: dict[str, str] = {
