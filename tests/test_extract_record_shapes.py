@@ -1381,6 +1381,57 @@ shape(
 )
 
 
+# ------------------------------------------------------------ groups no arm is named by
+# A count the summary gives a group that no cell arm's label names is nobody's; a group named
+# by its order ("the first cohort") is the arm numbered so.
+
+shape(
+    "unmapped groups",
+    trial(
+        [
+            arm("UC-MSC", EXP, "Umbilical cord MSCs, 1 x 10^6 cells/kg IV.", "Biological: UC-MSC"),
+            arm("BM-MSC", EXP, "Bone marrow MSCs, 1 x 10^6 cells/kg IV.", "Biological: BM-MSC"),
+        ],
+        [biological("UC-MSC", None, "UC-MSC"), biological("BM-MSC", None, "BM-MSC")],
+        summary="Group A will receive two infusions of MSCs; group B will receive one infusion.",
+    ),
+    row("UC-MSC", kg(1e6), None, IV),
+    row("BM-MSC", kg(1e6), None, IV),
+)
+shape(
+    "unmapped groups",
+    trial(
+        [
+            arm("Cohort A", EXP, "MSCs 5 x 10^7 cells IV.", B_MSC),
+            arm("Cohort B", EXP, "MSCs 5 x 10^7 cells IV.", B_MSC),
+        ],
+        [biological(MSC, None, "Cohort A", "Cohort B")],
+        summary=(
+            "The first cohort receives one infusion of MSCs and the second cohort receives "
+            "two infusions of MSCs."
+        ),
+    ),
+    row("Cohort A", cells(5e7), None, IV),
+    row("Cohort B", cells(5e7), None, IV),
+)
+shape(
+    "unmapped groups",
+    trial(
+        [
+            arm("Cohort 1", EXP, "MSCs 5 x 10^7 cells IV.", B_MSC),
+            arm("Cohort 2", EXP, "MSCs 5 x 10^7 cells IV.", B_MSC),
+        ],
+        [biological(MSC, None, "Cohort 1", "Cohort 2")],
+        summary=(
+            "The first cohort receives a single infusion of MSCs; the second cohort receives "
+            "MSCs on days 0 and 14."
+        ),
+    ),
+    row("Cohort 1", cells(5e7), 1, IV),
+    row("Cohort 2", cells(5e7), 2, IV),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

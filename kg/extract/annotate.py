@@ -667,9 +667,12 @@ def _regimen(
                 about = {s for s in about if not _names_words(t.text, s, other_words)}
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
                 # the arms the sentence names by their groups
-                named = {keys[g.key] for g in group_tokens(t.text[lo:hi]) if g.key in keys}
+                tokens = [g for g in group_tokens(t.text[lo:hi]) if not g.listed]
+                named = {keys[g.key] for g in tokens if g.key in keys}
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
+                if not sole and any(g.key not in keys for g in tokens):
+                    continue  # a group no cell arm is named by: whose count it is is unclear
                 found = [
                     (t, c)
                     for c in find_counts(t.text, lo, hi)

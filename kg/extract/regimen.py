@@ -725,7 +725,10 @@ _GROUP_TOKEN = re.compile(
     r"[\s-]*doses?(?:[\s-]+(?:group|arm|cohort|level))?\b"
     rf"|(?:(?:group|cohort|arm|stratum|part|level)|dose(?:[\s-]*level)?)(?:\s*|-|\s*#\s*)"
     rf"(?P<gid>{_GROUP_ID})\b"
-    r"|(?P<gid2>(?-i:[A-H]))[\s-]+(?:group|cohort|arm)\b)",
+    r"|(?P<gid2>(?-i:[A-H]))[\s-]+(?:group|cohort|arm)\b"
+    # "the first cohort", "the 2nd group": a group by its order
+    r"|(?<=the\s)(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:dose\s+)?"
+    r"(?:group|cohort|arm)\b)",
     re.IGNORECASE,
 )
 # "group A and B", "groups 1, 2": a token that lists several groups names none of them.
@@ -761,6 +764,9 @@ class GroupToken:
 def _group_key(m: re.Match[str]) -> tuple[str, str] | None:
     if m.group("lvl"):
         return "level", _LEVELS[m.group("lvl").lower()]
+    if m.group("ord"):
+        o = m.group("ord").lower()
+        return "id", str(ORDINAL_WORDS.get(o) or _ORDINAL_DIGITS[o])
     raw = m.group("gid") or m.group("gid2") or ""
     low = raw.lower()
     if low in _ROMAN and raw.isupper():
@@ -866,7 +872,10 @@ def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
     for i, t in enumerate(tokens):
         line_start = text.rfind("\n", 0, t.start) + 1
         opens_line = not text[line_start : t.start].strip(" \t-*•")
-        opens_clause = _CLAUSE_BEFORE.search(text, max(line_start, t.start - 12), t.start)
+        opens_clause = _CLAUSE_BEFORE.search(text, max(line_start, t.start - 12), t.start) or (
+            # "The first cohort receives ..." at the start of a line: its sentence
+            re.fullmatch(r"\s*(?:in\s+)?the\s+", text[line_start : t.start], re.IGNORECASE)
+        )
         labelled = _LEADS.match(text, t.end) is not None or opens_line
         if not (labelled or opens_clause):
             continue
