@@ -65,5 +65,11 @@ __all__ = [
 # from exfoliated deciduous teeth"; "HLA-unmatched MSCs" are allogeneic; a supplement ("autologous
 # plasma", "the patient's own serum") and the donor word of other cells ("autologous
 # chondrocytes") are not the MSCs' donor; "100 MM cells", "per each kg", "cells∙kg−1"; a culture's
-# seeding density per cm2 is no dose.
+# seeding density per cm2 is no dose. Also in 9 (record shapes): "Groups A and B ... respectively";
+# an arm named by two groups ("Cohort 1: Low Dose") or by its description's opening group; one
+# figure or count of the summary for the cell arms it does not leave out (by their label words);
+# each arm's own description of the whole design read per group; cell interventions linked to
+# no arm; a count in the arm's label ("Three doses"; "double dose" is an amount); "at baseline
+# (day 0)" = 1; "days 0, +7 and +14"; "1, 3 and 6 months after surgery"; sample and scan
+# schedules are no count; groups no arm is named by give no count; "the first cohort".
 EXTRACT_VERSION = "9"
