@@ -140,6 +140,9 @@ _MENTION = re.compile(
     r"(?P<mpre>[A-Za-z]{1,5}-?)?MSC[sc]?(?P<msuf>(?:-(?!derived\b)[A-Za-z0-9]+)+|\d+)?)"
     r"(?![\w-])"
     r"|(?<![\w-])(?P<mpc>h?MPCs?)(?![\w-])"
+    # a donor word joined to the abbreviation: "Allogeneic-MSCs", "Autologous-MSC"
+    r"|(?<![\w-])(?P<dmsc>(?P<dword>(?i:allo-?gene?ic|allogenous|auto-?loge?ous|autologus))-MSC[sc]?)"
+    r"(?![\w-])"
     r"|(?<![\w-])(?P<asc>(?P<apre>(?:Allo|allo|Auto|auto|hAT|AT|hAD|AD|h)-?)?(?:ADSC|ASC)s?)(?![\w-])"
     r"|(?<![\w-])(?P<dpsc>h?DPSCs?|SHEDs?)(?![\w-])"
     # SHED spelled out: "stem cells from (human) exfoliated deciduous teeth"
@@ -248,10 +251,15 @@ _SUPPLEMENT_AFTER = (
     r"|thrombin|blood[\s-]+serum))"
 )
 _DONOR_WORDS = re.compile(
-    r"(?P<allo>(?:allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
+    r"(?P<allo>(?:non[\s-]?autologous|allo-?\s?gene?ic|allogenous|allogeneous|allogenetic|\ballo\b|\ballo-"
     r"(?!HSCT|HCT|SCT|BMT|transplant))" + _TRANSPLANT_CONTEXT + r"|third[\s-]+party"
     r"|donor[\s-]+derived|(?:(?:healthy|unrelated|volunteer|universal)\s+){1,2}donors?"
     r"|from\s+(?:a\s+|the\s+)?donors?\b"
+    # "from a single donor", "from the original stem cell donor", "from cadaveric donors",
+    # "from the patient's HSCT donor"; not a harvest's "donor site"
+    r"|from\s+(?:an?\s+|the\s+|one\s+)?(?:(?:single|same|original|deceased|cadaveric|living"
+    r"|adult|young|screened|eligible|consenting|HSCT|HCT|BMT|transplant|stem\s+cell"
+    r"|patient[’']?s?|recipient[’']?s?)\s+){1,2}donors?\b(?![’']?s?[\s-]+(?:sites?|areas?|regions?))"
     # "isolated from healthy volunteers", "MSCs of healthy adult donors", "donated umbilical
     # cords", "from an HLA-matched sibling", "from a family member"
     r"|(?:from|of)\s+(?:an?\s+|the\s+)?healthy\s+(?:adult\s+|young\s+)?(?:volunteers?|individuals?"
@@ -260,6 +268,7 @@ _DONOR_WORDS = re.compile(
     r"|(?:from\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?)?"
     r"(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical)\s+(?:siblings?|relatives?"
     r"|brothers?|sisters?|parents?|family\s+members?)\b"
+    r"(?![\s-]+(?:donors?[\s-]+)?(?:transplant\w*|HSCT|HCT|BMT|SCT|grafts?))"
     r"|from\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)(?:family\s+members?|relatives?"
     r"|parents?|mother|father|siblings?|brothers?|sisters?)\b"
     r"|off[\s-]+the[\s-]+shelf"
@@ -268,9 +277,13 @@ _DONOR_WORDS = re.compile(
     r"(?:MSCs?|mesenchymal|stromal|cells?)\b(?![\s-]+(?:transplant|graft)))"
     r"|(?:HLA[\s-]*(?:identical|matched|mismatched)|haplo-?identical|sibling|related|family)\s+"
     r"(?:healthy\s+)?(?:donors?|parents?|siblings?|relatives?)\b"
+    # "after HLA-matched sibling donor transplantation": the patients' transplant, not the MSCs
+    r"(?![\s-]+(?:donors?[\s-]+)?(?:(?:stem[\s-]+cell|bone[\s-]+marrow|peripheral[\s-]+blood)[\s-]+)?"
+    r"(?:transplant\w*|HSCT|HCT|BMT|SCT|allo-?HSCT|grafts?|kidney|liver|renal|organ))"
     r"|from\s+(?:the\s+|an?\s+)?(?:original\s+|same\s+)?(?:BMT|HSCT|HCT|transplant)\s+donors?\b"
     r"|\bdonors?[’']?s?\s+(?=(?:bone|adipose|umbilical|placenta|mese|MSC|cells)))"
-    r"|(?P<auto>(?:auto-?\s?logous|autologus|autologue|autogen(?:ous|eic|ic)|\bauto\b"
+    r"|(?P<auto>(?<!non-)(?<!non\s)(?:auto-?\s?loge?ous|autologus|autologue|autogen(?:ous|eic|ic)|\bauto\b"
+    r"|\b(?:patient|recipient)[\s-]+(?:derived|specific)\b"
     r"|\bauto-(?!HSCT|HCT|SCT|BMT))"
     + _TRANSPLANT_CONTEXT
     + _SUPPLEMENT_AFTER
@@ -363,6 +376,9 @@ def _classify(m: re.Match[str]) -> tuple[str, str | None, str | None, Donor] | N
             return "code", None, None, donor  # "hMSC100": kept as written, untyped
         cell, tissue = _typed(_TISSUE_BY_KEY[key] if key else None)
         return "abbr", cell, tissue, donor
+    if m.group("dmsc") is not None:
+        auto = m.group("dword").lower().startswith("auto")
+        return "abbr", GENERIC_MSC, None, Donor.AUTOLOGOUS if auto else Donor.ALLOGENEIC
     if m.group("mpc") is not None:  # mesenchymal precursor cells
         return "abbr", GENERIC_MSC, None, donor
     if m.group("asc") is not None:
@@ -621,15 +637,29 @@ _DONOR_COMMA = re.compile(
     r"(?P<d>\b(?:allo-?\s?gene?ic|allogenous|autologous|autologus))\s*,\s*(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+# Words between a mention and a later source that make the source another thing's: "MSCs in
+# patients who received a graft from a single donor".
+_OTHER_CLAUSE = re.compile(
+    r"\b(?:who|which|whose|received?|receiving|grafts?|transplant\w*|organs?|patients?)\b",
+    re.IGNORECASE,
+)
+_PAREN_DONOR = re.compile(
+    r"\s*[(（]\s*(?P<d>[^()（）]{1,20}?)\s*[)）]",
+)
 # "MSCs derived from the patient's own bone marrow": the donor words right after a source word
 _SOURCE_BEFORE = re.compile(
-    r"\b(?:from|of)\s+(?:the|each|an?|their|his|her)?\s*"
-    r"(?:(?:healthy|adult|young|single|screened|eligible|consenting)\s+)?$",  # "a healthy third-party"
+    r"\b(?:from|of)\s+(?:the|each|an?|their|his|her|one)?\s*"
+    # "a healthy third-party", "HLA-haploidentical family donors": a few words of the donor
+    r"(?:(?!(?:with|after|who|in|for|and|or|patients?|receiving|undergoing)\b)[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
 
 _GAP = re.compile(r"[\s-]+")
+_GRAFT_BEFORE = re.compile(
+    r"\b(?:grafts?|transplant\w*|organs?|kidneys?|livers?|hearts?|lungs?|corneas?|HSCT|BMT)\s*$",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z][\w+]*")
 _MSC_WORD = re.compile(rf"(?i:{MESENCHYMAL}|MSC|stromal)")
 
@@ -664,6 +694,10 @@ def donor_words(
             continue  # "autologous| plasma": the window cut the supplement word off
         if not of_other_cells and _before_other_cells(text, m.end()):
             continue
+        if m.group(0)[:4].lower() == "from" and _GRAFT_BEFORE.search(
+            text, max(0, m.start() - 30), m.start()
+        ):
+            continue  # "received a graft from a single donor": the donor of the graft
         donor = Donor.ALLOGENEIC if m.group("allo") is not None else Donor.AUTOLOGOUS
         out.append((m.start(), m.end(), donor))
     return out
@@ -681,8 +715,14 @@ def _mention_donor(text: str, start: int, end: int, prev_end: int, next_start: i
         words = [
             w
             for w in donor_words(text, end, far)
-            if _SOURCE_START.match(text, w[0]) or _SOURCE_BEFORE.search(text, end, w[0])
+            if (_SOURCE_START.match(text, w[0]) or _SOURCE_BEFORE.search(text, end, w[0]))
+            and not _OTHER_CLAUSE.search(text, end, w[0])
         ]
+    if not words:
+        # "MSCs (autologous)": the donor word in brackets right after the mention
+        paren = _PAREN_DONOR.match(text, end)
+        if paren is not None:
+            words = donor_words(text, paren.start("d"), paren.end("d"))
     if not words:
         # "Allogeneic, HLA-unmatched MSCs", "Autologous, culture-expanded MSCs": donor words
         # before a comma and a few more of the mention's adjectives
