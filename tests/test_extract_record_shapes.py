@@ -1431,6 +1431,23 @@ shape(
     row("Cohort 2", cells(5e7), 2, IV),
 )
 
+shape(
+    "count in summary",
+    trial(
+        [
+            arm("Low dose", EXP, "MSCs 1 x 10^6 cells/kg IV.", B_MSC),
+            arm("High dose", EXP, "MSCs 2 x 10^6 cells/kg IV.", B_MSC),
+        ],
+        [biological(MSC, None, "Low dose", "High dose")],
+        summary=(
+            "Each patient receives two doses of cyclophosphamide before the cells. All patients "
+            "are seen at weeks 1, 4 and 12."
+        ),
+    ),
+    row("Low dose", kg(1e6), None, IV),
+    row("High dose", kg(2e6), None, IV),
+)
+
 
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"

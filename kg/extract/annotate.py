@@ -799,7 +799,9 @@ def _all_arms_spans(t: _Text) -> list[tuple[int, int]]:
     return [
         (lo, hi)
         for lo, hi in sentences_of(t.text).spans()
-        if _ALL_ARMS.search(t.text, lo, hi) and not _NOT_THE_CELLS.search(t.text, lo, hi)
+        if _ALL_ARMS.search(t.text, lo, hi)
+        and not _NOT_THE_CELLS.search(t.text, lo, hi)
+        and not _AGENT.search(t.text, lo, hi)  # "each patient receives 2 doses of ATG"
     ]
 
 
