@@ -783,6 +783,10 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
             site = _site_unit(toks, i + 1)  # "(cells) into each eye"
             if site is not None:
                 return _After("cells" if cells else "perkg", site[0], site[1], "unit")
+        if cells and low == "of" and i + 1 < len(toks) and _is_cell_word(toks[i + 1][1], names):
+            i += 2  # "1 million cells of MSCs per kg": the cells named again
+            unit_end = toks[i - 1][3]
+            continue
         if cells:
             kg = _ROUTE_THEN_KG.match(text, unit_end)  # "MSCs IV per/kg body weight"
             if kg is not None:
@@ -1054,10 +1058,46 @@ def extract_doses(
     if not text:
         return []
     doses = _analyse(text, field, assume_cells, frozenset(cell_names))[0]
+    if doses and (_BACKGROUND.search(text) or "et al" in text):
+        sentences = sentences_of(text)
+        doses = tuple(d for d in doses if not _background(text, sentences, d))
     if not doses or not _LAB_WORDS.search(text):
         return list(doses)
     sentences = sentences_of(text)
     return [d for d in doses if not _laboratory(text, sentences, d)]
+
+
+# A sentence about earlier studies, animals or the literature, not this trial: "In a previous
+# study, 2 x 10^6 MSCs/kg was safe", "Mice received 1 x 10^6 MSCs", "Le Blanc et al. infused
+# ...". One that also speaks of this trial ("In this study", "patients will receive") keeps
+# its figure.
+_BACKGROUND = re.compile(
+    r"\b(?:(?:previous(?:ly)?|prior|earlier|published|our)\s+(?:(?:phase\s+\w+|pilot|clinical"
+    r"|randomi[sz]ed|animal)\s+)?(?:studies|study|trials?|reports?|work|experience|research"
+    r"|publications?)|pre-?clinical|animal\s+(?:models?|studies|experiments?)|mice|mouse|murine"
+    r"|rats|rodents?|porcine|swine|canine|rabbits|primates|monkeys|et\s+al\b|literature"
+    r"|meta-?analys[ie]s|(?:has|have)\s+been\s+(?:shown|reported|tested|studied|given|used"
+    r"|administered|infused)|(?:study|studies|trials?)\s+(?:showed"
+    r"|demonstrated|found|has\s+shown|have\s+shown|reported))",
+    re.IGNORECASE,
+)
+_ET_AL_BEFORE = re.compile(r"\bet\s+al\.?\s*$", re.IGNORECASE)
+_THIS_TRIAL = re.compile(
+    r"\b(?:this\s+(?:study|trial|protocol)|(?:the\s+)?(?:present|current)\s+(?:study|trial)"
+    r"|will|shall|we\s+(?:plan|propose|intend)|are\s+(?:randomi[sz]ed|enrolled|assigned)"
+    r"|(?:each|every)\s+(?:patient|participant|subject)"
+    r"|(?:patients?|participants?|subjects?)\s+(?:receive|are\s+(?:given|treated|infused|injected)))\b",
+    re.IGNORECASE,
+)
+
+
+def _background(text: str, sentences: Sentences, d: Dose) -> bool:
+    pos = text.find(d.evidence)
+    if pos < 0:
+        return False
+    lo, hi = sentences.bounds(pos)
+    background = _BACKGROUND.search(text, lo, hi) or _ET_AL_BEFORE.search(text, max(0, lo - 12), lo)
+    return background is not None and not _THIS_TRIAL.search(text, lo, hi)
 
 
 # A sentence about handling cells in the laboratory, not giving them: "1 x 10^6 cells are
