@@ -1449,6 +1449,67 @@ shape(
 )
 
 
+# ------------------------------------------------------------ the arm's label written as a label
+# One intervention several arms share names each arm by its own label ("Schedule A: ...").
+
+shape(
+    "label as label",
+    trial(
+        [arm("UC-MSC", EXP, "MSC", B_MSC), arm("AD-MSC", EXP, "MSC", B_MSC)],
+        [
+            biological(
+                MSC,
+                "UC-MSC: 1 x 10^6 cells/kg; AD-MSC: 2 x 10^6 cells/kg. Given intravenously.",
+                "UC-MSC",
+                "AD-MSC",
+            )
+        ],
+    ),
+    row("UC-MSC", kg(1e6), None, IV),
+    row("AD-MSC", kg(2e6), None, IV),
+)
+shape(
+    "label as label",
+    trial(
+        [arm("Schedule A", EXP, "MSC", B_MSC), arm("Schedule B", EXP, "MSC", B_MSC)],
+        [
+            biological(
+                MSC,
+                "MSCs 1 x 10^6 cells/kg IV. Schedule A: on days 0 and 7; Schedule B: on days 0, "
+                "7, 14 and 21.",
+                "Schedule A",
+                "Schedule B",
+            )
+        ],
+    ),
+    row("Schedule A", kg(1e6), 2, IV),
+    row("Schedule B", kg(1e6), 4, IV),
+)
+shape(
+    "label as label",
+    trial(
+        [
+            arm("Single infusion", EXP, "MSC", B_MSC),
+            arm("Repeated infusions", EXP, "MSC", B_MSC),
+            arm("Placebo", PLACEBO, "Saline", "Other: Placebo"),
+        ],
+        [
+            biological(
+                MSC,
+                "MSCs 1 x 10^6 cells/kg IV. Single infusion: on day 0. Repeated infusions: on "
+                "days 0, 7 and 14.",
+                "Single infusion",
+                "Repeated infusions",
+            ),
+            Intervention("Placebo", "OTHER", None, (), ("Placebo",)),
+        ],
+    ),
+    row("Single infusion", kg(1e6), 1, IV),
+    row("Repeated infusions", kg(1e6), 3, IV),
+    none("Placebo"),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

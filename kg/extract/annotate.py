@@ -58,6 +58,7 @@ from kg.extract.products import (
 )
 from kg.extract.regimen import (
     Count,
+    Names,
     drop_dose_levels,
     find_counts,
     group_counts,
@@ -580,6 +581,7 @@ def _regimen(
     others: dict[str, list[tuple[int, int]]] | None = None,
     group_count: tuple[int, str] | None = None,
     other_words: frozenset[str] | None = None,
+    names: Names = (),
 ) -> _Regimen:
     """Route and number of administrations of an arm. The trial's texts give the count to
     the one arm with cells; to arms that differ only by their group (``group_keys``: dose
@@ -667,7 +669,7 @@ def _regimen(
                 about = {s for s in about if not _names_words(t.text, s, other_words)}
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
                 # the arms the sentence names by their groups
-                tokens = [g for g in group_tokens(t.text[lo:hi]) if not g.listed]
+                tokens = [g for g in group_tokens(t.text[lo:hi], names) if not g.listed]
                 named = {keys[g.key] for g in tokens if g.key in keys}
                 if not sole and len(named) == 1:
                     continue  # one group's own sentence: see _group_count
@@ -1135,6 +1137,7 @@ class _Groups:
     arm_of: dict[tuple[str, str], _ArmWork]
     shared: dict[str, _Text]  # field -> text shared by several cell arms (or the trial's)
     tissue_arm: dict[str, _ArmWork]  # UBERON -> the one arm whose cells come from it
+    names: Names = ()  # arm labels the shared texts write as labels ("Schedule A: ...")
     figures: dict[str, list[tuple[int, int, Dose]]] = dc_field(default_factory=dict)
 
     def _figures(self, t: _Text) -> list[tuple[int, int, Dose]]:
@@ -1172,7 +1175,7 @@ class _Groups:
                 out.append((self.arm_of.get(key), f"{key[1]} (respectively)", e))
                 continue
             others = [(a, b) for a, b, _ in figures if (a, b) != (pos, end)]
-            token = owner_of(t.text, pos, end, others)
+            token = owner_of(t.text, pos, end, others, self.names)
             if token is not None:
                 out.append((self.arm_of.get(token.key), t.text[token.start : token.end], e))
             else:
@@ -1227,8 +1230,6 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
         for w in cell_arms
         if len(tissues[id(w)]) == 1 and by_tissue[tissue := next(iter(tissues[id(w)]))] == 1
     }
-    if len({id(w) for w in arm_of.values()}) < 2 and len(tissue_arm) < 2:
-        return None
     seen: dict[str, int] = Counter()
     texts: dict[str, _Text] = {}
     for w in cell_arms:
@@ -1238,15 +1239,50 @@ def _groups(cell_arms: list[_ArmWork], facts: _TrialFacts) -> _Groups | None:
                 texts[t.field] = t
     shared = {f: t for f, t in texts.items() if seen[f] > 1}
     shared |= {t.field: t for t in facts.texts}
+    names = _label_names(cell_arms, arm_of, list(shared.values()))
+    arm_of |= {key: w for (_, key), w in names}
+    if len({id(w) for w in arm_of.values()}) < 2 and len(tissue_arm) < 2:
+        return None
     # an arm's own description that describes the whole design ("randomised to the low-dose
     # group (1 x 10^6/kg) or the high-dose group (3 x 10^6/kg)") is read like a shared text
     for w in cell_arms:
         for t in w.texts:
             if t.field.startswith("arm ") and t.field.endswith("description"):
-                arms = {id(arm_of[g.key]) for g in group_tokens(t.text) if g.key in arm_of}
+                tokens = group_tokens(t.text, tuple(n for n, _ in names))
+                arms = {id(arm_of[g.key]) for g in tokens if g.key in arm_of}
                 if len(arms) > 1:
                     shared[t.field] = t
-    return _Groups(arm_of, shared, tissue_arm)
+    return _Groups(arm_of, shared, tissue_arm, tuple(n for n, _ in names))
+
+
+def _label_names(
+    cell_arms: list[_ArmWork], arm_of: dict[tuple[str, str], _ArmWork], shared: list[_Text]
+) -> list[tuple[tuple[str, tuple[str, str]], _ArmWork]]:
+    """Cell arms no group word names alone whose label a shared text writes as a label
+    ("Schedule A: on days 0 and 7; Schedule B: ...", "UC-MSC: 1 x 10^6 cells/kg"): the label
+    names the arm there. Not a label that is part of another cell arm's ("MSC" beside "MSC +
+    HA")."""
+    named = {id(w) for w in arm_of.values()}
+    labels = {id(w): w.arm.label.strip() for w in cell_arms}
+    out: list[tuple[tuple[str, tuple[str, str]], _ArmWork]] = []
+    for w in cell_arms:
+        label = labels[id(w)]
+        if id(w) in named or len(label) < 3:
+            continue
+        low = label.lower()
+        if any(
+            x is not w and (low in labels[id(x)].lower() or labels[id(x)].lower() in low)
+            for x in cell_arms
+        ):
+            continue
+        name = (label, ("label", low))
+        if any(_named_in(t.text, name) for t in shared):
+            out.append((name, w))
+    return out
+
+
+def _named_in(text: str, name: tuple[str, tuple[str, str]]) -> bool:
+    return any(g.key == name[1] for g in group_tokens(text, (name,)))
 
 
 def _own_figures(w: _ArmWork) -> set[tuple[float, float, str, str]]:
@@ -1324,10 +1360,11 @@ def _group_count(w: _ArmWork, groups: _Groups | None) -> tuple[int, str] | None:
         return None
     found: list[tuple[int, str]] = []
     for t in groups.shared.values():
-        for token, lo, hi in group_segments(t.text):
+        for token, lo, hi in group_segments(t.text, groups.names):
             if groups.arm_of.get(token.key) is not w:
                 continue
-            r = resolve(find_counts(t.text, lo, hi))
+            given = t.cells and t.field.startswith("intervention")
+            r = resolve(find_counts(t.text, lo, hi, given_here=given))
             if r.value is not None and r.evidence is not None:
                 found.append((r.value, t.text[r.evidence.start : r.evidence.end]))
     values = {v for v, _ in found}
@@ -1343,7 +1380,7 @@ def _other_segments(w: _ArmWork, groups: _Groups | None) -> dict[str, list[tuple
     if groups is None:
         return out
     for field, t in groups.shared.items():
-        for token, lo, hi in group_segments(t.text):
+        for token, lo, hi in group_segments(t.text, groups.names):
             arm = groups.arm_of.get(token.key)
             if arm is not None and arm is not w:
                 out.setdefault(field, []).append((lo, hi))
@@ -1391,6 +1428,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
             _other_segments(w, groups),
             got,
             _other_words(w, cell_arms),
+            groups.names if groups is not None else (),
         )
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes

@@ -33,6 +33,7 @@ from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count,
 
 __all__ = [
     "Count",
+    "Names",
     "Resolved",
     "drop_dose_levels",
     "find_counts",
@@ -522,7 +523,7 @@ _OPTIONAL_AFTER = re.compile(
 _BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:,|and|&)\s*(?:(?:at|on)\s+)?$", re.IGNORECASE)
 
 
-def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
+def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     prev_end: int | None = None
     for m in _DAY_LIST.finditer(text, lo, hi):
@@ -539,7 +540,7 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
             d = member.lstrip("+")
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
-    given = bool(_ADMIN_WORDS.search(seg)) and not _FOLLOW_WORDS.search(seg)
+    given = (given_here or bool(_ADMIN_WORDS.search(seg))) and not _FOLLOW_WORDS.search(seg)
     # "UCMSC at month 0 and placebo at month 3": the points are not all of the cells.
     if points and _OTHER_THING.search(text, points[0][0], points[-1][1]):
         given = False
@@ -552,7 +553,10 @@ def _day_counts(text: str, lo: int, hi: int) -> list[Count]:
         # and no word of assessing between it and the list.
         before = text[max(lo, m.start() - 80) : m.start()]
         giving = list(_ADMIN_WORDS.finditer(before))
-        if not giving or _FOLLOW_WORDS.search(before, giving[-1].end()):
+        if given_here and not giving:
+            if _FOLLOW_WORDS.search(before):
+                continue
+        elif not giving or _FOLLOW_WORDS.search(before, giving[-1].end()):
             continue
         if _OTHER_THING.search(m.group(0)):
             continue
@@ -568,8 +572,12 @@ def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
     return _CONDITIONAL.search(text, lo, hi) is not None
 
 
-def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
-    """Every statement of a number of administrations in ``text[lo:hi]``."""
+def find_counts(
+    text: str, lo: int = 0, hi: int | None = None, *, given_here: bool = False
+) -> list[Count]:
+    """Every statement of a number of administrations in ``text[lo:hi]``; ``given_here``: the
+    stretch is known to be about giving the cells (a group's part of a cell intervention's
+    text: "Schedule A: on days 0 and 7"), so points in time need no word of giving."""
     end = len(text) if hi is None else hi
     low = text[lo:end].lower()  # cheap tests first: most sentences state no count
     out = _noun_counts(text, lo, end)
@@ -589,7 +597,7 @@ def find_counts(text: str, lo: int = 0, hi: int | None = None) -> list[Count]:
         once = list(_ONCE_VERB.finditer(text, lo, end))
         out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
     if "day" in low or "week" in low or "month" in low or re.search(r"\bd\d", low):
-        out += _day_counts(text, lo, end)
+        out += _day_counts(text, lo, end, given_here)
     if "group" in low or "cohort" in low or "arm" in low:
         out += group_counts(text, lo, end)
     sentences = sentences_of(text)
@@ -776,8 +784,24 @@ def _group_key(m: re.Match[str]) -> tuple[str, str] | None:
     return ("id", raw.upper()) if raw else None
 
 
-def group_tokens(text: str) -> list[GroupToken]:
-    """The groups a text names, in text order.
+Names = tuple[tuple[str, tuple[str, str]], ...]
+
+
+def _named_tokens(text: str, names: Names, taken: list[GroupToken]) -> list[GroupToken]:
+    """Arm labels a text writes as labels ("Schedule A: ...", "UC-MSC (n=10): ..."), where
+    no group word names them."""
+    out: list[GroupToken] = []
+    for name, key in names:
+        pattern = rf"(?<![\w-]){re.escape(name)}(?=\s*(?:\([^()]{{0,30}}\)\s*)?[:–-]\s)"
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            if not any(t.start < m.end() and m.start() < t.end for t in taken + out):
+                out.append(GroupToken(key, m.start(), m.end(), False))
+    return out
+
+
+def group_tokens(text: str, names: Names = ()) -> list[GroupToken]:
+    """The groups a text names, in text order; ``names``: arm labels (with their keys) that
+    name a group where the text writes them as labels.
 
     >>> [t.key for t in group_tokens("Low-dose group (5 x 10^7) and Cohort II; group A")]
     [('level', 'low'), ('id', '2'), ('id', 'A')]
@@ -793,6 +817,8 @@ def group_tokens(text: str) -> list[GroupToken]:
                 if not out[-1].listed:
                     out[-1] = GroupToken(out[-1].key, out[-1].start, out[-1].end, True)
             out.append(GroupToken(key, m.start(), m.end(), listed))
+    if names:
+        out = sorted(out + _named_tokens(text, names, out), key=lambda t: t.start)
     return out
 
 
@@ -837,12 +863,14 @@ def respective_groups(text: str, lo: int, hi: int) -> list[tuple[str, str]]:
     return [t.key for t in run] if len(run) > 1 else []
 
 
-def owner_of(text: str, start: int, end: int, others: list[tuple[int, int]]) -> GroupToken | None:
+def owner_of(
+    text: str, start: int, end: int, others: list[tuple[int, int]], names: Names = ()
+) -> GroupToken | None:
     """The group a figure at ``text[start:end]`` is named for: a label right after it
     ("5 x 10^7 cells for the low-dose group", "3x10^7 (group 1)"), else the nearest label
     before it with no other figure (``others``) in between ("Cohort B: 1 x 10^6/kg").
     None where no group, or a list of groups, is named."""
-    tokens = group_tokens(text)
+    tokens = group_tokens(text, names)
     para_lo = text.rfind("\n\n", 0, start) + 1
     nxt = min((a for a, _ in others if a >= end), default=len(text))
     prev = max((b for _, b in others if b <= start), default=para_lo)
@@ -860,11 +888,11 @@ def owner_of(text: str, start: int, end: int, others: list[tuple[int, int]]) -> 
     return None if t.listed else t
 
 
-def group_segments(text: str) -> list[tuple[GroupToken, int, int]]:
+def group_segments(text: str, names: Names = ()) -> list[tuple[GroupToken, int, int]]:
     """Stretches of text that belong to one group: from a label that leads ("Cohort B: ...",
     a label opening a line or a clause: "...; group B will receive two infusions") to the
     next group named, the end of the line or 400 characters."""
-    tokens = [t for t in group_tokens(text) if not t.listed]
+    tokens = [t for t in group_tokens(text, names) if not t.listed]
     sentences = sentences_of(text)
     out: list[tuple[GroupToken, int, int]] = []
     # labelled groups of one line so far, and whether each owned one sentence only
