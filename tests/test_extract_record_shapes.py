@@ -1666,6 +1666,8 @@ ADMIN: list[AdminRow] = [
     AdminRow("near-miss", "MSCs are injected on day 1 after surgery.", None),
     AdminRow("near-miss", "MSCs are infused on day 0, up to three infusions in total.", None),
     AdminRow("near-miss", "Patients are evaluated at baseline; MSCs are infused.", None),
+    AdminRow("near-miss", "MSCs are grown from bone marrow taken at baseline.", None),
+    AdminRow("near-miss", "MSCs are infused once the marrow taken on day 0 is expanded.", None),
     AdminRow("near-miss", "MSCs are infused; the infusion may be repeated.", None),
     AdminRow("near-miss", "Patients receive up to 3 infusions of MSCs.", None),
     AdminRow("near-miss", "MSCs are infused. Follow-up visits at weeks 4, 12 and 24.", None),

@@ -655,6 +655,21 @@ _MORE = re.compile(
 )
 
 
+# A word of giving (not the cells' name: "MSCs manufactured from marrow collected at baseline")
+_GIVING_VERB = re.compile(
+    r"infus|inject|administ|given|receiv|transplant|implant|deliver|treated|treatment|dose",
+    re.IGNORECASE,
+)
+
+
+# Taking and making the cells: a point of the schedule after these is not when they are given
+_MAKING = re.compile(
+    r"taken|harvest|obtain|aspirat|biops|grown|expan|cultur|isolat|manufactur|prepar|thaw"
+    r"|process|produc|frozen|cryopreserv",
+    re.IGNORECASE,
+)
+
+
 def more_stated(text: str, lo: int, hi: int) -> bool:
     """``text[lo:hi]`` speaks of a repeat, a further administration or a cap."""
     return _MORE.search(text, lo, hi) is not None
@@ -669,10 +684,11 @@ def start_point(text: str, lo: int, hi: int) -> Count | None:
         return None
     for m in _START_POINT.finditer(text, lo, hi):
         before = text[max(lo, m.start() - 80) : m.start()]
-        giving = list(_ADMIN_WORDS.finditer(before))
+        giving = list(_GIVING_VERB.finditer(before))
         if (
             giving
             and not _FOLLOW_WORDS.search(before, giving[-1].end())
+            and not _MAKING.search(before, giving[-1].end())
             and not _OTHER_THING.search(before, giving[-1].start())
         ):
             return Count(1, m.start(), m.end(), False, "point")
