@@ -109,6 +109,10 @@ FIGURES: list[Entry] = [
     ("notation:tilde power", "dose", "MSCs 2×10~6/kg.", d(2e6, unit=KG)),
     ("notation:tilde power", "dose", "Patients receive 1 x 10~8 MSCs.", d(1e8)),
     ("notation:tilde power", "dose", "UC-MSCs 5×10 ~ 7 cells.", d(5e7)),
+    ("notation:M per kg", "dose", "MSCs 2M/kg.", d(2e6, unit=KG)),
+    ("notation:M per kg", "dose", "Patients receive MSCs at 2 M/kg.", d(2e6, unit=KG)),
+    ("notation:M per kg", "dose", "MSCs 2 mio. cells/kg.", d(2e6, unit=KG)),
+    ("notation:M per kg", "dose", "MSCs 2 x 10⁺⁶ cells/kg.", d(2e6, unit=KG)),
     # ---------------------------------------------------------------- per kilogram
     ("per kg:basis", "dose", "MSCs 1 x 10^6 cells per kilogram.", d(1e6, unit=KG)),
     ("per kg:basis", "dose", "MSCs 1 x 10^6 cells per kg body weight.", d(1e6, unit=KG)),

@@ -107,7 +107,7 @@ _X = r"\s*(?:\\\*|[x×X✕✖*·⋅])\s*"
 _POW = (
     r"10\s*(?:"
     r"(?:\\?\^|\*\*|[eE]{{1,2}}\+?|exp)\s*(?P<{g}p>\()?\s*\+?(?P<{g}1>\d{{1,2}})(?({g}p)\s*\))"
-    r"|(?P<{g}2>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|⁺?(?P<{g}2>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|\(\s*(?P<{g}5>\d{{1,2}})\s*\)"
     r"|\s+(?:elevated|raised)\s+to\s+(?:the\s+)?(?:power\s+of\s+)?(?P<{g}3>[a-z]+|\d{{1,2}})"
     r"(?:th|st|nd|rd)?(?:\s+power)?"
@@ -149,8 +149,8 @@ _FIGURE = re.compile(
     rf"|(?<![x×X✕✖*·⋅])(?<![x×X✕✖*·⋅]\s)(?P<bpow>{_POW.format(g='be')})"
     # C: a number (or range) with a word scale: "1-2 million"
     rf"|(?P<cm1>{_NUM})(?:{_RSEP}(?P<cm2>{_NUM}))?\s*"
-    r"(?P<cscale>thousand|millions?|mill|mln|mio|billions?|bn|lakhs?|crores?"
-    r"|(?-i:MM?)(?=\s+[A-Za-z]))\b"
+    r"(?P<cscale>thousand|millions?|mill|mln|mio(?:\.(?=\s*[a-z]))?|billions?|bn|lakhs?|crores?"
+    r"|(?-i:MM?)(?=\s+[A-Za-z]|\s*/\s*kg\b))(?:\b|(?<=\.))"
     # D: e-notation "1.5e6", "2E+06" (and "10E6", read as 10^6)
     r"|(?P<dm>\d+(?:\.\d+)?)[eE]\+?(?P<de>\d{1,2})\b"
     # E: a plain large number; only a dose when a cell word follows (checked by the caller)
@@ -319,7 +319,7 @@ def _value(m: re.Match[str]) -> tuple[float, float, str, float] | None:
         word = m.group("cscale")
         # "25 M MPCs", "100 MM cells": read only before a cell word
         kind = "scale_m" if word in {"M", "MM"} else "scale"
-        scale = _SCALES[word.lower()]
+        scale = _SCALES[word.lower().rstrip(".")]
         rng = _range(m, "cm1", "cm2")
         return None if rng is None else (rng[0] * scale, rng[1] * scale, kind, scale)
     if m.group("dm") is not None:
