@@ -1510,6 +1510,70 @@ shape(
 )
 
 
+# ------------------------------------------------------------ dose levels and a list of figures
+# Arms named low / middle / high dose, and as many figures in the summary, named for no group:
+# the figures in rising order go to the levels in rising order. Not for arms named otherwise,
+# nor where the counts differ.
+
+shape(
+    "levels and a list",
+    trial(
+        [
+            arm("Low dose", EXP, "MSCs IV", B_MSC),
+            arm("Medium dose", EXP, "MSCs IV", B_MSC),
+            arm("High dose", EXP, "MSCs IV", B_MSC),
+        ],
+        [biological(MSC, None, "Low dose", "Medium dose", "High dose")],
+        summary=(
+            "Three dose levels will be tested: 1 x 10^6 cells/kg, 3 x 10^6 cells/kg and "
+            "1 x 10^7 cells/kg, each given as a single infusion."
+        ),
+    ),
+    row("Low dose", kg(1e6), 1, IV),
+    row("Medium dose", kg(3e6), 1, IV),
+    row("High dose", kg(1e7), 1, IV),
+)
+shape(
+    "levels and a list",
+    trial(
+        [
+            arm("High-dose MSC", EXP, "Intrathecal MSCs", B_MSC),
+            arm("Low-dose MSC", EXP, "Intrathecal MSCs", B_MSC),
+        ],
+        [biological(MSC, None, "High-dose MSC", "Low-dose MSC")],
+        detailed="Patients receive either 100 million or 30 million MSCs.",
+    ),
+    row("High-dose MSC", cells(1e8), None, IT),
+    row("Low-dose MSC", cells(3e7), None, IT),
+)
+shape(
+    "levels and a list",
+    trial(
+        [
+            arm("Low dose", EXP, "MSCs IV", B_MSC),
+            arm("High dose", EXP, "MSCs IV", B_MSC),
+        ],
+        [biological(MSC, None, "Low dose", "High dose")],
+        summary="Doses of 1 x 10^6, 2 x 10^6 and 4 x 10^6 cells/kg were safe in earlier trials.",
+    ),
+    row("Low dose", None, None, IV),
+    row("High dose", None, None, IV),
+)
+shape(
+    "levels and a list",
+    trial(
+        [
+            arm("Group A", EXP, "MSCs IV", B_MSC),
+            arm("Group B", EXP, "MSCs IV", B_MSC),
+        ],
+        [biological(MSC, None, "Group A", "Group B")],
+        summary="Patients receive 1 x 10^6 or 2 x 10^6 cells/kg.",
+    ),
+    row("Group A", None, None, IV),
+    row("Group B", None, None, IV),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"

@@ -1016,6 +1016,43 @@ def _summary_doses(
     return doses, None
 
 
+_LEVEL_ORDER = {"low": 0, "mid": 1, "high": 2}
+
+
+def _level_figures(
+    cell_arms: list[_ArmWork],
+    groups: _Groups | None,
+    facts: _TrialFacts,
+    given: frozenset[str | None],
+) -> dict[int, Dose]:
+    """Arms named low / middle / high dose and as many figures of one unit in the trial's
+    texts, none named for a group ("three dose levels: 1 x 10^6, 3 x 10^6 and 1 x 10^7
+    cells/kg"): the figures in rising order go to the levels in rising order."""
+    if groups is None:
+        return {}
+    level_of: dict[int, int] = {}
+    for key, w in groups.arm_of.items():
+        if key[0] == "level" and key[1] in _LEVEL_ORDER:
+            if id(w) in level_of:
+                return {}
+            level_of[id(w)] = _LEVEL_ORDER[key[1]]
+    if len(level_of) != len(cell_arms) or len(set(level_of.values())) != len(level_of):
+        return {}
+    figures: dict[tuple[float, float, str, str], Dose] = {}
+    for d in _doses(facts.texts, assume=False):
+        if _of_other_cells(facts.texts, d, given) is None and d.per.value != "course":
+            if any(arm is not None for arm, _, _ in groups.owners(d)):
+                return {}  # named for a group: read as such
+            figures.setdefault(_dose_key(d), d)
+    if len(figures) != len(level_of) or len({d.unit for d in figures.values()}) != 1:
+        return {}
+    ranked = sorted(figures.values(), key=lambda d: (d.min_cells, d.max_cells))
+    if len({(d.min_cells, d.max_cells) for d in ranked}) != len(ranked):
+        return {}
+    order = sorted(level_of, key=lambda i: level_of[i])
+    return dict(zip(order, ranked, strict=True))
+
+
 def _common_for(
     w: _ArmWork,
     d: Dose,
@@ -1396,9 +1433,12 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
     own = {id(w): _own_figures(w) for w in cell_arms}
     summary: list[Dose] = []
     common: Dose | None = None
+    by_level: dict[int, Dose] = {}
     if cell_arms and not any(stated.values()):
         given = frozenset(m.cell_type for w in cell_arms for m, _ in w.positive)
         summary, common = _summary_doses(trial, facts, len(cell_arms), given)
+        if len(cell_arms) > 1 and common is None:
+            by_level = _level_figures(cell_arms, groups, facts, given)
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)
@@ -1411,6 +1451,12 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         others = set().union(*(own[id(x)] for x in cell_arms if x is not w))
         doses = _group_doses(w, stated[id(w)], groups, others, notes, where)
         doses = doses or summary or _owned_summary_doses(w, groups, facts, where, notes)
+        if not doses and id(w) in by_level:
+            doses = [by_level[id(w)]]
+            notes.append(
+                f"{where}: figure {doses[0].evidence!r} of {doses[0].evidence_field}: the arms "
+                "are dose levels and the figures, in rising order, one per level"
+            )
         if not doses and common is not None and _common_for(w, common, cell_arms, groups, facts):
             doses = [common]
             notes.append(
