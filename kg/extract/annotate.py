@@ -22,6 +22,16 @@ Rules (see the module docstrings of :mod:`kg.extract.doses` and friends for the 
   "1 x 10^8 cells for the high-dose group", "Cohort B: ...") goes to the arm whose label names
   that group alone; a figure that another arm states as its own is not attached here; a
   group no arm names keeps the trial-level reading, with a note.
+* Whole-record shapes (tests/test_extract_record_shapes.py): an arm is named by every group
+  its label names, by its description's opening group and by its label where a shared text
+  writes it as a label ("Schedule A: ..."); "Groups A and B receive X and Y, respectively";
+  an arm description naming several arms' groups is read per group; the title/summary/
+  description's one figure, or count, goes to each cell arm its sentence does not leave out
+  (by the words of the other arms' labels), a sentence said of every arm ("Each patient
+  receives a single infusion") to all, a count for a group no arm is named by to none; arms
+  named low / middle / high dose take as many unnamed figures in rising order; cell
+  interventions linked to no arm go to the arms by their names' words, else to all arms that
+  are not placebo / no intervention.
 * A placebo/control arm that crosses over to the cells gets them, each dose marked
   ``after_crossover``.
 * A lower bound ("more than 1 x 10^6 cells/kg", "(>5x10^9)") is no dose: a note keeps it.

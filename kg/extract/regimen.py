@@ -10,7 +10,9 @@ later". A cap or a range is no count ("up to three infusions", "6-9 monthly infu
 "two or three injections"), nor is an option ("may be repeated once") or an open-ended
 frequency ("monthly"). :func:`resolve` prefers the strong counts and returns None where they
 disagree; sub-groups named by different counts ("single infusion group ... double infusion
-group") make the count unclear.
+group") make the count unclear. A drug's days or schedule ("cyclophosphamide 500 mg/m2 on days
+1, 8 and 15"), visits, samples and scans are no count; :func:`start_point` reads "at baseline
+(day 0)" as one administration where nothing else is stated (the convention's one stated point).
 
 Groups (:func:`group_tokens`, :func:`owner_of`, :func:`group_segments`): the names of
 groups, cohorts, arms and dose levels in a text, the group a figure is named for, and the
