@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions
 
-from kg import graph_versions, link, listing_stats, terms
+from kg import graph_versions, link, listing_coverage, listing_stats, terms
 from kg.bundled import bundled
 from kg.extract import EXTRACT_VERSION, annotate_trial
 from kg.link.coverage import Coverage, condition_coverage
@@ -1016,6 +1016,8 @@ def _finish(
             report.conditions = summed
         elif coverage or (coverage is None and counts.triples <= COVERAGE_RECOUNT_MAX):
             report.conditions = condition_coverage(gs.store)  # over the whole store
+        elif coverage is None and (kept := _stored_coverage(gs)) is not None:
+            report.conditions = kept  # the figures the update kept up to date
         else:
             report.conditions_skipped = (
                 "not counted (--no-coverage)"
@@ -1027,8 +1029,15 @@ def _finish(
 
 
 # An update counts the condition links of the whole store again only up to this size (about a
-# second's query); above it, only when asked (the count follows the store, not the change).
+# second's query); above it, only when asked (the count follows the store, not the change):
+# else the report reads the figures the update kept up to date (kg.listing_coverage).
 COVERAGE_RECOUNT_MAX = 1_000_000
+
+
+def _stored_coverage(gs: GraphStore) -> Coverage | None:
+    counts = listing_coverage.stored(gs.store, gs.minter, listing_stats.graph(gs.minter))
+    return None if counts is None else counts.coverage()
+
 
 DIRTY = "kg-derived.dirty"  # in the store folder while derived figures lag behind its content
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

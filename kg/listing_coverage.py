@@ -33,7 +33,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 from kg.rdf import PREFIXES, Minter
 from kg.streamed_coverage import ConditionCounts
 
-__all__ = ["COUNTS", "apply_delta", "counts", "mentions_outside", "quads"]
+__all__ = ["COUNTS", "apply_delta", "counts", "mentions_outside", "quads", "stored"]
 
 CTO = PREFIXES["cto"]
 _XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
@@ -226,3 +226,28 @@ def apply_delta(store: Store, minter: Minter, graph: NamedNode, delta: Condition
             store.remove(q)
         for q in new:
             store.add(q)
+
+
+def stored(store: Store, minter: Minter, graph: NamedNode) -> ConditionCounts | None:
+    """The figures stored in ``graph`` (None when it holds none: a store built before
+    them)."""
+    node = root(minter)
+    if not any(True for _ in store.quads_for_pattern(node, P_MENTIONS, None, graph)):
+        return None
+    out = ConditionCounts(
+        naming=_stored(store, node, P_NAMING, graph),
+        linked=_stored(store, node, P_LINKED, graph),
+        mentions=_stored(store, node, P_MENTIONS, graph),
+    )
+    for q in store.quads_for_pattern(None, P_KIND, None, graph):
+        if isinstance(q.subject, NamedNode) and isinstance(q.object, Literal):
+            out.by_kind[q.object.value] += _stored(store, q.subject, P_KIND_MENTIONS, graph)
+    for q in store.quads_for_pattern(None, P_UNLINKED_NAME, None, graph):
+        s, name = q.subject, q.object
+        if not isinstance(s, NamedNode) or not isinstance(name, Literal):
+            continue
+        for k in store.quads_for_pattern(s, P_UNLINKED_KIND, None, graph):
+            if isinstance(k.object, Literal):
+                n = _stored(store, s, P_UNLINKED_MENTIONS, graph)
+                out.unlinked[k.object.value, name.value] += n
+    return out

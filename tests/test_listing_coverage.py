@@ -55,6 +55,9 @@ def assert_same(store_path: Path) -> Rows:
     assert stored == counted
     graph, whole = coverage_graph(gs.store, gs.minter)
     assert graph == whole
+    # what a build report of an update reads (kg.build, above a million triples)
+    kept = listing_coverage.stored(gs.store, gs.minter, listing_stats.graph(gs.minter))
+    assert kept is not None and kept.coverage() == condition_coverage(gs.store)
     return stored
 
 
