@@ -662,6 +662,17 @@ FIGURES: list[Entry] = [
     ("donor:patient-derived", "donor", "Recipient-derived MSCs are infused.", Donor.AUTOLOGOUS),
     ("donor:patient-derived", "donor", "Patient-specific MSCs are infused.", Donor.AUTOLOGOUS),
     ("donor:patient-derived", "donor", "Autologeous MSCs are infused.", Donor.AUTOLOGOUS),
+    ("donor:self", "donor", "Self MSCs are injected.", Donor.AUTOLOGOUS),
+    ("donor:self", "donor", "Self bone marrow MSCs are injected.", Donor.AUTOLOGOUS),
+    ("donor:self", "donor", "Self-derived adipose MSCs are injected.", Donor.AUTOLOGOUS),
+    (
+        "donor near-miss:self",
+        "donor",
+        "MSCs with self-renewal capacity are infused.",
+        Donor.UNKNOWN,
+    ),
+    ("donor near-miss:self", "donor", "MSCs; self-assessment of pain at week 4.", Donor.UNKNOWN),
+    ("donor near-miss:self", "donor", "MSCs; patients self-inject insulin.", Donor.UNKNOWN),
     ("donor:non-autologous", "donor", "Non-autologous MSCs are injected.", Donor.ALLOGENEIC),
     ("donor:non-autologous", "donor", "Non autologous MSCs are injected.", Donor.ALLOGENEIC),
     (

@@ -288,7 +288,11 @@ _DONOR_WORDS = re.compile(
     + _TRANSPLANT_CONTEXT
     + _SUPPLEMENT_AFTER
     + r"|(?:(?:patients?|recipients?|subjects?|participants?)[’']?\s*[’']?s?|their|his|her)"
-    r"\s+own\b" + _SUPPLEMENT_AFTER + r"|self-derived"
+    r"\s+own\b"
+    + _SUPPLEMENT_AFTER
+    + r"|self-derived"
+    # "self MSCs", "self bone marrow MSCs" (not "self-renewing stem cells")
+    + r"|\bself(?=[\s-]+(?:MSCs?|mesenchymal|stromal|bone[\s-]+marrow|adipose|fat|cells)\b)"
     # "derived from the patients themselves", "from the same patient"
     r"|from\s+(?:the\s+)?(?:patients?|recipients?)\s+(?:themselves|himself|herself)\b"
     r"|from\s+the\s+same\s+(?:patients?|recipients?|subjects?|individuals?)\b)",
