@@ -1573,6 +1573,34 @@ shape(
     row("Group B", None, None, IV),
 )
 
+shape(
+    "crossover",
+    trial(
+        [
+            arm(
+                "MSC then placebo",
+                EXP,
+                "MSCs 1 x 10^6/kg IV at week 0, placebo at week 12.",
+                B_MSC,
+                "Other: Placebo",
+            ),
+            arm(
+                "Placebo then MSC",
+                EXP,
+                "Placebo at week 0, MSCs 1 x 10^6/kg IV at week 12.",
+                B_MSC,
+                "Other: Placebo",
+            ),
+        ],
+        [
+            biological(MSC, None, "MSC then placebo", "Placebo then MSC"),
+            Intervention("Placebo", "OTHER", None, (), ("MSC then placebo", "Placebo then MSC")),
+        ],
+    ),
+    row("MSC then placebo", kg(1e6), 1, IV),
+    row("Placebo then MSC", kg(1e6), None, IV),  # one point, not the schedule's start
+)
+
 
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
@@ -1731,6 +1759,7 @@ ADMIN: list[AdminRow] = [
     AdminRow("near-miss", "MSCs are infused on day 0, up to three infusions in total.", None),
     AdminRow("near-miss", "Patients are evaluated at baseline; MSCs are infused.", None),
     AdminRow("near-miss", "MSCs are grown from bone marrow taken at baseline.", None),
+    AdminRow("near-miss", "Saline at week 0, then MSCs intravenously at week 12.", None),
     AdminRow("near-miss", "MSCs are infused once the marrow taken on day 0 is expanded.", None),
     AdminRow("near-miss", "MSCs are infused; the infusion may be repeated.", None),
     AdminRow("near-miss", "Patients receive up to 3 infusions of MSCs.", None),

@@ -480,6 +480,18 @@ def _drug_clause(text: str, lo: int, start: int) -> bool:
     return _DRUG_AMOUNT.search(text, a, start) is not None and not _CELLISH.search(text, a, start)
 
 
+def _other_clause(text: str, lo: int, start: int) -> bool:
+    """The clause before ``start`` gives something else (placebo, saline, vehicle, sham) and
+    names no cells."""
+    a = max(lo, start - 100)
+    for m in _POINT_CLAUSE_BREAK.finditer(text, a, start):
+        a = m.end()
+    return _OTHER_THING.search(text, a, start) is not None and not _CELLISH.search(text, a, start)
+
+
+_POINT_CLAUSE_BREAK = re.compile(r"[.;:,]\s|\b(?:then|followed\s+by|and)\b", re.IGNORECASE)
+
+
 def _schedule_counts(text: str, lo: int, hi: int) -> list[Count]:
     """Schedules multiplied out; "twice a week for two weeks and weekly for two weeks" = 6."""
     out: list[Count] = []
@@ -535,6 +547,8 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
             continue  # an optional day is no administration stated
         if _drug_clause(text, lo, m.start()):
             continue  # "cyclophosphamide 500 mg/m2 on days 1, 8 and 15": the drug's days
+        if _other_clause(text, lo, m.start()):
+            continue  # "Placebo at week 0, MSCs at week 12": the placebo's point
         unit = (m.group("u") or "day").lower().rstrip("s")
         if _BASELINE_BEFORE.search(text, max(lo, m.start() - 30), m.start()):
             points.append((m.start(), m.end(), "0"))  # "at baseline and at week 12"
@@ -659,7 +673,10 @@ _MORE = re.compile(
 
 # A word of giving (not the cells' name: "MSCs manufactured from marrow collected at baseline")
 _GIVING_VERB = re.compile(
-    r"infus|inject|administ|given|receiv|transplant|implant|deliver|treated|treatment|dose",
+    r"infus|inject|administ|given|receiv|transplant|implant|deliver|treated|treatment|dose"
+    # a route says the cells are given: "MSCs 1 x 10^6/kg IV at week 0"
+    r"|\bIV\b|\bi\.v\.|intra-?(?:venous|thecal|articular|muscular|dermal|lesional|arterial"
+    r"|coronary|vitreal|discal|osseous)\w*|subcutaneous\w*",
     re.IGNORECASE,
 )
 
