@@ -1602,6 +1602,73 @@ shape(
 )
 
 
+# ------------------------------------------------------------ more variants of the shapes above
+
+shape(
+    "counts by group",
+    trial(
+        [
+            arm("Group I", EXP, "MSC", B_MSC),
+            arm("Group II", EXP, "MSC", B_MSC),
+            arm("Group III", NOINT, "Control"),
+        ],
+        [biological(MSC, None, "Group I", "Group II")],
+        summary=(
+            "Group I receives one intravenous infusion of 1 x 10^6 MSCs/kg. Group II receives "
+            "two intravenous infusions of 1 x 10^6 MSCs/kg, 1 week apart. Group III receives no "
+            "cells."
+        ),
+    ),
+    row("Group I", kg(1e6), 1, IV),
+    row("Group II", kg(1e6), 2, IV),
+    none("Group III"),
+)
+shape(
+    "dose list",
+    trial(
+        [arm("Low dose", EXP, None, B_MSC), arm("High dose", EXP, None, B_MSC)],
+        [biological(MSC, None, "Low dose", "High dose")],
+        detailed=(
+            "Study arms:\n"
+            "* Low dose - 2 x 10^7 MSCs injected intramuscularly at weeks 0 and 4\n"
+            "* High dose - 6 x 10^7 MSCs injected intramuscularly at weeks 0 and 4"
+        ),
+    ),
+    row("Low dose", cells(2e7), 2, IM),
+    row("High dose", cells(6e7), 2, IM),
+)
+shape(
+    "count in summary",
+    trial(
+        [
+            arm("Cohort A (n=5)", EXP, "MSCs 50 million IV", B_MSC),
+            arm("Cohort B (n=5)", EXP, "MSCs 100 million IV", B_MSC),
+        ],
+        [biological(MSC, None, "Cohort A (n=5)", "Cohort B (n=5)")],
+        summary="All patients receive MSCs on days 1 and 8.",
+    ),
+    row("Cohort A (n=5)", cells(5e7), 2, IV),
+    row("Cohort B (n=5)", cells(1e8), 2, IV),
+)
+shape(
+    "respectively",
+    trial(
+        [
+            arm("Cohort 1", EXP, "MSCs", B_MSC),
+            arm("Cohort 2", EXP, "MSCs", B_MSC),
+            arm("Cohort 3", EXP, "MSCs", B_MSC),
+        ],
+        [biological(MSC, "given intravenously", "Cohort 1", "Cohort 2", "Cohort 3")],
+        summary=(
+            "Cohorts 1, 2 and 3 will receive 1 x 10^6, 5 x 10^6 and 1 x 10^7 cells/kg respectively."
+        ),
+    ),
+    row("Cohort 1", kg(1e6), None, IV),
+    row("Cohort 2", kg(5e6), None, IV),
+    row("Cohort 3", kg(1e7), None, IV),
+)
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
     return f"{s.family}|{labels}"
