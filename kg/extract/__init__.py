@@ -71,5 +71,7 @@ __all__ = [
 # each arm's own description of the whole design read per group; cell interventions linked to
 # no arm; a count in the arm's label ("Three doses"; "double dose" is an amount); "at baseline
 # (day 0)" = 1; "days 0, +7 and +14"; "1, 3 and 6 months after surgery"; sample and scan
-# schedules are no count; groups no arm is named by give no count; "the first cohort".
+# schedules are no count; groups no arm is named by give no count; "the first cohort"; an arm
+# label written as a label in a shared text ("Schedule A: ..."); low / middle / high dose arms
+# take as many unnamed figures in rising order; a placebo clause's point is not the cells'.
 EXTRACT_VERSION = "9"
