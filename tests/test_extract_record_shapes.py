@@ -1669,9 +1669,33 @@ shape(
 )
 
 
+# ------------------------------------------------------------ how a shared text names each figure's group
+
+for _wording in (
+    "MSCs IV: 1 x 10^6 cells/kg for the low dose arm and 3 x 10^6 cells/kg for the high dose arm.",
+    "MSCs IV at 1 x 10^6 cells/kg (low dose) or 3 x 10^6 cells/kg (high dose).",
+    "MSCs IV. In the low dose arm patients receive 1 x 10^6 cells/kg, in the high dose arm "
+    "3 x 10^6 cells/kg.",
+    "MSCs IV; the low dose is 1 x 10^6 cells/kg and the high dose is 3 x 10^6 cells/kg.",
+    "Low dose = 1 x 10^6 cells/kg, high dose = 3 x 10^6 cells/kg, infused intravenously.",
+    "1 x 10^6 cells/kg, for the low dose arm; 3 x 10^6 cells/kg, for the high dose arm. IV.",
+    "1 x 10^6 cells/kg, in the low dose arm, and 3 x 10^6 cells/kg, in the high dose arm. IV.",
+):
+    shape(
+        "figure per group wordings",
+        trial(
+            [arm("Low dose", EXP, "MSC", B_MSC), arm("High dose", EXP, "MSC", B_MSC)],
+            [biological(MSC, _wording, "Low dose", "High dose")],
+        ),
+        row("Low dose", kg(1e6), None, IV),
+        row("High dose", kg(3e6), None, IV),
+    )
+
+
 def _shape_id(s: Shape) -> str:
     labels = "/".join(a.label for a in s.record.arms) or "no arms"
-    return f"{s.family}|{labels}"
+    texts = [iv.description or "" for iv in s.record.interventions]
+    return f"{s.family}|{labels}|{(texts[0] if texts else '')[:30]}"
 
 
 def _shape_param(s: Shape) -> object:

@@ -911,16 +911,33 @@ def owner_of(
     prev = max((b for _, b in others if b <= start), default=para_lo)
     for t in tokens:
         if end <= t.start < min(nxt, end + 60) and _TRAILING_LEAD.match(text[end : t.start]):
+            if _leads(text, end, t, nxt):
+                break  # ", in the high dose arm 3 x 10^6 cells/kg": it leads the next figure
             return None if t.listed else t
     # A label before the figure that is not itself the trailing label of an earlier figure.
     before = [t for t in tokens if max(prev, para_lo) <= t.start and t.end <= start]
     before = [
-        t for t in before if not _TRAILING_LEAD.match(text[prev : t.start]) or prev == para_lo
+        t
+        for t in before
+        if not _TRAILING_LEAD.match(text[prev : t.start])
+        or prev == para_lo
+        or _leads(text, prev, t, start)
     ]
     if not before:
         return None
     t = before[-1]
     return None if t.listed else t
+
+
+def _leads(text: str, after: int, t: GroupToken, figure: int) -> bool:
+    """A label after a comma that opens the clause of the figure at ``figure`` (", in the high
+    dose arm 3 x 10^6 cells/kg"), not the trailing label of the figure that ends at ``after``."""
+    return (
+        figure < len(text)
+        and figure - t.end < 40
+        and "," in text[after : t.start]
+        and not re.search(r"[.;,]", text[t.end : figure])
+    )
 
 
 def group_segments(text: str, names: Names = ()) -> list[tuple[GroupToken, int, int]]:
