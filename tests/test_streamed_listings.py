@@ -114,3 +114,33 @@ def test_a_replaced_record_and_a_fresh_build_agree(tmp_path: Path, test_data: Pa
     assert stored == counted
     build(roots[:-1], tmp_path / "fresh-2", jobs=1)
     assert stored_and_counted(tmp_path / "fresh-2")[0] == stored
+
+
+def test_two_records_of_a_trial_in_one_document(
+    tmp_path: Path, test_data: Path, spy: dict[str, Any]
+) -> None:
+    # A v2 page holding two versions of one study (other sites' country, no results in the
+    # second): two record graphs of one trial in one document, so the worker leaves that
+    # trial to the count from the store at the end.
+    import json
+
+    study = json.loads((test_data / "ctgov-v2" / "NCT00763412.json").read_text("utf-8"))
+    other = json.loads(
+        json.dumps(study)
+        .replace('"country": "United States"', '"country": "Canada"')
+        .replace('"hasResults": true', '"hasResults": false')
+    )
+    assert other != study
+    extra = json.loads((test_data / "ctgov-v2" / "NCT02210780.json").read_text("utf-8"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = {"studies": [study, other, extra]}
+    (folder / "page.json").write_text(json.dumps(page), encoding="utf-8")
+    build([folder], tmp_path / "store", jobs=1)
+    [(figures, fallback, shared)] = spy["figures"]
+    assert fallback is None and figures is not None and not shared
+    trial = "https://w3id.org/celltrials/trial/NCT00763412"
+    assert [trial] in [trials for trials, _ in spy["compute"]]
+    stored, counted = stored_and_counted(tmp_path / "store")
+    assert stored == counted
+    assert any("Canada" in q for q in stored)
