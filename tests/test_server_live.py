@@ -1,4 +1,5 @@
-"""`kg serve` under gunicorn on a free 127.0.0.1 port, driven by real SPARQL clients."""
+"""`kg serve` on a free 127.0.0.1 port, driven by real SPARQL clients, under each HTTP
+front (gunicorn, the default, and granian)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ LONG_QUERY = (
 )
 
 
-@pytest.fixture(scope="module")
-def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=["gunicorn", "granian"])
+def server(
+    seed_store: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     log = tmp_path_factory.mktemp("live") / "serve.log"
     with live_server(
         seed_store,
@@ -50,6 +53,7 @@ def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "100",
         workers=2,
         log=log,
+        front=request.param,
     ) as url:
         yield url
 

@@ -55,6 +55,7 @@ __all__ = [
     "QueryMemory",
     "QueryTimeout",
     "Reply",
+    "StreamCut",
     "request_frame",
 ]
 
@@ -103,6 +104,12 @@ class ProcessDied(ExecutorError):
 class PoolBusy(ExecutorError):
     """No query process for this request: the queue is full, this client has too many
     requests at once, or every process stayed busy until the deadline."""
+
+
+class StreamCut(Exception):
+    """Raised by a stream's ``on_cut`` when it cannot close the connection itself (a front
+    that gives the app no socket, granian): the body's iteration ends with this error,
+    and the front then breaks the transfer, so that the client sees it incomplete."""
 
 
 class QueryFailed(Exception):
@@ -389,8 +396,12 @@ class _Stream:
 
     def _cut(self) -> None:
         if self.on_cut is not None:
-            with contextlib.suppress(Exception):
+            try:
                 self.on_cut()
+            except StreamCut:
+                raise  # the front ends the transfer unfinished (no socket to shut here)
+            except Exception:
+                log.debug("cutting a stream failed", exc_info=True)
 
     def _release(self) -> None:
         if self.pool is not None and self.proc is not None:

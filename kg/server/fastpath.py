@@ -31,7 +31,7 @@ from werkzeug.wsgi import get_current_url
 
 from kg.server import guard
 from kg.server.backend import Backend, client_address
-from kg.server.executor import ExecutorError, QueryFailed, request_frame
+from kg.server.executor import ExecutorError, QueryFailed, StreamCut, request_frame
 from kg.server.formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -231,8 +231,9 @@ def _breaker(sock: socket.socket | None) -> Callable[[], None]:
     finished by closing the connection, so that the client sees an incomplete transfer."""
 
     def breaker() -> None:
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        if sock is None:  # granian: the iteration's error breaks the transfer
+            raise StreamCut("the body could not be finished")
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
     return breaker

@@ -36,6 +36,7 @@ from kg.server.executor import (
     QueryMemory,
     QueryTimeout,
     Reply,
+    StreamCut,
 )
 from kg.server.formats import (
     GRAPH_FORMATS,
@@ -296,9 +297,10 @@ def _connection_breaker() -> Callable[[], None]:
     sock = request.environ.get("gunicorn.socket")
 
     def breaker() -> None:
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        if sock is None:  # granian: the iteration's error breaks the transfer
+            raise StreamCut("the body could not be finished")
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
     return breaker
 

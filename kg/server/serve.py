@@ -49,6 +49,7 @@ WORKER_CONNECTIONS = 2000  # open connections per web worker (idle, slow or busy
 # Idle and slowloris connections cost a greenlet each meanwhile, then they are closed.
 REQUEST_HEAD_TIMEOUT = 30
 MAX_REQUEST_LINE = 8190
+FRONTS = ("gunicorn", "granian")  # kg serve --front: the HTTP server
 
 
 def trusted_proxies() -> tuple[str, ...]:
@@ -186,8 +187,13 @@ def serve(
     port: int = 8000,
     workers: int = 2,
     access_log: bool = True,
+    front: str = "gunicorn",
 ) -> None:
-    """Serve until interrupted (ConfigError before anything starts when misconfigured)."""
+    """Serve until interrupted (ConfigError before anything starts when misconfigured).
+    ``front``: the HTTP server, ``gunicorn`` (gevent workers) or ``granian``
+    (:mod:`kg.server.granian_front`)."""
+    if front not in FRONTS:
+        raise ConfigError([f"unknown front {front!r}: one of {', '.join(FRONTS)}"])
     if workers < 1:
         raise ConfigError([f"workers must be at least 1, not {workers}"])
     if config.writable and workers != 1:
@@ -199,6 +205,11 @@ def serve(
     if not config.query_memory:
         config = config.with_(query_memory=default_query_memory(workers * config.processes))
     app = create_app(config)
+    if front == "granian":
+        from kg.server.granian_front import serve_granian
+
+        serve_granian(app, config, host=host, port=port, workers=workers, access_log=access_log)
+        return
     _Gunicorn(
         app, gunicorn_options(config, host=host, port=port, workers=workers, access_log=access_log)
     ).run()
@@ -216,8 +227,13 @@ def serve(
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Web worker processes.")
 @click.option(
-    "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+    "--front",
+    type=click.Choice(FRONTS),
+    default="gunicorn",
+    show_default=True,
+    help="HTTP server: gunicorn (gevent workers) or granian (Rust; the app in threads).",
 )
 @click.option(
     "--base-iri",
@@ -294,6 +310,7 @@ def command(
     host: str,
     port: int,
     workers: int,
+    front: str,
     base_iri: str,
     query_timeout: float,
     query_processes: int,
@@ -329,6 +346,13 @@ def command(
         local_read_rows=local_read_rows,
     )
     try:
-        serve(config, host=host, port=port, workers=workers, access_log=not no_access_log)
+        serve(
+            config,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=not no_access_log,
+            front=front,
+        )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None

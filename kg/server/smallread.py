@@ -47,6 +47,7 @@ import functools
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,7 @@ class LocalReads:
         self._store: Store | None = None
         self._pid = 0
         self._failed = False
+        self._opening = threading.Lock()
         self._bounds: dict[tuple[Pattern, ...], bool] = {}  # patterns: within the bound
         self.answered = 0  # queries answered here (for the tests and the bench)
 
@@ -264,14 +266,21 @@ class LocalReads:
         if self._failed:
             return None
         if self._store is None or self._pid != os.getpid():
-            try:
-                self._store = Store.read_only(str(self.path))
-            except OSError as exc:
-                log.warning("small reads go to the query processes: %s", exc)
-                self._failed = True
-                return None
-            self._pid = os.getpid()
-            self._bounds.clear()
+            with self._opening:  # one handle, however many threads ask first (granian)
+                if self._store is not None and self._pid == os.getpid():
+                    return self._store
+                return self._open()
+        return self._store
+
+    def _open(self) -> Store | None:
+        try:
+            self._store = Store.read_only(str(self.path))
+        except OSError as exc:
+            log.warning("small reads go to the query processes: %s", exc)
+            self._failed = True
+            return None
+        self._pid = os.getpid()
+        self._bounds.clear()
         return self._store
 
     def within_bound(self, store: Store, patterns: tuple[Pattern, ...]) -> bool:

@@ -1,4 +1,4 @@
-"""Run ``kg serve`` (gunicorn) on a free 127.0.0.1 port, for tests and benchmarks.
+"""Run ``kg serve`` (gunicorn, or granian with ``front="granian"``) on a free 127.0.0.1 port, for tests and benchmarks.
 
 >>> free_port() > 0
 True
@@ -37,11 +37,14 @@ def live_server(
     log: Path | None = None,
     program: Sequence[str] | None = None,
     cwd: Path | None = None,
+    front: str = "gunicorn",
+    access_log: bool = False,
 ) -> Iterator[str]:
     """Start ``kg serve --store STORE ARGS...`` and yield its base URL (``http://127.0.0.1:PORT``).
 
     ``program`` is the ``kg`` command to run (default: this interpreter's ``kg.cli``), ``cwd``
-    the folder it runs in. The server is stopped (SIGTERM to its process group, then SIGKILL)
+    the folder it runs in, ``front`` its HTTP server (``--front``), ``access_log``: whether
+    it logs each request (to ``log``). The server is stopped (SIGTERM to its process group, then SIGKILL)
     on exit.
     """
     port = free_port()
@@ -56,7 +59,9 @@ def live_server(
         str(port),
         "--workers",
         str(workers),
-        "--no-access-log",
+        "--front",
+        front,
+        *(() if access_log else ("--no-access-log",)),
         *args,
     ]
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
