@@ -177,7 +177,6 @@ _MENTION_WORDS = (
     "synov",
     "endometri",
     "marrow",
-    "stem",  # only "stem cells from ... exfoliated deciduous teeth" starts there
     "olfact",
     "periodont",
     "fat",
@@ -186,6 +185,7 @@ _MENTION_WORDS = (
 )
 _MENTION_WORD = re.compile(rf"\b(?:{'|'.join(_MENTION_WORDS)})", re.IGNORECASE)
 _MENTION_CORE = re.compile(r"SC|MPC|SHED")
+_STEM_WORD = re.compile(r"\bstem\b", re.IGNORECASE)
 
 _LEFT_MODIFIERS = re.compile(
     r"(?:(?:human|adult|allogeneic|allogenic|allogenous|allogeneous|autologous|autologus"
@@ -760,6 +760,8 @@ def _mention_word_starts(text: str) -> set[int]:
 def _mention_matches(text: str) -> list[re.Match[str]]:
     """Matches of :data:`_MENTION`, tried only where a mention can start (fast)."""
     starts = _mention_word_starts(text)
+    if "xfoliat" in text:  # "stem cells from human exfoliated deciduous teeth" starts at "stem"
+        starts.update(m.start() for m in _STEM_WORD.finditer(text))
     for core in _MENTION_CORE.finditer(text):
         i = core.start()
         while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "-"):
