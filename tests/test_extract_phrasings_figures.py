@@ -300,6 +300,43 @@ FIGURES: list[Entry] = [
         "Patients receive 5 x 10^7 cells of allogeneic MSCs.",
         d(5e7),
     ),
+    # ---------------------------------------------------------------- one container a dose
+    (
+        "container:one per administration",
+        "dose",
+        "Cell number: 1×10^8/bag; route: intravenous; 1 bag each time.",
+        d(1e8),
+    ),
+    (
+        "container:one per administration",
+        "dose",
+        "Each bag contains 5 x 10^7 MSCs; one bag is infused per session.",
+        d(5e7),
+    ),
+    (
+        "container:one per administration",
+        "dose",
+        "MSCs 1 x 10^8 cells per vial, 1 vial per injection.",
+        d(1e8),
+    ),
+    (
+        "container near-miss:content",
+        "dose",
+        "MSCs 1 x 10^8 cells/bag; 2 bags are infused each time.",
+        NONE,
+    ),
+    (
+        "container near-miss:content",
+        "dose",
+        "Each vial contains 5 x 10^7 cells; the number of vials depends on weight.",
+        NONE,
+    ),
+    (
+        "container near-miss:content",
+        "dose",
+        "MSCs 1 x 10^6 cells/kg; each vial contains 5 x 10^7 cells.",
+        d(1e6, unit=KG),
+    ),
     # ---------------------------------------------------------------- background
     (
         "dose near-miss:background",

@@ -132,6 +132,16 @@ _CONTAINER = re.compile(
     r"(?:vial|bag|ampoule|ampule|cryovial|cryobag|container|syringe|tube|flask|straw|pack)s?",
     re.IGNORECASE,
 )
+# One container given each time: its content is the dose of an administration ("Cell number:
+# 1x10^8/bag; ... 1 bag each time", "one vial is injected", "1 vial per injection").
+_ONE_CONTAINER = re.compile(
+    r"\b(?:1|one|a\s+single)\s+(?:bag|vial|syringe|ampoule|cryobag|cryovial)\s*(?:/\s*|per\s+"
+    r"|each\s+|every\s+|at\s+each\s+|for\s+each\s+)(?:time|dose|infusion|injection"
+    r"|administration|session|treatment)\b"
+    r"|\b(?:1|one|a\s+single)\s+(?:bag|vial|syringe|ampoule|cryobag|cryovial)\s+(?:is|will\s+be"
+    r"|was|are)\s+(?:infused|injected|given|administered|transfused|thawed\s+and\s+infused)\b",
+    re.IGNORECASE,
+)
 # Left context that makes a figure anything but a dose given: a container's content ...
 _CONTENT_BEFORE = re.compile(
     r"\b(?:vials?|bags?|ampoules?|ampules?|cryovials?|cryobags?|containers?|syringes?"
@@ -651,6 +661,8 @@ def _per_unit(text: str, toks: list[Token], i: int) -> tuple[str, DoseUnit, int]
     site = _site_unit(toks, j)
     if site is not None:
         return "perkg", site[0], site[1]
+    if kind == "word" and _CONTAINER.fullmatch(value) and _ONE_CONTAINER.search(text):
+        return "cells", DoseUnit.CELLS, end  # "1x10^8/bag ... 1 bag each time": one bag a dose
     if kind == "word" and (
         _VOLUME.fullmatch(value)
         or _PER_LENGTH.fullmatch(value)
@@ -752,7 +764,9 @@ def _scan_after(text: str, end: int, kind_of_figure: str, names: Collection[str]
                 if (
                     status == "reject"
                     or _RATE_AFTER.match(text, per_end)  # "cells/kg/min": a rate
-                    or _CONTAINER_AFTER.match(text, per_end)  # "cells/1 mL/vial": content
+                    or (  # "cells/1 mL/vial": content (unless one vial is a dose)
+                        _CONTAINER_AFTER.match(text, per_end) and not _ONE_CONTAINER.search(text)
+                    )
                 ):
                     return _After("reject", C, per_end, "unit")
                 if status == "perkg" and cells:
@@ -889,7 +903,9 @@ def _accepted(text: str, r: _Reading, assume_cells: bool, names: Collection[str]
     fig, after = r.fig, r.after
     if after.status == "reject":
         return False
-    if _CONTENT_BEFORE.search(text, max(0, r.start - 60), r.start):
+    if _CONTENT_BEFORE.search(text, max(0, r.start - 60), r.start) and not _ONE_CONTAINER.search(
+        text
+    ):
         return False  # a vial's content
     if after.unit is DoseUnit.CELLS and _CONCENTRATION_BEFORE.search(
         text, max(0, r.start - 60), r.start
