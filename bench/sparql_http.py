@@ -19,7 +19,9 @@ it). ``--uc-rev`` pins the headline query's text to a git revision (it changes w
 issue 15 materialises its figures). ``--kg-command`` runs another
 ``kg`` (an older checkout's, for a before/after in the same run), or this one with
 options of ``kg serve`` after it (``--kg-command '.venv/bin/kg --local-read-rows 0'``:
-every query through a query process); give it twice or more to compare several.
+every query through a query process; ``--kg-command '.venv/bin/kg --front granian'``: the
+granian front); give it twice or more to compare several: the commands take turns within
+each repeat, so each is measured under the same load as the others.
 """
 
 from __future__ import annotations
