@@ -309,8 +309,8 @@ def fresh_store(path: Path, *, optimize: bool = True) -> Iterator[GraphStore]:
     """A new store written beside ``path`` and moved into place when the block succeeds.
 
     If the block raises (or the process dies), ``path`` is left exactly as it was.
-    ``optimize=False`` skips the final compaction (a store filled by the bulk loader is
-    written as sorted files already; compacting 100,000 trials takes minutes).
+    ``optimize=False`` leaves the final compaction to the caller (:func:`kg.build.build`
+    compacts a new store itself, to time it as a phase of its own).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _recover(path)
