@@ -89,7 +89,9 @@ def server(
         log=log,
         front=request.param,
         access_log=True,
-        env={"FORWARDED_ALLOW_IPS": PROXY},
+        # a server variable named like a header must not read as one (granian copies the
+        # server's environment into each request's environ)
+        env={"FORWARDED_ALLOW_IPS": PROXY, "HTTP_X_FORWARDED_PROTO": "https"},
     ) as url:
         yield Server(url, log, request.param)
 

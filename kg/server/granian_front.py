@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import multiprocessing
+import os
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -219,6 +220,15 @@ def _worker(worker_id: int, callback: Any, sock: Any, ipc: Any, loop: Any, *args
             sys.stdout.flush()
 
 
+def drop_header_variables() -> list[str]:
+    """Remove the environment variables named like a request header (``HTTP_*``) from this
+    process; returns their names."""
+    names = sorted(k for k in os.environ if k.startswith("HTTP_"))
+    for name in names:
+        del os.environ[name]
+    return names
+
+
 def serve_granian(
     app: Flask,
     config: ServerConfig,
@@ -228,7 +238,15 @@ def serve_granian(
     workers: int,
     access_log: bool = True,
 ) -> None:
-    """Serve ``app`` under granian until SIGTERM or SIGINT."""
+    """Serve ``app`` under granian until SIGTERM or SIGINT.
+
+    granian starts each request's environ from the process's environment, so a variable of
+    the server named ``HTTP_*`` (``HTTP_PROXY``, ``HTTP_X_FORWARDED_PROTO``) would read as a
+    header the client never sent: the server's ``HTTP_*`` variables are removed from this
+    process (and so from its workers) before they start. The server makes no outbound HTTP
+    request that could want them.
+    """
+    drop_header_variables()
     _FRONT["front"] = Front(app, config.trusted_proxies, access_logger(access_log))
     # the workers must inherit the app (a Flask app cannot be pickled for "spawn")
     multiprocessing.set_start_method("fork", force=True)
