@@ -74,4 +74,12 @@ __all__ = [
 # schedules are no count; groups no arm is named by give no count; "the first cohort"; an arm
 # label written as a label in a shared text ("Schedule A: ..."); low / middle / high dose arms
 # take as many unnamed figures in rising order; a placebo clause's point is not the cells'.
-EXTRACT_VERSION = "9"
+# 10 (schedules, kg/extract/schedules.py): injections of one session ("in a single procedure",
+# "during the same catheterisation") = 1, five or more local injections with no schedule are
+# portions; "at surgery and day 4 post-transplant", "at enrolment and again 4 weeks later" = 2;
+# ordinal points ("on the 1st, 3rd and 5th day"); points with their units ("at baseline, 3 months
+# and 6 months", "at 0 and 12 hours"); counted cycles multiply out; "quadruple"; "for 4
+# consecutive times"; "once/week x 4 weeks"; "MSC injection x 1"; "second MSC infusion" (not
+# "second dose group"); response-dependent re-dosing is conditional; no count from background
+# sentences or from taking the cells or following the patients.
+EXTRACT_VERSION = "10"

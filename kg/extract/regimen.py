@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from kg.extract.schedules import background, local_portions, not_giving, session_after, stated
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
-_N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple)"
+_N = rf"(?P<n>\d{{1,2}}|{_NUMWORD}|single|double|triple|quadruple)"
 _NOUN = (
     r"infusions?|injections?|doses?|administrations?|applications?|implantations?"
     r"|transplantations?|transfusions?|instillations?|inoculations?|sessions?|rounds?"
@@ -87,7 +88,8 @@ _AT_SITES = re.compile(
     re.IGNORECASE,
 )
 _TIMES = re.compile(
-    rf"\b(?:(?P<n>\d{{1,2}}|{_NUMWORD})\s+times|(?P<w>twice|thrice))\b"
+    rf"\b(?:(?P<n>\d{{1,2}}|{_NUMWORD})\s+(?:(?:consecutive|successive|separate)\s+)?times"
+    r"|(?P<w>twice|thrice))\b"
     r"(?!\s+(?:a|per|each|every|daily|weekly|monthly|the|higher|lower|more|less|greater|as|"
     r"that|than|normal|ULN|upper)\b)",
     re.IGNORECASE,
@@ -176,7 +178,8 @@ _FREQ_X = re.compile(
 )
 # "weekly x 4 weeks", "once daily x 5 days": a step of one unit for that many units.
 _FREQ_X_UNITS = re.compile(
-    r"\b(?:once\s+)?(?P<f>weekly|daily|monthly)\s*[x×]\s*(?P<n>\d{1,2})\s+"
+    r"\b(?:(?:once\s+)?(?P<f>weekly|daily|monthly)|once\s*(?:/|a|per|every)\s*(?P<f2>week|day|month))"
+    r"\s*[x×]\s*(?P<n>\d{1,2})\s+"
     r"(?P<u>days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
@@ -195,12 +198,16 @@ _REPEATED = re.compile(
 )
 # "at months 0 and 3", "at weeks 0, 4 and 8", "at 0, 4, and 8 weeks", "at baseline and 6 months"
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)"
+_POINT_UNIT = r"(?:hours?|days?|weeks?|months?)"
 _POINT_LIST = re.compile(
     # "infused at 1, 3 and 6 months", "infused 1, 3 and 6 months after surgery"
     r"(?:\b(?:at|on|in)\s+|(?<=infused\s)|(?<=injected\s)|(?<=given\s)|(?<=administered\s))"
     rf"(?:(?P<u1>weeks|months)\s+(?P<d1>\d{{1,2}}(?:{_LIST_SEP}\d{{1,2}})+)"
+    # "at baseline, 3 months and 6 months", "at 1 month, 2 months and 3 months"
+    rf"|(?P<d3>(?:baseline|\d{{1,3}}\s+{_POINT_UNIT})(?:{_LIST_SEP}(?:at\s+)?\d{{1,3}}\s+"
+    rf"{_POINT_UNIT})+)"
     rf"|(?P<d2>(?:baseline|\d{{1,2}})(?:{_LIST_SEP}(?:at\s+)?(?:month\s+)?\d{{1,2}})+)\s+"
-    r"(?P<u2>days?|weeks?|months?))\b(?![\s-]+(?:later|from|old|ago))",
+    rf"(?P<u2>{_POINT_UNIT}))\b(?![\s-]+(?:later|from|old|ago))",
     re.IGNORECASE,
 )
 # "administered once", "injected once along the fistula", "given once intravenously".
@@ -256,7 +263,11 @@ _FOLLOW_WORDS = re.compile(
 )
 _ORDINAL = re.compile(
     r"\b(?P<o>second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\s+(?:and\s+(?:last|final)\s+)?"
-    r"(?:infusion|injection|dose|administration|implantation|transplantation)\b",
+    # "second MSC infusion", "second intravenous injection"; not "second highest dose"
+    r"(?:(?!(?:highest|lowest|higher|lower|largest|smallest|dose|level|cohort|group|line)\b)"
+    r"[\w-]+\s+){0,2}?"
+    r"(?:infusion|injection|dose|administration|implantation|transplantation)\b"
+    r"(?![\s-]+(?:levels?|cohorts?|groups?|arms?))",
     re.IGNORECASE,
 )
 _SUBSEQUENT = re.compile(
@@ -269,7 +280,11 @@ _SUBSEQUENT = re.compile(
 _ORDINAL_DIGITS = {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 # "a second injection can be proposed": an option, not part of the regimen.
 _CONDITIONAL = re.compile(
-    r"\b(?:can|may|might|could|if|optional(?:ly)?|option|possibl\w*|discretion|in\s+case)\b",
+    r"\b(?:can|may|might|could|if|optional(?:ly)?|option|possibl\w*|discretion|in\s+case"
+    # given only to some: "patients without a response", "non-responders", "who relapse"
+    r"|non-?respon\w*|without\s+(?:a\s+)?(?:response|improvement)|unless|depending"
+    r"|(?:who|that)\s+(?:do\s+not\s+|did\s+not\s+|fail\w*\s+to\s+)?(?:respond|relapse|improve)\w*"
+    r"|in\s+(?:the\s+)?(?:absence|event)\s+of)\b",
     re.IGNORECASE,
 )
 
@@ -302,6 +317,8 @@ def _n_value(raw: str) -> tuple[int | None, bool]:
         return 2, True
     if low == "triple":
         return 3, True
+    if low == "quadruple":
+        return 4, True
     value = parse_count(low)
     return value, value is not None and (value != 1 or low.isdigit())
 
@@ -372,7 +389,8 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
     value, strong = _n_value(m.group("n"))
     if value is None or value == 0 or value > 60:
         return None
-    if m.group("n").lower() in {"double", "triple"} and m.group("noun").lower().startswith("dose"):
+    multiple = {"double", "triple", "quadruple"}
+    if m.group("n").lower() in multiple and m.group("noun").lower().startswith("dose"):
         return None  # "Double dose": twice the amount of cells, not two administrations
     if _AT_A.search(text, max(0, m.start() - 6), m.start()):
         return None  # "administered at a single dose (of 5 x 10^7)": one dose level
@@ -380,13 +398,17 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None  # "1x10^6 MSC/kg dose": the 6 is an exponent
     if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
         return None
+    if session_after(text, m.end(), len(text)):
+        return None  # "20 injections ... during the same catheterisation": one session
+    if local_portions(text, m.start(), m.start("noun"), value, len(text)):
+        return None  # "15 transendocardial injections": the portions of one session
     noun = m.group("noun").lower()
     # a session is an administration: "given in two sessions" counts, unlike "given in 10
     # injections" (portions of one session); so are doses given ("given in four doses", "given
     # as one infusion"), unlike a figure "divided into 4 doses"
     divided = _DIVIDED.search(text, max(0, m.start() - 30), m.start())
     if divided is not None and (
-        noun.startswith("session")
+        noun.startswith(("session", "round", "occasion"))
         or value == 1
         or (noun.startswith("dose") and not _SPLIT_WORD.match(divided.group(0)))
     ):
@@ -576,7 +598,8 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
             continue
         if _OTHER_THING.search(m.group(0)):
             continue
-        values = re.findall(r"\d{1,3}|baseline", m.group("d1") or m.group("d2"), re.IGNORECASE)
+        listed = m.group("d1") or m.group("d3") or m.group("d2")
+        values = re.findall(r"\d{1,3}|baseline", listed, re.IGNORECASE)
         distinct = {"0" if v.lower() == "baseline" else v for v in values}
         if len(distinct) > 1 and not any(c.start <= m.start() < c.end for c in out):
             out.append(Count(len(distinct), m.start(), m.end(), True, "points"))
@@ -612,7 +635,7 @@ def find_counts(
         out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
         once = list(_ONCE_VERB.finditer(text, lo, end))
         out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
-    if "day" in low or "week" in low or "month" in low or re.search(r"\bd\d", low):
+    if "day" in low or "week" in low or "month" in low or "hour" in low or re.search(r"\bd\d", low):
         out += _day_counts(text, lo, end, given_here)
     if "group" in low or "cohort" in low or "arm" in low:
         out += group_counts(text, lo, end)
@@ -628,7 +651,9 @@ def find_counts(
                 out.append(Count(n, m.start(), m.end(), True, "schedule"))
         for m in _FREQ_X_UNITS.finditer(text, lo, end):
             n = int(m.group("n"))
-            same = _FREQ_UNIT[m.group("f").lower()] == m.group("u").lower().rstrip("s")
+            f = m.group("f")
+            step = _FREQ_UNIT[f.lower()] if f else m.group("f2").lower()
+            same = step == m.group("u").lower().rstrip("s")
             if same and 1 < n <= 60 and not _capped(text, m.start("n"), m.end("n")):
                 out.append(Count(n, m.start(), m.end(), True, "schedule"))
     if "only" in low:
@@ -645,8 +670,26 @@ def find_counts(
     for m in _SUBSEQUENT.finditer(text, lo, end):
         if not _conditional(text, sentences, m.start()):
             out.append(Count(2, m.start(), m.end(), False))
+    more = stated(text, lo, end)
+    for s in more:
+        if s.inner is not None:  # "2 cycles, each of 3 infusions": 6 replaces the 3
+            a, b = s.inner
+            out = [c for c in out if not a <= c.start < b]
+    out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more]
+    # a count in a clause about taking the cells or following the patients is not theirs
+    out = [c for c in out if not not_giving(text, lo, c.start)]
+    if out and _MAYBE_BACKGROUND.search(text, lo, end):
+        out = [c for c in out if not background(text, *sentences.bounds(c.start))]
     out.sort(key=lambda c: c.start)
     return out
+
+
+_MAYBE_BACKGROUND = re.compile(
+    r"previous|prior|earlier|published|\bour\b|clinical|animal|mice|mouse|murine|rats?\b"
+    r"|rodent|porcine|swine|canine|rabbit|primate|monkey|et\s+al|literature|meta-?analys"
+    r"|been|showed|demonstrated|found|reported",
+    re.IGNORECASE,
+)
 
 
 # One stated point of the schedule at its start: "at baseline (day 0)", "on day 0", "on Day 1",

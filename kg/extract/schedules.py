@@ -1,0 +1,353 @@
+"""More ways registries state how many times the cells are given, and statements that look
+like counts but are not, for :func:`kg.extract.regimen.find_counts`.
+
+Counts (each a :class:`Stated`):
+
+* one session of several injections: "20 injections ... in a single procedure", "during the
+  same catheterisation", "(single procedure)" = 1 (the session is the administration; its
+  injections are portions);
+* ordinal points: "on the 1st, 3rd and 5th day", "in the first week and the fourth week" = 3, 2;
+* a start point and a later one: "at enrolment and again 4 weeks later", "at baseline and 3
+  months later" = 2;
+* counted time points: "given at two time points" = 2;
+* counted cycles: "2 cycles, each of 3 infusions", "3 infusions per cycle, 2 cycles" = 6;
+* "once" written short: "MSC infusion: once", "MSC injection x 1" = 1.
+
+Not counts: a number of local injections into a muscle, the heart or the skin with no schedule
+("15 transendocardial injections", "10 intradermal injections around the ulcer": portions of
+one session, :func:`local_portions`); a count in a clause about taking the cells or following
+the patients that says nothing of giving ("bone marrow is aspirated twice", "patients are seen
+every 4 weeks for 6 months", :func:`not_giving`); a count in a sentence about earlier studies,
+animals or the literature (:func:`background`).
+
+>>> [(s.value, s.noun) for s in stated("MSCs are injected at 12 points in a single session.")]
+[(1, 'session')]
+>>> [s.value for s in stated("MSCs are infused on the 1st, 3rd and 5th day.")]
+[3]
+>>> [s.value for s in stated("MSCs: 3 infusions per cycle, 2 cycles.")]
+[6]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, parse_count
+
+__all__ = ["Stated", "background", "local_portions", "not_giving", "session_after", "stated"]
+
+_NUMWORD = "|".join(NUMBER_WORDS)
+_NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
+_NOUN = (
+    r"(?:infusions?|injections?|doses?|administrations?|applications?|implantations?"
+    r"|transplantations?|transfusions?|instillations?|sessions?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """A count read by one of this module's rules, with its span."""
+
+    value: int
+    start: int
+    end: int
+    strong: bool
+    noun: str
+    inner: tuple[int, int] | None = None  # a span whose own counts this one replaces
+
+
+# A word of giving the cells, for a clause that states a count.
+_GIVING = re.compile(
+    r"infus|inject|administ|\bgiven\b|\bgive\b|receiv|transplant|implant|deliver|instill"
+    r"|\btreat|\bdoses?\b|\bdrip\b|\bIV\b|i\.v\.|intra-?(?:venous|thecal|articular|muscular"
+    r"|dermal|lesional|arterial|coronary|vitreal|discal|osseous|myocardial)\w*"
+    r"|subcutaneous\w*|transendocardial",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.;:](?=\s|$)|\n")
+
+# ---------------------------------------------------------------- one session
+
+# "in a single procedure", "during the same catheterisation", "in one sitting", "(single
+# procedure)", "in a single-session procedure"
+_SESSION_WORDS = (
+    r"(?:procedures?|sessions?|sittings?|operations?|surgery|surgical\s+procedure"
+    r"|catheteri[sz]ations?|interventions?|visits?)"
+)
+_ONE_SESSION = re.compile(
+    r"(?:\b(?:in|during|within|at|over|on)\s+(?:a|one|the)?\s*(?:single|one|same)"
+    r"(?:[\s-]+(?:single|session))?[\s-]+" + _SESSION_WORDS + r"|\(\s*(?:a\s+)?(?:single|one)\s+"
+    r"(?:procedure|session|sitting)\s*\))",
+    re.IGNORECASE,
+)
+
+
+def session_after(text: str, start: int, hi: int) -> bool:
+    """The clause from ``start`` says the injections are given in one session ("20 injections
+    of 0.5 mL each in a single procedure"): portions, not a count."""
+    end = _CLAUSE_END.search(text, start, hi)
+    return _ONE_SESSION.search(text, start, end.start() if end else hi) is not None
+
+
+def _sessions(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _ONE_SESSION.finditer(text, lo, hi):
+        a = lo
+        for e in _CLAUSE_END.finditer(text, max(lo, m.start() - 200), m.start()):
+            a = e.end()
+        if _GIVING.search(text, a, m.start()) and not not_giving(text, lo, m.start()):
+            out.append(Stated(1, m.start(), m.end(), True, "session"))
+    return out
+
+
+# ---------------------------------------------------------------- local injections as portions
+
+# Routes given as many injections in one session: into a muscle, the heart wall, the skin, a
+# lesion's rim.
+_LOCAL_ROUTE = re.compile(
+    r"\b(?:intra-?muscular|i\.?m\.?|intra-?myocardial|trans-?endocardial|epicardial"
+    r"|intra-?dermal|intra-?cutaneous|submucos\w*|peri-?lesional|intra-?lesional|perianal"
+    r"|peri-?fistul\w*|peri-?urethral|intra-?sphincter\w*)\b",
+    re.IGNORECASE,
+)
+_SCHEDULE_WORD = re.compile(
+    r"\b(?:apart|interval\w*|every|each\s+(?:day|week|month)|weekly|monthly|daily|later"
+    r"|consecutive|days?\s+\d|weeks?\s+\d|months?\s+\d|visits?|sessions?|occasions?)\b",
+    re.IGNORECASE,
+)
+
+
+def local_portions(text: str, start: int, noun_start: int, value: int, hi: int) -> bool:
+    """Five or more injections by a route of many injection sites ("15 transendocardial
+    injections", "10 intradermal injections of MSCs around the ulcer"), in a sentence that
+    states no schedule, are the portions of one session, not a count."""
+    if value < 5 or not text[noun_start : noun_start + 9].lower().startswith("injection"):
+        return False
+    a = start
+    for e in _CLAUSE_END.finditer(text, max(0, start - 120), start):
+        a = e.end()
+    end = _CLAUSE_END.search(text, noun_start, hi)
+    b = end.start() if end else hi
+    if not _LOCAL_ROUTE.search(text, a, b):
+        return False
+    return _SCHEDULE_WORD.search(text, a, b) is None
+
+
+# ---------------------------------------------------------------- ordinal points
+
+_ORD = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth|eleventh|twelfth)"
+)
+_UNIT = r"(?:days?|weeks?|months?)"
+_ORD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+_ORDINAL_POINTS = re.compile(
+    rf"\b(?:on|in|at|during)\s+the\s+(?P<list>{_ORD}(?:\s+{_UNIT})?"
+    rf"(?:{_ORD_SEP}(?:the\s+)?{_ORD}(?:\s+{_UNIT})?)+)\s*(?P<u>{_UNIT})?\b",
+    re.IGNORECASE,
+)
+_ORD_ONE = re.compile(rf"(?P<o>{_ORD})(?:\s+(?P<u>{_UNIT}))?", re.IGNORECASE)
+
+
+def _ordinal_value(raw: str) -> int | None:
+    low = raw.lower()
+    if low[:1].isdigit():
+        return int(re.match(r"\d+", low).group(0))  # type: ignore[union-attr]
+    return ORDINAL_WORDS.get(low)
+
+
+def _ordinal_points(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _ORDINAL_POINTS.finditer(text, lo, hi):
+        members = list(_ORD_ONE.finditer(m.group("list")))
+        units = {(x.group("u") or "").lower().rstrip("s") for x in members} - {""}
+        if m.group("u"):
+            units.add(m.group("u").lower().rstrip("s"))
+        if len(units) != 1 or not _giving_before(text, lo, m.start()):
+            continue  # "the first and second arms": no unit of time, or none of giving
+        values = {_ordinal_value(x.group("o")) for x in members}
+        if None not in values and len(values) > 1:
+            out.append(Stated(len(values), m.start(), m.end(), True, "points"))
+    return out
+
+
+def _giving_before(text: str, lo: int, start: int) -> bool:
+    """A word of giving or the cells before ``start`` in its clause, and no word of taking or
+    following between it and ``start``."""
+    a = lo
+    for e in _CLAUSE_END.finditer(text, max(lo, start - 120), start):
+        a = e.end()
+    giving = list(_GIVING_OR_CELLS.finditer(text, a, start))
+    return bool(giving) and _NOT_GIVING.search(text, giving[-1].end(), start) is None
+
+
+_GIVING_OR_CELLS = re.compile(_GIVING.pattern + r"|MSC|\bcells?\b", re.IGNORECASE)
+
+# ---------------------------------------------------------------- a start point and a later one
+
+_EVENT = r"(?:surgery|operation|transplant\w*|implantation|engraftment)"
+_START = (
+    r"(?:baseline|enrol?ment|inclusion|randomi[sz]ation|admission|study\s+entry|entry"
+    r"|day\s*[01]|week\s*0|month\s*0|the\s+(?:first|initial)\s+visit"
+    # an event: "at surgery", "at the time of transplantation", "on the day of surgery"
+    rf"|(?:the\s+(?:time|day|end)\s+of\s+(?:the\s+)?)?{_EVENT})"
+)
+_AGAIN_LATER = re.compile(
+    rf"\b(?:at|on|during)\s+{_START}\s*,?\s+and\s+(?:then\s+)?(?:again\s+)?"
+    rf"(?:(?:{_NUM}|a|an|one)\s+(?:days?|weeks?|months?|years?)\s+(?:later|afterwards)"
+    rf"|(?:after|in)\s+(?:{_NUM}|a|an|one)\s+(?:days?|weeks?|months?|years?)"
+    # "at surgery and day 4 post-transplant", "and on postoperative day 7"
+    r"|(?:on\s+|at\s+)?(?:(?:post-?operative|post-?transplant)\s+)?(?:day|week)\s*\+?\d{1,3}"
+    r"(?!\s*(?:,|and|&|-|–|to)\s*\+?\d))\b",
+    re.IGNORECASE,
+)
+
+
+def _again_later(text: str, lo: int, hi: int) -> list[Stated]:
+    return [
+        Stated(2, m.start(), m.end(), True, "points")
+        for m in _AGAIN_LATER.finditer(text, lo, hi)
+        if _giving_before(text, lo, m.start())
+    ]
+
+
+# ---------------------------------------------------------------- counted time points
+
+_TIME_POINTS = re.compile(
+    rf"\b(?:given|administered|infused|injected|delivered|transplanted|implanted|applied)\s+"
+    rf"(?:at|on|in)\s+(?P<n>{_NUM})\s+(?:different\s+|separate\s+|distinct\s+)?"
+    r"(?:time[\s-]?points|time\s+points|occasions|visits)\b",
+    re.IGNORECASE,
+)
+
+
+def _time_points(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _TIME_POINTS.finditer(text, lo, hi):
+        n = parse_count(m.group("n"))
+        if n and 1 < n <= 60:
+            out.append(Stated(n, m.start(), m.end(), True, "points"))
+    return out
+
+
+# ---------------------------------------------------------------- counted cycles
+
+_CYCLE = r"(?:cycles|courses|rounds)"
+_CYCLES = re.compile(
+    # "2 cycles, each of 3 MSC infusions", "2 cycles of 3 weekly infusions"
+    rf"\b(?P<c>{_NUM})\s+{_CYCLE}\s*,?\s*(?:each\s+(?:of|with|consisting\s+of)|of|with"
+    rf"|consisting\s+of)\s+(?P<n>{_NUM})\s+(?P<inner>(?:[\w-]+\s+){{0,2}}?{_NOUN})\b"
+    # "3 infusions per cycle, 2 cycles", "3 injections in each course for 2 courses"
+    rf"|\b(?P<n2>{_NUM})\s+(?:[\w-]+\s+){{0,2}}?{_NOUN}\s+(?:per|each|every|in\s+each)\s+"
+    rf"(?:cycle|course|round)\s*[,;]?\s*(?:for\s+|and\s+|over\s+|x\s*|×\s*)?(?P<c2>{_NUM})"
+    rf"\s+{_CYCLE}\b",
+    re.IGNORECASE,
+)
+
+
+def _cycles(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _CYCLES.finditer(text, lo, hi):
+        c = parse_count(m.group("c") or m.group("c2"))
+        n = parse_count(m.group("n") or m.group("n2"))
+        if c and n and 1 < c * n <= 60:
+            out.append(Stated(c * n, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
+    return out
+
+
+# ---------------------------------------------------------------- "once" written short
+
+_ONCE_SHORT = re.compile(
+    r"\b(?:infusions?|injections?|administrations?|doses?|[\w-]*MSCs?)\s*"
+    r"(?::\s*once\b|[x×]\s*1\b(?!\s*(?:[x×*^]|[.,]\d|\d)))",
+    re.IGNORECASE,
+)
+
+
+def _once_short(text: str, lo: int, hi: int) -> list[Stated]:
+    return [Stated(1, m.start(), m.end(), True, "") for m in _ONCE_SHORT.finditer(text, lo, hi)]
+
+
+def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
+    """The counts this module's rules read in ``text[lo:hi]``."""
+    end = len(text) if hi is None else hi
+    low = text[lo:end].lower()
+    out: list[Stated] = []
+    if any(w in low for w in ("single", "one", "same")):
+        out += _sessions(text, lo, end)
+    if "the " in low:
+        out += _ordinal_points(text, lo, end)
+    if " and " in low:
+        out += _again_later(text, lo, end)
+    if "point" in low or "occasion" in low or "visit" in low:
+        out += _time_points(text, lo, end)
+    if "cycle" in low or "course" in low or "round" in low:
+        out += _cycles(text, lo, end)
+    if "once" in low or "1" in low:
+        out += _once_short(text, lo, end)
+    return out
+
+
+# ---------------------------------------------------------------- not giving
+
+# Taking the cells' tissue, or following the patients: a count in such a clause is not the
+# cells' ("bone marrow is aspirated twice", "two liposuction sessions", "patients are seen every
+# 4 weeks for 6 months").
+_NOT_GIVING = re.compile(
+    r"aspirat|harvest|liposuction|lipoaspirat|apheres|biops|collect|obtain|\bdrawn\b|\bdraws?\b"
+    r"|\btaken\b|sampl|\bseen\b|review|visits?\b|follow[\s-]*ups?\b|followed\s+(?:up|for)\b|assess"
+    r"|evaluat|examin|measur|\bscans?\b"
+    r"|\bMRI\b|imaging|questionnaire|monitor|contact|phone|telephone",
+    re.IGNORECASE,
+)
+_GIVING_CLAUSE = re.compile(
+    r"infus|inject|administ|\bgiven\b|receiv|transplant|implant|deliver|instill|\btreat"
+    r"|\bdoses?\b|\bdrip\b|\bIV\b|i\.v\.",
+    re.IGNORECASE,
+)
+_SUB_CLAUSE = re.compile(r"[.;:](?=\s|$)|\n|,\s*(?:and|while|whereas|then)\s", re.IGNORECASE)
+
+
+def not_giving(text: str, lo: int, pos: int) -> bool:
+    """The clause of ``pos`` is about taking the cells or following the patients and has no
+    word of giving: a count there is not the cells'."""
+    a = lo
+    for e in _SUB_CLAUSE.finditer(text, max(lo, pos - 150), pos):
+        a = e.end()
+    end = _SUB_CLAUSE.search(text, pos)
+    b = end.start() if end else len(text)
+    return _NOT_GIVING.search(text, a, b) is not None and _GIVING_CLAUSE.search(text, a, b) is None
+
+
+# ---------------------------------------------------------------- background
+
+# A sentence about earlier studies, animals or the literature, not this trial: "In a previous
+# trial, two infusions of MSCs were safe", "In animal models, MSCs injected on days 1, 3 and 5".
+# One that also speaks of this trial ("In this study", "patients will receive") keeps its count.
+_BACKGROUND = re.compile(
+    r"\b(?:(?:previous(?:ly)?|prior|earlier|published|our)\s+(?:(?:phase\s+\w+|pilot|clinical"
+    r"|randomi[sz]ed|animal)\s+)?(?:studies|study|trials?|reports?|work|experience|research"
+    r"|publications?)|pre-?clinical|animal\s+(?:models?|studies|experiments?)|mice|mouse|murine"
+    r"|rats|rodents?|porcine|swine|canine|rabbits|primates|monkeys|et\s+al\b|literature"
+    r"|meta-?analys[ie]s|(?:has|have)\s+been\s+(?:shown|reported|tested|studied|given|used"
+    r"|administered|infused)|(?:study|studies|trials?)\s+(?:showed|demonstrated|found"
+    r"|has\s+shown|have\s+shown|reported))",
+    re.IGNORECASE,
+)
+_ET_AL_BEFORE = re.compile(r"\bet\s+al\.?\s*$", re.IGNORECASE)
+_THIS_TRIAL = re.compile(
+    r"\b(?:this\s+(?:study|trial|protocol)|(?:the\s+)?(?:present|current)\s+(?:study|trial)"
+    r"|will|shall|we\s+(?:plan|propose|intend)|are\s+(?:randomi[sz]ed|enrolled|assigned)"
+    r"|(?:each|every)\s+(?:patient|participant|subject)"
+    r"|(?:patients?|participants?|subjects?)\s+(?:receive|are\s+(?:given|treated|infused"
+    r"|injected)))\b",
+    re.IGNORECASE,
+)
+
+
+def background(text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` (a sentence) speaks of earlier studies, animals or the literature and
+    not of this trial."""
+    found = _BACKGROUND.search(text, lo, hi) or _ET_AL_BEFORE.search(text, max(0, lo - 12), lo)
+    return found is not None and _THIS_TRIAL.search(text, lo, hi) is None
