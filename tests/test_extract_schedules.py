@@ -16,6 +16,7 @@ docs/dose-labelling.md, "Administrations".
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -235,6 +236,13 @@ WORDINGS: list[Wording] = [
         "Le Blanc et al. gave MSCs twice. In this trial MSCs are infused on days 0 and 7.",
         2,
     ),
+    # ---- dose levels compared are no count; with a schedule "N doses" are administrations
+    W("doses compared", "A dose-finding study: two doses of MSCs are compared.", None),
+    W("doses compared", "Patients are randomised to one of three doses of MSCs.", None),
+    W("doses compared", "The trial evaluates two different doses of MSCs.", None),
+    W("doses given", "Two doses of MSCs are given 4 weeks apart.", 2),
+    W("doses given", "This trial evaluates two doses of MSCs given one month apart.", 2),
+    W("doses given", "Each patient receives two doses of MSCs; the study compares them.", 2),
     # ---- near-misses: the count stays empty
     W(
         "near-miss",
@@ -293,5 +301,287 @@ def test_count_wording(r: Wording, where: str) -> None:
 def test_every_family_has_three_wordings() -> None:
     families: dict[str, int] = {}
     for r in WORDINGS:
+        families[r.family] = families.get(r.family, 0) + 1
+    assert [f for f, n in families.items() if n < 3] == []
+
+
+# ------------------------------------------------------------ whole records with several arms
+# Another arm's, a comparator's or a drug's schedule stands beside the cells': each arm keeps
+# its own count (None for an arm without cells, or with cells and no stated count).
+
+
+def arm(label: str, kind: str, description: str | None, *ivs: str) -> Arm:
+    return Arm(label, kind, description, ivs)
+
+
+def biological(name: str, description: str | None, *arms: str) -> Intervention:
+    return Intervention(name, "BIOLOGICAL", description, (), arms)
+
+
+def drug(name: str, description: str | None, *arms: str) -> Intervention:
+    return Intervention(name, "DRUG", description, (), arms)
+
+
+def ictrp(trial_id: str, title: str, interventions: str) -> Trial:
+    from kg.sources import ictrp as ictrp_source
+
+    row = {"trial_id": trial_id, "public_title": title, "interventions": interventions}
+    prov = Provenance("x.csv", "ictrp", "0" * 64, "1", trial_id, "0" * 64)
+    return ictrp_source.build_trial(row, prov)
+
+
+@dataclass(frozen=True)
+class Record:
+    family: str
+    record: Trial
+    expected: dict[str, int | None]  # arm label -> count
+    gap: str | None = None
+
+
+RECORDS: list[Record] = [
+    # ---- a comparator's doses
+    Record(
+        "comparator",
+        trial(
+            [
+                arm("MSC", EXP, "Patients receive a single intravenous infusion of MSCs.", B_MSC),
+                arm("Placebo", PLACEBO, "Saline infused on days 1, 8 and 15.", "Drug: Saline"),
+            ],
+            [biological(MSC, None, "MSC"), drug("Saline", "0.9% sodium chloride", "Placebo")],
+        ),
+        {"MSC": 1, "Placebo": None},
+    ),
+    Record(
+        "comparator",
+        trial(
+            [
+                arm("MSC", EXP, "MSCs are infused intravenously.", B_MSC),
+                arm("Placebo", PLACEBO, "Saline infusion.", "Drug: Saline"),
+            ],
+            [biological(MSC, None, "MSC"), drug("Saline", None, "Placebo")],
+            detailed="In the placebo group, saline is infused on days 1, 8 and 15 to keep the "
+            "blind.",
+        ),
+        {"MSC": None, "Placebo": None},
+    ),
+    Record(
+        "comparator",
+        trial(
+            [
+                arm("MSC", EXP, "MSCs are injected into the knee.", B_MSC),
+                arm(
+                    "Hyaluronic acid",
+                    ACTIVE,
+                    "Hyaluronic acid is injected into the knee three times, one week apart.",
+                    "Device: Hyaluronic acid",
+                ),
+            ],
+            [biological(MSC, None, "MSC"), drug("Hyaluronic acid", None, "Hyaluronic acid")],
+        ),
+        {"MSC": None, "Hyaluronic acid": None},
+    ),
+    Record(
+        "comparator",
+        trial(
+            [
+                arm("MSC group", EXP, "Mesenchymal stromal cells intravenously.", B_MSC),
+                arm("Control group", ACTIVE, "Methylprednisolone.", "Drug: Methylprednisolone"),
+            ],
+            [
+                biological(MSC, None, "MSC group"),
+                drug("Methylprednisolone", None, "Control group"),
+            ],
+            detailed="Patients in the MSC group receive MSCs on days 1 and 8; the control group "
+            "receives methylprednisolone 1 mg/kg daily for 5 days.",
+        ),
+        {"MSC group": 2, "Control group": None},
+    ),
+    # ---- a drug given beside the cells in the same arm
+    Record(
+        "drug beside",
+        trial(
+            [
+                arm(
+                    "MSC + tacrolimus",
+                    EXP,
+                    "MSCs intravenously once; tacrolimus twice daily for 3 months.",
+                    B_MSC,
+                    "Drug: Tacrolimus",
+                )
+            ],
+            [
+                biological(MSC, None, "MSC + tacrolimus"),
+                drug("Tacrolimus", None, "MSC + tacrolimus"),
+            ],
+        ),
+        {"MSC + tacrolimus": 1},
+    ),
+    Record(
+        "drug beside",
+        trial(
+            [arm("MSC", EXP, "MSCs on days 0 and 7.", B_MSC, "Drug: G-CSF")],
+            [
+                biological(MSC, None, "MSC"),
+                drug("G-CSF", "G-CSF 5 µg/kg daily for 5 days before each infusion.", "MSC"),
+            ],
+        ),
+        {"MSC": 2},
+    ),
+    Record(
+        "drug beside",
+        trial(
+            [arm("MSC", EXP, "Conditioning, then MSCs.", B_MSC, "Drug: Cyclophosphamide")],
+            [
+                biological(MSC, "Allogeneic MSCs, 1 x 10^6 cells/kg, infused once.", "MSC"),
+                drug("Cyclophosphamide", "Cyclophosphamide 50 mg/kg on days -5, -4, -3.", "MSC"),
+            ],
+        ),
+        {"MSC": 1},
+    ),
+    # ---- cohorts, dose levels and phases are no count
+    Record(
+        "cohorts",
+        trial(
+            [
+                arm("Cohort 1", EXP, "1 x 10^6 MSCs/kg.", B_MSC),
+                arm("Cohort 2", EXP, "2 x 10^6 MSCs/kg.", B_MSC),
+                arm("Cohort 3", EXP, "5 x 10^6 MSCs/kg.", B_MSC),
+            ],
+            [biological(MSC, "Intravenous MSCs.", "Cohort 1", "Cohort 2", "Cohort 3")],
+            detailed="A phase 1/2 dose-escalation study in 3 cohorts of 3 patients at 3 dose "
+            "levels.",
+        ),
+        {"Cohort 1": None, "Cohort 2": None, "Cohort 3": None},
+    ),
+    Record(
+        "cohorts",
+        trial(
+            [
+                arm("Low dose", EXP, "1 x 10^6 MSCs/kg.", B_MSC),
+                arm("High dose", EXP, "3 x 10^6 MSCs/kg.", B_MSC),
+            ],
+            [biological(MSC, "MSCs given intravenously.", "Low dose", "High dose")],
+            title="A Phase 1/2 Study of Two Doses of Mesenchymal Stromal Cells",
+        ),
+        {"Low dose": None, "High dose": None},
+    ),
+    Record(
+        "cohorts",
+        trial(
+            [
+                arm("Low dose", EXP, "1 x 10^6 MSCs/kg.", B_MSC),
+                arm("High dose", EXP, "3 x 10^6 MSCs/kg.", B_MSC),
+            ],
+            [biological(MSC, "MSCs given intravenously.", "Low dose", "High dose")],
+            detailed="Two doses of MSCs are compared. Each patient receives the cells on days "
+            "0 and 14.",
+        ),
+        {"Low dose": 2, "High dose": 2},
+    ),
+    # ---- follow-up and sampling schedules in a multi-arm record
+    Record(
+        "follow-up",
+        trial(
+            [
+                arm("MSC", EXP, "A single intravenous infusion of MSCs.", B_MSC),
+                arm("Placebo", PLACEBO, "Saline.", "Drug: Saline"),
+            ],
+            [biological(MSC, None, "MSC"), drug("Saline", None, "Placebo")],
+            detailed="All patients are seen at weeks 1, 2, 4, 12 and 24; blood is drawn at each "
+            "visit. MSCs are thawed at the bedside.",
+        ),
+        {"MSC": 1, "Placebo": None},
+    ),
+    Record(
+        "follow-up",
+        trial(
+            [
+                arm("MSC", EXP, "MSCs are injected intravenously.", B_MSC),
+                arm(
+                    "Standard care",
+                    "NO_INTERVENTION",
+                    "Usual care.",
+                ),
+            ],
+            [biological(MSC, None, "MSC")],
+            detailed="Both groups are followed for 12 months, with visits every 3 months for 1 "
+            "year.",
+        ),
+        {"MSC": None, "Standard care": None},
+    ),
+    Record(
+        "follow-up",
+        trial(
+            [arm("MSC", EXP, "MSCs twice, 4 weeks apart.", B_MSC)],
+            [biological(MSC, None, "MSC")],
+            detailed="Bone marrow (50 mL) is aspirated once to grow the MSCs. MRI at 3, 6 and 12 "
+            "months.",
+        ),
+        {"MSC": 2},
+    ),
+    # ---- WHO ICTRP records, through the mapper
+    Record(
+        "ictrp",
+        ictrp(
+            "IRCT20200101000002N1",
+            "Wharton's jelly MSCs in acute lung injury",
+            "Intervention 1: Intervention group: Wharton's jelly MSCs 1 x 10^6 cells/kg, "
+            "intravenous injection for 3 times, once every 48 hours. Intervention 2: Control "
+            "group: routine treatment.",
+        ),
+        {"Intervention group": 3, "Control group": None},
+    ),
+    Record(
+        "ictrp",
+        ictrp(
+            "ChiCTR2000000003",
+            "Umbilical cord MSCs for liver cirrhosis",
+            "Treatment group:hUC-MSCs 1x10^6/kg, once every week, total 4 times;"
+            "Control group:routine treatment",
+        ),
+        {"Treatment group": 4, "Control group": None},
+    ),
+    Record(
+        "ictrp",
+        ictrp(
+            "CTRI/2020/01/000002",
+            "Allogeneic MSCs in chronic kidney disease",
+            "Intervention1: Stem cells: Allogeneic MSCs 2 x 10^6 cells/kg IV on D0, D7, D14\n"
+            "Control Intervention1: Standard care: standard medical care",
+        ),
+        {"Stem cells": 3, "Standard care": None},
+    ),
+    Record(
+        "ictrp",
+        ictrp(
+            "ChiCTR2000000004",
+            "MSCs in knee osteoarthritis",
+            "Experimental group:MSCs 3 times injection, 1 week interval;"
+            "Control group:sodium hyaluronate 5 times injection, 1 week interval",
+        ),
+        {"Experimental group": 3, "Control group": None},
+    ),
+]
+
+
+def _record_params() -> list[object]:
+    out: list[object] = []
+    for i, r in enumerate(RECORDS):
+        marks = [pytest.mark.xfail(strict=True, reason=r.gap)] if r.gap else []
+        out.append(pytest.param(r, id=f"{r.family}|{i}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("r", _record_params())
+def test_record_counts(r: Record) -> None:
+    t = copy.deepcopy(r.record)
+    annotate_trial(t)
+    got = {a.label: a.administrations for a in t.arms}
+    assert got == r.expected, t.notes
+
+
+def test_every_record_family_has_three_records() -> None:
+    families: dict[str, int] = {}
+    for r in RECORDS:
         families[r.family] = families.get(r.family, 0) + 1
     assert [f for f, n in families.items() if n < 3] == []

@@ -31,7 +31,14 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from kg.extract.schedules import background, local_portions, not_giving, session_after, stated
+from kg.extract.schedules import (
+    background,
+    doses_compared,
+    local_portions,
+    not_giving,
+    session_after,
+    stated,
+)
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
 
 __all__ = [
@@ -678,6 +685,16 @@ def find_counts(
     out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more]
     # a count in a clause about taking the cells or following the patients is not theirs
     out = [c for c in out if not not_giving(text, lo, c.start)]
+    # "A Phase 1/2 Study of Two Doses of MSCs": dose levels compared, not administrations
+    out = [
+        c
+        for c in out
+        if not (
+            c.value > 1
+            and c.noun.startswith("dose")
+            and doses_compared(text, *sentences.bounds(c.start))
+        )
+    ]
     if out and _MAYBE_BACKGROUND.search(text, lo, end):
         out = [c for c in out if not background(text, *sentences.bounds(c.start))]
     out.sort(key=lambda c: c.start)

@@ -35,7 +35,15 @@ from dataclasses import dataclass
 
 from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, parse_count
 
-__all__ = ["Stated", "background", "local_portions", "not_giving", "session_after", "stated"]
+__all__ = [
+    "Stated",
+    "background",
+    "doses_compared",
+    "local_portions",
+    "not_giving",
+    "session_after",
+    "stated",
+]
 
 _NUMWORD = "|".join(NUMBER_WORDS)
 _NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
@@ -318,6 +326,30 @@ def not_giving(text: str, lo: int, pos: int) -> bool:
     end = _SUB_CLAUSE.search(text, pos)
     b = end.start() if end else len(text)
     return _NOT_GIVING.search(text, a, b) is not None and _GIVING_CLAUSE.search(text, a, b) is None
+
+
+# ---------------------------------------------------------------- doses compared
+
+# "A Phase 1/2 Study of Two Doses of MSCs", "two doses of MSCs are compared", "randomised to
+# one of three doses": dose levels, not administrations (unless the sentence gives a schedule:
+# "two doses of MSCs given 4 weeks apart").
+_COMPARED = re.compile(
+    r"\b(?:compar\w*|escalat\w*|versus|vs\.?|levels?|different|randomi[sz]\w*|one\s+of"
+    r"|(?:study|trial|evaluation|comparison)\s+of|evaluat\w*|tested|explor\w*)\b",
+    re.IGNORECASE,
+)
+_SCHEDULED = re.compile(
+    r"\b(?:apart|interval\w*|later|every|weekly|monthly|daily|consecutive|once|twice"
+    r"|(?:days?|weeks?|months?)\s+\+?\d|on\s+days?|at\s+(?:weeks?|months?|baseline)|each\s+patient"
+    r"|(?:every|all)\s+patients?|patients?\s+receiv\w*|sessions?|times)\b",
+    re.IGNORECASE,
+)
+
+
+def doses_compared(text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` (a sentence or title with "N doses") compares dose levels and states no
+    schedule: its "N doses" are levels, not administrations."""
+    return _COMPARED.search(text, lo, hi) is not None and _SCHEDULED.search(text, lo, hi) is None
 
 
 # ---------------------------------------------------------------- background
