@@ -26,7 +26,16 @@ from kg.link.coverage import Coverage, condition_coverage
 from kg.link.version import LINKER_VERSION
 from kg.materialise import VERSION as MATERIALISE
 from kg.model import Condition, MappingError, Provenance, Trial
-from kg.rdf import CTO, OBO, Minter, provenance_quads, source_quads, trial_quads
+from kg.rdf import (
+    CTO,
+    OBO,
+    Minter,
+    Written,
+    provenance_quads,
+    source_quads,
+    trial_quads,
+    trial_record,
+)
 from kg.sources import FORMATS, map_bytes
 from kg.store import FileStat, GraphStore, SourceState, build_lock, fresh_store, open_store
 from kg.streamed import DocStats, Streamed, serialize_document
@@ -227,6 +236,7 @@ def map_document_file(
     minter: Minter,
     unchanged: Collection[str] = (),
     records: list[tuple[str, int, int]] | None = None,
+    written: dict[str, Written] | None = None,
 ) -> tuple[DocumentResult, list[Quad], list[Trial]]:
     """Map one document to its quads (record graphs + provenance); never raises for bad input.
 
@@ -238,6 +248,9 @@ def map_document_file(
 
     ``records``: gets (record graph IRI, start, end) of each record's own quads in the
     returned list (the rest is metadata), for :func:`kg.streamed.serialize_document`.
+
+    ``written``: gets the parts of record graphs written as N-Quads (the posted results,
+    :func:`kg.rdf.trial_record`), by record graph IRI; they are then not among the quads.
     """
     result = DocumentResult(key=key, status="mapped")
     quads: list[Quad] = []
@@ -281,7 +294,11 @@ def map_document_file(
         result.format = trial.provenance.format
         trial.notes = [shorten(note) for note in trial.notes]
         try:
-            graph, record = trial_quads(trial, minter=minter)
+            if written is None:
+                graph, record = trial_quads(trial, minter=minter)
+                lines: Written = []
+            else:
+                graph, record, lines = trial_record(trial, minter=minter)
             meta = list(
                 provenance_quads(trial.provenance, trial.notes, source_key=key, minter=minter)
             )
@@ -299,6 +316,8 @@ def map_document_file(
             records.append((graph.value, len(quads), len(quads) + len(record)))
         quads.extend(record)
         quads.extend(meta)
+        if lines and written is not None:
+            written[graph.value] = lines
         label = trial.nct_id or trial.provenance.record_key
         result.notes.extend(f"{label}: {note}" for note in trial.notes)
     if not trials and not kept and not result.errors:
@@ -566,8 +585,9 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
         return DocumentResult(key=key, status="unchanged"), b"", sha, None
     try:
         records: list[tuple[str, int, int]] = []
+        written: dict[str, Written] = {}  # (the posted results, as N-Quads)
         result, quads, _ = map_document_file(
-            data, key, minter=minter, unchanged=unchanged, records=records
+            data, key, minter=minter, unchanged=unchanged, records=records, written=written
         )
         if result.status != "mapped":
             return result, b"", sha, None
@@ -580,8 +600,10 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
                 minter=minter,
             )
         )
-        result.quads = len(quads)
-        payload, stats = serialize_document(quads, records, key=key, minter=minter)
+        result.quads = len(quads) + sum(
+            d.count(b"\n") for parts in written.values() for _, d in parts
+        )
+        payload, stats = serialize_document(quads, records, key=key, minter=minter, written=written)
     except Exception as exc:  # the last resort: this document's error
         failed = DocumentResult(
             key=key, status="failed", errors=[_internal(key, None, "mapping", exc)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.iri import is_doi, is_http_iri, is_mesh_id, is_nct_id, is_pmid
 from kg.link.records import CURATED_TABLE, EXACT_MATCH, MANUAL_CURATION, Link
@@ -54,6 +54,7 @@ __all__ = [
     "slug",
     "source_quads",
     "trial_quads",
+    "trial_record",
 ]
 
 DEFAULT_BASE = "https://w3id.org/celltrials/"
@@ -468,9 +469,29 @@ _P_BUILD_NOTE = cto("buildNote")
 
 def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, list[Quad]]:
     """All quads one record states, in its own named graph (returned with them)."""
+    graph, quads, written = trial_record(trial, minter=minter)
+    for at, data in reversed(written):
+        quads[at:at] = parse(data, format=RdfFormat.N_QUADS)
+    return graph, quads
+
+
+# Parts of a record written as N-Quads directly (kg.nquads), by their position among the
+# record's quads: (index in the list of quads the part comes before, its N-Quads lines).
+Written = list[tuple[int, bytes]]
+
+
+def trial_record(
+    trial: Trial, *, minter: Minter | None = None
+) -> tuple[NamedNode, list[Quad], Written]:
+    """What :func:`trial_quads` returns, with the posted results (kg.rdf_results) as
+    N-Quads lines beside the quads instead of quads among them, for the build
+    (:func:`kg.streamed.serialize_document`): making their pyoxigraph objects would cost
+    as much again as serialising them. Nothing written after them reads them: the
+    summaries read the sites, the language tags only the trial's plain literals."""
     m = minter or Minter()
     graph = m.graph(trial.provenance)
     w = _Writer(graph, markdown=is_markdown_format(trial.provenance.format))
+    written: Written = []
     text = w.text
     t = m.trial(trial)
     w.add(t, _TYPE, _C_TRIAL)
@@ -520,16 +541,18 @@ def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNod
 
         w.quads.extend(materialised_quads(w.quads, graph))  # tissue closure, comparable doses
     if trial.results is not None:  # posted results, in this record's graph (kg.rdf_results)
-        from kg.rdf_results import results_quads  # it imports this module
+        from kg.rdf_results import results_nquads  # it imports this module
 
-        w.quads.extend(results_quads(trial, trial_node=t, graph=graph, minter=m))
+        data = results_nquads(trial, trial_node=t, graph=graph, minter=m)
+        if data:
+            written.append((len(w.quads), data))
     if trial.registry_ids or trial.raw_values or trial.languages:
         _registries(w, m, t, trial)
     if trial.sites:  # per-trial summaries that listings read (kg.summary)
         from kg.summary import summary_quads  # it imports this module
 
         w.quads.extend(summary_quads(t, w.quads, graph))
-    return graph, w.quads
+    return graph, w.quads, written
 
 
 # ---------------------------------------------------------------- registries (ICTRP)

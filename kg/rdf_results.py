@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from kg.model import Trial
-from kg.rdf import DCT, OBO, RDF, RDFS, XSD, Minter, cto, redact, slug
+from kg.nquads import checked_iri, quoted
+from kg.rdf import CTO, DCT, OBO, RDF, RDFS, XSD, Minter, redact, slug
 from kg.results_model import (
     AdverseEvents,
     Analysis,
@@ -31,82 +32,112 @@ from kg.results_model import (
 )
 from kg.results_units import stato_terms, uo_unit
 
-__all__ = ["results_quads"]
+__all__ = ["results_nquads", "results_quads"]
 
-_TYPE = NamedNode(RDF + "type")
-_INT = NamedNode(XSD + "integer")
-_DOUBLE = NamedNode(XSD + "double")
-_BOOLEAN = NamedNode(XSD + "boolean")
-_DECIMAL = NamedNode(XSD + "decimal")
+# The results are written as N-Quads lines directly (kg.nquads: byte for byte as pyoxigraph
+# writes the same quads), not as pyoxigraph objects: nothing reads them as quads before
+# they are serialised, and they are most of the quads of a trial that has them. A node is
+# its IRI (a str); every IRI here is a valid trial IRI with IRI-safe parts after it (slugs,
+# numbers, fixed words) or a node a Minter made, so it is written as it is.
+_TYPE = f"<{RDF}type>"
+_INT = f"^^<{XSD}integer>"
+_DOUBLE = f"^^<{XSD}double>"
+_BOOLEAN = f"^^<{XSD}boolean>"
+_DECIMAL = f"^^<{XSD}decimal>"
 
 
 class _Out:
-    """The quads of one trial's results in the trial's record graph."""
+    """The N-Quads lines of one trial's results in the trial's record graph."""
 
-    __slots__ = ("graph", "quads")
+    __slots__ = ("end", "lines")
 
     def __init__(self, graph: NamedNode) -> None:
-        self.graph = graph
-        self.quads: list[Quad] = []
+        self.end = f" {checked_iri(graph.value)} .\n"  # the graph term and the end of a line
+        self.lines: list[str] = []
 
-    def add(self, s: NamedNode, p: str, o: NamedNode | Literal) -> None:
-        node = _PREDICATES.get(p)
-        if node is None:
-            node = _PREDICATES[p] = cto(p) if ":" not in p else NamedNode(p)
-        self.quads.append(Quad(s, node, o, self.graph))
+    def add(self, s: str, p: str, o: str) -> None:
+        """A quad whose object is the node ``o``."""
+        self.lines.append(f"<{s}> {_predicate(p)} <{o}>{self.end}")
 
-    def text(self, s: NamedNode, p: str, value: str | None) -> None:
+    def term(self, s: str, p: str, o: str) -> None:
+        """A quad whose object is ``o`` as N-Quads writes it."""
+        self.lines.append(f"<{s}> {_predicate(p)} {o}{self.end}")
+
+    def text(self, s: str, p: str, value: str | None) -> None:
         if value:
-            self.add(s, p, Literal(redact(value) if "@" in value or "+" in value else value))
+            text = redact(value) if "@" in value or "+" in value else value
+            self.lines.append(f"<{s}> {_predicate(p)} {quoted(text)}{self.end}")
 
-    def integer(self, s: NamedNode, p: str, value: int | None) -> None:
+    def integer(self, s: str, p: str, value: int | None) -> None:
         if value is not None:
             literal = _INTEGERS.get(value) if type(value) is int else None  # (not a bool)
             if literal is None:
-                literal = Literal(str(value), datatype=_INT)
+                literal = quoted(str(value)) + _INT
                 if type(value) is int and len(_INTEGERS) < 1 << 12:  # bounded (counts repeat)
                     _INTEGERS[value] = literal
-            self.add(s, p, literal)
+            self.lines.append(f"<{s}> {_predicate(p)} {literal}{self.end}")
 
-    def double(self, s: NamedNode, p: str, value: float | None) -> None:
+    def double(self, s: str, p: str, value: float | None) -> None:
         if value is not None:
-            self.add(s, p, Literal(repr(float(value)), datatype=_DOUBLE))
+            self.lines.append(f'<{s}> {_predicate(p)} "{float(value)!r}"{_DOUBLE}{self.end}')
 
-    def kind(self, s: NamedNode, cls: str) -> None:
-        self.quads.append(Quad(s, _TYPE, cto(cls), self.graph))
+    def kind(self, s: str, cls: str) -> None:
+        self.lines.append(f"<{s}> {_TYPE} <{CTO}{cls}>{self.end}")
 
 
-# Nodes of the properties by the names the writers use, and the literals of small counts
-# (nodes and literals are immutable: one shared object each, made once per process).
-_PREDICATES: dict[str, NamedNode] = {}
-_INTEGERS: dict[int, Literal] = {}
+# The terms of the properties by the names the writers use (each IRI checked once), and
+# the literals of small counts: made once per process.
+_PREDICATES: dict[str, str] = {}
+_INTEGERS: dict[int, str] = {}
+
+
+def _predicate(name: str) -> str:
+    term = _PREDICATES.get(name)
+    if term is None:
+        term = _PREDICATES[name] = checked_iri(name if ":" in name else CTO + name)
+    return term
 
 
 def results_quads(
     trial: Trial, *, trial_node: NamedNode, graph: NamedNode, minter: Minter
 ) -> list[Quad]:
-    """The quads of ``trial.results`` (none when it has none)."""
+    """The quads of ``trial.results`` (none when it has none), in the order written."""
+    data = results_nquads(trial, trial_node=trial_node, graph=graph, minter=minter)
+    return list(parse(data, format=RdfFormat.N_QUADS)) if data else []
+
+
+def results_nquads(
+    trial: Trial, *, trial_node: NamedNode, graph: NamedNode, minter: Minter
+) -> bytes:
+    """The quads of ``trial.results`` as N-Quads (one line a quad, in the order written,
+    duplicates kept; empty when it has none). ValueError if a text is not valid Unicode (a
+    lone surrogate, which no literal can hold)."""
     results = trial.results
     if results is None:
-        return []
+        return b""
     out = _Out(graph)
-    r = NamedNode(f"{trial_node.value}/results")
-    out.add(trial_node, "hasResults", r)
+    t = trial_node.value
+    r = f"{t}/results"
+    out.add(t, "hasResults", r)
     out.kind(r, "Results")
+    arms: dict[str, str] = {}
 
-    def arm_node(label: str) -> NamedNode:
-        return minter.under(trial_node, "arm", slug(label))
-
-    group_nodes: dict[tuple[str, str, str], NamedNode] = {}  # (a group is named often)
-
-    def group_node(section: str, group: str, parent: NamedNode = r) -> NamedNode:
-        node = group_nodes.get((section, group, parent.value))
+    def arm_node(label: str) -> str:
+        node = arms.get(label)
         if node is None:
-            node = NamedNode(f"{parent.value}/{section}/group/{slug(group, max_len=40)}")
-            group_nodes[section, group, parent.value] = node
+            node = arms[label] = minter.under(trial_node, "arm", slug(label)).value
         return node
 
-    def group(section: str, g: ResultGroup, parent: NamedNode = r) -> NamedNode:
+    group_nodes: dict[tuple[str, str, str], str] = {}  # (a group is named often)
+
+    def group_node(section: str, group: str, parent: str = r) -> str:
+        node = group_nodes.get((section, group, parent))
+        if node is None:
+            node = f"{parent}/{section}/group/{slug(group, max_len=40)}"
+            group_nodes[section, group, parent] = node
+        return node
+
+    def group(section: str, g: ResultGroup, parent: str = r) -> str:
         node = group_node(section, g.key, parent)
         out.add(parent, "hasResultGroup", node)
         out.kind(node, "ResultGroup")
@@ -127,12 +158,12 @@ def results_quads(
         out.text(r, "baselinePopulation", b.population)
         _counts(out, r, "baselineDenominator", b.denoms, partial(group_node, "baseline"))
         for n, measure in enumerate(b.measures, 1):
-            node = NamedNode(f"{r.value}/baseline/measure/{n}")
+            node = f"{r}/baseline/measure/{n}"
             out.add(r, "hasBaselineMeasure", node)
             out.kind(node, "BaselineMeasure")
             _measure(out, node, measure, partial(group_node, "baseline"))
     for n, measure in enumerate(results.outcomes, 1):
-        node = NamedNode(f"{r.value}/outcome/{n}")
+        node = f"{r}/outcome/{n}"
         out.add(r, "hasOutcomeMeasure", node)
         out.kind(node, "OutcomeMeasure")
         out.integer(node, "position", n)
@@ -141,16 +172,19 @@ def results_quads(
         _measure(out, node, measure, partial(group_node, "outcome", parent=node))
     if results.adverse_events is not None:
         _adverse_events(out, r, results.adverse_events, group, group_node)
-    return out.quads
+    try:
+        return "".join(out.lines).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"a text of the posted results is not valid Unicode: {exc}") from None
 
 
-def _join(out: _Out, node: NamedNode, join: ArmJoin, arm_node: Callable[[str], NamedNode]) -> None:
-    j = NamedNode(f"{node.value}/join")
+def _join(out: _Out, node: str, join: ArmJoin, arm_node: Callable[[str], str]) -> None:
+    j = f"{node}/join"
     out.add(node, "armJoin", j)
     out.kind(j, "ArmJoin")
     out.text(j, "joinStatus", join.status)
     out.text(j, "joinMethod", join.method)
-    out.add(j, "joinScore", Literal(f"{join.score:.2f}", datatype=_DECIMAL))
+    out.term(j, "joinScore", f'"{join.score:.2f}"{_DECIMAL}')
     out.text(j, "joinNote", join.note)
     if join.arm is not None:
         out.add(j, "joinedArm", arm_node(join.arm))
@@ -158,24 +192,22 @@ def _join(out: _Out, node: NamedNode, join: ArmJoin, arm_node: Callable[[str], N
             out.add(node, "groupOfArm", arm_node(join.arm))
 
 
-GroupFn = Callable[..., NamedNode]
+GroupFn = Callable[..., str]
 
 
-def _flow(
-    out: _Out, r: NamedNode, flow: ParticipantFlow, group: GroupFn, group_node: GroupFn
-) -> None:
+def _flow(out: _Out, r: str, flow: ParticipantFlow, group: GroupFn, group_node: GroupFn) -> None:
     for g in flow.groups:
         group("flow", g)
     out.text(r, "recruitmentDetails", flow.recruitment_details)
     out.text(r, "preAssignmentDetails", flow.pre_assignment_details)
     for n, period in enumerate(flow.periods, 1):
-        p = NamedNode(f"{r.value}/flow/period/{n}")
+        p = f"{r}/flow/period/{n}"
         out.add(r, "hasFlowPeriod", p)
         out.kind(p, "FlowPeriod")
         out.integer(p, "position", n)
         out.text(p, RDFS + "label", period.title)
         for i, c in enumerate(period.counts, 1):
-            node = NamedNode(f"{p.value}/count/{i}")
+            node = f"{p}/count/{i}"
             out.add(p, "hasFlowCount", node)
             out.kind(node, "FlowCount")
             out.text(node, "flowKind", c.kind)
@@ -188,13 +220,13 @@ def _flow(
 
 def _counts(
     out: _Out,
-    owner: NamedNode,
+    owner: str,
     prop: str,
     counts: tuple[Count, ...],
-    group_node: Callable[[str], NamedNode],
+    group_node: Callable[[str], str],
 ) -> None:
     for i, c in enumerate(counts, 1):
-        node = NamedNode(f"{owner.value}/denominator/{i}")
+        node = f"{owner}/denominator/{i}"
         out.add(owner, prop, node)
         out.kind(node, "Denominator")
         out.add(node, "ofGroup", group_node(c.group))
@@ -203,9 +235,7 @@ def _counts(
         out.text(node, "countUnits", c.units)
 
 
-def _measure(
-    out: _Out, node: NamedNode, m: Measure, group_node: Callable[[str], NamedNode]
-) -> None:
+def _measure(out: _Out, node: str, m: Measure, group_node: Callable[[str], str]) -> None:
     out.text(node, RDFS + "label", m.title)
     out.text(node, "outcomeType", m.type)
     out.text(node, DCT + "description", m.description)
@@ -216,13 +246,13 @@ def _measure(
     out.text(node, "unitOfMeasure", m.unit)
     uo = uo_unit(m.unit)
     if uo:
-        out.add(node, "unit", NamedNode(OBO + uo.replace(":", "_")))
+        out.term(node, "unit", checked_iri(OBO + uo.replace(":", "_")))
     for code in stato_terms(m.param_type, m.dispersion_type):
-        out.add(node, "statisticTerm", NamedNode(OBO + code.replace(":", "_")))
+        out.term(node, "statisticTerm", checked_iri(OBO + code.replace(":", "_")))
     out.text(node, "reportingStatus", m.reporting_status)
     _counts(out, node, "hasDenominator", m.denoms, group_node)
     for i, x in enumerate(m.measurements, 1):
-        v = NamedNode(f"{node.value}/measurement/{i}")
+        v = f"{node}/measurement/{i}"
         out.add(node, "hasMeasurement", v)
         out.kind(v, "Measurement")
         out.add(v, "ofGroup", group_node(x.group))
@@ -238,10 +268,8 @@ def _measure(
         _analysis(out, node, i, a, group_node)
 
 
-def _analysis(
-    out: _Out, node: NamedNode, i: int, a: Analysis, group_node: Callable[[str], NamedNode]
-) -> None:
-    s = NamedNode(f"{node.value}/analysis/{i}")
+def _analysis(out: _Out, node: str, i: int, a: Analysis, group_node: Callable[[str], str]) -> None:
+    s = f"{node}/analysis/{i}"
     out.add(node, "hasAnalysis", s)
     out.kind(s, "StatisticalAnalysis")
     for g in a.groups:
@@ -255,7 +283,7 @@ def _analysis(
     out.text(s, "ciUpperLimit", a.ci_upper)
     out.text(s, DCT + "description", a.description)
     if a.p_value:
-        p = NamedNode(f"{s.value}/p-value")
+        p = f"{s}/p-value"
         out.add(s, "hasPValue", p)
         out.kind(p, "PValue")
         out.text(p, "valueAsWritten", a.p_value)
@@ -264,7 +292,7 @@ def _analysis(
 
 
 def _adverse_events(
-    out: _Out, r: NamedNode, ae: AdverseEvents, group: GroupFn, group_node: GroupFn
+    out: _Out, r: str, ae: AdverseEvents, group: GroupFn, group_node: GroupFn
 ) -> None:
     out.text(r, "adverseEventTimeFrame", ae.time_frame)
     out.text(r, "adverseEventDescription", ae.description)
@@ -280,12 +308,10 @@ def _adverse_events(
     n = {True: 0, False: 0}
     for e in ae.events:
         n[e.serious] += 1
-        node = NamedNode(
-            f"{r.value}/adverse-event/{'serious' if e.serious else 'other'}/{n[e.serious]}"
-        )
+        node = f"{r}/adverse-event/{'serious' if e.serious else 'other'}/{n[e.serious]}"
         out.add(r, "hasAdverseEvent", node)
         out.kind(node, "AdverseEventTerm")
-        out.add(node, "serious", Literal("true" if e.serious else "false", datatype=_BOOLEAN))
+        out.term(node, "serious", f'"{"true" if e.serious else "false"}"{_BOOLEAN}')
         out.text(node, "term", e.term)
         out.text(node, RDFS + "label", e.term)
         out.text(node, "organSystem", e.organ_system)
@@ -293,7 +319,7 @@ def _adverse_events(
         out.text(node, "assessmentType", e.assessment)
         out.text(node, RDFS + "comment", e.notes)
         for i, c in enumerate(e.counts, 1):
-            count = NamedNode(f"{node.value}/count/{i}")
+            count = f"{node}/count/{i}"
             out.add(node, "hasEventCount", count)
             out.kind(count, "AdverseEventCount")
             out.add(count, "ofGroup", group_node("adverse-events", c.group))

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.link.coverage import Coverage
 from kg.listing_stats import Figures, compute
-from kg.rdf import CTO, OBO, PROV, RDF, Minter
+from kg.rdf import CTO, OBO, PROV, RDF, Minter, Written
 from kg.streamed_coverage import ConditionCounts, Mentions, coverage_lines
 from kg.streamed_listings import (
     RawListing,
@@ -87,7 +87,12 @@ def _subject(data: bytes, at: int) -> bytes | None:
 
 
 def serialize_document(
-    quads: list[Quad], records: list[tuple[str, int, int]], *, key: str, minter: Minter
+    quads: list[Quad],
+    records: list[tuple[str, int, int]],
+    *,
+    key: str,
+    minter: Minter,
+    written: Mapping[str, Written] | None = None,
 ) -> tuple[bytes, DocStats]:
     """One document's quads as N-Quads (without duplicates: the store keeps one of each),
     and what they add to the derived figures.
@@ -97,6 +102,10 @@ def serialize_document(
     for types and terms in use by two regular expressions over its N-Quads, so that no
     Python object is made per quad (making one costs as much as serialising the quad);
     only the metadata (a few quads a record) is looked at quad by quad.
+
+    ``written``: parts of record graphs already written as N-Quads (posted results: see
+    :func:`kg.rdf.trial_record`), by record graph IRI, at their positions in the record's
+    quads (counted from the record's start).
     """
     stats = DocStats()
     parts: list[bytes] = []
@@ -115,9 +124,15 @@ def serialize_document(
     for graph, start, end in records:
         rest += quads[done:start]
         done = end
-        record = list(dict.fromkeys(quads[start:end]))
-        data = serialize(record, format=RdfFormat.N_QUADS)
-        assert data is not None
+        own = written.get(graph) if written else None
+        if own:
+            data = _with_lines(quads[start:end], own)
+            n = data.count(b"\n")
+        else:
+            record = list(dict.fromkeys(quads[start:end]))
+            serialized = serialize(record, format=RdfFormat.N_QUADS)
+            assert serialized is not None
+            data, n = serialized, len(record)
         parts.append(data)
         if stats.unusual is not None:
             continue
@@ -127,9 +142,9 @@ def serialize_document(
             stats.unusual = f"{key}: {odd}"
         # (A blank node elsewhere in a record graph changes no figure: the graph is the
         # document's own; a typed one would be merged with another document's label.)
-        if graph in special or data.count(f" <{graph}> .\n".encode()) != len(record):
+        if graph in special or data.count(f" <{graph}> .\n".encode()) != n:
             stats.unusual = f"{key}: record graph {graph} holds quads of other graphs"
-        stats.graphs[graph] = (len(record), 0)
+        stats.graphs[graph] = (n, 0)
         for m in _SCAN.finditer(data):
             s = _subject(data, m.start())
             if s is None:
@@ -148,9 +163,9 @@ def serialize_document(
                     stats.others.append((iri, cls))
     rest += quads[done:]
     meta = list(dict.fromkeys(rest))
-    data = serialize(meta, format=RdfFormat.N_QUADS)
-    assert data is not None
-    parts.append(data)
+    serialized = serialize(meta, format=RdfFormat.N_QUADS)
+    assert serialized is not None
+    parts.append(serialized)
     stats.trials = sorted(trials)
     stats.classes.update(cls for _, cls in entities)
     if stats.unusual is None:
@@ -160,6 +175,25 @@ def serialize_document(
     if stats.unusual is None:
         _listings(lines + listed, stats, key=key, prefixes=(trial_prefix, sponsor_prefix))
     return b"".join(parts), stats
+
+
+def _with_lines(quads: list[Quad], written: Written) -> bytes:
+    """A record's quads serialised with the N-Quads ``written`` at their positions, each
+    line once, in order of first appearance: what serialising the record's quads without
+    duplicates gives (one quad is one line; two equal quads, the same line)."""
+    chunks: list[bytes] = []
+    done = 0
+    for at, data in written:
+        if at > done:
+            chunks.append(serialize(quads[done:at], format=RdfFormat.N_QUADS) or b"")
+            done = at
+        chunks.append(data)
+    if done < len(quads):
+        chunks.append(serialize(quads[done:], format=RdfFormat.N_QUADS) or b"")
+    lines = b"".join(chunks).split(b"\n")
+    if lines.pop():  # (every line ends with a newline)
+        raise ValueError("N-Quads without a newline at the end")
+    return b"\n".join(dict.fromkeys(lines)) + b"\n" if lines else b""
 
 
 def _listings(lines: list[bytes], stats: DocStats, *, key: str, prefixes: tuple[str, str]) -> None:

@@ -102,8 +102,8 @@ def test_quads_the_sum_cannot_stand_for_are_counted_over_the_whole_store(
 ) -> None:
     real = serialize_document
 
-    def odd(quads: list[Quad], records: Any, *, key: str, minter: Minter) -> Any:
-        payload, stats = real(quads, records, key=key, minter=minter)
+    def odd(quads: list[Quad], records: Any, *, key: str, minter: Minter, **kw: Any) -> Any:
+        payload, stats = real(quads, records, key=key, minter=minter, **kw)
         if key.startswith("001"):
             stats.unusual = f"{key}: planted"
         return payload, stats
