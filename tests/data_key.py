@@ -45,7 +45,9 @@ TISSUES = {label: curie for curie, label in UBERON_LABELS.items()} | {
     "periodontal ligament": "UBERON:0008266",
     "endometrium": "UBERON:0001295",
 }
-ROUTE_NAMES = {"intralesional/local injection": "intralesional"}
+# A key's route names that are a route table key by another name: intramyocardial is the
+# table's "intracardiac / intramyocardial" (NCIt has no finer code for it; docs/dose-labelling.md).
+ROUTE_NAMES = {"intralesional/local injection": "intralesional", "intramyocardial": "intracardiac"}
 FIELDS = ("dose", "tissue", "donor", "route", "administrations", "no cells")
 
 

@@ -56,6 +56,41 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
     }
 )
 
+# How an injection is made, between the act and the place: "percutaneously", "under
+# ultrasound guidance", "with a 22-gauge needle" (never a route adverb: "intramuscularly").
+_MANNER = (
+    r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical)\w*ly\b)[a-z]+ly"
+    r"|under\s+(?:[\w-]+\s+){1,2}?guidance|(?:with|using|through)\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:needles?|syringes?|cannula|trocar))"
+)
+# Words of a local place: the lesion, or a structure torn or broken.
+_LESION = (
+    r"lesion|defect|wound|ulcer|fistula|fistulae|tract|scar|keloid|nonunion|non-union"
+    r"|fractured\s+site"
+    r"|non\s+union(?:\s+sites?)?|sphincter|gap|fracture|tear|ligament|menisc(?:us|i)|fascia"
+    r"|pseudarthrosis|periodontal\s+pocket|vocal\s+(?:fold|cord)"
+)
+# A lesion that is no skin surface: a carrier placed there is put into it, not laid on it.
+_DEEP_LESION = (
+    r"defects?|gaps?|fractures?|fracture\s+sites?|nonunions?|non-unions?|non\s+union\s+sites?"
+    r"|tears?|lesion\s+sites?|(?:(?:osteo)?chondral|cartilage|bone|bony|tendon|meniscal)\s+lesions?"
+    r"|fistulas?|fistula\s+tracts?"
+    r"|sites?\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:defect|lesion|tear|fracture|injury|nonunion)"
+)
+# Filler words before a lesion word that make it another route's place: the muscle, the
+# heart, the disc or a joint ("into the muscle around the ulcer", "into the myocardial scar").
+_NOT_ORGAN = (
+    r"(?!(?:muscles?|myocardi\w*|heart|infarct\w*|cardiac|ventric\w*|discs?|intervertebral"
+    r"|joints?|knees?|tendons?|rotator)\b)"
+)
+# Words before a lesion word that make it the patients' disease, not the place: "injected in
+# patients with non-union", "administered to participants with a chronic wound".
+_NOT_WHO = (
+    r"(?!(?:patients?|subjects?|participants?|people|persons?|individuals|adults|children|cases"
+    r"|those|with|who|having|suffering|affected)\b)"
+)
+_NOT_SKIN = r"(?!(?:skin|wounds?|ulcers?|burns?|dermal|cutaneous|graft)\b)"
+
 # Words that state a route, per route key (case-insensitive). Data, checked by the tests.
 ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
@@ -66,7 +101,10 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "intra-articular",
-        r"intra-?\s?articular(?:ly)?|into\s+the\s+(?:(?:knee|hip|ankle|shoulder|affected)\s+)?joint",
+        r"intra-?\s?articular(?:ly)?|into\s+the\s+(?:(?:knee|hip|ankle|shoulder|affected)\s+)?joint"
+        # any joint named as the place: "into the sacroiliac joint", "into the facet joints"
+        r"|into\s+(?:the|both|each)\s+(?:[\w-]+\s+){1,2}?joints?\b"
+        r"(?!\s+(?:replacement|arthroplasty|surgery|pain|diseases?|lines?))",
     ),
     (
         "intrathecal",
@@ -81,21 +119,42 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         # "injected under the skin" (not "fat from under the skin")
         r"|(?:inject|implant)\w*\s+(?:\w+\s+)?under\s+the\s+skin\b",
     ),
-    ("intratendinous", r"intra-?\s?tend(?:on|inous|ineous)|into\s+the\s+(?:\w+\s+){0,2}tendons?"),
+    (
+        "intratendinous",
+        r"intra-?\s?tend(?:on|inous|ineous)(?:ly)?"
+        r"|into\s+the\s+(?:\w+\s+){0,2}(?:tendons?|rotator\s+cuff)",
+    ),
     (
         "intralesional",
-        r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?"
+        r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?|intra-?\s?ligament(?:ous)?(?:ly)?"
         r"|peri-?\s?(?:fistul\w*|anal)\s+(?:injections?|administration|implantation)"
+        r"|peri-?\s?(?:fistul(?:ar|ous)|anal)ly\b"
         r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
         # "injected directly into the lesion", "injected once along the fistula", "implanted
-        # into the defect", "injected around the fistula opening"
-        r"|(?:inject|implant)\w*\s+(?:of\s+(?:[\w-]+\s+){1,3}?)?"
-        r"(?:(?:directly|once|twice|slowly|carefully|locally)\s+)?"
-        r"(?:in|into|to|at|along|around|within|inside|throughout)\s+"
+        # into the defect", "injected around the fistula opening", "delivered to the nonunion
+        # site", "injected percutaneously into the fracture gap", "injected under ultrasound
+        # guidance into the lesion", "injected beneath the scar"
+        # ("administered at the study site" is no place: "site" alone only after "inject")
+        r"|(?:(?P<inj>inject|implant)|deliver|administ|instill)\w*\s+"
+        r"(?:of\s+(?:[\w-]+\s+){1,6}?)?"
+        rf"(?:{_MANNER}\s+)?"
+        r"(?:in|into|to|at|along|around|within|inside|throughout|beneath|below)\s+"
         # "into the tissue surrounding the internal opening of the fistula"
         r"(?:the\s+tissues?\s+(?:surrounding|around)\s+(?:(?:the\s+)?(?:[\w-]+\s+){1,2}of\s+)?)?"
-        r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:site|lesion|defect|wound|ulcer|fistula|fistulae|tract"
-        r"|scar|nonunion|non-union|sphincter)s?\b",
+        rf"(?:the\s+|an?\s+)?(?:{_NOT_ORGAN}{_NOT_WHO}[\w-]+\s+){{0,3}}?"
+        rf"(?:{_LESION}|(?(inj)site|(?!)))s?\b"
+        # a carrier laid into a bone, cartilage or soft-tissue lesion (not on the skin, which
+        # is topical): "placed in the fracture gap", "applied onto the chondral lesion"
+        r"|(?:placed|placement|applied|application|positioned|packed|filled|transplanted"
+        r"|transplantation|grafted)\s+"
+        rf"(?:of\s+(?:[\w-]+\s+){{1,6}}?)?(?:{_MANNER}\s+)?"
+        # "in" only before an article: "transplantation in tibial fractures" names the disease
+        r"(?:in\s+(?=the\s|an?\s)|into|onto|on|to|at|within|inside|over)\s*(?:the\s+|an?\s+)?"
+        rf"(?:{_NOT_SKIN}{_NOT_WHO}[\w-]+\s+){{0,3}}?(?:{_DEEP_LESION})\b"
+        # "patients received the cells in the fractured site"
+        r"|receiv\w*\s+(?:(?!(?:in|into|at|to|with|by|via)\b)[\w-]+\s+){1,6}?(?:in|into|at)\s+the\s+"
+        rf"(?:{_NOT_WHO}[\w-]+\s+){{0,2}}?(?:fractured?\s+sites?|fracture\s+gaps?|nonunion"
+        r"|non-union|defects?|lesions?|fistula(?:\s+tracts?)?|scars?|ulcer\s+beds?)\b",
     ),
     ("intradiscal", r"intra-?\s?discal(?:ly)?|into\s+the\s+(?:intervertebral\s+)?discs?\b"),
     (
@@ -106,14 +165,20 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("intramedullary", r"intra-?\s?medullary"),
     ("intraosseous", r"intra-?\s?osseo?us(?:ly)?|intra-?\s?bone[\s-]+marrow|intra-?\s?osteal"),
     ("intradermal", r"intra-?\s?dermal(?:ly)?|intra-?\s?cutaneous(?:ly)?"),
-    ("intracoronary", r"intra-?\s?coronary"),
+    ("intracoronary", r"intra-?\s?coronar(?:y|ily)"),
     (
         "intracardiac",
         r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?"
-        r"|epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery|administration)",
+        r"|epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery|administration)"
+        r"|epi-?\s?cardially",
     ),
     # through the heart's inner wall by catheter: "transendocardial injection", "trans-endocardially"
-    ("transendocardial", r"trans-?\s?endocardial(?:ly)?"),
+    # "percutaneous endomyocardial injection", "endoventricular injections" (not the biopsy)
+    (
+        "transendocardial",
+        r"trans-?\s?endocardial(?:ly)?"
+        r"|endo-?\s?(?:myocardial|ventricular|cardial)(?:ly)?(?![\s-]+(?:biops\w*|fibros\w*))",
+    ),
     ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
     ("intraperitoneal", r"intra-?\s?peritoneal(?:ly)?"),
     ("intravitreal", r"intra-?\s?vitreal(?:ly)?|intra-?\s?vitreous"),
@@ -157,15 +222,20 @@ _ROUTE_RE = re.compile(
 _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
 _ROUTE_ANCHOR = re.compile(
-    r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|by|i\.v|topical|applied"
-    r"|inhal|nebuli|aerosoli|nasal|bronchoscop|trans|eye)",
+    r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|thru|by|i\.v|topical"
+    r"|appl|inhal|nebuli|aerosoli|nasal|bronchoscop|trans|eye|deliver|administ|instill|plac"
+    r"|position|packed|filled|graft|receiv)",
     re.IGNORECASE,
 )
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
 _IV = re.compile(r"(?<![\w/-])IV(?![\w/-])(?!\s+drugs?\s+(?:use|users?|abuse|addict\w*))")
 # "iv" in lower case only before the act: "iv infusion", "iv injection", "iv route".
 _IV_LOWER = re.compile(
-    r"(?<![\w/.-])iv(?=\s+(?:infusions?|injections?|administrations?|route|bolus|drip|push)\b)",
+    r"(?<![\w/.-])iv(?=\s+(?:infusions?|injections?|administrations?|route|bolus|drip|push)\b)"
+    # right after a dose's unit, as terse registry texts write it: "1x10^6 cells/kg iv, 3 times",
+    # "2x10^6/kg iv once" (a unit, never a stage or grade, comes before)
+    r"|(?:(?<=/kg\s)|(?<=cells\s)|(?<=MSCs\s)|(?<=MSC\s))iv(?![\w/-])"
+    r"|(?<![\w/.-])iv(?=gtt\b)",  # "ivgtt": intravenous drip, as Chinese registries write it
     re.IGNORECASE,
 )
 _IV_NOT = re.compile(
@@ -207,13 +277,19 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "intracardiac",
-        r"(?:infarcted\s+|ischemic\s+|left\s+ventricular\s+)?myocardium|heart\s+muscle",
+        r"(?:infarcted\s+|ischemic\s+|left\s+ventricular\s+|peri-?\s?infarct\s+|viable\s+"
+        r"|hibernating\s+|border[\s-]+zone\s+)?myocardium|heart\s+muscle"
+        # "into the infarct border zone", "into the myocardial scar", "into the LV wall"
+        r"|(?:infarct|scar)\s+border(?:[\s-]+zone)?|border[\s-]+zone|peri-?\s?infarct(?:ed)?"
+        r"\s+(?:area|region|zone)|infarct(?:ed)?\s+(?:area|region|zone|territory)"
+        r"|myocardial\s+(?:scar|wall|infarct\s+(?:area|zone))"
+        r"|(?:left\s+ventricular|LV|ventricular)\s+(?:free\s+)?wall",
     ),
     ("intramuscular", r"(?:[\w-]+\s+){0,2}?muscles?|gastrocnemius|quadriceps|deltoid"),
     ("intradiscal", r"nucleus\s+pulposus|(?:intervertebral\s+|degenerated\s+|lumbar\s+)?discs?"),
     ("intravitreal", r"vitreous(?:\s+cavity|\s+body)?"),
     ("intracavernous", r"corp(?:us|ora?)\s+cavernos(?:um|a)|cavernous\s+bod(?:y|ies)|penis"),
-    ("intrauterine", r"endometrium|uterine\s+cavity|uterus"),
+    ("intrauterine", r"endometrium|(?:uterine|endometrial)\s+cavity|uterus"),
     ("intraspinal", r"spinal\s+cord(?:\s+lesion)?"),
     (
         "intracerebroventricular",
@@ -225,7 +301,13 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
     ("intrapleural", r"pleural\s+(?:cavity|space)"),
     ("intrahepatic", r"liver(?:\s+parenchyma)?"),
     ("intradermal", r"dermis|skin\s+(?:lesions?|layers?)"),
-    ("intraosseous", r"(?:bone\s+marrow\s+cavity|femoral\s+head|medullary\s+cavity|bone\s+defect)"),
+    (
+        "intraosseous",
+        r"(?:bone\s+marrow\s+cavity|femoral\s+head|medullary\s+cavity|bone\s+defect"
+        # the bone itself: "into the subchondral bone", "into the vertebral body"
+        r"|subchondral\s+bone(?:\s+marrow)?(?:\s+lesions?)?|vertebral\s+bod(?:y|ies)"
+        r"|bone\s+marrow\s+lesions?|(?:iliac|tibial|femoral|calcaneal)\s+bone)",
+    ),
     ("intratracheal", r"trachea|endotracheal\s+tube"),
 )
 _PLACE = re.compile(
@@ -322,6 +404,53 @@ _NOUN_AFTER = re.compile(
     r"|delivery|application|drip|bolus|doses?)\b",
     re.IGNORECASE,
 )
+# A route adjective naming a disease, a device, a procedure or an assessment, not a giving:
+# "intra-articular fracture", "intracerebral haemorrhage", "intramedullary nail",
+# "endobronchial biopsy", "epidural analgesia", "intrauterine adhesions".
+_NOT_GIVING_AFTER = re.compile(
+    r"[\s-]+(?:(?!(?:infusions?|injections?|administrations?|delivery|implantations?"
+    r"|transplantations?|instillations?|route)\b)[\w-]+\s+){0,2}?"
+    r"(?:fractures?|ha?emorrhag\w*|bleed\w*|ha?ematomas?|thromb\w*|emboli\w*|nail\w*|rods?"
+    r"|screws?|adhesions?|ultrasound|ultrasonograph\w*|EBUS|biops\w*|fluid|pressures?|shunts?"
+    r"|anal?gesi\w*|an(?:a)?esthe\w*|blocks?|insemination|devices?|growth|infections?|abscess\w*"
+    r"|echocardiograph\w*|imaging|valves?|stents?|stenting|puncture|aspirat\w*|pumps?"
+    r"|calcification\w*|lipomas?|cysts?)\b",
+    re.IGNORECASE,
+)
+# Agents given beside the cells whose route a route word right before them states:
+# "intracoronary adenosine", "intramuscular injection of G-CSF", "local injection of lidocaine",
+# "intravenous gadolinium".
+_AGENT_AFTER = re.compile(
+    r"[\s-]+(?:(?:injections?|infusions?|administrations?|instillations?|bolus)\s+)?"
+    r"(?:(?:of|with)\s+)?(?:an?\s+|the\s+)?(?:(?:local|iodinated|low-dose|high-dose)\s+)?"
+    r"(?:lidocaine|lignocaine|xylocaine|bupivacaine|ropivacaine|mepivacaine|procaine"
+    r"|an(?:a)?esthe\w*|sedat\w*|analges\w*|contrast|gadolinium|gado\w+|radiotracers?|tracers?"
+    r"|dyes?|fluorescein|indocyanine|G-CSF|filgrastim|heparin|insulin|(?:cortico)?steroids?"
+    r"|methylprednisolone|prednisolone|dexamethasone|triamcinolone|hydrocortisone|hyaluron\w*"
+    r"|PRP|platelet[\s-]+rich|adenosine|nitroglycerin|antibiotics?|r?t-?PA|alteplase"
+    r"|tenecteplase|urokinase|thromboly\w*|baclofen|botulinum|methotrexate|chemotherap\w*"
+    r"|cyclophosphamide|fludarabine|ATG|immunoglobulins?|IVIG|rituximab|tacrolimus)\b",
+    re.IGNORECASE,
+)
+# A bronchoscope as the way in ("through a bronchoscope", "bronchoscopic instillation"), not
+# a bronchoscopy done to look ("bronchoscopy with lavage at week 4").
+_BRONCHOSCOPE_WAY = re.compile(
+    r"(?:via|through|thru|by|using|under|during|with|per)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_BRONCHOSCOPY_DONE = re.compile(
+    r"[\s-]+(?:with\s+(?:[\w-]+\s+)?(?:lavage|BAL|biops\w*|brush\w*)|and\s+(?:[\w-]+\s+)?(?:lavage"
+    r"|BAL|biops\w*)|(?:is|was|will\s+be|are|were|to\s+be)\s+(?:done|performed|carried\s+out"
+    r"|repeated|scheduled|undertaken)|at\s+(?:baseline|screening|week|month|day)"
+    r"|(?:findings|examination|assessment|evaluation|score))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+# An intralesional place that is a tendon: "into the tear of the Achilles tendon".
+_TENDON = re.compile(
+    r"\btendons?\b|\brotator\s+cuff\b|^\s+of\s+the\s+(?:[\w-]+\s+){0,2}?tendons?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +501,13 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
             text, max(0, m.start() - 40), m.start()
         ):
             continue  # "CSF obtained through a lumbar puncture": a sample taken, not cells given
+        if _not_a_giving(text, m, key):
+            continue
         start, end = _widen(text, m.start(), m.end())
+        if key == "intralesional" and (
+            _TENDON.search(text, start, end) or _TENDON.match(text[end : end + 40])
+        ):
+            key = "intratendinous"  # "injected into the partial tear of the Achilles tendon"
         hits.append(RouteHit(key, start, end, True))
     ivs = list(_IV.finditer(text)) + [m for m in _IV_LOWER.finditer(text) if m.group(0) != "IV"]
     for m in ivs:
@@ -396,8 +531,58 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
         # injected at 3 sites": the named way in says where the injections go; a generic
         # injection "at sites" is no route of its own
         hits = [h for h, g in zip(hits, generic, strict=True) if not g]
+    hits = _finer_wins(text, hits)
     hits.sort(key=lambda h: (h.start, not h.explicit))
     return tuple(hits)
+
+
+def _not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
+    """A route word that gives nothing here: an adjective of a disease, device or procedure
+    ("intra-articular fracture"), the route of a drug, anaesthetic or contrast named right
+    after it ("intracoronary adenosine", "local injection of lidocaine"), or a bronchoscopy
+    done to look rather than to give."""
+    word = m.group(0)
+    adjective = re.fullmatch(r"[\w-]+", word) is not None and not word.lower().endswith("ly")
+    if adjective and _NOT_GIVING_AFTER.match(text, m.end()):
+        return True
+    if _AGENT_AFTER.match(text, m.end()):
+        return True
+    if key == "endobronchial" and word.lower().startswith("bronchoscop"):
+        if _BRONCHOSCOPY_DONE.match(text, m.end()):
+            return True  # "bronchoscopy with lavage at week 4": a look, not a way in
+        lo = max(0, m.start() - 30)
+        if word.lower() in ("bronchoscopically", "bronchoscopic") and _NOUN_AFTER.match(
+            text, m.end()
+        ):
+            return False
+        if _BRONCHOSCOPE_WAY.search(text[lo : m.start()]) is None:
+            start, end = _sentence(text, m.start())
+            # "Bronchoscopy ... MSCs are instilled", not "bronchoscopy is done at week 4"
+            return _GIVING.search(text, start, end) is None
+    return False
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, pos):
+        lo = m.end()
+    m2 = _SENTENCE_END.search(text, pos)
+    return lo, (m2.start() if m2 else len(text))
+
+
+def _finer_wins(text: str, hits: list[RouteHit]) -> list[RouteHit]:
+    """In one sentence, a broader route yields to a finer one it names ("transendocardial
+    injection guided by NOGA mapping": transendocardial, not intracardiac too)."""
+    finer = [h for h in hits if ROUTES[h.key].broader is not None]
+    if not finer:
+        return hits
+    out = []
+    for h in hits:
+        lo, hi = _sentence(text, h.start)
+        if any(ROUTES[f.key].broader == h.key and lo <= f.start < hi for f in finer):
+            continue
+        out.append(h)
+    return out
 
 
 def _free(hits: list[RouteHit], start: int, end: int) -> bool:

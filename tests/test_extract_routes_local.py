@@ -1,0 +1,509 @@
+"""A phrasing matrix of local routes: cells put into a lesion or a structure (engineer R).
+
+On records nobody tuned the extractor for, its commonest route misses were cells injected
+locally (into a fracture gap, a torn tendon, a bone or cartilage defect, a fistula tract, a
+wound bed, a scar, "at the site of", "peri-lesional", image-guided into a structure) read as no
+route at all; intramyocardial and the finer cardiac routes (transendocardial, epicardial during
+surgery, intracoronary) not told apart; and a route word that belongs to something else (a drug,
+an anaesthetic, a biopsy, a bone-marrow harvest, an imaging contrast, a disease's name such as
+"intracerebral haemorrhage" or "intra-articular fracture") read as the cells' route. These rows
+state each fact in three wordings or more, in the arm's description, the intervention's
+description and the detailed description, with near-misses of the same shape that must give
+another route or none. The sentences are written from how registries phrase things, not copied
+from any record; docs/dose-labelling.md (column ``route``) is the convention.
+
+The route keys are those of the route table (kg/extract/tables.py): ``intralesional`` is the
+key's ``intralesional/local injection``; ``intratendinous`` is a kind of it; ``intracardiac``
+is the table's "intracardiac / intramyocardial" (NCIt has no finer code for intramyocardial),
+and ``transendocardial`` (through the heart's inner wall by catheter) a kind of it.
+"""
+
+from __future__ import annotations
+
+import data_key
+import pytest
+from test_extract_phrasings import AD, BM, Field, Row, Where, observed
+
+from kg.extract import find_route
+from kg.extract.routes import _ROUTE_RE, _route_matches
+
+_WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
+
+# (family, field, text, expected[, gap: an expected failure in the intervention's description])
+Entry = tuple[str, Field, str, object] | tuple[str, Field, str, object, str]
+
+LES = "intralesional"
+TEN = "intratendinous"
+OSS = "intraosseous"
+CARD = "intracardiac"
+TEC = "transendocardial"
+COR = "intracoronary"
+IV = "intravenous"
+IA = "intra-articular"
+IM = "intramuscular"
+
+_OTHER_CELLS_GAP = (
+    "in an intervention's description every sentence is about the cells: a route whose clause"
+    " names other cells or PRP as its subject, before the cells' own route, is taken"
+    " (kg/extract/annotate.py: _route_of_agent reads past the semicolon)"
+)
+
+LOCAL: list[Entry] = [
+    # ---------------------------------------------------------------- fracture, non-union
+    ("fracture", "route", "MSCs are injected percutaneously into the non-union gap.", LES),
+    ("fracture", "route", "The MSCs are implanted into the fracture site during surgery.", LES),
+    ("fracture", "route", "A single injection of 20 million MSCs into the fracture gap.", LES),
+    ("fracture", "route", "MSCs will be delivered to the nonunion site under fluoroscopy.", LES),
+    ("fracture", "route", "Percutaneous injection of MSCs at the nonunion.", LES),
+    ("fracture", "route", "MSCs on a ceramic carrier are placed in the fracture gap.", LES),
+    (
+        "fracture",
+        "route",
+        "Injection of adipose derived mesenchymal stem cells in the site of the fracture.",
+        LES,
+    ),
+    ("fracture", "route", "Patients received autologous MSCs in the fractured site.", LES),
+    ("fracture", "route", "Patients will receive 10 million MSCs into the fracture gap.", LES),
+    # ---------------------------------------------------------------- tendon
+    ("tendon", "route", "MSCs are injected into the torn supraspinatus tendon.", TEN),
+    ("tendon", "route", "Ultrasound-guided injection of MSCs into the rotator cuff tear.", TEN),
+    ("tendon", "route", "The MSCs are injected into the partial tear of the Achilles tendon.", TEN),
+    ("tendon", "route", "MSCs are injected intratendinously under ultrasound guidance.", TEN),
+    ("tendon", "route", "MSCs injected into the lesion of the patellar tendon.", TEN),
+    # ---------------------------------------------------------------- ligament, meniscus
+    ("ligament", "route", "MSCs are injected into the injured anterior cruciate ligament.", LES),
+    ("ligament", "route", "Intraligamentous injection of MSCs.", LES),
+    ("ligament", "route", "MSCs are injected into the partially torn collateral ligament.", LES),
+    ("meniscus", "route", "MSCs are injected into the meniscal tear during arthroscopy.", LES),
+    ("meniscus", "route", "The MSCs are implanted into the torn meniscus.", LES),
+    ("meniscus", "route", "MSCs are delivered into the meniscus lesion under arthroscopy.", LES),
+    # ---------------------------------------------------------------- bone
+    ("bone", "route", "The MSC-loaded scaffold is implanted into the bone defect.", LES),
+    ("bone", "route", "MSCs will be placed in the tibial bone defect after debridement.", LES),
+    ("bone", "route", "MSCs mixed with bone graft are applied into the defect.", LES),
+    ("bone itself", "route", "MSCs are injected into the subchondral bone of the tibia.", OSS),
+    (
+        "bone itself",
+        "route",
+        "MSCs are injected into the femoral head after core decompression.",
+        OSS,
+    ),
+    ("bone itself", "route", "MSCs are injected into the vertebral body under CT guidance.", OSS),
+    ("bone itself", "route", "Intraosseous injection of MSCs into the subchondral bone.", OSS),
+    # ---------------------------------------------------------------- cartilage
+    ("cartilage", "route", "MSCs are implanted into the cartilage defect under arthroscopy.", LES),
+    ("cartilage", "route", "The MSCs are applied onto the chondral lesion under a membrane.", LES),
+    ("cartilage", "route", "MSCs are placed in the osteochondral defect of the talus.", LES),
+    ("cartilage", "route", "The MSC gel is applied onto the defect and covered.", LES),
+    # ---------------------------------------------------------------- fistula
+    ("fistula", "route", "MSCs are injected into the fistula tract walls.", LES),
+    ("fistula", "route", "Perifistular injection of adipose MSCs.", LES),
+    ("fistula", "route", "MSCs are injected perianally around the internal opening.", LES),
+    ("fistula", "route", "MSCs are injected into the rectovaginal fistula.", LES),
+    ("fistula", "route", "MSCs are injected into the tissue around the fistula tract.", LES),
+    # ---------------------------------------------------------------- wound, ulcer
+    ("wound", "route", "MSCs are injected into the wound bed and along its edges.", LES),
+    ("wound", "route", "MSCs are injected at the margins of the ulcer.", LES),
+    ("wound", "route", "MSCs are injected into the ulcer edge at several points.", LES),
+    ("wound", "route", "Perilesional injection of MSCs around the wound.", LES),
+    ("wound", "route", "MSCs are injected around the ulcer circumference.", LES),
+    # ---------------------------------------------------------------- scar
+    ("scar", "route", "MSCs are injected into the scar tissue.", LES),
+    ("scar", "route", "MSCs are injected into hypertrophic scars.", LES),
+    ("scar", "route", "Intralesional injection of MSCs into the keloid.", LES),
+    ("scar", "route", "MSCs are injected beneath the atrophic scar.", LES),
+    # ---------------------------------------------------------------- muscle around a lesion
+    ("muscle", "route", "MSCs are injected into the muscle around the ulcer.", IM),
+    ("muscle", "route", "MSCs are injected into the calf muscles of the ischemic limb.", IM),
+    ("muscle", "route", "MSCs are injected into the muscles surrounding the defect.", IM),
+    ("muscle", "route", "MSCs are injected into the paraspinal muscles near the lesion.", IM),
+    # ---------------------------------------------------------------- at the site of
+    ("site of", "route", "MSCs are injected at the site of injury.", LES),
+    ("site of", "route", "MSCs are administered at the lesion site.", LES),
+    ("site of", "route", "MSCs will be delivered to the site of the defect.", LES),
+    ("site of", "route", "MSCs are applied at the site of the tear during surgery.", LES),
+    # ---------------------------------------------------------------- peri-lesional
+    ("perilesional", "route", "MSCs are injected perilesionally.", LES),
+    ("perilesional", "route", "Peri-lesional administration of MSCs.", LES),
+    ("perilesional", "route", "MSCs are given by peri-lesional injection at four points.", LES),
+    # ---------------------------------------------------------------- implanted into
+    ("implanted", "route", "MSCs are implanted into the lesion.", LES),
+    ("implanted", "route", "MSCs seeded on a collagen scaffold are implanted in the defect.", LES),
+    ("implanted", "route", "Surgical implantation of MSCs into the lesion cavity.", LES),
+    # ---------------------------------------------------------------- image-guided
+    ("image-guided", "route", "CT-guided injection of MSCs into the sacroiliac joint.", IA),
+    ("image-guided", "route", "Fluoroscopy-guided injection of MSCs into the facet joints.", IA),
+    ("image-guided", "route", "Ultrasound-guided injection of MSCs into the plantar fascia.", LES),
+    (
+        "image-guided",
+        "route",
+        "CT-guided injection of MSCs into the intervertebral disc.",
+        "intradiscal",
+    ),
+    ("image-guided", "route", "MSCs are injected under ultrasound guidance into the lesion.", LES),
+    # ---------------------------------------------------------------- transplanted, grafted
+    ("transplanted", "route", "MSCs are transplanted into the bone defect.", LES),
+    ("transplanted", "route", "Transplantation of MSCs into the osteochondral defect.", LES),
+    ("transplanted", "route", "MSCs on a scaffold are grafted into the fracture gap.", LES),
+    # ---------------------------------------------------------------- other structures
+    ("structure", "route", "MSCs are injected into the scarred vocal folds.", LES),
+    ("structure", "route", "MSCs are injected into the periodontal pockets.", LES),
+    ("structure", "route", "MSCs are delivered into the endometrial cavity.", "intrauterine"),
+    ("structure", "route", "MSCs are injected into the temporomandibular joint.", IA),
+    # ---------------------------------------------------------------- cardiac
+    ("intramyocardial", "route", "Intramyocardial injection of MSCs during CABG.", CARD),
+    (
+        "intramyocardial",
+        "route",
+        "MSCs are injected into the myocardium during bypass surgery.",
+        CARD,
+    ),
+    ("intramyocardial", "route", "MSCs are injected intramyocardially at 10 sites.", CARD),
+    (
+        "intramyocardial",
+        "route",
+        "MSCs are injected into the infarct border zone at surgery.",
+        CARD,
+    ),
+    ("intramyocardial", "route", "MSCs are injected into the peri-infarct myocardium.", CARD),
+    ("epicardial", "route", "Epicardial injection of MSCs into the scar during CABG.", CARD),
+    ("epicardial", "route", "MSCs are injected epicardially into the infarcted area.", CARD),
+    ("epicardial", "route", "MSCs are delivered by epicardial injections at thoracotomy.", CARD),
+    ("epicardial", "route", "MSCs are injected into the myocardial scar during surgery.", CARD),
+    (
+        "transendocardial",
+        "route",
+        "Transendocardial injection of MSCs guided by NOGA mapping.",
+        TEC,
+    ),
+    ("transendocardial", "route", "Percutaneous endomyocardial injection of MSCs.", TEC),
+    (
+        "transendocardial",
+        "route",
+        "MSCs are injected transendocardially into the left ventricle.",
+        TEC,
+    ),
+    ("transendocardial", "route", "Trans-endocardial delivery of MSCs with a NOGA catheter.", TEC),
+    ("transendocardial", "route", "Endoventricular injections of MSCs by catheter.", TEC),
+    # intramyocardial by catheter, as written: the intracardiac route (transendocardial is
+    # read only where the record writes it)
+    (
+        "intramyocardial by catheter",
+        "route",
+        "NOGA-guided intramyocardial injection of MSCs.",
+        CARD,
+    ),
+    (
+        "intramyocardial by catheter",
+        "route",
+        "Catheter-based intramyocardial injection of MSCs.",
+        CARD,
+    ),
+    (
+        "intramyocardial by catheter",
+        "route",
+        "MSCs are injected with a Helix catheter into the LV wall.",
+        CARD,
+    ),
+    ("intracoronary", "route", "MSCs are infused into the coronary artery after PCI.", COR),
+    ("intracoronary", "route", "Intra-coronary infusion of MSCs by stop-flow technique.", COR),
+    ("intracoronary", "route", "MSCs are infused into the infarct-related artery.", COR),
+    ("intracoronary", "route", "MSCs are infused intracoronarily through a balloon catheter.", COR),
+    # ---------------------------------------------------------------- a finer route as written
+    (
+        "as written",
+        "route",
+        "MSCs are injected intradermally around the wound margin.",
+        "intradermal",
+    ),
+    ("as written", "route", "MSCs are injected subcutaneously around the ulcer.", "subcutaneous"),
+    ("as written", "route", "MSCs are injected intramuscularly around the lesion.", IM),
+    # ---------------------------------------------------------------- near-misses
+    # a disease or procedure named with a route word is no route
+    (
+        "near-miss:disease word",
+        "route",
+        "Patients with an intra-articular fracture receive an injection of MSCs into the gap.",
+        LES,
+    ),
+    (
+        "near-miss:disease word",
+        "route",
+        "MSCs are infused intravenously after intracerebral hemorrhage.",
+        IV,
+    ),
+    (
+        "near-miss:disease word",
+        "route",
+        "After intra-arterial thrombectomy, MSCs are given intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:disease word",
+        "route",
+        "The fracture is fixed with an intramedullary nail and MSCs are injected into the gap.",
+        LES,
+    ),
+    (
+        "near-miss:disease word",
+        "route",
+        "Women with intrauterine adhesions receive MSCs intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:disease word",
+        "route",
+        "MSCs are given intravenously; patients with perianal fistulas are included.",
+        IV,
+    ),
+    # a procedure or assessment with a route word
+    (
+        "near-miss:assessment",
+        "route",
+        "MSCs are infused intravenously; bronchoscopy with lavage is done at week 4.",
+        IV,
+    ),
+    (
+        "near-miss:assessment",
+        "route",
+        "MSCs are infused intravenously; endobronchial biopsies are taken at month 3.",
+        IV,
+    ),
+    (
+        "near-miss:assessment",
+        "route",
+        "MSCs are given intravenously; intracardiac pressures are measured at month 6.",
+        IV,
+    ),
+    (
+        "near-miss:assessment",
+        "route",
+        "Bronchoscopy with lavage is done at baseline and MSCs are infused intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:assessment",
+        "route",
+        "An endomyocardial biopsy is taken before MSCs are infused intracoronarily.",
+        COR,
+    ),
+    # anaesthesia
+    (
+        "near-miss:anaesthesia",
+        "route",
+        "Under epidural anaesthesia the MSCs are implanted into the fracture site.",
+        LES,
+    ),
+    (
+        "near-miss:anaesthesia",
+        "route",
+        "After local injection of lidocaine, MSCs are injected into the knee joint.",
+        IA,
+    ),
+    (
+        "near-miss:anaesthesia",
+        "route",
+        "Under intravenous sedation, MSCs are injected into the disc.",
+        "intradiscal",
+    ),
+    (
+        "near-miss:anaesthesia",
+        "route",
+        "With subcutaneous lidocaine at the puncture site, MSCs are infused intrathecally.",
+        "intrathecal",
+    ),
+    # a drug given beside the cells
+    (
+        "near-miss:drug",
+        "route",
+        "Intravenous methylprednisolone is given before MSCs are injected into the knee joint.",
+        IA,
+    ),
+    (
+        "near-miss:drug",
+        "route",
+        "Intramuscular injection of G-CSF is followed by intravenous infusion of MSCs.",
+        IV,
+    ),
+    (
+        "near-miss:drug",
+        "route",
+        "Intracoronary adenosine is given, then MSCs are injected transendocardially.",
+        TEC,
+    ),
+    # imaging contrast
+    (
+        "near-miss:contrast",
+        "route",
+        "Intravenous gadolinium is given for MRI; MSCs are injected into the lesion.",
+        LES,
+    ),
+    (
+        "near-miss:contrast",
+        "route",
+        "An intra-articular contrast arthrogram precedes the MSC injection into the tendon.",
+        TEN,
+    ),
+    (
+        "near-miss:contrast",
+        "route",
+        "Intravenous contrast CT is done at baseline; MSCs are implanted into the defect.",
+        LES,
+    ),
+    # a bone-marrow harvest or a biopsy is no route of the cells
+    (
+        "near-miss:harvest",
+        "route",
+        "Bone marrow is aspirated from the iliac crest; the MSCs are injected into the nonunion.",
+        LES,
+    ),
+    (
+        "near-miss:harvest",
+        "route",
+        "Bone marrow harvested by intraosseous puncture; MSCs are given intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:harvest",
+        "route",
+        "Subcutaneous fat is harvested by liposuction; the MSCs are injected into the scar.",
+        LES,
+    ),
+    # other cells given by another route
+    (
+        "near-miss:other cells",
+        "route",
+        "Platelet-rich plasma is injected intra-articularly; MSCs are given intravenously.",
+        IV,
+        _OTHER_CELLS_GAP,
+    ),
+    (
+        "near-miss:other cells",
+        "route",
+        "Hematopoietic stem cells are infused on day 0; MSCs are injected intraosseously on day 1.",
+        OSS,
+    ),
+    (
+        "near-miss:other cells",
+        "route",
+        "Donor lymphocytes are given intravenously; the MSCs are implanted into the lesion.",
+        LES,
+        _OTHER_CELLS_GAP,
+    ),
+    # the lesion word names the patients' disease, or "site" names the study's site
+    ("near-miss:who", "route", "MSCs are injected in patients with non-union of the tibia.", None),
+    ("near-miss:who", "route", "MSCs are administered to participants with a chronic wound.", None),
+    ("near-miss:who", "route", "MSCs are administered at the study site.", None),
+    ("near-miss:who", "route", "MSC Transplantation in Tibial Closed Fractures.", None),
+    ("near-miss:who", "route", "Patients received MSCs in the fracture clinic trial.", None),
+    ("near-miss:who", "route", "MSCs are delivered to the site frozen in liquid nitrogen.", None),
+    # no place named, or the place is not where the cells go
+    ("near-miss:no place", "route", "Ultrasound-guided injection of MSCs.", None),
+    ("near-miss:no place", "route", "MSCs for patients with a chronic wound.", None),
+    ("near-miss:no place", "route", "MSCs for non-union of the tibia.", None),
+    ("near-miss:no place", "route", "MSCs for diabetic foot ulcers after debridement.", None),
+]
+
+# Words of tissue that name the place the cells go, not the product's source.
+TISSUE: list[Entry] = [
+    ("tissue near-miss:place", "tissue", "MSCs are injected into the bone marrow cavity.", None),
+    ("tissue near-miss:place", "tissue", "MSCs are injected intraosseously into the bone.", None),
+    ("tissue near-miss:place", "tissue", "MSCs are injected into the bone marrow lesion.", None),
+    ("tissue near-miss:place", "tissue", "MSCs are injected into the subcutaneous fat.", None),
+    (
+        "tissue near-miss:place",
+        "tissue",
+        "MSCs are injected into the adipose tissue around the scar.",
+        None,
+    ),
+    ("tissue near-miss:place", "tissue", "MSCs are injected into the fat pad of the knee.", None),
+    # the product's own tissue beside a local route is still read
+    ("tissue:beside a local route", "tissue", "Bone marrow MSCs are injected into the gap.", BM),
+    ("tissue:beside a local route", "tissue", "Adipose MSCs are injected into the fistula.", AD),
+    (
+        "tissue:beside a local route",
+        "tissue",
+        "Adipose-derived MSCs are injected into the scar.",
+        AD,
+    ),
+]
+
+ENTRIES = LOCAL + TISSUE
+
+
+def _rows() -> list[Row]:
+    rows: list[Row] = []
+    for entry in ENTRIES:
+        family, field, text, expected = entry[:4]
+        gap = entry[4] if len(entry) == 5 else None
+        rows += [
+            Row(f"local {family}", field, text, expected, w, gap if w == "intervention" else None)
+            for w in _WHERE3
+        ]
+    return rows
+
+
+ROWS = _rows()
+
+
+def _param(row: Row) -> object:
+    rid = f"{row.family}|{row.where}|{row.text[:48]}"
+    if row.gap:
+        return pytest.param(row, id=rid, marks=pytest.mark.xfail(strict=True, reason=row.gap))
+    return pytest.param(row, id=rid)
+
+
+@pytest.mark.parametrize("row", [_param(r) for r in ROWS])
+def test_local_route_phrasing(row: Row) -> None:
+    assert observed(row) == row.expected
+
+
+def test_every_family_has_three_wordings() -> None:
+    by_family: dict[str, set[str]] = {}
+    for family, _field, text, *_ in ENTRIES:
+        by_family.setdefault(family, set()).add(text)
+    thin = [f for f, texts in by_family.items() if len(texts) < 3]
+    assert thin == [], thin
+
+
+# Route words that name a disease, a procedure or a device, read by themselves: no route.
+NOT_GIVING = [
+    "intra-articular fracture of the distal radius",
+    "spontaneous intracerebral haemorrhage",
+    "intramedullary nailing of the femur",
+    "endobronchial ultrasound at baseline",
+    "intrauterine adhesions after curettage",
+    "intracardiac thrombus on echocardiography",
+    "intra-arterial thrombolysis",
+    "epidural analgesia",
+    "subretinal fluid on OCT",
+    "vitreous haemorrhage and intravitreal bleeding",
+]
+
+
+@pytest.mark.parametrize("text", NOT_GIVING)
+def test_a_route_word_of_a_disease_or_device_is_no_route(text: str) -> None:
+    assert find_route(text) is None
+
+
+@pytest.mark.parametrize("text", [e[2] for e in LOCAL], ids=[e[2][:40] for e in LOCAL])
+def test_anchored_search_finds_what_a_full_scan_finds(text: str) -> None:
+    """find_routes tries the route words only where an anchor matches (for speed): every new
+    local phrasing starts at an anchor."""
+    full = [m.span() for m in _ROUTE_RE.finditer(text)]
+    assert [m.span() for m in _route_matches(text)] == full
+
+
+@pytest.mark.parametrize(
+    ("got", "want", "ok"),
+    [
+        ("intracardiac", "intramyocardial", True),  # the table's "intracardiac / intramyocardial"
+        ("transendocardial", "intramyocardial", True),  # a finer route matches the broader one
+        ("intracoronary", "intramyocardial", False),
+        ("intracardiac", "transendocardial", False),  # the broader route is no finer one
+        ("intratendinous", "intralesional/local injection", True),
+        (None, "intramyocardial", False),
+    ],
+)
+def test_a_key_route_name_matches_the_table(got: str | None, want: str, ok: bool) -> None:
+    assert data_key._route_ok(got, want) is ok
