@@ -1721,8 +1721,14 @@ def _annotate_armless(trial: Trial, facts: _TrialFacts) -> None:
     notes: list[str] = []
     products = _fill_products(products, facts, "extract", notes)
     products = finish_products(products, trial, "extract", notes)
-    doses = _doses(texts, assume=True) or _doses(facts.texts, assume=False)
-    reg = _regimen([t for t in texts if t.cells], doses, facts.texts, True)
+    own = _doses(texts, assume=True)
+    doses = own or _doses(facts.texts, assume=False)
+    cell_texts = [t for t in texts if t.cells]
+    if not cell_texts and own:
+        # the only intervention text states a cell dose but names the cells only in the title
+        # (a registry's "Dosage: 1 x 10^6 cells/kg; Route: intra-arterial"): it is the cells'
+        cell_texts = [t for t in texts if any(d.evidence_field == t.field for d in own)]
+    reg = _regimen(cell_texts, doses, facts.texts, True)
     _fill(trial, products, doses, reg, "extract", notes, texts + facts.texts)
     trial.notes += notes
 

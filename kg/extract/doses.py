@@ -38,6 +38,7 @@ from functools import lru_cache
 from kg.extract.numbers import Figure, find_figures, parse_number
 from kg.extract.regimen import Resolved, drop_dose_levels, find_counts, resolve
 from kg.extract.routes import find_routes, unmapped_routes
+from kg.extract.strength import with_strength
 from kg.extract.tables import MESENCHYMAL, MESENCHYMAL_SPELLINGS
 from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
 from kg.model import CellCap, Dose, DosePer, DoseUnit
@@ -1074,6 +1075,8 @@ def extract_doses(
     if not text:
         return []
     doses = _analyse(text, field, assume_cells, frozenset(cell_names))[0]
+    if "Concentration unit:" in text:  # EUCTR's strength lines (kg.extract.strength)
+        doses = with_strength(text, doses, field=field)
     if doses and (_BACKGROUND.search(text) or "et al" in text):
         sentences = sentences_of(text)
         doses = tuple(d for d in doses if not _background(text, sentences, d))

@@ -35,6 +35,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -52,6 +53,7 @@ from kg.model import (
     Sponsor,
     Trial,
 )
+from kg.sources import ictrp_arms
 from kg.sources import ictrp_map as M
 from kg.sources.ctgov_common import (
     RecordError,
@@ -82,7 +84,7 @@ __all__ = [
 ]
 
 FORMAT = "ictrp"
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"  # 2: labelled groups of the free-text registries as arms; EUCTR placebo lines
 
 _CSV_HEADER = re.compile(rb"\A(?:\xef\xbb\xbf)?[^\n]*\bTrialID\b[^\n]*", re.IGNORECASE)
 _TITLE_COLUMN = re.compile(rb"scientific_title|public_title", re.IGNORECASE)
@@ -177,9 +179,30 @@ def _csv_rows(text: str, source_file: str) -> list[dict[str, str]]:
     return rows
 
 
+_LINE_COLUMN = re.compile(r"line (\d+), column (\d+)")
+_TRIAL_ID_XML = re.compile(rb"<TrialID>([^<]{1,80})</TrialID>")
+
+
 def _xml_rows(data: bytes, source_file: str) -> list[dict[str, str]]:
-    """``<Trial>`` elements as ``{element name: text}``; DTDs and entities refused."""
-    check_no_dtd(data, source_file)
+    """``<Trial>`` elements as ``{element name: text}``; DTDs and entities refused. A broken
+    document's error names the record where it breaks (the records before it are whole)."""
+    try:
+        check_no_dtd(data, source_file)
+    except MappingError as exc:
+        where = _LINE_COLUMN.search(exc.reason)
+        if where is None:
+            raise
+        lines = data.split(b"\n")
+        line, column = int(where.group(1)), int(where.group(2))
+        before = b"\n".join([*lines[: line - 1], lines[line - 1][:column] if lines else b""])
+        whole = before.count(b"</Trial>")
+        own = _TRIAL_ID_XML.findall(before[before.rfind(b"</Trial>") + 1 :])
+        trial_id = own[-1].decode("utf-8", "replace").strip() if own else ""
+        raise MappingError(
+            source_file,
+            f"{exc.reason} (in <Trial> record {whole + 1}, after {whole} whole record(s))",
+            record=_iri_key(trial_id) or f"record-{whole + 1}",
+        ) from None
     # Streamed: a full export holds hundreds of thousands of <Trial> elements; each is read
     # and cleared, so the tree never holds more than one.
     rows: list[dict[str, str]] = []
@@ -876,7 +899,39 @@ def _interventions(
         arms = _irct_arms(text)
         if arms:
             return [], arms
-    return [_free_text_intervention(text, notes)], []
+    return _other_registry(text, notes)
+
+
+def _other_registry(text: str, notes: list[str]) -> tuple[list[Intervention], list[Arm]]:
+    """A registry without a layout of its own (:mod:`kg.sources.ictrp_arms`): PACTR's name
+    list, CRiS's typed lines, labelled groups as arms (the text said of all groups stays one
+    intervention linked to no arm), else the whole text as one intervention."""
+    names = ictrp_arms.name_list(text)
+    if names is not None:
+        return names, []
+    typed = ictrp_arms.typed_lines(text)
+    if typed is not None:
+        if len(typed) == 1:  # one typed line that writes the groups: "Biological : Group A: ..."
+            arms, shared = ictrp_arms.group_arms(typed[0].description or "")
+            if arms:
+                notes.append(_groups_note(arms))
+                rest = [replace(typed[0], description=shared)] if shared else []
+                return rest, arms
+        return typed, []
+    free = _free_text_intervention(text, notes)
+    arms, shared = ictrp_arms.group_arms(free.description or "")
+    if not arms:
+        return [free], []
+    notes.append(_groups_note(arms))
+    if shared is None:
+        return [], arms
+    return [Intervention(name=free.name, type=free.type, description=shared)], arms
+
+
+def _groups_note(arms: list[Arm]) -> str:
+    return f"{len(arms)} group(s) of the interventions text read as arms: " + "; ".join(
+        a.label for a in arms
+    )
 
 
 def _ctgov_interventions(text: str, notes: list[str]) -> list[Intervention]:
@@ -900,10 +955,24 @@ def _unique_interventions(items: list[Intervention]) -> list[Intervention]:
     return list(seen.values())
 
 
+_EUCTR_PLACEBO = re.compile(
+    r"^(?:Pharmaceutical form|Route of administration) of the placebo:", re.IGNORECASE
+)
+
+
 def _euctr_products(text: str) -> list[Intervention]:
-    """One intervention per product block (``Product Name: …`` lines up to a blank line)."""
+    """One intervention per product block (``Product Name: …`` lines up to a blank line).
+
+    The register appends the placebo's form and route to the block of the product it
+    matches (``Pharmaceutical form of the placebo: …``, ``Route of administration of the
+    placebo: …``): those lines are the placebo's, one intervention ``Placebo`` of their own,
+    never the product's text (the placebo's route is not stated for the product)."""
     out: list[Intervention] = []
-    for block in re.split(r"\n\s*\n", text):
+    placebo: list[str] = []
+    for whole in re.split(r"\n\s*\n", text):
+        lines = whole.split("\n")
+        placebo += [line.strip() for line in lines if _EUCTR_PLACEBO.match(line.strip())]
+        block = "\n".join(line for line in lines if not _EUCTR_PLACEBO.match(line.strip()))
         fields: dict[str, str] = {}
         for line in block.split("\n"):
             m = _EUCTR_KEY.match(line.strip())
@@ -935,6 +1004,8 @@ def _euctr_products(text: str) -> list[Intervention]:
                 name=name, description=block.strip(), other_names=tuple(dict.fromkeys(others))
             )
         )
+    if placebo:
+        out.append(Intervention(name="Placebo", description="\n".join(dict.fromkeys(placebo))))
     return _unique_interventions(out)
 
 

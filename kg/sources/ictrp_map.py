@@ -314,6 +314,17 @@ REGISTRIES: tuple[Registry, ...] = (
         ("TCTR",),
         "https://www.thaiclinicaltrials.org/",
     ),
+    # Not in ICTRP's prefix/date table (it joined the network later): its ids are
+    # "ITMCTR" and digits; its dates are assumed to be written as the other Chinese
+    # registry's (a date in another form is reported and left out, never guessed).
+    Registry(
+        "ITMCTR",
+        "International Traditional Medicine Clinical Trial Registry",
+        r"ITMCTR\d{6,14}",
+        "%Y-%m-%d",
+        ("ITMCTR",),
+        "http://itmctr.ccebtcm.org.cn/",
+    ),
 )
 
 #: Which registry's id names a trial that several registries hold (its IRI is minted from

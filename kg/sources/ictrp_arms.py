@@ -1,0 +1,188 @@
+"""Arms and interventions from the free-text interventions field of the ICTRP registries that
+have no fixed layout of their own (ANZCTR, ReBEC, RPCEC, ISRCTN, DRKS, JPRN, NTR, TCTR, LBCTR,
+PACTR, KCT, SLCTR, ITMCTR, REPEC, ...).
+
+These registries write their groups inside one text, each in its own way:
+
+* a labelled group at the start of a line or sentence: ``Experimental group: ...; Control
+  group: ...`` (ReBEC, NTR, KCT), ``Group A: ... Group B (Control): ...`` (RPCEC),
+  ``Arm 1: ...<br>Arm 2: ...`` and ``ARM 4 - ...`` (ANZCTR, ISRCTN), ``Intervention 1: ...
+  Control 1: ...`` (DRKS), ``Intervention: ... Control: ...`` (ISRCTN),
+  ``1. Control group - 15 participants`` and ``Group 1) ...`` (ReBEC),
+  ``Interventions/Control_1: ...`` (JPRN/UMIN);
+* REPEC's ``Group name:... Intervention(s) description:...`` blocks;
+* PACTR's list of intervention names, ``;name;name`` (one intervention each);
+* CRiS's ``Biological/Vaccine : description`` lines (the intervention type, then its text).
+
+Each labelled group becomes an :class:`~kg.model.Arm` with its label as written and its own
+text; text before the first group and paragraphs after the last group's own paragraph are
+said of the trial as a whole and stay one intervention (``Interventions``) linked to no arm.
+A text with no labelled group stays one intervention, as before. Nothing is invented: arms
+have no type (the registries give none), and every description is the record's own text.
+
+>>> arms, shared = group_arms("Experimental group: MSCs 1 x 10^6 cells/kg IV; Control group: saline")
+>>> [(a.label, a.description) for a in arms], shared
+([('Experimental group', 'MSCs 1 x 10^6 cells/kg IV'), ('Control group', 'saline')], None)
+>>> group_arms("Patients receive MSCs; the control group gets saline.")
+([], None)
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.model import Arm, Intervention
+from kg.sources.ctgov_common import norm_intervention_type
+
+__all__ = ["group_arms", "name_list", "typed_lines"]
+
+# Words a group's label is made of ("Experimental group", "Low-dose arm", "MSC group").
+_LABEL_WORD = r"[A-Za-z][\w+/'-]*"
+_NUMBER = r"(?:\d{1,2}|[A-H]|I{1,3}V?|IV)"
+_GROUP_WORD = r"(?:groups?|arms?|cohorts?)"
+_HEAD = re.compile(
+    r"(?:^|(?<=[\n;.]))[ \t]*"
+    r"(?P<enum>(?:\d{1,2}|[a-h])[.)][ \t]+|[-•*][ \t]*)?"  # an enumerator: "1. ", "a) ", "- "
+    r"(?P<label>"
+    # "Group A", "Arm 1", "Cohort 2", "Treatment B", "Interventions/Control_1", "Intervention 1"
+    rf"(?:(?:group|arm|cohort|treatment|regimen|intervention|control|interventions/control)"
+    rf"[ \t_-]*{_NUMBER}(?![\w])|G\d{{1,2}}(?![\w]))"
+    # "Experimental group", "Low dose group", "MSC arm", "Control group"
+    rf"|(?:{_LABEL_WORD}[ \t]+){{0,3}}{_GROUP_WORD}(?![\w])"
+    # "Intervention:", "Control:" (bare, with a colon only)
+    r"|(?:interventions?|control|comparator|placebo)(?=[ \t]*:)"
+    r")"
+    r"(?P<paren>[ \t]*\((?:[^()\n]{1,40})\))?"  # "Group B (Control)"
+    r"[ \t]*(?P<sep>[:：]|\)(?=[ \t])|[-–](?=[ \t]))",
+    re.IGNORECASE,
+)
+# A label that is a sentence's subject, not a heading: "The control group: ..." is rare; words
+# that open a sentence about the groups are not labels.
+_NOT_LABEL = re.compile(
+    r"^(?:the|both|all|each|two|three|four|in|of|per|these|study|randomi[sz]ed)\b",
+    re.IGNORECASE,
+)
+
+
+_NEXT_ITEM = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
+_BARE = re.compile(r"interventions?|control|comparator|placebo", re.IGNORECASE)
+
+
+def _heads(text: str) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    for m in _HEAD.finditer(text):
+        label = m.group("label")
+        if _NOT_LABEL.match(label):
+            continue
+        out.append(m)
+    return out
+
+
+def group_arms(text: str) -> tuple[list[Arm], str | None]:
+    """The labelled groups of an interventions text as arms, and the text said of them all
+    (before the first group, and paragraphs after the last group's own paragraph); ``([],
+    None)`` when the text labels no group. A single labelled group is an arm too (a
+    single-group trial written ``Treatment group: ...``)."""
+    heads = _heads(text)
+    if not heads:
+        return [], None
+    if len(heads) == 1 and (
+        _BARE.fullmatch(heads[0].group("label"))
+        or heads[0].group("enum")
+        or text[: heads[0].start()].strip()
+    ):
+        # "Intervention: ..." alone names no group; one enumerated item, or one label after
+        # other text, is one group of several whose others are not labelled
+        return [], None
+    arms: list[Arm] = []
+    shared: list[str] = []
+    before = text[: heads[0].start()].strip()
+    if before:
+        shared.append(before)
+    for n, m in enumerate(heads):
+        end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
+        body = text[m.end() : end]
+        item_end = _NEXT_ITEM.search(body) if m.group("enum") else None
+        if item_end is not None:
+            # an enumerated group ends where the next item of the list starts
+            shared.append(body[item_end.start() :].strip())
+            body = body[: item_end.start()]
+        elif n + 1 == len(heads):
+            # the last group's text ends at its paragraph's end; later paragraphs are shared
+            own, _, rest = body.partition("\n\n")
+            if rest.strip():
+                shared.append(rest.strip())
+            body = own
+        label = (m.group("label") + (m.group("paren") or "")).strip()
+        description = body.strip().strip(";").strip() or None
+        arms.append(Arm(label=_tidy(label), description=description))
+    if len(arms) == 1 and arms[0].description is None:
+        return [], None
+    return _unique(arms), ("\n\n".join(shared) or None)
+
+
+def _tidy(label: str) -> str:
+    return re.sub(r"[ \t_]+", " ", label).strip()
+
+
+def _unique(arms: list[Arm]) -> list[Arm]:
+    seen: set[str] = set()
+    for n, arm in enumerate(arms, 1):
+        if arm.label.casefold() in seen:
+            arm.label = f"{arm.label} ({n})"
+        seen.add(arm.label.casefold())
+    return arms
+
+
+def name_list(text: str) -> list[Intervention] | None:
+    """PACTR's ``;name;name`` list of intervention names (a text that opens with ``;``): one
+    intervention per distinct name; ``None`` for any other text.
+
+    >>> [iv.name for iv in name_list(";Umbilical cord MSCs;Placebo;Umbilical cord MSCs") or []]
+    ['Umbilical cord MSCs', 'Placebo']
+    """
+    if not text.lstrip().startswith(";"):
+        return None
+    names = [p.strip() for p in text.split(";") if p.strip()]
+    if not names or any(len(n) > 200 for n in names):
+        return None
+    seen: dict[str, Intervention] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), Intervention(name=name))
+    return list(seen.values())
+
+
+_TYPED_LINE = re.compile(
+    r"^[ \t]*(?P<type>Drug|Biological(?:/Vaccine)?|Vaccine|Device|Procedure(?:/Surgery)?|"
+    r"Radiation|Behavioral|Behavioural|Genetic|Dietary Supplement|Combination Product|"
+    r"Diagnostic Test|Cell therapy|Other)[ \t]*:[ \t]*(?P<text>\S.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def typed_lines(text: str) -> list[Intervention] | None:
+    """CRiS's ``Biological/Vaccine : description`` lines (each line opens with an intervention
+    type): one intervention per line, typed, its text as written; ``None`` when not every
+    non-empty line is such a line.
+
+    >>> [(iv.type, iv.description) for iv in typed_lines("Drug : saline infusion") or []]
+    [('DRUG', 'saline infusion')]
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    found = [_TYPED_LINE.match(line) for line in lines]
+    if not lines or not all(found):
+        return None
+    out: list[Intervention] = []
+    for n, m in enumerate(found, 1):
+        assert m is not None
+        kind = norm_intervention_type(m.group("type").split("/")[0].strip())
+        body = m.group("text").strip()
+        name = body if len(body) <= 80 else f"{m.group('type').strip()} {n}"
+        out.append(
+            Intervention(
+                name=name,
+                type=kind.value if kind.note is None else None,
+                description=body,
+            )
+        )
+    return out
