@@ -519,6 +519,70 @@ RECORDS: list[Record] = [
         ),
         {"MSC": 2},
     ),
+    # ---- "the study product" is the cells where every other intervention is a control
+    Record(
+        "study product",
+        trial(
+            [
+                arm("MSC", EXP, "Mesenchymal stromal cells.", B_MSC),
+                arm("Placebo", PLACEBO, "Saline.", "Drug: Saline"),
+            ],
+            [biological(MSC, None, "MSC"), drug("Saline", None, "Placebo")],
+            detailed="The investigational product is given as three intravenous infusions, one "
+            "week apart.",
+        ),
+        {"MSC": 3, "Placebo": None},
+    ),
+    Record(
+        "study product",
+        trial(
+            [arm("MSC", EXP, "Mesenchymal stromal cells.", B_MSC)],
+            [biological(MSC, None, "MSC")],
+            summary="An open-label study of MSCs in adults with lupus nephritis. The IMP is "
+            "injected twice, 4 weeks apart.",
+        ),
+        {"MSC": 2},
+    ),
+    Record(
+        "study product",
+        trial(
+            [
+                arm("MSC", EXP, "Mesenchymal stromal cells.", B_MSC),
+                arm("Standard care", ACTIVE, "Standard medical care.", "Other: Standard care"),
+            ],
+            [
+                biological(MSC, None, "MSC"),
+                Intervention("Standard care", "OTHER", "Usual treatment.", (), ("Standard care",)),
+            ],
+            detailed="The study treatment is administered on days 1, 4 and 7.",
+        ),
+        {"MSC": 3, "Standard care": None},
+    ),
+    # a drug is investigational too: "the study drug" may be it
+    Record(
+        "study product",
+        trial(
+            [
+                arm("MSC", EXP, "Mesenchymal stromal cells.", B_MSC),
+                arm("Tacrolimus", ACTIVE, "Tacrolimus.", "Drug: Tacrolimus"),
+            ],
+            [biological(MSC, None, "MSC"), drug("Tacrolimus", None, "Tacrolimus")],
+            detailed="The study drug is given twice, 6 months apart.",
+        ),
+        {"MSC": None, "Tacrolimus": None},
+    ),
+    Record(
+        "study product",
+        trial(
+            [arm("MSC + tacrolimus", EXP, "MSCs and tacrolimus.", B_MSC, "Drug: Tacrolimus")],
+            [
+                biological(MSC, None, "MSC + tacrolimus"),
+                drug("Tacrolimus", None, "MSC + tacrolimus"),
+            ],
+            detailed="The study treatment is given as 3 courses, with infusions on days 1 and 8.",
+        ),
+        {"MSC + tacrolimus": None},
+    ),
     # ---- WHO ICTRP records, through the mapper
     Record(
         "ictrp",

@@ -592,13 +592,17 @@ def _regimen(
     group_count: tuple[int, str] | None = None,
     other_words: frozenset[str] | None = None,
     names: Names = (),
+    study_cells: bool = False,
 ) -> _Regimen:
     """Route and number of administrations of an arm. The trial's texts give the count to
     the one arm with cells; to arms that differ only by their group (``group_keys``: dose
     levels, cohorts), from sentences that name no one group alone; to other cell arms
     (``other_words``: the words of the other cell arms' labels that this arm's label lacks),
     from sentences about the cells that name no other arm by those words; and to every cell
-    arm from a sentence said of all of them ("Each patient receives a single infusion")."""
+    arm from a sentence said of all of them ("Each patient receives a single infusion").
+    ``study_cells``: the trial's only investigational product is cells, so a sentence about
+    "the study product" is about them ("The investigational product is given as three
+    infusions, one week apart")."""
     reg = _Regimen()
     keys = group_keys or {}
     explicit, implied, other = _route_hits(texts, doses)
@@ -675,6 +679,8 @@ def _regimen(
             # sentences about the cells; any set of cell arms that of a sentence said of all
             # of them ("Each patient receives a single infusion", "in both arms")
             about = set(_cell_spans(t, [])) if sole or keys or other_words is not None else set()
+            if study_cells and (sole or keys or other_words is not None):
+                about |= set(_study_product_spans(t))
             if not (sole or keys) and other_words:
                 about = {s for s in about if not _names_words(t.text, s, other_words)}
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
@@ -718,6 +724,46 @@ def _regimen(
     elif not counts:
         _start_point_count(reg, texts, doses, trial_texts if sole else [])
     return reg
+
+
+# The trial's investigational product named without its name: "the study product", "the
+# investigational treatment", "IMP".
+_STUDY_PRODUCT = re.compile(
+    r"\b(?:(?:study|investigational|trial|experimental|research)\s+(?:medicinal\s+)?(?:products?"
+    r"|drugs?|treatments?|agents?|medications?|interventions?|therap(?:y|ies)|cells?)"
+    r"|IMP|(?-i:IP))\b",
+    re.IGNORECASE,
+)
+_DRUG_AMOUNT = re.compile(r"\d\s*(?:mg|µg|μg|mcg|ug|g|IU|mmol)\b", re.IGNORECASE)
+# An intervention that gives no investigational product: placebo, sham, standard care.
+_CONTROL_THING = re.compile(
+    r"\b(?:placebo|saline|sham|vehicle|standard|usual|conventional|routine|supportive"
+    r"|no\s+(?:treatment|intervention)|control|plasma-?lyte|albumin|media|medium)\b",
+    re.IGNORECASE,
+)
+
+
+def _study_product_spans(t: _Text) -> list[tuple[int, int]]:
+    """Sentences of a trial's text about "the study product" that state no drug amount."""
+    if not _STUDY_PRODUCT.search(t.text):
+        return []
+    return [
+        (lo, hi)
+        for lo, hi in sentences_of(t.text).spans()
+        if _STUDY_PRODUCT.search(t.text, lo, hi) and not _DRUG_AMOUNT.search(t.text, lo, hi)
+    ]
+
+
+def _study_product_is_cells(trial: Trial) -> bool:
+    """Every intervention of the trial is cells or a control (placebo, sham, standard care),
+    and one is cells: "the study product" of its texts is the cells."""
+    cells = False
+    for iv in trial.interventions:
+        if any(t.positive for t in _intervention_texts(iv)):
+            cells = True
+        elif not _CONTROL_THING.search(f"{iv.name} {iv.description or ''}"):
+            return False
+    return cells
 
 
 def _start_point_count(
@@ -1449,6 +1495,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         summary, common = _summary_doses(trial, facts, len(cell_arms), given)
         if len(cell_arms) > 1 and common is None:
             by_level = _level_figures(cell_arms, groups, facts, given)
+    study_cells = bool(cell_arms) and _study_product_is_cells(trial)
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)
@@ -1485,6 +1532,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
             got,
             _other_words(w, cell_arms),
             groups.names if groups is not None else (),
+            study_cells,
         )
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes

@@ -36,6 +36,7 @@ from kg.extract.schedules import (
     doses_compared,
     local_portions,
     not_giving,
+    scheduled_after,
     session_after,
     stated,
 )
@@ -418,6 +419,8 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         noun.startswith(("session", "round", "occasion"))
         or value == 1
         or (noun.startswith("dose") and not _SPLIT_WORD.match(divided.group(0)))
+        # "given as three infusions, one week apart": a schedule, not portions
+        or (not _SPLIT_WORD.match(divided.group(0)) and scheduled_after(text, m.end()))
     ):
         divided = None
     if _capped(text, m.start("n"), m.end("n")) or divided is not None:

@@ -41,6 +41,7 @@ __all__ = [
     "doses_compared",
     "local_portions",
     "not_giving",
+    "scheduled_after",
     "session_after",
     "stated",
 ]
@@ -124,6 +125,13 @@ _SCHEDULE_WORD = re.compile(
     r"|consecutive|days?\s+\d|weeks?\s+\d|months?\s+\d|visits?|sessions?|occasions?)\b",
     re.IGNORECASE,
 )
+
+
+def scheduled_after(text: str, pos: int) -> bool:
+    """The clause after ``pos`` states a schedule ("..., one week apart", "at 2-week
+    intervals", "every 4 weeks")."""
+    end = _CLAUSE_END.search(text, pos)
+    return _SCHEDULE_WORD.search(text, pos, end.start() if end else len(text)) is not None
 
 
 def local_portions(text: str, start: int, noun_start: int, value: int, hi: int) -> bool:
