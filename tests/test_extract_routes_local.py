@@ -70,6 +70,7 @@ LOCAL: list[Entry] = [
     ("tendon", "route", "The MSCs are injected into the partial tear of the Achilles tendon.", TEN),
     ("tendon", "route", "MSCs are injected intratendinously under ultrasound guidance.", TEN),
     ("tendon", "route", "MSCs injected into the lesion of the patellar tendon.", TEN),
+    ("tendon", "route", "Peritendinous injection of MSCs.", TEN),
     # ---------------------------------------------------------------- ligament, meniscus
     ("ligament", "route", "MSCs are injected into the injured anterior cruciate ligament.", LES),
     ("ligament", "route", "Intraligamentous injection of MSCs.", LES),
@@ -101,6 +102,40 @@ LOCAL: list[Entry] = [
     ("fistula", "route", "MSCs are injected perianally around the internal opening.", LES),
     ("fistula", "route", "MSCs are injected into the rectovaginal fistula.", LES),
     ("fistula", "route", "MSCs are injected into the tissue around the fistula tract.", LES),
+    ("fistula", "route", "The fistula tract is filled with MSCs in fibrin glue.", LES),
+    ("fistula", "route", "Intrafistular injection of MSCs.", LES),
+    ("fistula", "route", "MSCs are injected into the fistulous orifice.", LES),
+    ("fistula", "route", "MSCs are injected in the perianal region around the fistula.", LES),
+    ("sphincter", "route", "Intrasphincteric injection of MSCs.", LES),
+    ("sphincter", "route", "MSCs are injected into the external anal sphincter.", LES),
+    ("sphincter", "route", "MSCs are injected into the sphincter defect.", LES),
+    # ---------------------------------------------------------------- infiltration
+    ("infiltration", "route", "MSCs will be infiltrated into the tendon.", TEN),
+    ("infiltration", "route", "Infiltration of MSCs into the knee.", IA),
+    ("infiltration", "route", "MSCs are infiltrated into the lesion.", LES),
+    # ---------------------------------------------------------------- the injured area
+    ("area", "route", "MSCs will be delivered to the injured area.", LES),
+    ("area", "route", "MSCs are injected into the affected area.", LES),
+    ("area", "route", "MSCs are administered into the damaged area.", LES),
+    # ---------------------------------------------------------------- an infarct of the brain
+    (
+        "brain infarct",
+        "route",
+        "Stereotactic injection of MSCs into the peri-infarct area in stroke patients.",
+        "intracerebral",
+    ),
+    (
+        "brain infarct",
+        "route",
+        "MSCs are injected into the infarct area of the brain.",
+        "intracerebral",
+    ),
+    (
+        "brain infarct",
+        "route",
+        "MSCs are implanted stereotactically around the stroke lesion.",
+        "intracerebral",
+    ),
     # ---------------------------------------------------------------- wound, ulcer
     ("wound", "route", "MSCs are injected into the wound bed and along its edges.", LES),
     ("wound", "route", "MSCs are injected at the margins of the ulcer.", LES),
@@ -170,6 +205,15 @@ LOCAL: list[Entry] = [
     ("epicardial", "route", "MSCs are injected epicardially into the infarcted area.", CARD),
     ("epicardial", "route", "MSCs are delivered by epicardial injections at thoracotomy.", CARD),
     ("epicardial", "route", "MSCs are injected into the myocardial scar during surgery.", CARD),
+    ("epicardial", "route", "MSCs delivered via an epicardial approach during CABG.", CARD),
+    ("direct myocardial", "route", "Direct myocardial injection of MSCs during surgery.", CARD),
+    ("direct myocardial", "route", "MSCs are injected transmyocardially.", CARD),
+    ("direct myocardial", "route", "MSCs are injected into the heart.", CARD),
+    ("transendocardial", "route", "MSCs are injected through the endocardium using NOGA.", TEC),
+    # the heart's veins backwards: a way in the route table has no key for
+    ("coronary sinus", "route", "Retrograde infusion of MSCs via the coronary sinus.", None),
+    ("coronary sinus", "route", "MSCs are infused through the coronary sinus.", None),
+    ("coronary sinus", "route", "Retrograde coronary venous infusion of MSCs.", None),
     (
         "transendocardial",
         "route",
@@ -478,6 +522,12 @@ NOT_GIVING = [
     "epidural analgesia",
     "subretinal fluid on OCT",
     "vitreous haemorrhage and intravitreal bleeding",
+    "bronchoalveolar lavage via bronchoscopy at week 4",
+    "intravitreal ranibizumab is allowed",
+    "an intravenous glucose tolerance test",
+    "an intraspinal tumour",
+    "intra-arterial angiography",
+    "bronchoscopy is performed at baseline",
 ]
 
 

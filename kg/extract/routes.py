@@ -59,14 +59,15 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
 # How an injection is made, between the act and the place: "percutaneously", "under
 # ultrasound guidance", "with a 22-gauge needle" (never a route adverb: "intramuscularly").
 _MANNER = (
-    r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical)\w*ly\b)[a-z]+ly"
+    r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical|stereo)\w*ly\b)[a-z]+ly"
     r"|under\s+(?:[\w-]+\s+){1,2}?guidance|(?:with|using|through)\s+(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:needles?|syringes?|cannula|trocar))"
 )
 # Words of a local place: the lesion, or a structure torn or broken.
 _LESION = (
-    r"lesion|defect|wound|ulcer|fistula|fistulae|tract|scar|keloid|nonunion|non-union"
-    r"|fractured\s+site"
+    r"lesion|defect|wound|ulcer|fistul\w*|tract|scar|keloid|nonunion|non-union"
+    r"|fractured\s+site|peri-?anal\s+(?:region|area|tissue)"
+    r"|(?:injur(?:y|ed)|lesion(?:ed)?|damaged|affected|target|treated)\s+(?:sites?|areas?|zones?|regions?)"
     r"|non\s+union(?:\s+sites?)?|sphincter|gap|fracture|tear|ligament|menisc(?:us|i)|fascia"
     r"|pseudarthrosis|periodontal\s+pocket|vocal\s+(?:fold|cord)"
 )
@@ -121,12 +122,17 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "intratendinous",
-        r"intra-?\s?tend(?:on|inous|ineous)(?:ly)?"
+        r"intra-?\s?tend(?:on|inous|ineous)(?:ly)?|peri-?\s?tend(?:on|inous)(?:ly)?"
         r"|into\s+the\s+(?:\w+\s+){0,2}(?:tendons?|rotator\s+cuff)",
     ),
     (
         "intralesional",
         r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?|intra-?\s?ligament(?:ous)?(?:ly)?"
+        r"|intra-?\s?fistul(?:ar|ous)(?:ly)?|intra-?\s?sphincter(?:ic|al)(?:ly)?"
+        # the place is the subject: "the fistula tract is filled with MSCs in fibrin glue"
+        r"|(?:fistul\w*(?:\s+tracts?)?|tracts?|defects?|gaps?|lesions?)\s+(?:is|are|was|were"
+        r"|will\s+be)\s+(?:then\s+|subsequently\s+)?(?:filled|packed|injected|infiltrated"
+        r"|loaded)\s+with"
         r"|peri-?\s?(?:fistul\w*|anal)\s+(?:injections?|administration|implantation)"
         r"|peri-?\s?(?:fistul(?:ar|ous)|anal)ly\b"
         r"|local(?:ly)?\s+(?:inject\w*|administ\w*|implant\w*)"
@@ -135,13 +141,13 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         # site", "injected percutaneously into the fracture gap", "injected under ultrasound
         # guidance into the lesion", "injected beneath the scar"
         # ("administered at the study site" is no place: "site" alone only after "inject")
-        r"|(?:(?P<inj>inject|implant)|deliver|administ|instill)\w*\s+"
+        r"|(?:(?P<inj>inject|implant|infiltrat)|deliver|administ|instill)\w*\s+"
         r"(?:of\s+(?:[\w-]+\s+){1,6}?)?"
         rf"(?:{_MANNER}\s+)?"
         r"(?:in|into|to|at|along|around|within|inside|throughout|beneath|below)\s+"
         # "into the tissue surrounding the internal opening of the fistula"
         r"(?:the\s+tissues?\s+(?:surrounding|around)\s+(?:(?:the\s+)?(?:[\w-]+\s+){1,2}of\s+)?)?"
-        rf"(?:the\s+|an?\s+)?(?:{_NOT_ORGAN}{_NOT_WHO}[\w-]+\s+){{0,3}}?"
+        rf"(?:the\s+|an?\s+)?(?:{_NOT_ORGAN}{_NOT_WHO}[\w-]+\s+){{0,4}}?"
         rf"(?:{_LESION}|(?(inj)site|(?!)))s?\b"
         # a carrier laid into a bone, cartilage or soft-tissue lesion (not on the skin, which
         # is topical): "placed in the fracture gap", "applied onto the chondral lesion"
@@ -169,14 +175,17 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "intracardiac",
         r"intra-?\s?myocardial(?:ly)?|intra-?\s?cardiac(?:ally)?"
-        r"|epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery|administration)"
-        r"|epi-?\s?cardially",
+        r"|(?:trans-?\s?)?epi-?\s?cardial(?:ly)?\s+(?:injections?|implantation|delivery"
+        r"|administration|approach|route)|(?:trans-?\s?)?epi-?\s?cardially"
+        # "direct myocardial injection", "injected transmyocardially" (not "myocardial infarction")
+        r"|(?:trans-?\s?)?myocardial\s+(?:injections?|implantation|delivery|administration"
+        r"|transplantation)|trans-?\s?myocardially",
     ),
     # through the heart's inner wall by catheter: "transendocardial injection", "trans-endocardially"
     # "percutaneous endomyocardial injection", "endoventricular injections" (not the biopsy)
     (
         "transendocardial",
-        r"trans-?\s?endocardial(?:ly)?"
+        r"trans-?\s?endocardial(?:ly)?|(?:through|via|across)\s+the\s+endocardium"
         r"|endo-?\s?(?:myocardial|ventricular|cardial)(?:ly)?(?![\s-]+(?:biops\w*|fibros\w*))",
     ),
     ("intra-arterial", r"intra-?\s?arterial(?:ly)?|intra-?\s?carotid"),
@@ -207,7 +216,11 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ),
     ("epidural", r"epidural(?:ly)?"),
     ("intracerebroventricular", r"intra-?\s?cerebro-?\s?ventricular(?:ly)?"),
-    ("intracerebral", r"intra-?\s?cerebral(?:ly)?"),
+    (
+        "intracerebral",
+        r"intra-?\s?cerebral(?:ly)?|stereotactic(?:ally)?\s+(?:injections?|implantation"
+        r"|transplantation|administration|delivery)|stereotactically",
+    ),
     ("intraspinal", r"intra-?\s?spinal(?:ly)?"),
     ("intraovarian", r"intra-?\s?ovarian(?:ly)?|into\s+the\s+ovar(?:y|ies)"),
     ("intrahepatic", r"intra-?\s?hepatic(?:ally)?"),
@@ -223,6 +236,7 @@ _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
 _ROUTE_ANCHOR = re.compile(
     r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|thru|by|i\.v|topical"
+    r"|infiltrat|fistul|tract|defect|gap|lesion|stereotactic|myocard|direct"
     r"|appl|inhal|nebuli|aerosoli|nasal|bronchoscop|trans|eye|deliver|administ|instill|plac"
     r"|position|packed|filled|graft|receiv)",
     re.IGNORECASE,
@@ -278,7 +292,7 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "intracardiac",
         r"(?:infarcted\s+|ischemic\s+|left\s+ventricular\s+|peri-?\s?infarct\s+|viable\s+"
-        r"|hibernating\s+|border[\s-]+zone\s+)?myocardium|heart\s+muscle"
+        r"|hibernating\s+|border[\s-]+zone\s+)?myocardium|heart(?:\s+muscle)?"
         # "into the infarct border zone", "into the myocardial scar", "into the LV wall"
         r"|(?:infarct|scar)\s+border(?:[\s-]+zone)?|border[\s-]+zone|peri-?\s?infarct(?:ed)?"
         r"\s+(?:area|region|zone)|infarct(?:ed)?\s+(?:area|region|zone|territory)"
@@ -357,7 +371,8 @@ _LOCAL_CARRIER = re.compile(
 # "in", "at", "to" an artery say a route only after a word of giving ("infused ... in the").
 _WEAK_PREP = re.compile(r"(?:in|at|within|to)\b", re.IGNORECASE)
 _GIVING = re.compile(
-    r"infus|inject|deliver|administ|catheter|transplant|implant|given|perfus|transfus", re.I
+    r"infus|inject|deliver|administ|catheter|transplant|implant|given|perfus|transfus|infiltrat",
+    re.I,
 )
 # Ways in that the route table has no key for ("via the portal vein", "intrasplenic"): they
 # name the route, so a bare "infusion" next to them is not read as intravenous.
@@ -367,6 +382,8 @@ _UNMAPPED = re.compile(
     r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic)(?:al)?(?:ly)?"
     r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|kidneys?"
     r"|(?:\w+\s+)?glands?|lymph\s+nodes?)"
+    # the heart's veins, backwards: "retrograde infusion via the coronary sinus"
+    r"|(?:via|through|into|in)\s+the\s+coronary\s+sinus|retrograde\s+coronary\s+(?:sinus|venous)"
     # the heart-lung machine during surgery: "delivery through cardiopulmonary bypass (CPB)",
     # "via the CPB circuit", "into the bypass circuit", "added to the CPB prime"
     r"|(?:into|via|through|though|thru|in|to|using)\s+(?:the\s+)?(?:(?:cardiopulmonary\s+bypass"
@@ -414,7 +431,7 @@ _NOT_GIVING_AFTER = re.compile(
     r"|screws?|adhesions?|ultrasound|ultrasonograph\w*|EBUS|biops\w*|fluid|pressures?|shunts?"
     r"|anal?gesi\w*|an(?:a)?esthe\w*|blocks?|insemination|devices?|growth|infections?|abscess\w*"
     r"|echocardiograph\w*|imaging|valves?|stents?|stenting|puncture|aspirat\w*|pumps?"
-    r"|calcification\w*|lipomas?|cysts?)\b",
+    r"|calcification\w*|lipomas?|cysts?|tumou?rs?|metasta\w*|neoplasm\w*|angiograph\w*)\b",
     re.IGNORECASE,
 )
 # Agents given beside the cells whose route a route word right before them states:
@@ -429,7 +446,8 @@ _AGENT_AFTER = re.compile(
     r"|methylprednisolone|prednisolone|dexamethasone|triamcinolone|hydrocortisone|hyaluron\w*"
     r"|PRP|platelet[\s-]+rich|adenosine|nitroglycerin|antibiotics?|r?t-?PA|alteplase"
     r"|tenecteplase|urokinase|thromboly\w*|baclofen|botulinum|methotrexate|chemotherap\w*"
-    r"|cyclophosphamide|fludarabine|ATG|immunoglobulins?|IVIG|rituximab|tacrolimus)\b",
+    r"|cyclophosphamide|fludarabine|ATG|immunoglobulins?|IVIG|rituximab|tacrolimus|anti-VEGF"
+    r"|ranibizumab|aflibercept|bevacizumab|glucose\s+tolerance|GTT)\b",
     re.IGNORECASE,
 )
 # A bronchoscope as the way in ("through a bronchoscope", "bronchoscopic instillation"), not
@@ -519,8 +537,9 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     for i, h in enumerate(hits):
         if h.key == "intralesional":
             place = _PLACE.match(text, h.end + 1) if text[h.end : h.end + 1].isspace() else None
-            if place is not None:
-                hits[i] = RouteHit(_PLACE_KEYS[str(place.lastgroup)], h.start, place.end(), True)
+            finer = _place_key(text, place) if place is not None else None
+            if place is not None and finer is not None:
+                hits[i] = RouteHit(finer, h.start, place.end(), True)
     for m in _INFUSION.finditer(text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(RouteHit("intravenous", m.start(), m.end(), False))
@@ -585,6 +604,22 @@ def _finer_wins(text: str, hits: list[RouteHit]) -> list[RouteHit]:
     return out
 
 
+# An infarct is the heart's unless the text speaks of the brain: "into the peri-infarct area"
+# of a stroke trial is intracerebral.
+_HEART = re.compile(r"myocard|heart|cardi|ventric|coronary|CABG|bypass", re.IGNORECASE)
+_BRAIN = re.compile(r"stroke|brain|cerebr|stereotac|putamen|striat", re.IGNORECASE)
+
+
+def _place_key(text: str, m: re.Match[str]) -> str | None:
+    key = _PLACE_KEYS[str(m.lastgroup)]
+    words = m.group(0).lower()
+    if key == "intracardiac" and ("infarct" in words or "border" in words):
+        if "myocard" in words or _HEART.search(text) or not _BRAIN.search(text):
+            return key
+        return "intracerebral"
+    return key
+
+
 def _free(hits: list[RouteHit], start: int, end: int) -> bool:
     return not any(h.start < end and start < h.end for h in hits)
 
@@ -617,8 +652,10 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             if _free(found + out, m.start(), m.end()) and _GIVING.search(
                 text, max(0, m.start() - 60), m.start()
             ):
-                start, end = _widen(text, m.start(), m.end())
-                out.append(RouteHit(_PLACE_KEYS[str(m.lastgroup)], start, end, True))
+                place_key = _place_key(text, m)
+                if place_key is not None:
+                    start, end = _widen(text, m.start(), m.end())
+                    out.append(RouteHit(place_key, start, end, True))
     for m in _ABBREVIATED.finditer(text):
         if _free(found + out, m.start(), m.end()):
             key = _ABBREVIATION_KEYS.get(m.group("ab") or "", "intracardiac")
