@@ -547,7 +547,6 @@ style(
     "hepatic artery); Number of administrations: 1",
     row("-", 1e6, None, KG, 1, "intra-arterial"),
     tissue=AT,
-    gap="a count given as a field ('Number of administrations: 1') is not read",
 )
 style(
     "jprn terse",
@@ -572,6 +571,91 @@ style(
     "Favipiravir in viral pneumonia",
     "Favipiravir 1800 mg twice daily on day 1, then 800 mg twice daily for 13 days, orally",
     none("-"),
+)
+
+# ---------------------------------------------------------------- JPRN Japanese and English
+# jRCT/UMIN texts that give the Japanese beside the English, or write figures in full-width
+# characters: "個" counts cells ("2×10^6個/kg" is per kg), a full-width figure is read, and the
+# evidence stays as written.
+style(
+    "jprn japanese-english",
+    "JPRN-jRCT2050190301",
+    "Allogeneic bone marrow stromal cells for acute GVHD",
+    "同種骨髄由来間葉系幹細胞 2×10^6個/kg を週2回4週間静脈内投与 / Allogeneic bone "
+    "marrow-derived MSCs, 2x10^6 cells/kg, intravenously twice a week for 4 weeks",
+    row("-", 2e6, None, KG, 8, IV),
+    tissue=BM,
+)
+style(
+    "jprn japanese-english",
+    "JPRN-UMIN000040302",
+    "Autologous bone marrow stromal cells in spinal cord injury",
+    "Intravenous infusion of autologous bone marrow MSCs (１．０×１０^８ cells), a single "
+    "administration",
+    row("-", 1e8, None, CELLS, 1, IV),
+    tissue=BM,
+)
+style(
+    "jprn japanese-english",
+    "JPRN-jRCT2050190303",
+    "Autologous adipose stem cells in knee osteoarthritis",
+    "自己脂肪由来幹細胞を膝関節内に1回注射する。細胞数：５×１０＾７個 / A single "
+    "intra-articular injection of autologous adipose-derived stem cells into the knee",
+    row("-", 5e7, None, CELLS, 1, IA),
+    tissue=AT,
+)
+style(
+    "jprn japanese-english",
+    "JPRN-jRCT2050190304",
+    "Autologous bone marrow stromal cells in knee cartilage",
+    "自己骨髄間葉系幹細胞 5×10^6個/mL を 4 mL 関節内注射 / autologous bone marrow MSC "
+    "suspension (5x10^6 cells/mL), intra-articular injection",
+    row("-", None, None, None, None, IA),  # a concentration is no dose
+    tissue=BM,
+)
+style(
+    "jprn near-miss",
+    "JPRN-jRCTs031200305",
+    "Favipiravir in viral pneumonia",
+    "ファビピラビル 1800mg 1日2回 / favipiravir 1800 mg twice daily, oral, 10 days",
+    none("-"),
+)
+
+# ---------------------------------------------------------------- REPEC group blocks
+style(
+    "repec groups",
+    "PER-101-20",
+    "Umbilical cord stromal cells in viral pneumonia",
+    "Group name:Cell therapy Type of group;1 N° of participants:20 Intervention(s) "
+    "description:Umbilical cord mesenchymal stromal cells 1 x 10^6 cells/kg by intravenous "
+    "infusion on days 1 and 4.<br><br>Group name:Control Type of group;2 N° of participants:20 "
+    "Intervention(s) description:Saline infusion on days 1 and 4.<br><br>",
+    row("Cell therapy", 1e6, None, KG, 2, IV),
+    none("Control"),
+    tissue=UC,
+)
+style(
+    "repec groups",
+    "PER-102-20",
+    "Adipose stromal cells in knee osteoarthritis",
+    "Group name:Experimental Type of group;1 N° of participants:15 Intervention(s) "
+    "description:A single intra-articular injection of 40 million autologous adipose-derived "
+    "MSCs into the knee.<br><br>Group name:Hyaluronic acid Type of group;2 N° of "
+    "participants:15 Intervention(s) description:A single intra-articular injection of "
+    "hyaluronic acid.<br><br>",
+    row("Experimental", 4e7, None, CELLS, 1, IA),
+    none("Hyaluronic acid"),
+    tissue=AT,
+)
+style(
+    "repec groups",
+    "PER-103-20",
+    "Bone marrow cells in limb ischaemia",
+    "Group name:Bone marrow cells Type of group;1 N° of participants:12 Intervention(s) "
+    "description:Autologous bone marrow mononuclear cells, 1 x 10^9 cells, injected "
+    "intramuscularly into the calf in a single session.<br><br>",
+    row("Bone marrow cells", 1e9, None, CELLS, 1, IM),
+    tissue=BM,
 )
 
 # ---------------------------------------------------------------- CRiS typed lines
@@ -888,6 +972,18 @@ def test_euctr_strength_dose_keeps_the_three_lines_as_evidence() -> None:
     assert dose.evidence_field == "intervention 'BM-MSC' description"
 
 
+def test_full_width_semicolons_end_a_group_as_ascii_ones_do() -> None:
+    t = record(
+        "ITMCTR2020000306",
+        "Stromal cells",
+        "Experimental group：hUC-MSC 1x10^6/kg iv；Control group：saline；",
+    )
+    assert [(a.label, a.description) for a in t.arms] == [
+        ("Experimental group", "hUC-MSC 1x10^6/kg iv"),
+        ("Control group", "saline"),
+    ]
+
+
 def test_kct_typed_lines_and_pactr_names_are_interventions() -> None:
     kct = record(
         "KCT0005250",
@@ -1015,9 +1111,9 @@ def test_any_interventions_text_of_any_registry_maps_and_extracts(
 def test_doctests_of_the_registry_layout_readers() -> None:
     import doctest
 
-    from kg.extract import strength
+    from kg.extract import strength, widths
     from kg.sources import ictrp_arms
 
-    for module in (ictrp_arms, strength):
+    for module in (ictrp_arms, strength, widths):
         result = doctest.testmod(module)
-        assert result.failed == 0 and result.attempted >= 3, module.__name__
+        assert result.failed == 0 and result.attempted >= 2, module.__name__

@@ -41,6 +41,7 @@ from kg.extract.routes import find_routes, unmapped_routes
 from kg.extract.strength import with_strength
 from kg.extract.tables import MESENCHYMAL, MESENCHYMAL_SPELLINGS
 from kg.extract.text import Sentences, clause_bounds, parse_count, sentences_of
+from kg.extract.widths import as_written, has_wide, narrow
 from kg.model import CellCap, Dose, DosePer, DoseUnit
 
 __all__ = ["CellFloor", "defined_cell_names", "extract_caps", "extract_doses", "extract_floors"]
@@ -49,14 +50,15 @@ MIN_CELLS = 1e3  # least figure read as cells from its context alone (no cell wo
 MAX_CELLS = 1e13  # most cells any figure is read as: above, a count of something else
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<word>[A-Za-zµμ$€][\w'’+-]*)|(?P<num>\d+(?:[.,]\d+)?)|(?P<punct>\S))"
+    # "個" (the Japanese counter of cells, "2×10^6個/kg") and "細胞" (cells) are words too
+    r"\s*(?:(?P<word>[A-Za-zµμ$€][\w'’+-]*|個|細胞)|(?P<num>\d+(?:[.,]\d+)?)|(?P<punct>\S))"
 )
 _CELL_WORD = re.compile(
     r"(?:CSM|[A-Za-z0-9-]*MSCc"  # "MSCc": a registry's plural ("Umbilical core-derived MSCc")
     r"|(?:[A-Za-z0-9-]*(?:MSC|MSV|ASC|ADSC|MPC)|[A-Za-z0-9-]+SC)s?(?:-[A-Za-z0-9]+)*\d*)"
 )
 _CELL_WORD_I = re.compile(
-    rf"(?:cells?|cellules?|stem|stromal|{MESENCHYMAL}|nucleated|mononuclear)", re.IGNORECASE
+    rf"(?:cells?|cellules?|stem|stromal|{MESENCHYMAL}|nucleated|mononuclear|個|細胞)", re.IGNORECASE
 )
 _KG = re.compile(r"(?:kg|kgs|kilo|kilos|kilogram|kilograms)\.?", re.IGNORECASE)
 _KG_EXPONENT = re.compile(
@@ -1074,6 +1076,12 @@ def extract_doses(
     """
     if not text:
         return []
+    if has_wide(text):  # full-width digits: read as ASCII, evidence as written (kg.extract.widths)
+        narrowed = narrow(text)
+        found = extract_doses(
+            narrowed, field=field, assume_cells=assume_cells, cell_names=cell_names
+        )
+        return [replace(d, evidence=as_written(d.evidence, text, narrowed)) for d in found]
     doses = _analyse(text, field, assume_cells, frozenset(cell_names))[0]
     if "Concentration unit:" in text:  # EUCTR's strength lines (kg.extract.strength)
         doses = with_strength(text, doses, field=field)

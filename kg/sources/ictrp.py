@@ -918,6 +918,10 @@ def _other_registry(text: str, notes: list[str]) -> tuple[list[Intervention], li
                 rest = [replace(typed[0], description=shared)] if shared else []
                 return rest, arms
         return typed, []
+    repec = ictrp_arms.repec_groups(text)
+    if repec is not None:
+        notes.append(_groups_note(repec))
+        return [], repec
     free = _free_text_intervention(text, notes)
     arms, shared = ictrp_arms.group_arms(free.description or "")
     if not arms:

@@ -34,14 +34,14 @@ import re
 from kg.model import Arm, Intervention
 from kg.sources.ctgov_common import norm_intervention_type
 
-__all__ = ["group_arms", "name_list", "typed_lines"]
+__all__ = ["group_arms", "name_list", "repec_groups", "typed_lines"]
 
 # Words a group's label is made of ("Experimental group", "Low-dose arm", "MSC group").
 _LABEL_WORD = r"[A-Za-z][\w+/'-]*"
 _NUMBER = r"(?:\d{1,2}|[A-H]|I{1,3}V?|IV)"
 _GROUP_WORD = r"(?:groups?|arms?|cohorts?)"
 _HEAD = re.compile(
-    r"(?:^|(?<=[\n;.]))[ \t]*"
+    r"(?:^|(?<=[\n;.；。]))[ \t]*"
     r"(?P<enum>(?:\d{1,2}|[a-h])[.)][ \t]+|[-•*][ \t]*)?"  # an enumerator: "1. ", "a) ", "- "
     r"(?P<label>"
     # "Group A", "Arm 1", "Cohort 2", "Treatment B", "Interventions/Control_1", "Intervention 1"
@@ -114,7 +114,7 @@ def group_arms(text: str) -> tuple[list[Arm], str | None]:
                 shared.append(rest.strip())
             body = own
         label = (m.group("label") + (m.group("paren") or "")).strip()
-        description = body.strip().strip(";").strip() or None
+        description = body.strip().strip(";；").strip() or None
         arms.append(Arm(label=_tidy(label), description=description))
     if len(arms) == 1 and arms[0].description is None:
         return [], None
@@ -186,3 +186,32 @@ def typed_lines(text: str) -> list[Intervention] | None:
             )
         )
     return out
+
+
+_REPEC_GROUP = re.compile(
+    r"Group name:[ \t]*(?P<label>[^\n]*?)[ \t]*Type of group\b(?P<meta>.*?)"
+    r"Intervention\(s\) description:[ \t]*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def repec_groups(text: str) -> list[Arm] | None:
+    """REPEC's ``Group name:… Type of group… N° of participants:… Intervention(s)
+    description:…`` blocks as arms (the name as the label, the description as its text);
+    ``None`` for any other text.
+
+    >>> [(a.label, a.description) for a in repec_groups(
+    ...     "Group name:Cells Type of group;1 N° of participants:10 Intervention(s) "
+    ...     "description:MSCs IV.<br>Group name:Control Type of group;2 N° of participants:10 "
+    ...     "Intervention(s) description:Saline IV.".replace("<br>", "\\n")) or []]
+    [('Cells', 'MSCs IV.'), ('Control', 'Saline IV.')]
+    """
+    heads = list(_REPEC_GROUP.finditer(text))
+    if not heads:
+        return None
+    arms: list[Arm] = []
+    for n, m in enumerate(heads, 1):
+        end = heads[n].start() if n < len(heads) else len(text)
+        label = m.group("label").strip(" ;:") or f"Group {n}"
+        arms.append(Arm(label=_tidy(label), description=text[m.end() : end].strip() or None))
+    return _unique(arms)
