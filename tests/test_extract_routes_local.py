@@ -71,6 +71,7 @@ LOCAL: list[Entry] = [
     ("tendon", "route", "MSCs are injected intratendinously under ultrasound guidance.", TEN),
     ("tendon", "route", "MSCs injected into the lesion of the patellar tendon.", TEN),
     ("tendon", "route", "Peritendinous injection of MSCs.", TEN),
+    ("tendon", "route", "MSCs are injected in the tendon lesion.", TEN),
     # ---------------------------------------------------------------- ligament, meniscus
     ("ligament", "route", "MSCs are injected into the injured anterior cruciate ligament.", LES),
     ("ligament", "route", "Intraligamentous injection of MSCs.", LES),
@@ -91,6 +92,16 @@ LOCAL: list[Entry] = [
     ),
     ("bone itself", "route", "MSCs are injected into the vertebral body under CT guidance.", OSS),
     ("bone itself", "route", "Intraosseous injection of MSCs into the subchondral bone.", OSS),
+    (
+        "bone itself",
+        "route",
+        "MSCs are injected into the necrotic lesion of the femoral head.",
+        OSS,
+    ),
+    ("bone itself", "route", "MSCs are implanted into the osteonecrotic lesion.", OSS),
+    ("cleft", "route", "MSCs are grafted into the alveolar cleft.", LES),
+    ("cleft", "route", "MSCs on a collagen sponge are placed in the alveolar cleft defect.", LES),
+    ("cleft", "route", "Transplantation of MSCs into the cleft during surgery.", LES),
     # ---------------------------------------------------------------- cartilage
     ("cartilage", "route", "MSCs are implanted into the cartilage defect under arthroscopy.", LES),
     ("cartilage", "route", "The MSCs are applied onto the chondral lesion under a membrane.", LES),
@@ -159,6 +170,7 @@ LOCAL: list[Entry] = [
     ("site of", "route", "MSCs are applied at the site of the tear during surgery.", LES),
     # ---------------------------------------------------------------- peri-lesional
     ("perilesional", "route", "MSCs are injected perilesionally.", LES),
+    ("perilesional", "route", "Intra-lesion injection of MSCs.", LES),
     ("perilesional", "route", "Peri-lesional administration of MSCs.", LES),
     ("perilesional", "route", "MSCs are given by peri-lesional injection at four points.", LES),
     # ---------------------------------------------------------------- implanted into
@@ -330,6 +342,38 @@ LOCAL: list[Entry] = [
         "route",
         "An endomyocardial biopsy is taken before MSCs are infused intracoronarily.",
         COR,
+    ),
+    (
+        "near-miss:harvest",
+        "route",
+        "Fat is obtained from the subcutaneous tissue of the abdomen; MSCs are injected into the scar.",
+        LES,
+    ),
+    (
+        "near-miss:harvest",
+        "route",
+        "Bone marrow is aspirated by intraosseous puncture and MSCs are infused intravenously.",
+        IV,
+    ),
+    # a route word of the patients' condition or care
+    (
+        "near-miss:care",
+        "route",
+        "Patients on endotracheal intubation receive MSCs intravenously.",
+        IV,
+    ),
+    ("near-miss:care", "route", "IV antibiotics are given; MSCs are injected into the knee.", IA),
+    (
+        "near-miss:care",
+        "route",
+        "Inhaled nitric oxide is continued; MSCs are infused intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:care",
+        "route",
+        "Preterm infants with intraventricular haemorrhage receive intraventricular MSCs.",
+        "intracerebroventricular",
     ),
     # anaesthesia
     (
@@ -528,6 +572,11 @@ NOT_GIVING = [
     "an intraspinal tumour",
     "intra-arterial angiography",
     "bronchoscopy is performed at baseline",
+    "an intradermal tuberculin skin test",
+    "epidural fibrosis after surgery",
+    "intrahepatic cholestasis",
+    "a history of intraventricular haemorrhage",
+    "IV contrast at baseline",
 ]
 
 

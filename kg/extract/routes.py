@@ -77,12 +77,13 @@ _DEEP_LESION = (
     r"|tears?|lesion\s+sites?|(?:(?:osteo)?chondral|cartilage|bone|bony|tendon|meniscal)\s+lesions?"
     r"|fistulas?|fistula\s+tracts?"
     r"|sites?\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:defect|lesion|tear|fracture|injury|nonunion)"
+    r"|(?:alveolar\s+)?clefts?"
 )
 # Filler words before a lesion word that make it another route's place: the muscle, the
 # heart, the disc or a joint ("into the muscle around the ulcer", "into the myocardial scar").
 _NOT_ORGAN = (
     r"(?!(?:muscles?|myocardi\w*|heart|infarct\w*|cardiac|ventric\w*|discs?|intervertebral"
-    r"|joints?|knees?|tendons?|rotator)\b)"
+    r"|joints?|knees?)\b)"
 )
 # Words before a lesion word that make it the patients' disease, not the place: "injected in
 # patients with non-union", "administered to participants with a chronic wound".
@@ -127,7 +128,7 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         "intralesional",
-        r"intra-?\s?lesional(?:ly)?|peri-?\s?lesional(?:ly)?|intra-?\s?ligament(?:ous)?(?:ly)?"
+        r"intra-?\s?lesion(?:al)?(?:ly)?|peri-?\s?lesional(?:ly)?|intra-?\s?ligament(?:ous)?(?:ly)?"
         r"|intra-?\s?fistul(?:ar|ous)(?:ly)?|intra-?\s?sphincter(?:ic|al)(?:ly)?"
         # the place is the subject: "the fistula tract is filled with MSCs in fibrin glue"
         r"|(?:fistul\w*(?:\s+tracts?)?|tracts?|defects?|gaps?|lesions?)\s+(?:is|are|was|were"
@@ -215,7 +216,11 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"intra-?\s?cavern(?:os|ous)(?:al|um)?(?:ly)?|intra-?\s?corpor(?:al|a|us)\s+cavernos\w*",
     ),
     ("epidural", r"epidural(?:ly)?"),
-    ("intracerebroventricular", r"intra-?\s?cerebro-?\s?ventricular(?:ly)?"),
+    # "intraventricular transplantation" (into the brain's ventricles; CDISC INTRAVENTRICULAR)
+    (
+        "intracerebroventricular",
+        r"intra-?\s?cerebro-?\s?ventricular(?:ly)?|intra-?\s?ventricular(?:ly)?",
+    ),
     (
         "intracerebral",
         r"intra-?\s?cerebral(?:ly)?|stereotactic(?:ally)?\s+(?:injections?|implantation"
@@ -431,7 +436,9 @@ _NOT_GIVING_AFTER = re.compile(
     r"|screws?|adhesions?|ultrasound|ultrasonograph\w*|EBUS|biops\w*|fluid|pressures?|shunts?"
     r"|anal?gesi\w*|an(?:a)?esthe\w*|blocks?|insemination|devices?|growth|infections?|abscess\w*"
     r"|echocardiograph\w*|imaging|valves?|stents?|stenting|puncture|aspirat\w*|pumps?"
-    r"|calcification\w*|lipomas?|cysts?|tumou?rs?|metasta\w*|neoplasm\w*|angiograph\w*)\b",
+    r"|calcification\w*|lipomas?|cysts?|tumou?rs?|metasta\w*|neoplasm\w*|angiograph\w*"
+    r"|fibros\w*|tests?|testing|tuberculin|intubat\w*|drain\w*|cholesta\w*|carcinoma\w*"
+    r"|cancers?)\b",
     re.IGNORECASE,
 )
 # Agents given beside the cells whose route a route word right before them states:
@@ -447,7 +454,9 @@ _AGENT_AFTER = re.compile(
     r"|PRP|platelet[\s-]+rich|adenosine|nitroglycerin|antibiotics?|r?t-?PA|alteplase"
     r"|tenecteplase|urokinase|thromboly\w*|baclofen|botulinum|methotrexate|chemotherap\w*"
     r"|cyclophosphamide|fludarabine|ATG|immunoglobulins?|IVIG|rituximab|tacrolimus|anti-VEGF"
-    r"|ranibizumab|aflibercept|bevacizumab|glucose\s+tolerance|GTT)\b",
+    r"|ranibizumab|aflibercept|bevacizumab|glucose\s+tolerance|GTT|glucocorticoids?"
+    r"|nitric\s+oxide|bronchodilators?|salbutamol|albuterol|oxygen|tranexamic|cefazolin"
+    r"|vancomycin|iron)\b",
     re.IGNORECASE,
 )
 # A bronchoscope as the way in ("through a bronchoscope", "bronchoscopic instillation"), not
@@ -461,6 +470,12 @@ _BRONCHOSCOPY_DONE = re.compile(
     r"|BAL|biops\w*)|(?:is|was|will\s+be|are|were|to\s+be)\s+(?:done|performed|carried\s+out"
     r"|repeated|scheduled|undertaken)|at\s+(?:baseline|screening|week|month|day)"
     r"|(?:findings|examination|assessment|evaluation|score))\b",
+    re.IGNORECASE,
+)
+# An intralesional place inside a bone: "the necrotic lesion of the femoral head".
+_BONE = re.compile(
+    r"(?:^\s+of\s+the\s+(?:[\w-]+\s+){0,2}?)?(?:\b(?:femoral|humeral)\s+heads?\b"
+    r"|\bsubchondral\s+bone\b|\bvertebral\s+bod(?:y|ies)\b|\bosteonecro\w*|\bnecrotic\s+bone\b)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
@@ -519,16 +534,24 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
             text, max(0, m.start() - 40), m.start()
         ):
             continue  # "CSF obtained through a lumbar puncture": a sample taken, not cells given
-        if _not_a_giving(text, m, key):
+        if _not_a_giving(text, m, key) or (
+            _adjective(m.group(0)) and _harvested_from(text, m.start())
+        ):
             continue
         start, end = _widen(text, m.start(), m.end())
         if key == "intralesional" and (
             _TENDON.search(text, start, end) or _TENDON.match(text[end : end + 40])
         ):
             key = "intratendinous"  # "injected into the partial tear of the Achilles tendon"
+        elif key == "intralesional" and (
+            _BONE.search(text, start, end) or _BONE.match(text[end : end + 40])
+        ):
+            key = "intraosseous"  # "injected into the necrotic lesion of the femoral head"
         hits.append(RouteHit(key, start, end, True))
     ivs = list(_IV.finditer(text)) + [m for m in _IV_LOWER.finditer(text) if m.group(0) != "IV"]
     for m in ivs:
+        if _AGENT_AFTER.match(text, m.end()) or _NOT_GIVING_AFTER.match(text, m.end()):
+            continue  # "IV contrast", "IV antibiotics", "IV thrombolysis"
         if _IV_NOT.search(text[max(0, m.start() - 12) : m.start()]) is None:
             start, end = _widen(text, m.start(), m.end())
             hits.append(RouteHit("intravenous", start, end, True))
@@ -555,14 +578,18 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
     return tuple(hits)
 
 
+def _adjective(word: str) -> bool:
+    """A route adjective ("intra-articular", "subcutaneous"), not an adverb or a phrase."""
+    return re.fullmatch(r"[\w-]+", word) is not None and not word.lower().endswith("ly")
+
+
 def _not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
     """A route word that gives nothing here: an adjective of a disease, device or procedure
     ("intra-articular fracture"), the route of a drug, anaesthetic or contrast named right
     after it ("intracoronary adenosine", "local injection of lidocaine"), or a bronchoscopy
     done to look rather than to give."""
     word = m.group(0)
-    adjective = re.fullmatch(r"[\w-]+", word) is not None and not word.lower().endswith("ly")
-    if adjective and _NOT_GIVING_AFTER.match(text, m.end()):
+    if _adjective(word) and _NOT_GIVING_AFTER.match(text, m.end()):
         return True
     if _AGENT_AFTER.match(text, m.end()):
         return True
@@ -579,6 +606,27 @@ def _not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
             # "Bronchoscopy ... MSCs are instilled", not "bronchoscopy is done at week 4"
             return _GIVING.search(text, start, end) is None
     return False
+
+
+# A tissue taken, not cells given: "adipose tissue is harvested from the subcutaneous tissue of
+# the abdomen", "bone marrow aspirated by intraosseous puncture".
+_HARVEST = re.compile(
+    r"\b(?:harvest\w*|obtain\w*|collect\w*|aspirat\w*|liposuction|lipoaspirat\w*|biops\w*"
+    r"|sampl\w*|withdrawn|procured|excised)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_STOP = re.compile(
+    r"[.;:!?]|\band\s+(?:then\s+)?(?:the\s+)?(?:cells|MSCs?)\b", re.IGNORECASE
+)
+
+
+def _harvested_from(text: str, start: int) -> bool:
+    """A harvest word before the route word in its clause, with no word of giving between."""
+    lo = max(0, start - 80)
+    for stop in _CLAUSE_STOP.finditer(text, lo, start):
+        lo = stop.end()
+    ends = [h.end() for h in _HARVEST.finditer(text, lo, start)]
+    return bool(ends) and _GIVING.search(text, ends[-1], start) is None
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
