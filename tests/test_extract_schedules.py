@@ -236,6 +236,50 @@ WORDINGS: list[Wording] = [
         "Le Blanc et al. gave MSCs twice. In this trial MSCs are infused on days 0 and 7.",
         2,
     ),
+    # ---- a registry form's fields
+    W("form fields", "MSCs. Dose: 1x10^6 cells/kg; Frequency: once a week; Duration: 4 weeks.", 4),
+    W(
+        "form fields",
+        "MSCs. Dose: 2 million cells/kg; Route: intravenous; Frequency: once; Duration: 1 day.",
+        1,
+    ),
+    W("form fields", "MSCs. Frequency: single dose.", 1),
+    W("form fields", "MSCs. Frequency: 3 doses at 2-week intervals.", 3),
+    W("form fields", "MSCs. Frequency: once daily. Duration: 5 days.", 5),
+    W("form fields", "MSCs. Number of doses: 2.", 2),
+    W("form fields", "MSCs. Frequency: once a week.", None),  # open-ended
+    W("form fields", "MSCs. Duration of treatment: 4 weeks.", None),
+    # ---- a rate with a slash
+    W("slash rate", "MSCs 1 injection/month for 3 months.", 3),
+    W("slash rate", "MSCs 2 infusions/week for 2 weeks.", 4),
+    W("slash rate", "MSCs 1 time/day, 5 days.", 5),
+    W("slash rate", "MSCs once/week for 3 weeks.", 3),
+    # ---- daily over a range of days; a range alone is no list of points
+    W("daily range", "MSCs are infused daily on days 1-5.", 5),
+    W("daily range", "MSCs are infused once a day from day 1 to day 3.", 3),
+    W("daily range", "MSCs on days 1 to 4, daily.", 4),
+    W("day range", "MSCs are infused between day 1 and day 5 after admission.", None),
+    W("day range", "MSCs are infused from day 1 to day 5.", None),
+    W("day range", "MSCs are infused on days 1-5.", None),
+    # ---- a start point, then listed repeats
+    W(
+        "start then repeats",
+        "MSCs are infused at baseline, with repeat dosing at weeks 4 and 8.",
+        3,
+    ),
+    W("start then repeats", "MSCs on day 0, followed by booster infusions on days 14 and 28.", 3),
+    W("start then repeats", "MSCs are injected at baseline and again at months 3, 6 and 9.", 4),
+    W(
+        "start then repeats",
+        "MSCs are injected at baseline, with further injections at months 3 and 6 if needed.",
+        None,
+    ),
+    # ---- "3x"
+    W("n x", "MSCs 3x, 1 week apart.", 3),
+    W("n x", "MSCs are infused 2x, 4 weeks apart.", 2),
+    W("n x", "MSCs, 3x infusions at weekly intervals.", 3),
+    W("n x", "MSCs 3x10^6 cells/kg intravenously.", None),
+    W("n x", "MSCs are infused; 2 x 3 patients per cohort.", None),
     # ---- dose levels compared are no count; with a schedule "N doses" are administrations
     W("doses compared", "A dose-finding study: two doses of MSCs are compared.", None),
     W("doses compared", "Patients are randomised to one of three doses of MSCs.", None),

@@ -448,7 +448,8 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
     """Sentences of ``t`` about the cells: all of a cell text's, else those naming them."""
     sentences = sentences_of(t.text)
     if t.cells and t.field.startswith("intervention"):
-        return sentences.spans()
+        every = sentences.spans()
+        return _with_duration(every, every, t.text)
     spans = {sentences.bounds(m.start) for m in t.tissue_mentions}
     spans |= {sentences.bounds(m.start()) for m in _CELL_WORDS.finditer(t.text)}
     for d in doses:
@@ -464,7 +465,29 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
             spans.add(cur)
     if doses and t.field.startswith("arm"):  # an arm given cells: its own text's "Doses will be"
         spans |= {span for span in every if _GOES_ON.match(t.text, span[0], span[1])}
-    return sorted(spans)
+    return _with_duration(sorted(spans), every, t.text)
+
+
+# "Frequency: once a week; Duration: 4 weeks": a form's duration field goes with the sentence
+# before it (the schedule is read across the two).
+_DURATION_FIELD = re.compile(
+    r"\s*(?:(?:total|treatment)\s+)?duration(?:\s+of\s+(?:the\s+)?treatment)?\s*[:=-]",
+    re.IGNORECASE,
+)
+
+
+def _with_duration(
+    spans: list[tuple[int, int]], every: list[tuple[int, int]], text: str
+) -> list[tuple[int, int]]:
+    if "uration" not in text:
+        return spans
+    nxt = dict(pairwise(every))
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        after = nxt.get(span)
+        duration = after is not None and _DURATION_FIELD.match(text, after[0], after[1])
+        out.append((span[0], after[1]) if after is not None and duration else span)
+    return out
 
 
 _GOES_ON = re.compile(
@@ -473,7 +496,13 @@ _GOES_ON = re.compile(
     r"(?:(?:first|second|third|fourth|next|last|final|subsequent|repeat|booster)\s+)?"
     r"(?:infusions?|injections?|doses?|administrations?"
     r"|transplantations?|implantations?|treatments?|applications?)\s+(?:will|are|is|shall|were"
-    r"|was|to|may|can|could|might|should|would)\b",
+    r"|was|to|may|can|could|might|should|would)\b"
+    # a registry form's fields: "Frequency: once a week", "Number of doses: 3", "Schedule: ..."
+    r"|\s*(?:(?:dosing|dose|administration|treatment|injection|infusion)\s+)?(?:frequency"
+    r"|schedule|regimen)\s*[:=-]"
+    r"|\s*(?:(?:total|treatment)\s+)?duration\b[^:=]{0,25}[:=-]"
+    r"|\s*number\s+of\s+(?:doses|infusions|injections|administrations|sessions)\s*[:=-]"
+    r"|\s*(?:dose|dosage|route)(?:\s+of\s+administration)?\s*[:=]",
     re.IGNORECASE,
 )
 

@@ -85,7 +85,7 @@ _GROUP_COUNT = re.compile(
 )
 # "1 infusion every 2 weeks": a rate, not a count
 _PER_PERIOD = re.compile(
-    rf"\s+(?:per|a|each|every)\s+(?:(?:\d{{1,2}}|other|{_NUMWORD})\s+)?"
+    rf"(?:\s+(?:per|a|each|every)\s+(?:(?:\d{{1,2}}|other|{_NUMWORD})\s+)?|\s*/\s*)"
     r"(?:days?|weeks?|months?|years?|cycles?)\b",
     re.I,
 )
@@ -108,8 +108,8 @@ _ONCE = re.compile(r"\b(?:only\s+once|once\s+only|one[\s-]time|a\s+single\s+time
 _NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
 _RATE = (
     # "one infusion of MSCs per week", "1 injection of 2 x 10^7 cells each month"
-    rf"(?:(?P<rn>{_NUM}|twice|thrice|once)\s+(?:times\s+|(?:{_NOUN})(?:\s+of(?:\s+[^\s.;,]+){{1,5}}?)?\s+)?"
-    r"(?:a|per|each|every)\s+(?P<rp>day|week|month)"
+    rf"(?:(?P<rn>{_NUM}|twice|thrice|once)\s+(?:times?\s*|(?:{_NOUN})(?:\s+of(?:\s+[^\s.;,]+){{1,5}}?)?\s*)?"
+    r"(?:(?:a|per|each|every)\s+|/\s*)(?P<rp>day|week|month)"
     rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
     r"|(?P<f>daily|weekly|monthly|fortnightly)"
     r"|/\s*(?P<sl>day|week|month)\b"  # "1 x 10^6/kg/week for 4 weeks"
@@ -119,10 +119,16 @@ _RATE = (
     r"|(?:on\s+)?alternate\s+(?P<alt>days|weeks))"
 )
 _DURATION = (
-    r"[\s,]+(?:(?:for|during|over)\s+(?:a\s+(?:period|total)\s+of\s+)?"
-    r"(?:the\s+)?(?:(?:first|following|next|subsequent|last)\s+)?)"
+    r"(?:[\s,]+(?:for|during|over)\s+(?:a\s+(?:period|total)\s+of\s+)?"
+    r"(?:the\s+)?(?:(?:first|following|next|subsequent|last)\s+)?"
+    # "Frequency: once a week; Duration: 4 weeks"
+    r"|[\s,;.]+(?:(?:total|treatment)\s+)?duration(?:\s+of\s+(?:the\s+)?treatment)?\s*[:=-]?\s*"
+    r"(?:of\s+)?"
+    # "1 time/day, 5 days": the duration after a comma alone
+    r"|(?P<c>\s*,\s*))"
     rf"(?P<n>{_NUM}|an?)\s+(?:consecutive\s+|successive\s+)?(?P<u>days?|weeks?|months?|years?)\b"
     r"(?![\s-]*\d)"
+    r"(?(c)(?!\s+(?:after|before|later|post|following|from|of|apart|ago|prior|since)\b))"
 )
 # "weekly infusions for 4 weeks": the administration's noun may sit between the two
 # "weekly intravenous MSC infusions over 4 weeks": two words may come before it
@@ -155,7 +161,7 @@ _DAY_LIST = re.compile(
     r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|(?<![Vv]itamin\s)\b[Dd](?=\d{1,3}\b))"
     # "days 0, +7 and +14": days counted from the first
     rf"(?P<d>\+?\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&)\s*|{_SPACE_GAP})\+?\d{{1,3}})*)\b"
-    r"(?!\s*(?:-|–|to)\s*\d)"
+    r"(?!\s*(?:-|–|to|through|until|till)\s*(?:(?i:days?|weeks?|months?)\s*|[Dd])?\d)"
 )
 
 
@@ -565,6 +571,8 @@ _OPTIONAL_AFTER = re.compile(
 )
 
 
+_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_RANGE_END = re.compile(r"(?:-|–|\bto|\bthrough|\buntil|\btill)\s*$", re.IGNORECASE)
 # "at baseline and at week 12", "at baseline, week 4 and week 8": baseline is a point (day 0).
 _BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:,|and|&)\s*(?:(?:at|on)\s+)?$", re.IGNORECASE)
 
@@ -572,11 +580,22 @@ _BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:,|and|&)\s*(?:(?:at|on)\s+)?$", 
 def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     prev_end: int | None = None
+    window = False  # "between day 1 and day 5": a window, not two points
     for m in _DAY_LIST.finditer(text, lo, hi):
+        if window and re.fullmatch(r"\s*and\s*", text[prev_end or lo : m.start()]):
+            window = False
+            prev_end = m.end()
+            continue
+        window = _BETWEEN.search(text, max(lo, m.start() - 10), m.start()) is not None
+        if window:
+            prev_end = m.end()
+            continue
         before = text[max(lo, m.start() - 25) if prev_end is None else prev_end : m.start()]
         prev_end = m.end()
         if _OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.match(text, m.end()):
             continue  # an optional day is no administration stated
+        if _RANGE_END.search(text, max(lo, m.start() - 10), m.start()):
+            continue  # "from day 1 to day 5": the end of a range, no point of its own
         if _drug_clause(text, lo, m.start()):
             continue  # "cyclophosphamide 500 mg/m2 on days 1, 8 and 15": the drug's days
         if _other_clause(text, lo, m.start()):
@@ -597,6 +616,10 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
         n = len({p for _, _, p in points})
         out.append(Count(n, points[0][0], points[-1][1], True, "points"))
     for m in _POINT_LIST.finditer(text, lo, hi):
+        if _OPTIONAL_AFTER.match(text, m.end()) or _OPTIONAL_BEFORE.search(
+            text, max(lo, m.start() - 25), m.start()
+        ):
+            continue  # "further injections at months 3 and 6 if needed"
         # "infused at baseline and 6 months (of follow-up)": a word of giving just before,
         # and no word of assessing between it and the list.
         before = text[max(lo, m.start() - 80) : m.start()]

@@ -276,13 +276,103 @@ def _cycles(text: str, lo: int, hi: int) -> list[Stated]:
 
 _ONCE_SHORT = re.compile(
     r"\b(?:infusions?|injections?|administrations?|doses?|[\w-]*MSCs?)\s*"
-    r"(?::\s*once\b|[x×]\s*1\b(?!\s*(?:[x×*^]|[.,]\d|\d)))",
+    r"(?::\s*once\b|[x×]\s*1\b(?!\s*(?:[x×*^]|[.,]\d|\d)))"
+    # a field of a registry's form: "Frequency: once"
+    r"|\bfrequency\s*[:=-]\s*(?:once|one\s+time|single)\b"
+    r"(?!\s*(?:a|per|every|each|daily|weekly|monthly|/)\b)",
+    re.IGNORECASE,
+)
+# "Number of doses: 2", "Number of injections: one"
+_FIELD_COUNT = re.compile(
+    rf"\bnumber\s+of\s+(?:doses|infusions|injections|administrations|sessions|applications)"
+    rf"\s*[:=-]\s*(?P<n>{_NUM}|single)\b(?!\s*(?:-|–|to|or)\s*\d)",
     re.IGNORECASE,
 )
 
 
 def _once_short(text: str, lo: int, hi: int) -> list[Stated]:
-    return [Stated(1, m.start(), m.end(), True, "") for m in _ONCE_SHORT.finditer(text, lo, hi)]
+    out = [Stated(1, m.start(), m.end(), True, "") for m in _ONCE_SHORT.finditer(text, lo, hi)]
+    for m in _FIELD_COUNT.finditer(text, lo, hi):
+        raw = m.group("n").lower()
+        n = 1 if raw == "single" else parse_count(raw)
+        if n and n <= 60:
+            out.append(Stated(n, m.start(), m.end(), True, ""))
+    return out
+
+
+# ---------------------------------------------------------------- daily over a range of days
+
+# "daily on days 1-5", "once a day from day 1 to day 5" = 5
+_DAILY_RANGE = re.compile(
+    r"\b(?:daily|once\s+(?:a|per)\s+day|every\s+day|each\s+day)\s+(?:on|from|for|during|over)\s+"
+    r"days?\s*(?P<a>\d{1,2})\s*(?:-|–|to|through|until)\s*(?:day\s*)?(?P<b>\d{1,2})\b"
+    r"|\b(?:on|from)\s+days?\s*(?P<a2>\d{1,2})\s*(?:-|–|to|through|until)\s*(?:day\s*)?"
+    r"(?P<b2>\d{1,2})\s*,?\s+(?:daily|once\s+(?:a|per)\s+day|every\s+day)\b",
+    re.IGNORECASE,
+)
+
+
+def _daily_range(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _DAILY_RANGE.finditer(text, lo, hi):
+        a, b = int(m.group("a") or m.group("a2")), int(m.group("b") or m.group("b2"))
+        if 1 < b - a + 1 <= 31 and _giving_before(text, lo, m.start()):
+            out.append(Stated(b - a + 1, m.start(), m.end(), True, "schedule"))
+    return out
+
+
+# ---------------------------------------------------------------- a start, then repeats
+
+# "at baseline, with repeat dosing at weeks 4 and 8" = 3: the start point and the listed
+# repeats (the list alone would say 2).
+_START_THEN_LIST = re.compile(
+    r"\b(?:at|on)\s+(?:baseline|day\s*0|week\s*0|month\s*0|enrol?ment|inclusion)\b"
+    r"[^.;]{0,40}?\b(?:repeat\w*|further|additional|booster|again|followed\s+by)\b[^.;]{0,30}?"
+    r"(?P<at>\b(?:at|on|in)\s+)(?P<u>days?|weeks?|months?)\s+"
+    r"(?P<list>\d{1,3}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\d{1,3})*)\b",
+    re.IGNORECASE,
+)
+_MAYBE = re.compile(
+    r"\b(?:if|may|might|can|could|optional\w*|possibl\w*|depending|discretion|needed)\b",
+    re.IGNORECASE,
+)
+
+
+def _start_then_list(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _START_THEN_LIST.finditer(text, lo, hi):
+        end = _CLAUSE_END.search(text, m.end(), hi)
+        if _MAYBE.search(text, m.start(), end.start() if end else hi) or not _giving_before(
+            text, lo, m.start()
+        ):
+            continue
+        later = {int(x) for x in re.findall(r"\d{1,3}", m.group("list"))} - {0}
+        if later:
+            span = (m.start("at"), m.end())
+            out.append(Stated(1 + len(later), m.start(), m.end(), True, "points", span))
+    return out
+
+
+# ---------------------------------------------------------------- "3x"
+
+# "MSCs 3x, 1 week apart", "2x infusions": a number times, where a schedule or an
+# administration follows (not "3x10^6", not "2 x 3 patients").
+_N_X = re.compile(
+    r"(?<![\d.,^x×*])\b(?P<n>\d{1,2})\s?[x×](?=\s*(?:[,;.)]|$|(?:infusions?|injections?|doses?"
+    r"|administrations?|weekly|daily|monthly)\b))",
+    re.IGNORECASE,
+)
+
+
+def _n_x(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _N_X.finditer(text, lo, hi):
+        n = int(m.group("n"))
+        follows = text[m.end() : m.end() + 20].lstrip().lower()
+        noun = follows[:1].isalpha()
+        if 1 < n <= 60 and (noun or scheduled_after(text, m.end())):
+            out.append(Stated(n, m.start(), m.end(), True, ""))
+    return out
 
 
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
@@ -300,8 +390,14 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _time_points(text, lo, end)
     if "cycle" in low or "course" in low or "round" in low:
         out += _cycles(text, lo, end)
-    if "once" in low or "1" in low:
+    if "once" in low or "1" in low or "number of" in low:
         out += _once_short(text, lo, end)
+    if "day" in low:
+        out += _daily_range(text, lo, end)
+    if "baseline" in low or "day" in low or "week" in low or "month" in low or "inclusion" in low:
+        out += _start_then_list(text, lo, end)
+    if "x" in low or "×" in low:
+        out += _n_x(text, lo, end)
     return out
 
 
