@@ -600,9 +600,7 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
                 minter=minter,
             )
         )
-        result.quads = len(quads) + sum(
-            d.count(b"\n") for parts in written.values() for _, d in parts
-        )
+        result.quads = len(quads) + sum(len(p.lines) for ps in written.values() for p in ps)
         payload, stats = serialize_document(quads, records, key=key, minter=minter, written=written)
     except Exception as exc:  # the last resort: this document's error
         failed = DocumentResult(

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
@@ -36,6 +37,7 @@ from kg.model import (
     Sponsor,
     Trial,
 )
+from kg.nquads import quoted
 from kg.sources.text import EMAIL_RE, is_markdown_format, unescape_markdown
 
 # Where the product words' cell types and tissues are curated (each row cites its source).
@@ -48,6 +50,8 @@ __all__ = [
     "DEFAULT_BASE",
     "PREFIXES",
     "Minter",
+    "Written",
+    "WrittenPart",
     "curie_to_iri",
     "iri_to_curie",
     "provenance_quads",
@@ -108,6 +112,7 @@ _XSD_DOUBLE = NamedNode(XSD + "double")
 _XSD_INTEGER = NamedNode(XSD + "integer")
 _XSD_DECIMAL = NamedNode(XSD + "decimal")
 _XSD_BOOLEAN = NamedNode(XSD + "boolean")
+_DECIMAL = f"^^{_XSD_DECIMAL}"  # (the datatype of an N-Quads line's literal)
 _DATE_TYPES = {
     "year": NamedNode(XSD + "gYear"),
     "month": NamedNode(XSD + "gYearMonth"),
@@ -271,12 +276,18 @@ class Minter:
 class _Writer:
     """Collects the quads of one record graph."""
 
-    __slots__ = ("graph", "markdown", "quads")
+    __slots__ = ("graph", "markdown", "quads", "written")
 
     def __init__(self, graph: NamedNode, *, markdown: bool = False) -> None:
         self.graph = graph
         self.markdown = markdown  # the record's text is markdown: shown with escapes resolved
         self.quads: list[Quad] = []
+        self.written: Written = []  # parts written as N-Quads lines (kg.nquads)
+
+    def lines(self, lines: list[str]) -> None:
+        """N-Quads lines of this graph, after the quads so far (see :class:`WrittenPart`)."""
+        if lines:
+            self.written.append(written_part(len(self.quads), lines))
 
     def add(
         self, s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | Literal | BlankNode
@@ -306,7 +317,7 @@ class _Writer:
 
     def typed(self, s: NamedNode, p: NamedNode, value: object, datatype: NamedNode) -> None:
         if value is not None:
-            lexical = str(value).lower() if isinstance(value, bool) else _lexical(value)
+            lexical = _typed_lexical(value)
             self.quads.append(Quad(s, p, Literal(lexical, datatype=datatype), self.graph))
 
     def date(self, s: NamedNode, p: NamedNode, date: PartialDate | None) -> None:
@@ -327,6 +338,10 @@ def _curie_node(curie: str) -> NamedNode:
         if len(_CURIE_NODES) < 1 << 17:  # bounded: the terms of a few ontologies
             _CURIE_NODES[curie] = node
     return node
+
+
+def _typed_lexical(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else _lexical(value)
 
 
 def _lexical(value: object) -> str:
@@ -470,28 +485,52 @@ _P_BUILD_NOTE = cto("buildNote")
 def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, list[Quad]]:
     """All quads one record states, in its own named graph (returned with them)."""
     graph, quads, written = trial_record(trial, minter=minter)
-    for at, data in reversed(written):
-        quads[at:at] = parse(data, format=RdfFormat.N_QUADS)
+    for part in reversed(written):
+        quads[part.at : part.at] = parse("".join(part.lines).encode(), format=RdfFormat.N_QUADS)
     return graph, quads
 
 
-# Parts of a record written as N-Quads directly (kg.nquads), by their position among the
-# record's quads: (index in the list of quads the part comes before, its N-Quads lines).
-Written = list[tuple[int, bytes]]
+class WrittenPart(NamedTuple):
+    """Quads of a record graph written as N-Quads lines directly (kg.nquads), byte for byte
+    as pyoxigraph writes them, instead of as pyoxigraph quads: the sites and the posted
+    results, most of the quads of a large record, which nothing reads as quads before they
+    are serialised. A part's quads are none of the record's other quads: their subjects are
+    nodes only the part's writer mints (``<trial>/site/...``, ``<trial>/results...``), or
+    the trial with a property only that writer states (``cto:site``, ``cto:hasResults``)."""
+
+    at: int  # the index among the record's quads that the lines come before
+    lines: list[str]  # as written, one quad a line, duplicates included
+    nquads: bytes  # the lines without duplicates (the first of each), UTF-8
+    unique: int  # their number
+
+
+Written = list[WrittenPart]
+
+
+def written_part(at: int, lines: list[str]) -> WrittenPart:
+    """A part of ``lines`` written at ``at``; ValueError if a text is not valid Unicode (a
+    lone surrogate, which no literal can hold: the record cannot be written)."""
+    unique = list(dict.fromkeys(lines))
+    try:
+        data = "".join(unique).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"a text is not valid Unicode: {exc}") from None
+    return WrittenPart(at, lines, data, len(unique))
 
 
 def trial_record(
     trial: Trial, *, minter: Minter | None = None
 ) -> tuple[NamedNode, list[Quad], Written]:
-    """What :func:`trial_quads` returns, with the posted results (kg.rdf_results) as
-    N-Quads lines beside the quads instead of quads among them, for the build
-    (:func:`kg.streamed.serialize_document`): making their pyoxigraph objects would cost
-    as much again as serialising them. Nothing written after them reads them: the
-    summaries read the sites, the language tags only the trial's plain literals."""
+    """What :func:`trial_quads` returns, with the sites and the posted results
+    (kg.rdf_results) as N-Quads lines beside the quads (:class:`WrittenPart`) instead of
+    quads among them, for the build (:func:`kg.streamed.serialize_document`): making their
+    pyoxigraph objects would cost as much again as serialising them. Nothing written after
+    them reads them as quads: the summaries are made from the sites as written, the
+    materialised figures read products and doses, the language tags only the trial's plain
+    literals."""
     m = minter or Minter()
     graph = m.graph(trial.provenance)
     w = _Writer(graph, markdown=is_markdown_format(trial.provenance.format))
-    written: Written = []
     text = w.text
     t = m.trial(trial)
     w.add(t, _TYPE, _C_TRIAL)
@@ -519,8 +558,7 @@ def trial_record(
         _sponsor(w, m, t, sponsor)
     for official in trial.officials:
         _official(w, m, t, official)
-    if trial.sites:
-        _sites(w, m, t, trial.sites)
+    countries = _sites(w, t, trial.sites) if trial.sites else []
     for reference in trial.references:
         _reference(w, m, t, reference)
     for nct in trial.related_nct_ids:
@@ -541,18 +579,16 @@ def trial_record(
 
         w.quads.extend(materialised_quads(w.quads, graph))  # tissue closure, comparable doses
     if trial.results is not None:  # posted results, in this record's graph (kg.rdf_results)
-        from kg.rdf_results import results_nquads  # it imports this module
+        from kg.rdf_results import results_lines  # it imports this module
 
-        data = results_nquads(trial, trial_node=t, graph=graph, minter=m)
-        if data:
-            written.append((len(w.quads), data))
+        w.lines(results_lines(trial, trial_node=t, graph=graph, minter=m))
     if trial.registry_ids or trial.raw_values or trial.languages:
         _registries(w, m, t, trial)
     if trial.sites:  # per-trial summaries that listings read (kg.summary)
-        from kg.summary import summary_quads  # it imports this module
+        from kg.summary import country_summary  # it imports this module
 
-        w.quads.extend(summary_quads(t, w.quads, graph))
-    return graph, w.quads, written
+        w.quads.extend(country_summary(t, countries, graph))
+    return graph, w.quads, w.written
 
 
 # ---------------------------------------------------------------- registries (ICTRP)
@@ -730,16 +766,21 @@ def _official(w: _Writer, m: Minter, t: NamedNode, o: Official) -> None:
     w.text(node, _P_AFFILIATION, o.affiliation)
 
 
-def _sites(w: _Writer, m: Minter, t: NamedNode, sites: Iterable[Site]) -> None:
-    """The trial's sites (the most numerous part of large records: written inline)."""
-    add = w.quads.append
-    g = w.graph
+def _sites(w: _Writer, t: NamedNode, sites: Iterable[Site]) -> list[tuple[str, str]]:
+    """The trial's sites (the most numerous part of large records), written as N-Quads
+    lines (:meth:`_Writer.lines`); returns (site node IRI, country literal) of each site
+    with a country, in order, for the per-trial summaries (kg.summary)."""
+    end = f" {w.graph} .\n"
+    trial = t.value
+    head = f"{t} {_P_SITE} <"
+    lines: list[str] = []
+    countries: list[tuple[str, str]] = []
     for s in sites:
         facility, city, state, country = s.facility, s.city, s.state, s.country
         key = slug(" ".join([x for x in (facility, city, state, country) if x]) or "site")
-        node = m.under(t, "site", key)
-        add(Quad(t, _P_SITE, node, g))
-        add(Quad(node, _TYPE, _C_SITE, g))
+        node = f"{trial}/site/{key}"  # as Minter.under(t, "site", key) (a valid IRI: a slug)
+        lines.append(f"{head}{node}>{end}")
+        lines.append(f"<{node}> {_TYPE} {_C_SITE}{end}")
         for p, value in (
             (_LABEL, facility or city or country),
             (_P_FACILITY, facility),
@@ -751,11 +792,14 @@ def _sites(w: _Writer, m: Minter, t: NamedNode, sites: Iterable[Site]) -> None:
         ):
             if value:
                 text = redact(value) if "@" in value or "+" in value else value
-                add(Quad(node, p, Literal(text), g))
-        if s.lat is not None:
-            w.typed(node, _P_LATITUDE, s.lat, _XSD_DECIMAL)
-        if s.lon is not None:
-            w.typed(node, _P_LONGITUDE, s.lon, _XSD_DECIMAL)
+                lines.append(f"<{node}> {p} {quoted(text)}{end}")
+                if p is _P_COUNTRY:
+                    countries.append((node, text))
+        for p, number in ((_P_LATITUDE, s.lat), (_P_LONGITUDE, s.lon)):
+            if number is not None:
+                lines.append(f"<{node}> {p} {quoted(_typed_lexical(number))}{_DECIMAL}{end}")
+    w.lines(lines)
+    return countries
 
 
 def _reference(w: _Writer, m: Minter, t: NamedNode, r: Reference) -> None:

@@ -32,7 +32,7 @@ from kg.results_model import (
 )
 from kg.results_units import stato_terms, uo_unit
 
-__all__ = ["results_nquads", "results_quads"]
+__all__ = ["results_lines", "results_nquads", "results_quads"]
 
 # The results are written as N-Quads lines directly (kg.nquads: byte for byte as pyoxigraph
 # writes the same quads), not as pyoxigraph objects: nothing reads them as quads before
@@ -112,9 +112,20 @@ def results_nquads(
     """The quads of ``trial.results`` as N-Quads (one line a quad, in the order written,
     duplicates kept; empty when it has none). ValueError if a text is not valid Unicode (a
     lone surrogate, which no literal can hold)."""
+    lines = results_lines(trial, trial_node=trial_node, graph=graph, minter=minter)
+    try:
+        return "".join(lines).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"a text of the posted results is not valid Unicode: {exc}") from None
+
+
+def results_lines(
+    trial: Trial, *, trial_node: NamedNode, graph: NamedNode, minter: Minter
+) -> list[str]:
+    """The N-Quads lines of ``trial.results``, as :func:`results_nquads` (not encoded)."""
     results = trial.results
     if results is None:
-        return b""
+        return []
     out = _Out(graph)
     t = trial_node.value
     r = f"{t}/results"
@@ -172,10 +183,7 @@ def results_nquads(
         _measure(out, node, measure, partial(group_node, "outcome", parent=node))
     if results.adverse_events is not None:
         _adverse_events(out, r, results.adverse_events, group, group_node)
-    try:
-        return "".join(out.lines).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(f"a text of the posted results is not valid Unicode: {exc}") from None
+    return out.lines
 
 
 def _join(out: _Out, node: str, join: ArmJoin, arm_node: Callable[[str], str]) -> None:

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
@@ -126,8 +127,7 @@ def serialize_document(
         done = end
         own = written.get(graph) if written else None
         if own:
-            data = _with_lines(quads[start:end], own)
-            n = data.count(b"\n")
+            data, n = _with_parts(quads[start:end], own)
         else:
             record = list(dict.fromkeys(quads[start:end]))
             serialized = serialize(record, format=RdfFormat.N_QUADS)
@@ -177,23 +177,26 @@ def serialize_document(
     return b"".join(parts), stats
 
 
-def _with_lines(quads: list[Quad], written: Written) -> bytes:
-    """A record's quads serialised with the N-Quads ``written`` at their positions, each
-    line once, in order of first appearance: what serialising the record's quads without
-    duplicates gives (one quad is one line; two equal quads, the same line)."""
+def _with_parts(quads: list[Quad], written: Written) -> tuple[bytes, int]:
+    """A record's quads serialised with the parts ``written`` as N-Quads at their
+    positions, each quad once (the first), and the number of quads: what serialising the
+    record's quads without duplicates gives. A written part holds no duplicate line and no
+    quad of the record's other quads or parts (:class:`kg.rdf.WrittenPart`)."""
+    seen: dict[Quad, None] = {}
     chunks: list[bytes] = []
     done = 0
-    for at, data in written:
+    for part in (*written, None):
+        at = len(quads) if part is None else part.at
         if at > done:
-            chunks.append(serialize(quads[done:at], format=RdfFormat.N_QUADS) or b"")
+            before = len(seen)
+            seen.update(dict.fromkeys(quads[done:at]))
+            new = list(islice(seen, before, None))  # (in order of first appearance)
+            if new:
+                chunks.append(serialize(new, format=RdfFormat.N_QUADS) or b"")
             done = at
-        chunks.append(data)
-    if done < len(quads):
-        chunks.append(serialize(quads[done:], format=RdfFormat.N_QUADS) or b"")
-    lines = b"".join(chunks).split(b"\n")
-    if lines.pop():  # (every line ends with a newline)
-        raise ValueError("N-Quads without a newline at the end")
-    return b"\n".join(dict.fromkeys(lines)) + b"\n" if lines else b""
+        if part is not None:
+            chunks.append(part.nquads)
+    return b"".join(chunks), len(seen) + sum(part.unique for part in written)
 
 
 def _listings(lines: list[bytes], stats: DocStats, *, key: str, prefixes: tuple[str, str]) -> None:

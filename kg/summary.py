@@ -22,6 +22,7 @@ records in that country instead, as it did before there were summaries.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -33,6 +34,7 @@ __all__ = [
     "P_IN_COUNTRY",
     "P_SITE_COUNT",
     "VERSION",
+    "country_summary",
     "summary_quads",
 ]
 
@@ -65,12 +67,24 @@ def summary_quads(trial: NamedNode, quads: list[Quad], graph: NamedNode) -> list
             countries.append(q)
     if not sites:
         return []
-    by_country: dict[str, set[str]] = {}
+    pairs = []
     for q in countries:
         subject = q.subject
         if subject in sites and isinstance(q.object, Literal):
             assert isinstance(subject, NamedNode)  # a site node (kg.rdf mints them)
-            by_country.setdefault(q.object.value, set()).add(subject.value)
+            pairs.append((subject.value, q.object.value))
+    return country_summary(trial, pairs, graph)
+
+
+def country_summary(
+    trial: NamedNode, sites: Iterable[tuple[str, str]], graph: NamedNode
+) -> list[Quad]:
+    """The summary quads of one record's trial from its sites' (site node IRI, country
+    literal) in the order the record writes them (:func:`summary_quads` reads them from
+    the quads; :func:`kg.rdf.trial_record` gives them as it writes the sites)."""
+    by_country: dict[str, set[str]] = {}
+    for site, country in sites:
+        by_country.setdefault(country, set()).add(site)
     out: list[Quad] = []
     keys: dict[str, str] = {}  # node key -> country (two spellings may share a slug)
     for country, members in by_country.items():

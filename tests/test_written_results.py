@@ -10,8 +10,8 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg.build import PIPELINE_VERSION, _map_task, map_document_file
-from kg.model import Arm, Provenance, Trial
-from kg.rdf import Minter, source_quads, trial_quads, trial_record
+from kg.model import Arm, Provenance, Site, Trial
+from kg.rdf import Minter, source_quads, trial_quads, trial_record, written_part
 from kg.rdf_results import results_nquads
 from kg.results_join import join_results
 from kg.results_model import (
@@ -27,6 +27,7 @@ from kg.results_model import (
     TrialResults,
 )
 from kg.streamed import serialize_document
+from kg.summary import summary_quads
 
 PROV = Provenance("x.json", "ctgov-v2", "0" * 64, "2", "NCT00000001", "1" * 64)
 AWKWARD = [
@@ -81,9 +82,9 @@ def test_the_results_lines_are_pyoxigraph_s_serialisation_of_their_quads() -> No
 def test_trial_quads_hold_the_results_where_the_record_writes_them() -> None:
     trial = awkward_trial()
     graph, quads, written = trial_record(trial)
-    assert [at for at, _ in written] == [len(quads)]  # (nothing after them in this record)
+    assert [part.at for part in written] == [len(quads)]  # (nothing after them here)
     _, everything = trial_quads(trial)
-    results = list(parse(written[0][1], format=RdfFormat.N_QUADS))
+    results = list(parse(written[0].nquads, format=RdfFormat.N_QUADS))
     assert everything == [*quads, *results]
     assert all(q.graph_name == graph for q in everything)
 
@@ -105,18 +106,19 @@ def test_lines_and_quads_without_duplicates_in_order_of_first_appearance() -> No
     t = NamedNode(m.base + "trial/NCT01")
     p = NamedNode("https://w3id.org/celltrials/ontology#p")
     q1, q2, q3 = (Quad(t, p, Literal(x), g) for x in ("a", 'b"\n', "c"))
-    line = serialize([q2], format=RdfFormat.N_QUADS)
-    assert line is not None
     meta = [Quad(g, p, Literal("m"), m.meta_graph())]
-    # the record: q1 q1 [q2 q3-as-line q2] q3 q2 ; the written lines repeat q2 and q3
-    lines = line + serialize([q3], format=RdfFormat.N_QUADS) + line  # type: ignore[operator]
-    quads = [q1, q1, q3, q2, *meta]
+    # the record: q1 q1 [q2 q2] q1 q3 q1 [q4] q3: a written part repeats its own lines,
+    # never the record's other quads (kg.rdf.WrittenPart)
+    q4 = Quad(t, p, Literal("d"), g)
+    l2, l4 = (serialize([q], format=RdfFormat.N_QUADS).decode() for q in (q2, q4))  # type: ignore[union-attr]
+    quads = [q1, q1, q1, q3, q1, q3, *meta]
+    parts = [written_part(2, [l2, l2]), written_part(5, [l4])]
+    assert parts[0].unique == 1
     payload, stats = serialize_document(
-        quads, [(g.value, 0, 4)], key="p.json", minter=m, written={g.value: [(2, lines)]}
+        quads, [(g.value, 0, 6)], key="p.json", minter=m, written={g.value: parts}
     )
-    expected = serialize([q1, q2, q3, *meta], format=RdfFormat.N_QUADS)
-    assert payload == expected
-    assert stats.graphs[g.value][0] == 3
+    assert payload == serialize([q1, q2, q3, q4, *meta], format=RdfFormat.N_QUADS)
+    assert stats.graphs[g.value][0] == 4
 
 
 def documents_with_results(test_data: Path) -> list[Path]:
@@ -155,3 +157,34 @@ def test_the_build_s_payloads_equal_those_of_the_quads(test_data: Path) -> None:
         assert result.quads == len(quads), key
         results_lines += payload.count(b"/results")
     assert results_lines > 1000  # (the documents do hold results)
+
+
+def test_the_sites_lines_are_pyoxigraph_s_serialisation_and_give_the_same_summaries() -> None:
+    sites = [
+        Site(facility=text, city=AWKWARD[n - 1], country=country, zip="75 013", lat=lat, lon=lon)
+        for n, (text, country, lat, lon) in enumerate(
+            zip(
+                AWKWARD,
+                ["France", 'Côte "d" Ivoire', "France", None, "日本", "France"],
+                [48.85, None, 1e-05, -0.0, 35.0, 12.345678901234],
+                [2.35, 0.5, None, 100.0, 139.7, -7.0],
+                strict=True,
+            )
+        )
+    ]
+    sites += [sites[0], Site(city="call +1 (555) 123-4567", country="X"), Site()]  # twice
+    trial = Trial(provenance=PROV, nct_id="NCT00000001", sites=sites)
+    graph, quads, written = trial_record(trial)
+    assert len(written) == 1
+    assert not [q for q in quads if q.predicate.value.endswith("#site")]  # all in the part
+    part = written[0]
+    assert len(part.lines) > part.unique  # (the site given twice)
+    back = list(parse(part.nquads, format=RdfFormat.N_QUADS))
+    assert serialize(back, format=RdfFormat.N_QUADS) == part.nquads
+    assert len(back) == part.unique
+    assert "phone number removed" in part.nquads.decode()
+    _, everything = trial_quads(trial)
+    trial_node = Minter().trial(trial)
+    summary = summary_quads(trial_node, everything, graph)  # from the quads, as before
+    assert len(summary) == 4 * 4  # France, Côte "d" Ivoire, 日本, X
+    assert everything[-len(summary) :] == summary
