@@ -505,7 +505,31 @@ TISSUE: list[Entry] = [
         None,
     ),
     ("tissue near-miss:place", "tissue", "MSCs are injected into the fat pad of the knee.", None),
+    (
+        "tissue near-miss:place",
+        "tissue",
+        "MSCs are injected into the infrapatellar fat pad.",
+        None,
+    ),
     # the product's own tissue beside a local route is still read
+    (
+        "tissue:where it was taken",
+        "tissue",
+        "MSCs derived from the infrapatellar fat pad are injected into the knee.",
+        AD,
+    ),
+    (
+        "tissue:where it was taken",
+        "tissue",
+        "MSCs isolated from the posterior iliac crest bone marrow are implanted into the defect.",
+        BM,
+    ),
+    (
+        "tissue:where it was taken",
+        "tissue",
+        "MSCs obtained from periumbilical fat are injected into the fistula.",
+        AD,
+    ),
     ("tissue:beside a local route", "tissue", "Bone marrow MSCs are injected into the gap.", BM),
     ("tissue:beside a local route", "tissue", "Adipose MSCs are injected into the fistula.", AD),
     (

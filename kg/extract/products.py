@@ -202,7 +202,10 @@ _LEFT_MODIFIERS = re.compile(
 _SOURCE_MODIFIER = (
     r"(?:the|a|an|human|healthy|expanded|cultured|iliac|donors?|donor[’']s|autologous"
     r"|allogeneic|own|patients?[’']?s?|subcutaneous|abdominal|crest|fresh|full-term|term"
-    r"|neonatal|newborn|expanded)"
+    r"|neonatal|newborn|expanded"
+    # where the tissue was taken: "from the infrapatellar fat pad", "from the posterior iliac
+    # crest bone marrow", "from periumbilical fat"
+    r"|infrapatellar|periumbilical|gluteal|thigh|posterior|anterior|femoral|tibial)"
 )
 _RIGHT_SOURCE = re.compile(
     r"(?:\s*[(（][^()（）]{1,25}[)）])?[\s,]+"
