@@ -265,6 +265,31 @@ LOCAL: list[Entry] = [
     ("intracoronary", "route", "Intra-coronary infusion of MSCs by stop-flow technique.", COR),
     ("intracoronary", "route", "MSCs are infused into the infarct-related artery.", COR),
     ("intracoronary", "route", "MSCs are infused intracoronarily through a balloon catheter.", COR),
+    # the artery a catheter goes in by is no route beside the place it ends in
+    (
+        "access artery",
+        "route",
+        "Through the femoral artery a catheter is advanced and MSCs are infused into the LAD artery.",
+        COR,
+    ),
+    (
+        "access artery",
+        "route",
+        "MSCs are injected transendocardially with a catheter introduced via the femoral artery.",
+        TEC,
+    ),
+    (
+        "access artery",
+        "route",
+        "MSCs are infused via the femoral artery into the hepatic artery.",
+        "intra-arterial",
+    ),
+    (
+        "access artery",
+        "route",
+        "MSCs are infused into the femoral artery of the ischemic leg.",
+        "intra-arterial",
+    ),
     # ---------------------------------------------------------------- a finer route as written
     (
         "as written",

@@ -574,6 +574,7 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
         # injection "at sites" is no route of its own
         hits = [h for h, g in zip(hits, generic, strict=True) if not g]
     hits = _finer_wins(text, hits)
+    hits = _access_yields(text, hits)
     hits.sort(key=lambda h: (h.start, not h.explicit))
     return tuple(hits)
 
@@ -637,6 +638,33 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return lo, (m2.start() if m2 else len(text))
 
 
+# An artery a catheter goes in by ("through the femoral artery, a catheter is advanced ...") is
+# no route where the catheter's end is named next: the coronary artery, the heart's wall or
+# another artery.
+_ACCESS = re.compile(r"\b(?:femoral|radial|brachial)\b", re.IGNORECASE)
+_ACCESS_END = frozenset({"intracoronary", "transendocardial", "intracardiac", "intra-arterial"})
+
+
+def _access_yields(text: str, hits: list[RouteHit]) -> list[RouteHit]:
+    def access(h: RouteHit) -> bool:
+        return h.key == "intra-arterial" and _ACCESS.search(text, h.start, h.end) is not None
+
+    return [
+        h
+        for h in hits
+        if not (
+            access(h)
+            and any(
+                o.explicit
+                and o.key in _ACCESS_END
+                and not access(o)
+                and abs(o.start - h.start) < 200
+                for o in hits
+            )
+        )
+    ]
+
+
 def _finer_wins(text: str, hits: list[RouteHit]) -> list[RouteHit]:
     """In one sentence, a broader route yields to a finer one it names ("transendocardial
     injection guided by NOGA mapping": transendocardial, not intracardiac too)."""
@@ -686,8 +714,11 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             ):
                 continue
             # "the infarct-related artery", "the left anterior descending artery": coronary
-            coronary = ("coronary", "infarct", "descending", "circumflex")
-            key = "intracoronary" if any(w in words for w in coronary) else "intra-arterial"
+            coronary = ("coronary", "infarct", "descending", "circumflex", "culprit")
+            named = re.search(r"\b(?:lad|lcx|rca)\b", words) is not None  # "the LAD artery"
+            key = (
+                "intracoronary" if named or any(w in words for w in coronary) else "intra-arterial"
+            )
             start, end = _widen(text, m.start(), m.end())
             out.append(RouteHit(key, start, end, True))
     if "vein" in low or "venous" in low:
