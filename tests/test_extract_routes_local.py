@@ -265,6 +265,33 @@ LOCAL: list[Entry] = [
     ("intracoronary", "route", "Intra-coronary infusion of MSCs by stop-flow technique.", COR),
     ("intracoronary", "route", "MSCs are infused into the infarct-related artery.", COR),
     ("intracoronary", "route", "MSCs are infused intracoronarily through a balloon catheter.", COR),
+    # a carrier laid on the skin is topical; a plain dressing over an injected wound is not
+    (
+        "topical carrier",
+        "route",
+        "An MSC-seeded dermal substitute is placed on the wound.",
+        "topical",
+    ),
+    ("topical carrier", "route", "The ulcer is covered with the MSC sheet.", "topical"),
+    ("topical carrier", "route", "A scaffold with MSCs is laid over the ulcer.", "topical"),
+    (
+        "near-miss:dressing",
+        "route",
+        "The wound is covered with gauze after MSCs are injected into the wound edges.",
+        LES,
+    ),
+    (
+        "near-miss:dressing",
+        "route",
+        "MSCs are injected into the ulcer bed; a sterile dressing is then placed on the wound.",
+        LES,
+    ),
+    (
+        "near-miss:dressing",
+        "route",
+        "MSCs are given intravenously; the burn is covered with a foam dressing.",
+        IV,
+    ),
     # the artery a catheter goes in by is no route beside the place it ends in
     (
         "access artery",

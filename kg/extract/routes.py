@@ -361,8 +361,26 @@ _TOPICAL_FORM = re.compile(
     r"|surface\s+application|(?:applied|application|sprayed|spread)\s+"
     r"(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:on|onto|to|over)\s+"
     r"(?:the\s+)?(?:[\w()-]+\s+){0,3}?(?:grafts?|wound\s+(?:surface|bed)s?|burns?|ulcers?"
-    r"|wounds?|surfaces?))\b",
+    r"|wounds?|surfaces?)"
+    # a carrier laid on the skin: "a seeded dermal substitute is placed on the wound", "the
+    # ulcer is covered with the MSC sheet"
+    r"|(?:placed|laid|positioned)\s+(?:on|onto|over)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin)"
+    r"|(?:wounds?|ulcers?|burns?|ulcer\s+beds?)\s+(?:is|are|was|were|will\s+be)\s+(?:then\s+)?"
+    r"covered\s+with)\b",
     re.IGNORECASE,
+)
+_TOPICAL_TRIGGERS = (
+    "sheet",
+    "dressing",
+    "applied",
+    "spray",
+    "applica",
+    "spread",
+    "placed",
+    "laid",
+    "positioned",
+    "covered",
 )
 # Cells on a plug that is put into the fistula: local delivery into the lesion ("a fistula
 # plug coated with autologous MSCs", "the MSC-loaded fistula plug", "anal fistula plug seeded
@@ -746,15 +764,43 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
             ):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intra-articular", start, end, True))
-    if any(w in low for w in ("sheet", "dressing", "applied", "spray", "applica", "spread")):
+    if any(w in low for w in _TOPICAL_TRIGGERS):
         for m in _TOPICAL_FORM.finditer(text):
-            if _free(found + out, m.start(), m.end()):
+            if _free(found + out, m.start(), m.end()) and not _plain_dressing(text, m):
                 out.append(RouteHit("topical", m.start(), m.end(), True))
     if "plug" in low:
         for m in _LOCAL_CARRIER.finditer(text):
             if _free(found + out, m.start(), m.end()):
                 out.append(RouteHit("intralesional", m.start(), m.end(), True))
     return out
+
+
+# A dressing with no cells in it: "the wound is covered with gauze", "a sterile dressing is
+# placed on the wound" (after the cells were injected) is no route of the cells.
+_DRESSING = re.compile(
+    r"\b(?:gauze|dressings?|bandages?|films?|foam|tegaderm|vaseline|petrolatum|paraffin"
+    r"|occlusive|sterile)\b",
+    re.IGNORECASE,
+)
+_CELLS_NEAR = re.compile(
+    r"\b(?:MSCs?|cells?|stem|stromal|mesenchymal|seeded|loaded|containing|secretome"
+    r"|exosomes?)\b|MSC",
+    re.IGNORECASE,
+)
+
+
+def _plain_dressing(text: str, m: re.Match[str]) -> bool:
+    lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
+    lo = max([lo] + [e.end() for e in _SENTENCE_END.finditer(text, lo, m.start())])
+    stop = _SENTENCE_END.search(text, m.end(), hi)
+    hi = stop.start() if stop else hi
+    window = text[lo:hi]
+    if _DRESSING.search(window) is None:
+        return False
+    # the cells in the dressing's own words, not those of another clause
+    return _CELLS_NEAR.search(text, lo, hi) is None or bool(
+        re.search(r"\bafter\b|\bthen\b|\bfollowing\b", window, re.IGNORECASE)
+    )
 
 
 def unmapped_routes(text: str) -> list[tuple[int, int]]:
