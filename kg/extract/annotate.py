@@ -465,7 +465,38 @@ def _cell_spans(t: _Text, doses: list[Dose]) -> list[tuple[int, int]]:
             spans.add(cur)
     if doses and t.field.startswith("arm"):  # an arm given cells: its own text's "Doses will be"
         spans |= {span for span in every if _GOES_ON.match(t.text, span[0], span[1])}
+    if t.field.startswith("arm ") and (";" in t.text or "；" in t.text):
+        spans = set(_with_list_items(sorted(spans), every, t.text))
     return _with_duration(sorted(spans), every, t.text)
+
+
+# An arm's text written as a ';' list of the product's facts, as registries without arm fields
+# write a group ("hUC-MSCs 1x10^6/kg; ivgtt; qw x 4", "... iv; day 1, day 3 and day 5"): an
+# item right after one about the cells goes on with them, unless it names another agent.
+_OTHER_AGENT = re.compile(
+    r"\b(?:placebo|saline|control|vehicle|sham|standard|conventional|routine)\b"
+    r"|\d\s*(?:mg|mcg|µg|ug|g|ml|mL|iu|IU|units?)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_list_items(
+    spans: list[tuple[int, int]], every: list[tuple[int, int]], text: str
+) -> list[tuple[int, int]]:
+    """Each span about the cells joined with the ';' items that go on with it (one stretch,
+    so that the schedule is read with the word of giving before it)."""
+    nxt = dict(pairwise(every))
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        end, after = span[1], nxt.get(span)
+        while (
+            after is not None
+            and text[end - 1 : end] in {";", "；"}
+            and _OTHER_AGENT.search(text, after[0], after[1]) is None
+        ):
+            end, after = after[1], nxt.get(after)
+        out.append((span[0], end))
+    return out
 
 
 # "Frequency: once a week; Duration: 4 weeks": a form's duration field goes with the sentence

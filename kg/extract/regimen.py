@@ -239,6 +239,10 @@ _ONCE_VERB = re.compile(
     r"|through|and|as\s+a|in\s+(?:the|one|a\s+single)|to\s+(?:the|each))\b))",
     re.IGNORECASE,
 )
+# "once" closing a list of the product's facts, as registries write an intervention field
+# ("MSCs 3 x 10^5 cells/kg, intravenous, once", "... into the lower limb, once."); not "once a
+# week" nor "once they are stable" (only an end of the list may follow).
+_ONCE_ITEM = re.compile(r"[,;]\s*(?P<w>once)(?=\s*(?:[.;)]|$))", re.IGNORECASE | re.MULTILINE)
 # A count that is a cap or a range is not a stated count ("up to three infusions", "6-9").
 _CAP_BEFORE = re.compile(
     rf"(?:\bup\s+to|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bnot\s+more\s+than"
@@ -668,6 +672,9 @@ def find_counts(
         out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
         once = list(_ONCE_VERB.finditer(text, lo, end))
         out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
+        out += [
+            Count(1, m.start("w"), m.end("w"), True) for m in _ONCE_ITEM.finditer(text, lo, end)
+        ]
     if "day" in low or "week" in low or "month" in low or "hour" in low or re.search(r"\bd\d", low):
         out += _day_counts(text, lo, end, given_here)
     if "group" in low or "cohort" in low or "arm" in low:
