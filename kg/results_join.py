@@ -53,6 +53,7 @@ Two groups of one section joined to the same arm by words are both marked uncert
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -135,6 +136,7 @@ _FILLER = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (an arm's label is compared with every group of a trial)
 def _norm(text: str | None) -> str:
     if not text:
         return ""
