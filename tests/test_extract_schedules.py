@@ -280,6 +280,63 @@ WORDINGS: list[Wording] = [
     W("n x", "MSCs, 3x infusions at weekly intervals.", 3),
     W("n x", "MSCs 3x10^6 cells/kg intravenously.", None),
     W("n x", "MSCs are infused; 2 x 3 patients per cohort.", None),
+    # ---- conditional extras beside a stated schedule are left out
+    W(
+        "conditional extra",
+        "MSCs weekly for 4 weeks; partial responders may receive 2 further infusions.",
+        4,
+    ),
+    W(
+        "conditional extra",
+        "MSCs weekly for 4 weeks. Patients who do not respond may receive a second course of 4 "
+        "weekly infusions.",
+        4,
+    ),
+    W(
+        "conditional extra",
+        "Two MSC infusions 1 week apart; 2 additional infusions if the disease relapses.",
+        2,
+    ),
+    W(
+        "conditional extra",
+        "MSCs IV weekly for 4 weeks, with the option of a further 4 weeks at the investigator's "
+        "discretion.",
+        4,
+    ),
+    # ---- lumbar punctures that give the cells; "a total of N" closing a clause
+    W("punctures", "MSCs by two lumbar punctures one month apart.", 2),
+    W("punctures", "Intrathecal MSCs via 3 lumbar punctures at monthly intervals.", 3),
+    W(
+        "punctures",
+        "MSCs are injected intrathecally; CSF is collected by 2 lumbar punctures.",
+        None,
+    ),
+    W("total of", "MSC infusions at 4-week intervals for a total of 3.", 3),
+    W("total of", "MSCs are injected every month, a total of 6.", 6),
+    W("total of", "MSCs infused weekly, for a total of 4.", 4),
+    # ---- a course of treatment in the English of other registries
+    W("course", "MSC transfusion once a week, 4 weeks as a course of treatment.", 4),
+    W("course", "MSCs once every 2 weeks, 3 times as a course, 2 courses in total.", 6),
+    W("course", "MSCs 4 times per course, totally 2 courses.", 8),
+    # ---- an ordinal list and its points
+    W("ordinal list", "The first MSC infusion on day 0; the second and third on days 7 and 14.", 3),
+    W(
+        "ordinal list",
+        "MSCs on day 0. The second and third infusions are given on days 7 and 14.",
+        3,
+    ),
+    W("ordinal list", "MSCs at week 0; the 2nd and 3rd MSC doses at weeks 4 and 8.", 3),
+    # ---- one point per sentence or line
+    W("points across", "Day 0: MSC infusion. Day 7: MSC infusion. Day 14: MSC infusion.", 3),
+    W("points across", "Week 0 - MSC injection.\nWeek 4 - MSC injection.", 2),
+    W("points across", "MSCs are infused on day 1. MSCs are infused again on day 8.", 2),
+    W("points across", "Day 0: MSC infusion. Day 7: safety visit. Day 28: follow-up visit.", None),
+    W("points across", "Day 0: placebo infusion. Day 28: MSC infusion.", None),
+    W(
+        "points across",
+        "Cyclophosphamide 50 mg/kg infused on day -3. MSCs infused on day 0.",
+        1,  # the cells' one stated point; the drug's day adds nothing
+    ),
     # ---- dose levels compared are no count; with a schedule "N doses" are administrations
     W("doses compared", "A dose-finding study: two doses of MSCs are compared.", None),
     W("doses compared", "Patients are randomised to one of three doses of MSCs.", None),

@@ -69,6 +69,7 @@ from kg.extract.products import (
 from kg.extract.regimen import (
     Count,
     Names,
+    counts_across,
     drop_dose_levels,
     find_counts,
     group_counts,
@@ -524,7 +525,8 @@ def _with_duration(
 _GOES_ON = re.compile(
     r"\s*(?:the\s+|these\s+|all\s+)?"
     # "the second infusion is given 4 weeks after the first"
-    r"(?:(?:first|second|third|fourth|next|last|final|subsequent|repeat|booster)\s+)?"
+    r"(?:(?:first|second|third|fourth|next|last|final|subsequent|repeat|booster)"
+    r"(?:\s*(?:,|and)\s*(?:the\s+)?(?:second|third|fourth|fifth|last|final))*\s+)?"
     r"(?:infusions?|injections?|doses?|administrations?"
     r"|transplantations?|implantations?|treatments?|applications?)\s+(?:will|are|is|shall|were"
     r"|was|to|may|can|could|might|should|would)\b"
@@ -533,6 +535,9 @@ _GOES_ON = re.compile(
     r"|schedule|regimen)\s*[:=-]"
     r"|\s*(?:(?:total|treatment)\s+)?duration\b[^:=]{0,25}[:=-]"
     r"|\s*number\s+of\s+(?:doses|infusions|injections|administrations|sessions)\s*[:=-]"
+    # "the second and third on days 7 and 14"
+    r"|\s*(?:the\s+)?(?:second|third|fourth)(?:\s*(?:,|and)\s*(?:the\s+)?(?:third|fourth|fifth"
+    r"|last|final))+\s+(?:on|at|in)\b"
     r"|\s*(?:dose|dosage|route)(?:\s+of\s+administration)?\s*[:=]",
     re.IGNORECASE,
 )
@@ -713,6 +718,8 @@ def _regimen(
         spans = _cell_spans(t, doses)
         for lo, hi in spans:
             counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+        if not counts and len(spans) > 1:  # "Day 0: MSC infusion. Day 7: MSC infusion."
+            counts += [(t, c) for c in counts_across(t.text, spans)]
         if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
             seen = {(c.start, c.value) for x, c in counts if x is t}
             counts += [(t, c) for c in group_counts(t.text) if (c.start, c.value) not in seen]
@@ -762,6 +769,16 @@ def _regimen(
                     if note not in reg.notes:
                         reg.notes.append(note)
                 counts += found
+            if sole and not any(x is t for x, _ in counts) and len(about) > 1:
+                # "Day 0: MSC infusion. Day 7: MSC infusion.": one point per sentence
+                across = [
+                    (t, c)
+                    for c in counts_across(t.text, sorted(about))
+                    if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
+                ]
+                if across:
+                    reg.notes.append(f"number of administrations from {t.field}")
+                counts += across
     levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
     kept = drop_dose_levels([c for _, c in counts], levels)
     counts = [(t, c) for t, c in counts if c in kept]

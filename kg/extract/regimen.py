@@ -36,16 +36,25 @@ from kg.extract.schedules import (
     doses_compared,
     local_portions,
     not_giving,
+    points_across,
     scheduled_after,
     session_after,
     stated,
 )
-from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, Sentences, parse_count, sentences_of
+from kg.extract.text import (
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    Sentences,
+    clause_bounds,
+    parse_count,
+    sentences_of,
+)
 
 __all__ = [
     "Count",
     "Names",
     "Resolved",
+    "counts_across",
     "drop_dose_levels",
     "find_counts",
     "group_counts",
@@ -255,6 +264,7 @@ _RANGE_AFTER = re.compile(
     rf"\s*(?:-|–|—|to|or)\s*(?:{_NUM}|twice|thrice)\b|\s+or\s+more\b", re.IGNORECASE
 )
 _IN_A_NUMBER = re.compile(r"(?:[\^.,/×*\d]|\d[eE]|10\s|10\()$")
+_TIME_POINT_BEFORE = re.compile(r"\b(?:days?|weeks?|months?|years?|visit|hours?|D)\s*[+-]?$", re.I)
 _AT_A = re.compile(r"\bat\s+a\s+$", re.IGNORECASE)
 # "20 million cells divided into 10 injections": portions of one session, not administrations.
 _SPLIT_WORD = re.compile(r"divided|split|distributed|fractionated|spread", re.IGNORECASE)
@@ -300,7 +310,8 @@ _ORDINAL_DIGITS = {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
 _CONDITIONAL = re.compile(
     r"\b(?:can|may|might|could|if|optional(?:ly)?|option|possibl\w*|discretion|in\s+case"
     # given only to some: "patients without a response", "non-responders", "who relapse"
-    r"|non-?respon\w*|without\s+(?:a\s+)?(?:response|improvement)|unless|depending"
+    r"|non-?respon\w*|(?:partial|poor|incomplete)\s+respon\w*|responders?"
+    r"|without\s+(?:a\s+)?(?:response|improvement)|unless|depending"
     r"|(?:who|that)\s+(?:do\s+not\s+|did\s+not\s+|fail\w*\s+to\s+)?(?:respond|relapse|improve)\w*"
     r"|in\s+(?:the\s+)?(?:absence|event)\s+of)\b",
     re.IGNORECASE,
@@ -414,6 +425,8 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None  # "administered at a single dose (of 5 x 10^7)": one dose level
     if _IN_A_NUMBER.search(text, max(0, m.start() - 4), m.start()):
         return None  # "1x10^6 MSC/kg dose": the 6 is an exponent
+    if _TIME_POINT_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return None  # "Week 4 - MSC injection": a point of the schedule, not a count
     if _PER_PERIOD.match(text, m.end()) or _AT_SITES.match(text, m.end()):
         return None
     if session_after(text, m.end(), len(text)):
@@ -718,6 +731,8 @@ def find_counts(
     out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more]
     # a count in a clause about taking the cells or following the patients is not theirs
     out = [c for c in out if not not_giving(text, lo, c.start)]
+    # "partial responders may receive 2 further infusions": a conditional extra, left out
+    out = [c for c in out if not (c.strong and _conditional_extra(text, c))]
     # "A Phase 1/2 Study of Two Doses of MSCs": dose levels compared, not administrations
     out = [
         c
@@ -732,6 +747,30 @@ def find_counts(
         out = [c for c in out if not background(text, *sentences.bounds(c.start))]
     out.sort(key=lambda c: c.start)
     return out
+
+
+_FURTHER = re.compile(
+    r"\b(?:further|additional|more|extra|another|second|repeat\w*|re-?(?:dos|treat|infus|inject)\w*"
+    r"|retreat\w*|booster)\b",
+    re.IGNORECASE,
+)
+
+
+def _conditional_extra(text: str, c: Count) -> bool:
+    """The clause of ``c`` offers a further administration on a condition ("partial
+    responders may receive 2 further infusions"); not a clause that states the firm schedule
+    beside an option in another ("weekly for 4 weeks, with the option of an additional 4")."""
+    lo, hi = clause_bounds(text, c.start, c.end)
+    return (
+        _FURTHER.search(text, lo, hi) is not None and _CONDITIONAL.search(text, lo, hi) is not None
+    )
+
+
+def counts_across(text: str, spans: list[tuple[int, int]]) -> list[Count]:
+    """A count no one sentence states: one point of the schedule per sentence ("Day 0: MSC
+    infusion. Day 7: MSC infusion.")."""
+    s = points_across(text, spans)
+    return [] if s is None else [Count(s.value, s.start, s.end, s.strong, s.noun)]
 
 
 _MAYBE_BACKGROUND = re.compile(

@@ -41,6 +41,7 @@ __all__ = [
     "doses_compared",
     "local_portions",
     "not_giving",
+    "points_across",
     "scheduled_after",
     "session_after",
     "stated",
@@ -255,8 +256,10 @@ _CYCLES = re.compile(
     rf"\b(?P<c>{_NUM})\s+{_CYCLE}\s*,?\s*(?:each\s+(?:of|with|consisting\s+of)|of|with"
     rf"|consisting\s+of)\s+(?P<n>{_NUM})\s+(?P<inner>(?:[\w-]+\s+){{0,2}}?{_NOUN})\b"
     # "3 infusions per cycle, 2 cycles", "3 injections in each course for 2 courses"
-    rf"|\b(?P<n2>{_NUM})\s+(?:[\w-]+\s+){{0,2}}?{_NOUN}\s+(?:per|each|every|in\s+each)\s+"
-    rf"(?:cycle|course|round)\s*[,;]?\s*(?:for\s+|and\s+|over\s+|x\s*|×\s*)?(?P<c2>{_NUM})"
+    rf"|\b(?P<n2>{_NUM})\s+(?:(?:[\w-]+\s+){{0,2}}?{_NOUN}|times)\s+(?:per|each|every|in\s+each"
+    r"|as\s+(?:a|one)|in\s+(?:a|one))\s+"
+    r"(?:cycle|course|round)(?:\s+of\s+treatment)?\s*[,;]?\s*"
+    rf"(?:for\s+|and\s+|over\s+|x\s*|×\s*|total(?:ly)?\s+|in\s+total\s+)?(?P<c2>{_NUM})"
     rf"\s+{_CYCLE}\b",
     re.IGNORECASE,
 )
@@ -333,7 +336,8 @@ _START_THEN_LIST = re.compile(
     re.IGNORECASE,
 )
 _MAYBE = re.compile(
-    r"\b(?:if|may|might|can|could|optional\w*|possibl\w*|depending|discretion|needed)\b",
+    r"\b(?:if|may|might|can|could|optional\w*|possibl\w*|depending|discretion|needed|unless"
+    r"|in\s+case|(?:non-?|partial\s+|poor\s+)?respon(?:d|ders?|se)\w*|relaps\w*)\b",
     re.IGNORECASE,
 )
 
@@ -375,6 +379,56 @@ def _n_x(text: str, lo: int, hi: int) -> list[Stated]:
     return out
 
 
+# ---------------------------------------------------------------- lumbar punctures, totals
+
+# "two lumbar punctures one month apart": each puncture gives the cells (a puncture that
+# collects fluid is no count: :func:`not_giving`)
+_PUNCTURES = re.compile(
+    rf"\b(?P<n>{_NUM})\s+(?:separate\s+|consecutive\s+)?(?:lumbar\s+punctures|LPs)\b",
+    re.IGNORECASE,
+)
+# "infusions at 4-week intervals for a total of 3"
+_TOTAL_OF = re.compile(rf"\ba\s+total\s+of\s+(?P<n>{_NUM})(?=\s*(?:[.;,)]|$))", re.IGNORECASE)
+
+
+def _punctures_totals(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for rx in (_PUNCTURES, _TOTAL_OF):
+        for m in rx.finditer(text, lo, hi):
+            n = parse_count(m.group("n"))
+            if n and 1 < n <= 60 and _giving_before(text, lo, m.end()):
+                out.append(Stated(n, m.start(), m.end(), True, ""))
+    return out
+
+
+# ---------------------------------------------------------------- ordinal lists
+
+_ORDW = r"(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)"
+# "the second and third infusions on days 7 and 14", "the second and third on days 7 and 14"
+_ORDINAL_LIST = re.compile(
+    rf"\b(?P<list>{_ORDW}(?:\s*,\s*(?:the\s+)?{_ORDW})*\s*,?\s+and\s+(?:the\s+)?{_ORDW})\b"
+    r"(?P<noun>\s+(?:[\w-]+\s+)?(?:infusions|injections|doses|administrations|applications))?"
+    r"(?P<rest>[^.;]{0,40}?\b(?:on|at|in)\s+(?P<u>days?|weeks?|months?)\s+"
+    r"(?P<pts>\d{1,3}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\d{1,3})+))?",
+    re.IGNORECASE,
+)
+_ORD_VALUE = {"2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
+
+
+def _ordinal_lists(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _ORDINAL_LIST.finditer(text, lo, hi):
+        words = re.findall(_ORDW, m.group("list"), re.IGNORECASE)
+        values = [_ORD_VALUE.get(w.lower()) or ORDINAL_WORDS[w.lower()] for w in words]
+        points = re.findall(r"\d{1,3}", m.group("pts") or "")
+        if m.group("pts") and len(set(points)) == len(values):
+            span = (m.start("rest"), m.end())  # the listed points are these administrations
+            out.append(Stated(max(values), m.start(), m.end(), True, "points", span))
+        elif m.group("noun"):
+            out.append(Stated(max(values), m.start(), m.end(), False, ""))
+    return out
+
+
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
     """The counts this module's rules read in ``text[lo:hi]``."""
     end = len(text) if hi is None else hi
@@ -398,7 +452,57 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _start_then_list(text, lo, end)
     if "x" in low or "×" in low:
         out += _n_x(text, lo, end)
+    if "puncture" in low or "lps" in low or "total of" in low:
+        out += _punctures_totals(text, lo, end)
+    if " and " in low and any(
+        w in low for w in ("second", "third", "fourth", "fifth", "2nd", "3rd")
+    ):
+        out += _ordinal_lists(text, lo, end)
     return out
+
+
+# ---------------------------------------------------------------- points across sentences
+
+# One point of the schedule per sentence or line, each with a word of giving: "Day 0: MSC
+# infusion. Day 7: MSC infusion. Day 14: MSC infusion." = 3.
+_ONE_POINT = re.compile(
+    r"\b(?:(?P<u>day|week|month)\s*(?P<d>[+-]?\d{1,3})|(?-i:D)(?P<d2>\d{1,3}))\b(?!\s*(?:-|–|to|,|and)\s*\d)",
+    re.IGNORECASE,
+)
+_GIVING_NOUN = re.compile(
+    r"infus|inject|administ|transplant|implant|instill|\bdos(?:e|ing)\b", re.IGNORECASE
+)
+
+
+_OTHER_AGENT = re.compile(
+    r"\b(?:placebo|saline|vehicle|sham|control)\b|\d\s*(?:mg|µg|μg|mcg|ug|g|IU|mmol)\b"
+    r"|\bday\s*-\s*\d",
+    re.IGNORECASE,
+)
+
+
+def points_across(text: str, spans: list[tuple[int, int]]) -> Stated | None:
+    """Consecutive sentences of ``spans`` that each state one point of the schedule and a word
+    of giving (and nothing of taking or following), counted: two or more distinct points."""
+    points: list[tuple[str, int, int]] = []
+    for lo, hi in spans:
+        found = list(_ONE_POINT.finditer(text, lo, hi))
+        if len(found) != 1:
+            continue
+        if not _GIVING_NOUN.search(text, lo, hi) or _NOT_GIVING.search(text, lo, hi):
+            continue
+        if _OTHER_AGENT.search(text, lo, hi):
+            return None  # "Placebo on day 0", "cyclophosphamide 50 mg/kg on day -3": not all cells
+        if _MAYBE.search(text, lo, hi):
+            continue
+        m = found[0]
+        unit = (m.group("u") or "day").lower()
+        d = (m.group("d") or m.group("d2") or "").lstrip("+")
+        points.append(("0" if d == "0" else f"{unit} {d}", m.start(), m.end()))
+    distinct = {p for p, _, _ in points}
+    if len(distinct) < 2 or len(points) != len(distinct):
+        return None
+    return Stated(len(distinct), points[0][1], points[-1][2], True, "points")
 
 
 # ---------------------------------------------------------------- not giving
