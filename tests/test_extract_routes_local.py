@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import data_key
 import pytest
+import test_extract_record_shapes as rs
 from test_extract_phrasings import AD, BM, Field, Row, Where, observed
 
-from kg.extract import find_route
+from kg.extract import annotate_trial, find_route
 from kg.extract.routes import _ROUTE_RE, _route_matches
+from kg.model import Arm, Intervention, Trial
 
 _WHERE3: tuple[Where, ...] = ("arm", "intervention", "detailed")
 
@@ -115,6 +117,13 @@ LOCAL: list[Entry] = [
     ("fistula", "route", "MSCs are injected into the tissue around the fistula tract.", LES),
     ("fistula", "route", "The fistula tract is filled with MSCs in fibrin glue.", LES),
     ("fistula", "route", "Intrafistular injection of MSCs.", LES),
+    ("fistula", "route", "MSCs are injected around the external orifice.", LES),
+    (
+        "fistula",
+        "route",
+        "MSCs are injected into the tissue around the internal opening and along the tract.",
+        LES,
+    ),
     ("fistula", "route", "MSCs are injected into the fistulous orifice.", LES),
     ("fistula", "route", "MSCs are injected in the perianal region around the fistula.", LES),
     ("sphincter", "route", "Intrasphincteric injection of MSCs.", LES),
@@ -682,3 +691,152 @@ def test_anchored_search_finds_what_a_full_scan_finds(text: str) -> None:
 )
 def test_a_key_route_name_matches_the_table(got: str | None, want: str, ok: bool) -> None:
     assert data_key._route_ok(got, want) is ok
+
+
+# ---------------------------------------------------------------- whole records
+# The route of each arm of a whole record, where the fact sits in one text and other texts say
+# something near it (a drug's route in the summary, the disease's name in the title, another
+# arm's route); an arm without cells has no route.
+
+
+def _record(
+    arms: list[Arm], ivs: list[Intervention], *, title: str, summary: str, detailed: str | None
+) -> Trial:
+    return rs.trial(arms, ivs, title=title, summary=summary, detailed=detailed)
+
+
+RECORDS: list[tuple[str, Trial, dict[str, str | None]]] = [
+    (
+        "non-union, route in the summary",
+        _record(
+            [rs.arm("MSC", rs.EXP, "A single procedure.", rs.B_MSC)],
+            [rs.biological(rs.MSC, None, "MSC")],
+            title="Mesenchymal Stromal Cells for Tibial Non-union",
+            summary="MSCs will be injected percutaneously into the nonunion site under "
+            "fluoroscopy in patients with an intra-articular fracture history.",
+            detailed=None,
+        ),
+        {"MSC": LES},
+    ),
+    (
+        "heart surgery, two arms",
+        _record(
+            [
+                rs.arm("CABG + MSC", rs.EXP, "CABG with MSC injection.", rs.B_MSC),
+                rs.arm("CABG alone", rs.ACTIVE, "CABG only.", "Procedure: CABG"),
+            ],
+            [
+                rs.biological(
+                    rs.MSC,
+                    "MSCs are injected into the infarct border zone during CABG.",
+                    "CABG + MSC",
+                ),
+                Intervention(
+                    "CABG",
+                    "PROCEDURE",
+                    "Coronary artery bypass grafting.",
+                    (),
+                    ("CABG + MSC", "CABG alone"),
+                ),
+            ],
+            title="Intramyocardial Injection of Mesenchymal Stromal Cells During CABG",
+            summary="Patients receive intravenous heparin during surgery.",
+            detailed=None,
+        ),
+        {"CABG + MSC": CARD, "CABG alone": None},
+    ),
+    (
+        "heart, an arm per route",
+        _record(
+            [
+                rs.arm(
+                    "Intracoronary",
+                    rs.EXP,
+                    "MSCs are infused into the infarct-related artery.",
+                    rs.B_MSC,
+                ),
+                rs.arm(
+                    "Transendocardial", rs.EXP, "MSCs are injected transendocardially.", rs.B_MSC
+                ),
+            ],
+            [rs.biological(rs.MSC, None, "Intracoronary", "Transendocardial")],
+            title="Two Ways of Giving Mesenchymal Stromal Cells After Myocardial Infarction",
+            summary="MSCs are given either intracoronary or transendocardially.",
+            detailed=None,
+        ),
+        {"Intracoronary": COR, "Transendocardial": TEC},
+    ),
+    (
+        "knee, a drug's route in the summary",
+        _record(
+            [rs.arm("MSC", rs.EXP, "MSCs are injected into the knee joint.", rs.B_MSC)],
+            [rs.biological(rs.MSC, None, "MSC")],
+            title="Mesenchymal Stromal Cells in Knee Osteoarthritis",
+            summary="Intravenous methylprednisolone is given before the mesenchymal stromal "
+            "cells are injected.",
+            detailed=None,
+        ),
+        {"MSC": IA},
+    ),
+    (
+        "stroke, route in the detailed description",
+        _record(
+            [rs.arm("MSC", rs.EXP, "Patients receive mesenchymal stromal cells.", rs.B_MSC)],
+            [rs.biological(rs.MSC, None, "MSC")],
+            title="Mesenchymal Stromal Cells in Chronic Ischemic Stroke",
+            summary="Patients after intra-arterial thrombectomy are eligible.",
+            detailed="The mesenchymal stromal cells are implanted by stereotactic injection "
+            "into the peri-infarct region of the brain.",
+        ),
+        {"MSC": "intracerebral"},
+    ),
+    (
+        "fistula, a control arm",
+        _record(
+            [
+                rs.arm(
+                    "MSC",
+                    rs.EXP,
+                    "MSCs are injected into the tissue around the internal "
+                    "opening and along the fistula tract.",
+                    rs.B_MSC,
+                ),
+                rs.arm("Control", rs.PLACEBO, "Saline is injected.", "Other: Saline"),
+            ],
+            [
+                rs.biological(rs.MSC, None, "MSC"),
+                Intervention("Saline", "OTHER", None, (), ("Control",)),
+            ],
+            title="Mesenchymal Stromal Cells for Complex Perianal Fistulas",
+            summary="Patients with perianal fistulas receive local injections.",
+            detailed=None,
+        ),
+        {"MSC": LES, "Control": None},
+    ),
+    (
+        "wound, a dressing after the injection",
+        _record(
+            [
+                rs.arm(
+                    "MSC",
+                    rs.EXP,
+                    "Mesenchymal stromal cells are injected into the ulcer "
+                    "edges; the wound is then covered with a foam dressing.",
+                    rs.B_MSC,
+                )
+            ],
+            [rs.biological(rs.MSC, None, "MSC")],
+            title="Mesenchymal Stromal Cells for Diabetic Foot Ulcers",
+            summary=rs.SUMMARY,
+            detailed=None,
+        ),
+        {"MSC": LES},
+    ),
+]
+
+
+@pytest.mark.parametrize(("family", "record", "routes"), RECORDS, ids=[r[0] for r in RECORDS])
+def test_whole_record_routes(family: str, record: Trial, routes: dict[str, str | None]) -> None:
+    annotate_trial(record)
+    got = {a.label: a.route for a in record.arms}
+    assert got == routes, family

@@ -67,6 +67,7 @@ _MANNER = (
 _LESION = (
     r"lesion|defect|wound|ulcer|fistul\w*|tract|scar|keloid|nonunion|non-union"
     r"|fractured\s+site|peri-?anal\s+(?:region|area|tissue)"
+    r"|(?:internal|external|fistul\w*)\s+(?:openings?|orifices?)"
     r"|(?:injur(?:y|ed)|lesion(?:ed)?|damaged|affected|target|treated)\s+(?:sites?|areas?|zones?|regions?)"
     r"|non\s+union(?:\s+sites?)?|sphincter|gap|fracture|tear|ligament|menisc(?:us|i)|fascia"
     r"|pseudarthrosis|periodontal\s+pocket|vocal\s+(?:fold|cord)"
