@@ -113,6 +113,9 @@ class BuildReport:
     # Where a new store's term closure and VoID figures came from: "the loaded quads", or
     # "the whole store (reason)" when the quads as loaded could not stand for it.
     derived_from: str = ""
+    # Whether an update compacted the store, and why (empty for a new store, which is
+    # always compacted: ``timings["compact"]``).
+    compaction: str = ""
 
     def add(self, result: DocumentResult) -> None:
         self.statuses[result.status] += 1
@@ -436,6 +439,7 @@ def build(
     on_document: Callable[[DocumentResult], None] | None = None,
     jobs: int | None = None,
     coverage: bool | None = None,
+    compact: bool | None = None,
 ) -> BuildReport:
     """Build or update the store at ``store_path`` from the given files and folders.
 
@@ -451,6 +455,11 @@ def build(
     can only count them over the whole store, which it does by default (None) only for a
     store of up to :data:`COVERAGE_RECOUNT_MAX` triples, so that a small change to a large
     store costs what the change costs. True counts them always, False never.
+
+    ``compact``: whether an update compacts the store at its end. A new store is always
+    compacted. An update does it by default (None) once the quads written and removed
+    since the store was last compacted reach :data:`COMPACT_SHARE` of the store (see
+    :func:`_compact_after_update`); True compacts now, False never.
     """
     m = minter or Minter()
     roots = list(paths) if paths else [SEEDS_DIR]
@@ -469,6 +478,7 @@ def build(
             jobs=jobs,
             on_document=on_document,
             coverage=coverage,
+            compact=compact,
         )
     return report
 
@@ -484,6 +494,7 @@ def _build(
     jobs: int | None,
     on_document: Callable[[DocumentResult], None] | None,
     coverage: bool | None = None,
+    compact: bool | None = None,
 ) -> None:
     started = time.perf_counter()
     if store_path.exists():
@@ -513,12 +524,25 @@ def _build(
             coverage=coverage,
         )
         graph_versions.record(gs, versions, report, renew=force)
-        if new_stats != stats or before != str(report.store_quads) or not _same_header(header, m):
+        churn = _compact_after_update(
+            gs,
+            report,
+            header,
+            store_quads=int(before) if before.isdigit() else None,
+            compact=compact,
+        )
+        if (
+            new_stats != stats
+            or before != str(report.store_quads)
+            or header.get("churn", "0") != str(churn)
+            or not _same_header(header, m)
+        ):
             gs.save_file_stats(
                 new_stats,
                 pipeline=PIPELINE_VERSION,
                 base=m.base,
                 store_quads=str(report.store_quads),
+                churn=str(churn),
             )
         gs.close()
         del gs
@@ -544,6 +568,7 @@ def _build(
                 pipeline=PIPELINE_VERSION,
                 base=m.base,
                 store_quads=str(report.store_quads),
+                churn="0",
             )
             t = time.perf_counter()
             gs.store.flush()
@@ -685,6 +710,57 @@ KEEP_MIN_BYTES = 256 << 10  # a changed document this large keeps its unchanged 
 # point lookup took 0.31 ms of CPU against 0.13 ms, and the store took 20 GB against
 # 12 GB; compacting it took 171 s (bench/RESULTS.md, stop 22). A store opened read-only
 # (`kg serve`) never compacts itself.
+
+
+# An update compacts the store once the quads it and the updates before it wrote or
+# removed since the last compaction reach this share of the store. An update writes into
+# the store's sorted files as new, overlapping ones, with tombstones for what it removed,
+# and a store opened read-only never compacts itself, so every range scan of the served
+# store merges them: on a compacted 10,000-trial store the canned queries' first pages ran
+# 1.0-1.5x slower after 1,000 of its 3,694 XML records changed (20% of its quads written)
+# and 1.0-3.1x after a pipeline change re-mapped everything; at 100,000 trials, 1.0-2.4x
+# after 1,000 records (1%) and a prune (bench/RESULTS.md, stop 23). Compacting costs
+# ~1.4-1.7 s per 1,000 trials of the store (171 s at 100,000), mapping ~7.5 s per 1,000
+# changed trials, so the share keeps a compaction within a few times the cost of the
+# updates it follows; `kg build --compact` compacts now.
+COMPACT_SHARE = 0.05
+
+
+def _compact_after_update(
+    gs: GraphStore,
+    report: BuildReport,
+    header: dict[str, str],
+    *,
+    store_quads: int | None,
+    compact: bool | None,
+) -> int:
+    """Compact the updated store if ``compact`` says so, or (None) once the quads written
+    and removed since the last compaction reach :data:`COMPACT_SHARE` of the store; say
+    which in ``report.compaction``. Returns the churn to keep in the store's header (0
+    after a compaction). Quads removed are counted as the fall in the store's size."""
+    old = header.get("churn", "0")
+    churn = int(old) if old.isdigit() else 0
+    churn += report.count("quads")
+    if store_quads is not None:
+        churn += max(0, store_quads - report.store_quads)
+    size = max(report.store_quads, 1)
+    share = (
+        f"{churn / size:.1%} of the store's quads written or removed since it was last compacted"
+    )
+    if compact is False or (compact is None and churn < COMPACT_SHARE * size):
+        report.compaction = (
+            f"not compacted: {share} (compacted at {COMPACT_SHARE:.0%}; `kg build --compact` compacts now)"
+            if churn
+            else ""
+        )
+        return churn
+    t = time.perf_counter()
+    gs.store.flush()
+    gs.store.optimize()
+    report.timings["compact"] = time.perf_counter() - t
+    why = "asked for" if compact else share
+    report.compaction = f"compacted in {report.timings['compact']:.1f} s ({why})"
+    return 0
 
 
 def _jobs(jobs: int | None) -> int:

@@ -105,6 +105,13 @@ def main() -> None:
     help="Count the condition mentions linked over the whole store after an update "
     "(default: only for a store of up to a million triples; a new store always has them).",
 )
+@click.option(
+    "--compact/--no-compact",
+    default=None,
+    help="Compact the store after an update, for the fastest queries (default: once the "
+    "updates since the last compaction wrote or removed 5% of the store's quads; a new "
+    "store is always compacted).",
+)
 def build_cmd(
     paths: tuple[Path, ...],
     store_path: Path,
@@ -113,6 +120,7 @@ def build_cmd(
     quiet: bool,
     jobs: int | None,
     coverage: bool | None,
+    compact: bool | None,
 ) -> None:
     """Build or update the store from PATHS (files or folders; default: the bundled seeds).
 
@@ -157,6 +165,7 @@ def build_cmd(
             on_document=tick,
             jobs=jobs,
             coverage=coverage,
+            compact=compact,
         )
     _print_report(report, store_path)
     if report.failed:
@@ -193,6 +202,8 @@ def _print_report(report: BuildReport, store_path: Path) -> None:
             console.print(f"most frequent unlinked conditions: {top}", highlight=False)
     elif report.conditions_skipped:
         console.print(f"condition links: {report.conditions_skipped}", highlight=False)
+    if report.compaction:
+        console.print(f"store {report.compaction}", highlight=False)
     for key in report.removed:
         console.print(f"removed: {key}")
     # Notes are for reading: the first NOTES_SHOWN on the console, every one in the graph
