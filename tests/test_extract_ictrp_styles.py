@@ -342,6 +342,18 @@ style(
     tissue=BM,
 )
 
+style(
+    "numbered arms",
+    "ACTRN12619000212012",
+    "Dose escalation of bone marrow stromal cells in pulmonary fibrosis",
+    "Dose level 1: 1 x 10^6 MSCs/kg by intravenous infusion, once.<br>Dose level 2: 2 x 10^6 "
+    "MSCs/kg by intravenous infusion, once.<br>Dose level 3: 4 x 10^6 MSCs/kg by intravenous "
+    "infusion, once.<br><br>Three participants are enrolled at each dose level.",
+    row("Dose level 1", 1e6, None, KG, 1, IV),
+    row("Dose level 2", 2e6, None, KG, 1, IV),
+    row("Dose level 3", 4e6, None, KG, 1, IV),
+)
+
 # ---------------------------------------------------------------- "Experimental group: ..."
 style(
     "experimental and control group",

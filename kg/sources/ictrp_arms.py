@@ -44,8 +44,10 @@ _HEAD = re.compile(
     r"(?:^|(?<=[\n;.；。]))[ \t]*"
     r"(?P<enum>(?:\d{1,2}|[a-h])[.)][ \t]+|[-•*][ \t]*)?"  # an enumerator: "1. ", "a) ", "- "
     r"(?P<label>"
-    # "Group A", "Arm 1", "Cohort 2", "Treatment B", "Interventions/Control_1", "Intervention 1"
-    rf"(?:(?:group|arm|cohort|treatment|regimen|intervention|control|interventions/control)"
+    # "Group A", "Arm 1", "Cohort 2", "Treatment B", "Interventions/Control_1", "Intervention 1",
+    # "Dose level 2"
+    rf"(?:(?:group|arm|cohort|treatment|regimen|intervention|control|interventions/control"
+    r"|dose[ \t]+level)"
     rf"[ \t_-]*{_NUMBER}(?![\w])|G\d{{1,2}}(?![\w]))"
     # "Experimental group", "Low dose group", "MSC arm", "Control group"
     rf"|(?:{_LABEL_WORD}[ \t]+){{0,3}}{_GROUP_WORD}(?![\w])"
