@@ -197,6 +197,10 @@ LOCAL: list[Entry] = [
         "intradiscal",
     ),
     ("image-guided", "route", "MSCs are injected under ultrasound guidance into the lesion.", LES),
+    # ---------------------------------------------------------------- when, between act and place
+    ("when", "route", "MSCs are injected at the time of surgery into the defect.", LES),
+    ("when", "route", "MSCs are injected during arthroscopy into the cartilage lesion.", LES),
+    ("when", "route", "MSCs are implanted after debridement into the wound bed.", LES),
     # ---------------------------------------------------------------- transplanted, grafted
     ("transplanted", "route", "MSCs are transplanted into the bone defect.", LES),
     ("transplanted", "route", "Transplantation of MSCs into the osteochondral defect.", LES),
@@ -206,6 +210,20 @@ LOCAL: list[Entry] = [
     ("structure", "route", "MSCs are injected into the periodontal pockets.", LES),
     ("structure", "route", "MSCs are delivered into the endometrial cavity.", "intrauterine"),
     ("structure", "route", "MSCs are injected into the temporomandibular joint.", IA),
+    # ---------------------------------------------------------------- bronchoscope
+    (
+        "bronchoscope",
+        "route",
+        "MSCs are instilled via fiberbronchoscope into the lesion.",
+        "endobronchial",
+    ),
+    ("bronchoscope", "route", "MSCs are delivered through a bronchoscope.", "endobronchial"),
+    (
+        "bronchoscope",
+        "route",
+        "Bronchoscopic instillation of MSCs into the segment.",
+        "endobronchial",
+    ),
     # ---------------------------------------------------------------- cardiac
     ("intramyocardial", "route", "Intramyocardial injection of MSCs during CABG.", CARD),
     (
@@ -543,6 +561,13 @@ LOCAL: list[Entry] = [
     ("near-miss:who", "route", "MSCs are injected in patients with non-union of the tibia.", None),
     ("near-miss:who", "route", "MSCs are administered to participants with a chronic wound.", None),
     ("near-miss:who", "route", "MSCs are administered at the study site.", None),
+    (
+        "near-miss:who",
+        "route",
+        "MSCs are administered in the treatment of hypertrophic scars.",
+        None,
+    ),
+    ("near-miss:who", "route", "MSCs are injected at the time of fracture fixation.", None),
     ("near-miss:who", "route", "MSC Transplantation in Tibial Closed Fractures.", None),
     ("near-miss:who", "route", "Patients received MSCs in the fracture clinic trial.", None),
     ("near-miss:who", "route", "MSCs are delivered to the site frozen in liquid nitrogen.", None),
@@ -657,6 +682,7 @@ NOT_GIVING = [
     "an intraspinal tumour",
     "intra-arterial angiography",
     "bronchoscopy is performed at baseline",
+    "fibrobronchoscopy is performed at week 4",
     "an intradermal tuberculin skin test",
     "epidural fibrosis after surgery",
     "intrahepatic cholestasis",

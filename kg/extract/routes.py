@@ -61,7 +61,9 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
 _MANNER = (
     r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical|stereo)\w*ly\b)[a-z]+ly"
     r"|under\s+(?:[\w-]+\s+){1,2}?guidance|(?:with|using|through)\s+(?:an?\s+|the\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:needles?|syringes?|cannula|trocar))"
+    r"(?:[\w-]+\s+){0,2}?(?:needles?|syringes?|cannula|trocar)"
+    # "injected at the time of surgery into the defect", "during arthroscopy into the lesion"
+    r"|(?:during|after|following|at\s+the\s+(?:time|end)\s+of)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)"
 )
 # Words of a local place: the lesion, or a structure torn or broken.
 _LESION = (
@@ -90,7 +92,8 @@ _NOT_ORGAN = (
 # patients with non-union", "administered to participants with a chronic wound".
 _NOT_WHO = (
     r"(?!(?:patients?|subjects?|participants?|people|persons?|individuals|adults|children|cases"
-    r"|those|with|who|having|suffering|affected)\b)"
+    r"|those|with|who|having|suffering|affected|treatment|management|therapy|prevention"
+    r"|setting|context|time|course)\b)"
 )
 _NOT_SKIN = r"(?!(?:skin|wounds?|ulcers?|burns?|dermal|cutaneous|graft)\b)"
 
@@ -167,7 +170,7 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     ("intradiscal", r"intra-?\s?discal(?:ly)?|into\s+the\s+(?:intervertebral\s+)?discs?\b"),
     (
         "endobronchial",
-        r"endo-?\s?bronchial(?:ly)?|intra-?\s?bronchial(?:ly)?|bronchoscop(?:e|y|ic|ically)\b",
+        r"endo-?\s?bronchial(?:ly)?|intra-?\s?bronchial(?:ly)?|(?:fib(?:er|re|ro)-?)?bronchoscop(?:e|y|ic|ically)\b",
     ),
     ("intratracheal", r"intra-?\s?trache(?:al|ally)|endo-?\s?tracheal(?:ly)?"),
     ("intramedullary", r"intra-?\s?medullary"),
@@ -240,9 +243,10 @@ _ROUTE_RE = re.compile(
 )
 _ROUTE_KEYS = {f"r{i}": key for i, (key, _) in enumerate(ROUTE_WORDS)}
 # Every route word starts with one of these (checked by the tests against ROUTE_WORDS).
+# At a word's start only (three times faster than anywhere: the words are many).
 _ROUTE_ANCHOR = re.compile(
-    r"(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|thru|by|i\.v|topical"
-    r"|infiltrat|fistul|tract|defect|gap|lesion|stereotactic|myocard|direct"
+    r"\b(?:intra|endo|sub|epi|peri|local|inject|implant|into|via|through|thru|by|i\.v|topical"
+    r"|infiltrat|fistul|tract|defect|gap|lesion|stereotactic|myocard|fib"
     r"|appl|inhal|nebuli|aerosoli|nasal|bronchoscop|trans|eye|deliver|administ|instill|plac"
     r"|position|packed|filled|graft|receiv)",
     re.IGNORECASE,
@@ -395,7 +399,8 @@ _LOCAL_CARRIER = re.compile(
 # "in", "at", "to" an artery say a route only after a word of giving ("infused ... in the").
 _WEAK_PREP = re.compile(r"(?:in|at|within|to)\b", re.IGNORECASE)
 _GIVING = re.compile(
-    r"infus|inject|deliver|administ|catheter|transplant|implant|given|perfus|transfus|infiltrat",
+    r"infus|inject|deliver|administ|catheter|transplant|implant|given|perfus|transfus|infiltrat"
+    r"|instil",
     re.I,
 )
 # Ways in that the route table has no key for ("via the portal vein", "intrasplenic"): they
@@ -495,6 +500,11 @@ _BRONCHOSCOPY_DONE = re.compile(
 _BONE = re.compile(
     r"(?:^\s+of\s+the\s+(?:[\w-]+\s+){0,2}?)?(?:\b(?:femoral|humeral)\s+heads?\b"
     r"|\bsubchondral\s+bone\b|\bvertebral\s+bod(?:y|ies)\b|\bosteonecro\w*|\bnecrotic\s+bone\b)",
+    re.IGNORECASE,
+)
+_BRONCHOSCOPIC_ACT = re.compile(
+    r"[\s-]+(?:instillations?|infusions?|injections?|administrations?|delivery|transplantations?"
+    r"|implantations?|route|spray\w*)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
@@ -613,13 +623,11 @@ def _not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
         return True
     if _AGENT_AFTER.match(text, m.end()):
         return True
-    if key == "endobronchial" and word.lower().startswith("bronchoscop"):
+    if key == "endobronchial" and "bronchoscop" in word.lower():
         if _BRONCHOSCOPY_DONE.match(text, m.end()):
             return True  # "bronchoscopy with lavage at week 4": a look, not a way in
         lo = max(0, m.start() - 30)
-        if word.lower() in ("bronchoscopically", "bronchoscopic") and _NOUN_AFTER.match(
-            text, m.end()
-        ):
+        if word.lower().endswith(("ally", "ic")) and _BRONCHOSCOPIC_ACT.match(text, m.end()):
             return False
         if _BRONCHOSCOPE_WAY.search(text[lo : m.start()]) is None:
             start, end = _sentence(text, m.start())
