@@ -337,6 +337,22 @@ WORDINGS: list[Wording] = [
         "Cyclophosphamide 50 mg/kg infused on day -3. MSCs infused on day 0.",
         1,  # the cells' one stated point; the drug's day adds nothing
     ),
+    # ---- protocol shorthand: slashes, tolerances, visit numbers, "qd", cycles with days
+    W("protocol", "MSCs on days 0/7/14.", 3),
+    W("protocol", "MSCs are infused on Day 1 (±2 days) and Day 29 (±3 days).", 2),
+    W("protocol", "MSCs infused on Day 1 ± 1 and Day 15 ± 2.", 2),
+    W("protocol", "Visit 2 (Day 0) and Visit 5 (Day 28): MSC infusion.", 2),
+    W("protocol", "MSCs qd x 5 days.", 5),
+    W("protocol", "MSCs on days 1 and 15 of each 28-day cycle for 3 cycles.", 6),
+    W("protocol", "MSCs are infused on days 1, 2, 3, +/-7 (day 7 is optional).", 3),
+    W("protocol", "Single-shot intrathecal MSCs.", 1),
+    W("protocol", "MSCs are infused at 24 and 48 hours after surgery.", 2),
+    W("protocol", "MSCs are infused once every 3 days for a total of 3 times.", 3),
+    # ---- counts that are not stated
+    W("unstated", "MSCs are given as single or multiple infusions.", None),
+    W("unstated", "Patients receive at least one infusion of MSCs.", None),
+    W("unstated", "Patients receive multiple doses of MSCs.", None),
+    W("unstated", "MSCs are infused within 24 hours of admission.", None),
     # ---- dose levels compared are no count; with a schedule "N doses" are administrations
     W("doses compared", "A dose-finding study: two doses of MSCs are compared.", None),
     W("doses compared", "Patients are randomised to one of three doses of MSCs.", None),

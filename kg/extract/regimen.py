@@ -111,7 +111,9 @@ _TIMES = re.compile(
     r"that|than|normal|ULN|upper)\b)",
     re.IGNORECASE,
 )
-_ONCE = re.compile(r"\b(?:only\s+once|once\s+only|one[\s-]time|a\s+single\s+time)\b", re.I)
+_ONCE = re.compile(
+    r"\b(?:only\s+once|once\s+only|one[\s-]time|a\s+single\s+time|single[\s-]shot)\b", re.I
+)
 # A schedule: a rate ("twice weekly", "three infusions a week", "every 2 weeks", "daily")
 # for a duration ("for two weeks", "for the first 4 weeks", "for 5 consecutive days").
 _NUM = rf"(?:\d{{1,2}}|{_NUMWORD})"
@@ -169,7 +171,7 @@ _SPACE_GAP = (
 _DAY_LIST = re.compile(
     r"(?:\b(?P<u>(?i:days?|weeks?|months?))\s*|(?<![Vv]itamin\s)\b[Dd](?=\d{1,3}\b))"
     # "days 0, +7 and +14": days counted from the first
-    rf"(?P<d>\+?\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&)\s*|{_SPACE_GAP})\+?\d{{1,3}})*)\b"
+    rf"(?P<d>\+?\d{{1,3}}(?:(?:\s*(?:,\s*(?:and\s+)?|and|&|/)\s*|{_SPACE_GAP})\+?\d{{1,3}})*)\b"
     r"(?!\s*(?:-|–|to|through|until|till)\s*(?:(?i:days?|weeks?|months?)\s*|[Dd])?\d)"
 )
 
@@ -177,7 +179,7 @@ _DAY_LIST = re.compile(
 def _day_list_members(listed: str) -> list[str]:
     """The days of a day list: "0, 3 6" gives 0, 3, 6 (a comma missed); a space alone counts
     only in a list with another separator whose days rise, else the list ends before it."""
-    parts = re.split(r"(\s*(?:,\s*(?:and\s+)?|and|&)\s*|\s+)", listed)
+    parts = re.split(r"(\s*(?:,\s*(?:and\s+)?|and|&|/)\s*|\s+)", listed)
     days, gaps = parts[::2], parts[1::2]
     spaced = [i for i, g in enumerate(gaps) if not g.strip()]
     if spaced:
@@ -201,7 +203,9 @@ _FREQ_X = re.compile(
 )
 # "weekly x 4 weeks", "once daily x 5 days": a step of one unit for that many units.
 _FREQ_X_UNITS = re.compile(
-    r"\b(?:(?:once\s+)?(?P<f>weekly|daily|monthly)|once\s*(?:/|a|per|every)\s*(?P<f2>week|day|month))"
+    r"\b(?:(?:once\s+)?(?P<f>weekly|daily|monthly)|once\s*(?:/|a|per|every)\s*(?P<f2>week|day|month)"
+    # the prescription shorthand: "qd x 5 days", "q.w. x 4 weeks"
+    r"|q\.?(?P<q>d|w)\.?)"
     r"\s*[x×]\s*(?P<n>\d{1,2})\s+"
     r"(?P<u>days?|weeks?|months?)\b",
     re.IGNORECASE,
@@ -588,6 +592,11 @@ _OPTIONAL_AFTER = re.compile(
 )
 
 
+_TOLERANCE = re.compile(
+    r"^\s*\(?\s*(?:±|\+\s*/\s*-)\s*\d{1,2}(?:\s*(?:days?|d|hours?|h|weeks?|w))?\s*\)?",
+    re.IGNORECASE,
+)
+_VISIT_NUMBER = re.compile(r"\bvisits?\s*\d{1,2}\b", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
 _RANGE_END = re.compile(r"(?:-|–|\bto|\bthrough|\buntil|\btill)\s*$", re.IGNORECASE)
 # "at baseline and at week 12", "at baseline, week 4 and week 8": baseline is a point (day 0).
@@ -608,6 +617,8 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
             prev_end = m.end()
             continue
         before = text[max(lo, m.start() - 25) if prev_end is None else prev_end : m.start()]
+        if prev_end is not None:  # "Day 1 (±2 days) and Day 29": a tolerance, not an option
+            before = _TOLERANCE.sub("", before, count=1)
         prev_end = m.end()
         if _OPTIONAL_BEFORE.search(before) or _OPTIONAL_AFTER.match(text, m.end()):
             continue  # an optional day is no administration stated
@@ -624,7 +635,9 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
             d = member.lstrip("+")
             points.append((m.start(), m.end(), "0" if d == "0" else f"{unit} {d}"))
     seg = text[lo:hi]
-    given = (given_here or bool(_ADMIN_WORDS.search(seg))) and not _FOLLOW_WORDS.search(seg)
+    # "Visit 2 (Day 0) and Visit 5 (Day 28): MSC infusion": a visit's number names a point
+    follow = _FOLLOW_WORDS.search(_VISIT_NUMBER.sub("", seg) if "isit" in seg else seg)
+    given = (given_here or bool(_ADMIN_WORDS.search(seg))) and not follow
     # "UCMSC at month 0 and placebo at month 3": the points are not all of the cells.
     if points and _OTHER_THING.search(text, points[0][0], points[-1][1]):
         given = False
@@ -681,7 +694,7 @@ def find_counts(
             value = 2 if w == "twice" else 3 if w == "thrice" else parse_count(m.group("n") or "")
             if value is not None and 1 < value <= 60:
                 out.append(Count(value, m.start(), m.end(), True))
-    if "once" in low or "one time" in low or "one-time" in low or "single time" in low:
+    if "once" in low or "one time" in low or "one-time" in low or "single" in low:
         out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
         once = list(_ONCE_VERB.finditer(text, lo, end))
         out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
@@ -704,8 +717,14 @@ def find_counts(
                 out.append(Count(n, m.start(), m.end(), True, "schedule"))
         for m in _FREQ_X_UNITS.finditer(text, lo, end):
             n = int(m.group("n"))
-            f = m.group("f")
-            step = _FREQ_UNIT[f.lower()] if f else m.group("f2").lower()
+            f, q = m.group("f"), m.group("q")
+            step = (
+                _FREQ_UNIT[f.lower()]
+                if f
+                else {"d": "day", "w": "week"}[q.lower()]
+                if q
+                else m.group("f2").lower()
+            )
             same = step == m.group("u").lower().rstrip("s")
             if same and 1 < n <= 60 and not _capped(text, m.start("n"), m.end("n")):
                 out.append(Count(n, m.start(), m.end(), True, "schedule"))

@@ -265,6 +265,15 @@ _CYCLES = re.compile(
 )
 
 
+# "on days 1 and 15 of each 28-day cycle for 3 cycles" = 6
+_DAYS_PER_CYCLE = re.compile(
+    r"(?P<at>\b(?:on|at)\s+)days?\s+(?P<list>\d{1,2}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+    r"\d{1,2})*)\s+of\s+(?:each|every)\s+(?:\d{1,2}[\s-]days?\s+)?(?:cycle|course)\s*,?\s*"
+    rf"(?:for|x|×|over)\s*(?P<c>{_NUM})\s+(?:cycles|courses)\b",
+    re.IGNORECASE,
+)
+
+
 def _cycles(text: str, lo: int, hi: int) -> list[Stated]:
     out: list[Stated] = []
     for m in _CYCLES.finditer(text, lo, hi):
@@ -272,6 +281,12 @@ def _cycles(text: str, lo: int, hi: int) -> list[Stated]:
         n = parse_count(m.group("n") or m.group("n2"))
         if c and n and 1 < c * n <= 60:
             out.append(Stated(c * n, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
+    for m in _DAYS_PER_CYCLE.finditer(text, lo, hi):
+        days = set(re.findall(r"\d{1,2}", m.group("list")))
+        c = parse_count(m.group("c"))
+        if c and 1 < len(days) * c <= 60 and _giving_before(text, lo, m.start()):
+            n = len(days) * c
+            out.append(Stated(n, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
     return out
 
 
@@ -512,7 +527,7 @@ def points_across(text: str, spans: list[tuple[int, int]]) -> Stated | None:
 # 4 weeks for 6 months").
 _NOT_GIVING = re.compile(
     r"aspirat|harvest|liposuction|lipoaspirat|apheres|biops|collect|obtain|\bdrawn\b|\bdraws?\b"
-    r"|\btaken\b|sampl|\bseen\b|review|visits?\b|follow[\s-]*ups?\b|followed\s+(?:up|for)\b|assess"
+    r"|\btaken\b|sampl|\bseen\b|review|visits?\b(?!\s*\d)|follow[\s-]*ups?\b|followed\s+(?:up|for)\b|assess"
     r"|evaluat|examin|measur|\bscans?\b"
     r"|\bMRI\b|imaging|questionnaire|monitor|contact|phone|telephone",
     re.IGNORECASE,
