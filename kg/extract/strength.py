@@ -19,6 +19,9 @@ lower bound ("not less than", "more than"). The evidence is the three lines as w
 ...     "Concentration unit: million cells/kg\\nConcentration type: range\\n"
 ...     "Concentration number: 1-2", field="x")]
 [(1000000.0, 2000000.0, 'cells/kg')]
+>>> [d.min_cells for d in strength_doses("Concentration unit: x10^6 cells/kg\\n"
+...     "Concentration type: equal\\nConcentration number: 2-", field="x")]
+[2000000.0]
 >>> strength_doses("Concentration unit: million organisms/ml million organisms/millilitre\\n"
 ...     "Concentration type: equal\\nConcentration number: 10-", field="x")
 []
@@ -41,7 +44,7 @@ _STRENGTH = re.compile(
 )
 # The unit's symbol (its first word or words, up to the name the register repeats after it).
 _PER_KG_CELLS = re.compile(
-    r"^(?P<scale>million|mio|billion|thousand|10\^?\s*(?P<exp>[0-9]{1,2})|10E(?P<exp2>[0-9]{1,2})|"
+    r"^(?:x\s*)?(?P<scale>million|mio|billion|thousand|10\^?\s*(?P<exp>[0-9]{1,2})|10E(?P<exp2>[0-9]{1,2})|"
     r"E(?P<exp3>[0-9]{1,2}))?\s*(?:x\s*)?(?:cells?|organisms?|cell\(s\)|organism\(s\))\s*"
     r"(?:/|per\s+)(?:kg|kilogram)\b",
     re.IGNORECASE,
