@@ -175,7 +175,11 @@ def _csv_rows(text: str, source_file: str) -> list[dict[str, str]]:
                 continue
             rows.append(dict(zip(header, cells, strict=True)))
     except csv.Error as exc:
-        raise MappingError(source_file, f"broken CSV at line {reader.line_num}: {exc}") from None
+        raise MappingError(
+            source_file,
+            f"broken CSV at line {reader.line_num}: {exc} (after {len(rows)} record(s))",
+            record=f"record-{len(rows) + 1}",
+        ) from None
     return rows
 
 
