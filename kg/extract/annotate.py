@@ -585,7 +585,8 @@ _AGENT = re.compile(
     r"|insulin|cyclophosphamide|fludarabine|tacrolimus|cyclosporin\w*|ciclosporin\w*|ATG"
     r"|antithymocyte|anti-thymocyte|antihistamin\w*|paracetamol|acetaminophen|furosemide"
     r"|chemotherapy|contrast|sedation|an(?:a)?esthe\w*|lidocaine|bupivacaine|ropivacaine"
-    r"|G-CSF|filgrastim|erythropoietin|EPO|PRP|platelet[\s-]+rich[\s-]+plasma)\b",
+    r"|G-CSF|filgrastim|erythropoietin|EPO|PRP|platelet[\s-]+rich[\s-]+plasma"
+    r"|(?:donor\s+)?lymphocytes|DLI)\b",
     re.IGNORECASE,
 )
 
@@ -608,7 +609,8 @@ def _route_of_agent(t: _Text, h: RouteHit) -> bool:
     return not any(_CONNECTIVE.search(t.text, h.end, a) is None for a in after_cells)
 
 
-_CONNECTIVE = re.compile(r"\b(?:before|after|prior|then|followed|and|while|when)\b", re.I)
+# (a semicolon too: "PRP is injected intra-articularly; MSCs are given intravenously")
+_CONNECTIVE = re.compile(r"\b(?:before|after|prior|then|followed|and|while|when)\b|;", re.I)
 
 
 def _cell_routes(explicit: list[tuple[_Text, RouteHit]], doses: list[Dose]) -> list[str]:
