@@ -868,6 +868,26 @@ style(
     none("Control group"),
     tissue=UC,
 )
+style(
+    "chictr items with semicolons",
+    "ChiCTR2000000304",
+    "Umbilical cord stromal cells in acute lung injury",
+    "MSC group:hUC-MSC suspension 100ml (containing 1×10^8 cells), intravenous infusion, 1 time;"
+    "Control group:100ml normal saline, intravenous infusion, 1 time;",
+    row("MSC group", 1e8, None, CELLS, 1, IV),
+    none("Control group"),
+    tissue=UC,
+)
+style(
+    "chictr items with semicolons",
+    "ChiCTR2000000305",
+    "Umbilical cord stromal cells in knee osteoarthritis",
+    "Stem cell group:umbilical cord MSCs 2×10^7 cells were injected into the knee joint cavity, 3 "
+    "times in total with an interval of 1 month;Control group:sodium hyaluronate;",
+    row("Stem cell group", 2e7, None, CELLS, 3, IA),
+    none("Control group"),
+    tissue=UC,
+)
 
 # ---------------------------------------------------------------- near-misses of the list rules
 # "once" closes a list only at its end ("once a week" is a rate); a ';' item that names another
@@ -878,6 +898,14 @@ style(
     "Umbilical cord stromal cells in cerebral palsy",
     "UC-MSC 1x10^6 cells/kg iv, once a week for 4 weeks",
     row("-", 1e6, None, KG, 4, IV),
+    tissue=UC,
+)
+style(
+    "list near-miss",
+    "JPRN-jRCTb030190251",
+    "Umbilical cord stromal cells in cerebral palsy",
+    "UC-MSC 1x10^6 cells/kg iv, 1 time per week for 3 weeks",
+    row("-", 1e6, None, KG, 3, IV),
     tissue=UC,
 )
 style(

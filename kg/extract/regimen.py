@@ -255,7 +255,10 @@ _ONCE_VERB = re.compile(
 # "once" closing a list of the product's facts, as registries write an intervention field
 # ("MSCs 3 x 10^5 cells/kg, intravenous, once", "... into the lower limb, once."); not "once a
 # week" nor "once they are stable" (only an end of the list may follow).
-_ONCE_ITEM = re.compile(r"[,;]\s*(?P<w>once)(?=\s*(?:[.;)]|$))", re.IGNORECASE | re.MULTILINE)
+# "..., 1 time" (as Chinese registries write "once") closes a list the same way.
+_ONCE_ITEM = re.compile(
+    r"[,;]\s*(?P<w>once|1\s+times?)(?=\s*(?:[.;)]|$))", re.IGNORECASE | re.MULTILINE
+)
 # A count that is a cap or a range is not a stated count ("up to three infusions", "6-9").
 _CAP_BEFORE = re.compile(
     rf"(?:\bup\s+to|\bmaximum(?:\s+of)?|\bmax\.?|\bat\s+most|\bno\s+more\s+than|\bnot\s+more\s+than"
@@ -694,7 +697,13 @@ def find_counts(
             value = 2 if w == "twice" else 3 if w == "thrice" else parse_count(m.group("n") or "")
             if value is not None and 1 < value <= 60:
                 out.append(Count(value, m.start(), m.end(), True))
-    if "once" in low or "one time" in low or "one-time" in low or "single" in low:
+    if (
+        "once" in low
+        or "one time" in low
+        or "one-time" in low
+        or "single" in low
+        or "1 time" in low
+    ):
         out += [Count(1, m.start(), m.end(), True) for m in _ONCE.finditer(text, lo, end)]
         once = list(_ONCE_VERB.finditer(text, lo, end))
         out += [Count(1, m.end() - 4, m.end(), True) for m in once if not _ONCE.search(m.group(0))]
@@ -793,9 +802,9 @@ def counts_across(text: str, spans: list[tuple[int, int]]) -> list[Count]:
 
 
 _MAYBE_BACKGROUND = re.compile(
-    r"previous|prior|earlier|published|\bour\b|clinical|animal|mice|mouse|murine|rats?\b"
+    r"\b(?:previous|prior|earlier|published|our\b|clinical|animal|mice|mouse|murine|rats?\b"
     r"|rodent|porcine|swine|canine|rabbit|primate|monkey|et\s+al|literature|meta-?analys"
-    r"|been|showed|demonstrated|found|reported",
+    r"|been|showed|demonstrated|found|reported)",
     re.IGNORECASE,
 )
 
