@@ -564,6 +564,34 @@ LOCAL: list[Entry] = [
     ("near-miss:who", "route", "MSC Transplantation in Tibial Closed Fractures.", None),
     ("near-miss:who", "route", "Patients received MSCs in the fracture clinic trial.", None),
     ("near-miss:who", "route", "MSCs are delivered to the site frozen in liquid nitrogen.", None),
+    # the route of earlier studies, animals or the literature, or one set against the trial's
+    (
+        "near-miss:background",
+        "route",
+        "Intravenous MSCs have been studied in animal models. In this trial, MSCs will be "
+        "injected into the knee joint.",
+        IA,
+    ),
+    (
+        "near-miss:background",
+        "route",
+        "Previous studies used intravenous infusion of MSCs; here MSCs are injected into the "
+        "fracture gap.",
+        LES,
+    ),
+    (
+        "near-miss:background",
+        "route",
+        "Unlike intravenous MSC infusion, local injection of MSCs into the fistula may be safer. "
+        "MSCs will be injected into the fistula tract.",
+        LES,
+    ),
+    (
+        "near-miss:background",
+        "route",
+        "In mice, MSCs injected intraperitoneally were safe. Patients receive MSCs intravenously.",
+        IV,
+    ),
     # no place named, or the place is not where the cells go
     ("near-miss:no place", "route", "Ultrasound-guided injection of MSCs.", None),
     ("near-miss:no place", "route", "MSCs for patients with a chronic wound.", None),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
+from kg.extract.schedules import background
 from kg.extract.tables import (
     CDISC_ROUTES_URL,
     FDA_ROUTES_URL,
@@ -605,6 +606,7 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
         hits = [h for h, g in zip(hits, generic, strict=True) if not g]
     hits = _finer_wins(text, hits)
     hits = _access_yields(text, hits)
+    hits = [h for h in hits if not _not_this_trial(text, h)]
     hits.sort(key=lambda h: (h.start, not h.explicit))
     return tuple(hits)
 
@@ -691,6 +693,23 @@ def _access_yields(text: str, hits: list[RouteHit]) -> list[RouteHit]:
             )
         )
     ]
+
+
+# A route set against the trial's own: "unlike intravenous infusion, local injection ...".
+_CONTRAST_BEFORE = re.compile(
+    r"\b(?:unlike|rather\s+than|instead\s+of|as\s+opposed\s+to|in\s+contrast\s+to)\s+"
+    r"(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _not_this_trial(text: str, h: RouteHit) -> bool:
+    """A route of earlier studies, animals or the literature ("In a previous study, MSCs were
+    given intravenously"), or one the text sets against the trial's own ("unlike intravenous
+    infusion")."""
+    if _CONTRAST_BEFORE.search(text, max(0, h.start - 60), h.start):
+        return True
+    return background(text, *_sentence(text, h.start))
 
 
 def _finer_wins(text: str, hits: list[RouteHit]) -> list[RouteHit]:
