@@ -314,6 +314,28 @@ LOCAL: list[Entry] = [
         "MSCs are given intravenously; the burn is covered with a foam dressing.",
         IV,
     ),
+    # the organ reached through a vessel or a puncture: the vessel's or the puncture's route
+    (
+        "way to an organ",
+        "route",
+        "MSCs were transplanted into the liver through the hepatic artery.",
+        "intra-arterial",
+    ),
+    (
+        "way to an organ",
+        "route",
+        "MSCs are delivered to the brain via the internal carotid artery.",
+        "intra-arterial",
+    ),
+    (
+        "way to an organ",
+        "route",
+        "MSCs are injected into the spinal cord region by lumbar puncture.",
+        "intrathecal",
+    ),
+    ("subarachnoid", "route", "MSCs were transplanted by subarachnoid injection.", "intrathecal"),
+    ("subarachnoid", "route", "Subarachnoid administration of MSCs.", "intrathecal"),
+    ("subarachnoid", "route", "MSCs are injected into the subarachnoid space.", "intrathecal"),
     # the artery a catheter goes in by is no route beside the place it ends in
     (
         "access artery",
@@ -709,6 +731,7 @@ NOT_GIVING = [
     "intrahepatic cholestasis",
     "a history of intraventricular haemorrhage",
     "IV contrast at baseline",
+    "a subarachnoid haemorrhage",
 ]
 
 

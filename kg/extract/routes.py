@@ -116,7 +116,9 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
     (
         "intrathecal",
         r"intra-?\s?t(?:h?ec|ech)h?al(?:ly)?"
-        r"|(?:via|by|through|by\s+means\s+of)\s+(?:an?\s+|the\s+)?lumbar\s+puncture",
+        r"|(?:via|by|through|by\s+means\s+of)\s+(?:an?\s+|the\s+)?lumbar\s+puncture"
+        # "by subarachnoid injection" (not a subarachnoid haemorrhage: a disease's adjective)
+        r"|sub-?\s?arachnoid(?:al)?(?:ly)?",
     ),
     ("intramuscular", r"intra-?\s?muscular(?:ly)?"),
     (
@@ -743,6 +745,16 @@ def _place_key(text: str, m: re.Match[str]) -> str | None:
     return key
 
 
+# The way the cells reach an organ: "transplanted into the liver through the hepatic artery"
+# is intra-arterial, "into the spinal cord by lumbar puncture" intrathecal.
+_VESSEL_KEYS = frozenset({"intra-arterial", "intracoronary", "intravenous", "intrathecal"})
+
+
+def _by_a_vessel(text: str, pos: int, hits: list[RouteHit]) -> bool:
+    lo, hi = _sentence(text, pos)
+    return any(h.key in _VESSEL_KEYS and h.explicit and lo <= h.start < hi for h in hits)
+
+
 def _free(hits: list[RouteHit], start: int, end: int) -> bool:
     return not any(h.start < end and start < h.end for h in hits)
 
@@ -779,7 +791,7 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
                 text, max(0, m.start() - 60), m.start()
             ):
                 place_key = _place_key(text, m)
-                if place_key is not None:
+                if place_key is not None and not _by_a_vessel(text, m.start(), found + out):
                     start, end = _widen(text, m.start(), m.end())
                     out.append(RouteHit(place_key, start, end, True))
     for m in _ABBREVIATED.finditer(text):
