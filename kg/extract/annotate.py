@@ -52,6 +52,7 @@ from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
+from functools import lru_cache
 from itertools import pairwise
 
 from kg.extract.doses import defined_cell_names, extract_caps, extract_doses, extract_floors
@@ -749,7 +750,7 @@ def _regimen(
             # of them ("Each patient receives a single infusion", "in both arms")
             about = set(_cell_spans(t, [])) if sole or keys or other_words is not None else set()
             if study_cells and (sole or keys or other_words is not None):
-                about |= set(_study_product_spans(t))
+                about |= set(_study_product_spans(t.text))
             if not (sole or keys) and other_words:
                 about = {s for s in about if not _names_words(t.text, s, other_words)}
             for lo, hi in sorted(about | set(_all_arms_spans(t))):
@@ -822,15 +823,16 @@ _CONTROL_THING = re.compile(
 )
 
 
-def _study_product_spans(t: _Text) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def _study_product_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentences of a trial's text about "the study product" that state no drug amount."""
-    if not _STUDY_PRODUCT.search(t.text):
-        return []
-    return [
+    if not _STUDY_PRODUCT.search(text):
+        return ()
+    return tuple(
         (lo, hi)
-        for lo, hi in sentences_of(t.text).spans()
-        if _STUDY_PRODUCT.search(t.text, lo, hi) and not _DRUG_AMOUNT.search(t.text, lo, hi)
-    ]
+        for lo, hi in sentences_of(text).spans()
+        if _STUDY_PRODUCT.search(text, lo, hi) and not _DRUG_AMOUNT.search(text, lo, hi)
+    )
 
 
 def _study_product_is_cells(trial: Trial) -> bool:
@@ -1574,7 +1576,11 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         summary, common = _summary_doses(trial, facts, len(cell_arms), given)
         if len(cell_arms) > 1 and common is None:
             by_level = _level_figures(cell_arms, groups, facts, given)
-    study_cells = bool(cell_arms) and _study_product_is_cells(trial)
+    study_cells = (
+        bool(cell_arms)
+        and any(_STUDY_PRODUCT.search(t.text) for t in facts.texts)
+        and _study_product_is_cells(trial)
+    )
     for w in work:
         if not w.gets_cells:
             _clear(w.arm)

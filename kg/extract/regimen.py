@@ -758,7 +758,7 @@ def find_counts(
             out = [c for c in out if not a <= c.start < b]
     out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more]
     # a count in a clause about taking the cells or following the patients is not theirs
-    out = [c for c in out if not not_giving(text, lo, c.start)]
+    out = [c for c in out if not not_giving(text, lo, c.start, end)]
     # "partial responders may receive 2 further infusions": a conditional extra, left out
     out = [c for c in out if not (c.strong and _conditional_extra(text, c))]
     # "A Phase 1/2 Study of Two Doses of MSCs": dose levels compared, not administrations

@@ -106,7 +106,7 @@ def _sessions(text: str, lo: int, hi: int) -> list[Stated]:
         a = lo
         for e in _CLAUSE_END.finditer(text, max(lo, m.start() - 200), m.start()):
             a = e.end()
-        if _GIVING.search(text, a, m.start()) and not not_giving(text, lo, m.start()):
+        if _GIVING.search(text, a, m.start()) and not not_giving(text, lo, m.start(), hi):
             out.append(Stated(1, m.start(), m.end(), True, "session"))
     return out
 
@@ -445,35 +445,46 @@ def _ordinal_lists(text: str, lo: int, hi: int) -> list[Stated]:
 
 
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
-    """The counts this module's rules read in ``text[lo:hi]``."""
+    """The counts this module's rules read in ``text[lo:hi]`` (cheap tests first: most
+    sentences state no count)."""
     end = len(text) if hi is None else hi
     low = text[lo:end].lower()
     out: list[Stated] = []
-    if any(w in low for w in ("single", "one", "same")):
+    if _SESSION_GATE.search(low) and ("single" in low or "one" in low or "same" in low):
         out += _sessions(text, lo, end)
-    if "the " in low:
+    ordinal = _ORDINAL_GATE.search(low) is not None
+    if ordinal and "the " in low:
         out += _ordinal_points(text, lo, end)
-    if " and " in low:
+    if " and " in low and ("later" in low or "after" in low or "day" in low or "week" in low):
         out += _again_later(text, lo, end)
     if "point" in low or "occasion" in low or "visit" in low:
         out += _time_points(text, lo, end)
     if "cycle" in low or "course" in low or "round" in low:
         out += _cycles(text, lo, end)
-    if "once" in low or "1" in low or "number of" in low:
+    if "once" in low or "number of" in low or _ONE_X_GATE.search(low):
         out += _once_short(text, lo, end)
-    if "day" in low:
+    if "day" in low and (
+        "daily" in low or "a day" in low or "per day" in low or "every day" in low
+    ):
         out += _daily_range(text, lo, end)
-    if "baseline" in low or "day" in low or "week" in low or "month" in low or "inclusion" in low:
+    if _REPEAT_GATE.search(low):
         out += _start_then_list(text, lo, end)
-    if "x" in low or "×" in low:
+    if _N_X_GATE.search(low):
         out += _n_x(text, lo, end)
     if "puncture" in low or "lps" in low or "total of" in low:
         out += _punctures_totals(text, lo, end)
-    if " and " in low and any(
-        w in low for w in ("second", "third", "fourth", "fifth", "2nd", "3rd")
-    ):
+    if ordinal and " and " in low:
         out += _ordinal_lists(text, lo, end)
     return out
+
+
+_SESSION_GATE = re.compile(
+    r"procedure|session|sitting|operation|surgery|catheteri|intervention|visit"
+)
+_ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth")
+_ONE_X_GATE = re.compile(r"[x×]\s*1\b")
+_REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed")
+_N_X_GATE = re.compile(r"\d\s?[x×](?!\s*\d)")
 
 
 # ---------------------------------------------------------------- points across sentences
@@ -526,10 +537,10 @@ def points_across(text: str, spans: list[tuple[int, int]]) -> Stated | None:
 # cells' ("bone marrow is aspirated twice", "two liposuction sessions", "patients are seen every
 # 4 weeks for 6 months").
 _NOT_GIVING = re.compile(
-    r"aspirat|harvest|liposuction|lipoaspirat|apheres|biops|collect|obtain|\bdrawn\b|\bdraws?\b"
-    r"|\btaken\b|sampl|\bseen\b|review|visits?\b(?!\s*\d)|follow[\s-]*ups?\b|followed\s+(?:up|for)\b|assess"
-    r"|evaluat|examin|measur|\bscans?\b"
-    r"|\bMRI\b|imaging|questionnaire|monitor|contact|phone|telephone",
+    r"\b(?:aspirat|harvest|liposuction|lipoaspirat|\w*apheres|biops|collect|obtain)|\bdrawn\b|\bdraws?\b"
+    r"|\btaken\b|\bsampl|\bseen\b|\breview|\bvisits?\b(?!\s*\d)|\bfollow[\s-]*ups?\b"
+    r"|\bfollowed\s+(?:up|for)\b|\b(?:assess|evaluat|examin|measur)|\bscans?\b"
+    r"|\bMRI\b|\bimaging|\bquestionnaire|\bmonitor|\bcontact|\b(?:tele)?phone",
     re.IGNORECASE,
 )
 _GIVING_CLAUSE = re.compile(
@@ -540,14 +551,15 @@ _GIVING_CLAUSE = re.compile(
 _SUB_CLAUSE = re.compile(r"[.;:](?=\s|$)|\n|,\s*(?:and|while|whereas|then)\s", re.IGNORECASE)
 
 
-def not_giving(text: str, lo: int, pos: int) -> bool:
-    """The clause of ``pos`` is about taking the cells or following the patients and has no
-    word of giving: a count there is not the cells'."""
+def not_giving(text: str, lo: int, pos: int, hi: int | None = None) -> bool:
+    """The clause of ``pos`` (within ``text[lo:hi]``) is about taking the cells or following
+    the patients and has no word of giving: a count there is not the cells'."""
     a = lo
     for e in _SUB_CLAUSE.finditer(text, max(lo, pos - 150), pos):
         a = e.end()
-    end = _SUB_CLAUSE.search(text, pos)
-    b = end.start() if end else len(text)
+    stop = len(text) if hi is None else hi
+    end = _SUB_CLAUSE.search(text, pos, stop)
+    b = end.start() if end else stop
     return _NOT_GIVING.search(text, a, b) is not None and _GIVING_CLAUSE.search(text, a, b) is None
 
 
