@@ -167,6 +167,12 @@ LOCAL: list[Entry] = [
     ("muscle", "route", "MSCs are injected into the calf muscles of the ischemic limb.", IM),
     ("muscle", "route", "MSCs are injected into the muscles surrounding the defect.", IM),
     ("muscle", "route", "MSCs are injected into the paraspinal muscles near the lesion.", IM),
+    ("limb", "route", "MSCs are injected into the thigh.", IM),
+    ("limb", "route", "MSCs are injected into the ischemic limb at 20 points.", IM),
+    ("limb", "route", "MSCs are injected into the gluteus maximus.", IM),
+    ("near-miss:limb", "route", "MSCs are infused intravenously in critical limb ischemia.", IV),
+    ("near-miss:limb", "route", "MSCs are injected in patients with lower limb ulcers.", None),
+    ("near-miss:limb", "route", "MSCs are given to patients with leg ischemia.", None),
     # ---------------------------------------------------------------- at the site of
     ("site of", "route", "MSCs are injected at the site of injury.", LES),
     ("site of", "route", "MSCs are administered at the lesion site.", LES),

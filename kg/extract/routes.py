@@ -313,7 +313,13 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
         r"|myocardial\s+(?:scar|wall|infarct\s+(?:area|zone))"
         r"|(?:left\s+ventricular|LV|ventricular)\s+(?:free\s+)?wall",
     ),
-    ("intramuscular", r"(?:[\w-]+\s+){0,2}?muscles?|gastrocnemius|quadriceps|deltoid"),
+    (
+        "intramuscular",
+        r"(?:[\w-]+\s+){0,2}?muscles?|gastrocnemius|quadriceps|deltoid"
+        # the limb's muscles named by the limb: "into the ischemic limb", "into the thigh"
+        r"|gluteus(?:\s+maximus)?|vastus\s+lateralis|thighs?|calf|calves|buttocks?"
+        r"|(?:ischa?emic\s+|affected\s+|lower\s+)?(?:limbs?|legs?)",
+    ),
     ("intradiscal", r"nucleus\s+pulposus|(?:intervertebral\s+|degenerated\s+|lumbar\s+)?discs?"),
     ("intravitreal", r"vitreous(?:\s+cavity|\s+body)?"),
     ("intracavernous", r"corp(?:us|ora?)\s+cavernos(?:um|a)|cavernous\s+bod(?:y|ies)|penis"),
