@@ -173,6 +173,9 @@ LOCAL: list[Entry] = [
     ("near-miss:limb", "route", "MSCs are infused intravenously in critical limb ischemia.", IV),
     ("near-miss:limb", "route", "MSCs are injected in patients with lower limb ulcers.", None),
     ("near-miss:limb", "route", "MSCs are given to patients with leg ischemia.", None),
+    ("line as the way", "route", "MSCs are infused through an intravenous line.", IV),
+    ("line as the way", "route", "MSCs are given through a peripheral intravenous cannula.", IV),
+    ("line as the way", "route", "MSCs are infused via a dedicated IV line.", IV),
     # ---------------------------------------------------------------- at the site of
     ("site of", "route", "MSCs are injected at the site of injury.", LES),
     ("site of", "route", "MSCs are administered at the lesion site.", LES),
@@ -465,6 +468,18 @@ LOCAL: list[Entry] = [
         IV,
     ),
     ("near-miss:care", "route", "IV antibiotics are given; MSCs are injected into the knee.", IA),
+    (
+        "near-miss:care",
+        "route",
+        "An intravenous line is placed under sedation, and MSCs are implanted into the defect.",
+        LES,
+    ),
+    (
+        "near-miss:care",
+        "route",
+        "Intravenous premedication is given; MSCs are injected into the fistula tract.",
+        LES,
+    ),
     (
         "near-miss:care",
         "route",

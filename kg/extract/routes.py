@@ -472,7 +472,7 @@ _NOT_GIVING_AFTER = re.compile(
     r"|echocardiograph\w*|imaging|valves?|stents?|stenting|puncture|aspirat\w*|pumps?"
     r"|calcification\w*|lipomas?|cysts?|tumou?rs?|metasta\w*|neoplasm\w*|angiograph\w*"
     r"|fibros\w*|tests?|testing|tuberculin|intubat\w*|drain\w*|cholesta\w*|carcinoma\w*"
-    r"|cancers?)\b",
+    r"|cancers?|hydration|premedicat\w*)\b",
     re.IGNORECASE,
 )
 # Agents given beside the cells whose route a route word right before them states:
@@ -515,6 +515,14 @@ _BONE = re.compile(
 _BRONCHOSCOPIC_ACT = re.compile(
     r"[\s-]+(?:instillations?|infusions?|injections?|administrations?|delivery|transplantations?"
     r"|implantations?|route|spray\w*)\b",
+    re.IGNORECASE,
+)
+# A line or cannula placed for care is no route ("an intravenous line is placed under
+# sedation"); one the cells go through is ("via a peripheral intravenous cannula").
+_ACCESS_AFTER = re.compile(r"[\s-]+(?:access|cannula\w*|cannulation|lines?)\b", re.IGNORECASE)
+_WAY_BEFORE = re.compile(
+    r"\b(?:via|through|thru|by|using|into|with|from)\s+(?:an?\s+|the\s+)?"
+    r"(?:(?:peripheral|central|separate|dedicated|existing)\s+)?$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
@@ -631,6 +639,12 @@ def _not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
     done to look rather than to give."""
     word = m.group(0)
     if _adjective(word) and _NOT_GIVING_AFTER.match(text, m.end()):
+        return True
+    if (
+        _adjective(word)
+        and _ACCESS_AFTER.match(text, m.end())
+        and not _WAY_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    ):
         return True
     if _AGENT_AFTER.match(text, m.end()):
         return True
