@@ -340,7 +340,12 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
         r"(?:bone\s+marrow\s+cavity|femoral\s+head|medullary\s+cavity|bone\s+defect"
         # the bone itself: "into the subchondral bone", "into the vertebral body"
         r"|subchondral\s+bone(?:\s+marrow)?(?:\s+lesions?)?|vertebral\s+bod(?:y|ies)"
-        r"|bone\s+marrow\s+lesions?|(?:iliac|tibial|femoral|calcaneal)\s+bone)",
+        r"|bone\s+marrow\s+lesions?|(?:iliac|tibial|femoral|calcaneal)\s+bone"
+        # "co-transplanted into the bone marrow" (after "into" only: not "home to the bone
+        # marrow", nor a harvest, a donor or the cells' own tissue)
+        r"|(?:(?<=into\s)|(?<=into\sthe\s))bone[\s-]+marrow(?![\s-]+(?:of\s+)?(?:donors?|aspirat\w*"
+        r"|harvest\w*|samples?|biops\w*|transplant\w*|failure|stromal|mesenchymal|derived|cells?"
+        r"|MSCs?|stem))(?:\s+cavity)?)",
     ),
     ("intratracheal", r"trachea|endotracheal\s+tube"),
 )
