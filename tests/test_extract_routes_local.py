@@ -20,11 +20,14 @@ and ``transendocardial`` (through the heart's inner wall by catheter) a kind of 
 
 from __future__ import annotations
 
+import doctest
+
 import data_key
 import pytest
 import test_extract_record_shapes as rs
 from test_extract_phrasings import AD, BM, Field, Row, Where, observed
 
+import kg.extract.route_context
 from kg.extract import annotate_trial, find_route
 from kg.extract.routes import _ROUTE_RE, _route_matches
 from kg.model import Arm, Intervention, Trial
@@ -950,3 +953,7 @@ def test_whole_record_routes(family: str, record: Trial, routes: dict[str, str |
     annotate_trial(record)
     got = {a.label: a.route for a in record.arms}
     assert got == routes, family
+
+
+def test_route_context_doctests() -> None:
+    assert doctest.testmod(kg.extract.route_context).failed == 0
