@@ -223,8 +223,16 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"\s+(?:[\w-]+\s+)?(?:wound|ulcer|burn|skin|lesion)s?\b"
         r"|\beye[\s-]?drops?\b",
     ),
-    ("intranasal", r"intra-?\s?nasal(?:ly)?|nasal\s+(?:spray|drops?|administration|instillation)"),
-    ("inhalation", r"inhal(?:ation|ed|ing)\b|nebuli[sz](?:ed|ation|er)|aerosoli[sz]ed"),
+    (
+        "intranasal",
+        r"intra-?\s?nasal(?:ly)?|nasal\s+(?:spray|drops?|administration|instillation)|nasally",
+    ),
+    # "atomized inhalation", "by atomization"
+    (
+        "inhalation",
+        r"inhal(?:ation|ed|ing)\b|nebuli[sz](?:ed|ation|er)|aerosoli[sz]ed"
+        r"|\batomi[sz](?:ed|ation|er)\b",
+    ),
     (
         "intrauterine",
         r"intra-?\s?uterine(?:ly)?|into\s+the\s+uter(?:us|ine\s+cavity)|intra-?\s?endometrial",
@@ -245,7 +253,10 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"|transplantation|administration|delivery)|stereotactically",
     ),
     ("intraspinal", r"intra-?\s?spinal(?:ly)?"),
-    ("intraovarian", r"intra-?\s?ovarian(?:ly)?|into\s+the\s+ovar(?:y|ies)"),
+    (
+        "intraovarian",
+        r"intra-?\s?ovarian(?:ly)?|into\s+(?:the|both|each)\s+(?:\w+\s+)?ovar(?:y|ies)",
+    ),
     ("intrahepatic", r"intra-?\s?hepatic(?:ally)?"),
     ("intrapleural", r"intra-?\s?pleural(?:ly)?"),
     ("submucosal", r"sub-?\s?mucosal(?:ly)?"),
@@ -263,7 +274,7 @@ _ROUTE_ANCHOR = re.compile(
     # the words of the local phrasings, which their patterns take at a word's start only (an
     # anchor tried anywhere costs twice as much: these words are common)
     r"|\b(?:infiltrat|fistul|tract|defect|gap|lesion|stereotactic|myocard|fib|appl|deliver"
-    r"|administ|instill|plac|position|packed|filled|graft|receiv|across)",
+    r"|administ|instill|plac|position|packed|filled|graft|receiv|across|atomi)",
     re.IGNORECASE,
 )
 # "IV" written in capitals, but not "Phase IV", "grade III-IV", "IV-2".
@@ -389,7 +400,7 @@ _TOPICAL_FORM = re.compile(
     r"(?:[\w-]+\s+){0,2}?(?:wounds?|ulcers?|ulcer\s+beds?|burns?|skin|lesions?)"
     # "surface application over the skin graft", "applied to the wound surface", "sprayed
     # onto the graft", "application onto the burn"
-    r"|surface\s+application|(?:applied|application|sprayed|spread)\s+"
+    r"|surface\s+application|(?:applied|application|sprayed|spread|smeared|dripped|coated)\s+"
     r"(?:of\s+(?:[\w-]+\s+){1,3}?)?(?:on|onto|to|over)\s+"
     r"(?:the\s+)?(?:[\w()-]+\s+){0,3}?(?:grafts?|wound\s+(?:surface|bed)s?|burns?|ulcers?"
     r"|wounds?|surfaces?)"
@@ -412,6 +423,9 @@ _TOPICAL_TRIGGERS = (
     "laid",
     "positioned",
     "covered",
+    "smeared",
+    "dripped",
+    "coated",
 )
 # Cells on a plug that is put into the fistula: local delivery into the lesion ("a fistula
 # plug coated with autologous MSCs", "the MSC-loaded fistula plug", "anal fistula plug seeded
@@ -429,7 +443,10 @@ _WEAK_PREP = re.compile(r"(?:in|at|within|to)\b", re.IGNORECASE)
 _UNMAPPED = re.compile(
     r"\b(?:(?:into|via|through|thru|in|to)\s+(?:the\s+)?(?:portal|splenic|hepatic|mesenteric"
     r"|umbilical)\s+veins?|intra-?\s?(?:portal|splenic|glandular|pancreatic|nodal|lymphatic"
-    r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic)(?:al)?(?:ly)?"
+    r"|tumou?ral|vesical|gastric|pericardial|cisternal|thymic|testicular|prostatic|cameral"
+    r"|tympanic)(?:al)?(?:ly)?"
+    # the eye's ways in without a key: "sub-Tenon", "retrobulbar", "suprachoroidal"
+    r"|sub-?\s?tenon'?s?|retro-?\s?bulbar|peri-?\s?bulbar|supra-?\s?choroidal|peri-?\s?urethral"
     r"|trans-?\s?(?:hepatic|portal)|(?:into|in)\s+the\s+(?:spleen|pancreas|kidneys?"
     r"|(?:\w+\s+)?glands?|lymph\s+nodes?)"
     # the heart's veins, backwards: "retrograde infusion via the coronary sinus"
