@@ -195,6 +195,10 @@ LOCAL: list[Entry] = [
     ("near-miss:limb", "route", "MSCs are infused intravenously in critical limb ischemia.", IV),
     ("near-miss:limb", "route", "MSCs are injected in patients with lower limb ulcers.", None),
     ("near-miss:limb", "route", "MSCs are given to patients with leg ischemia.", None),
+    # "gtt" (guttae, a drip) after "iv", as Chinese registries write it: no glucose test
+    ("drip", "route", "MSCs 1x10^6 cells/kg iv gtt once.", IV),
+    ("drip", "route", "MSCs 1x10^6/kg IV GTT.", IV),
+    ("drip", "route", "MSCs 1x10^6/kg ivgtt.", IV),
     ("line as the way", "route", "MSCs are infused through an intravenous line.", IV),
     ("line as the way", "route", "MSCs are given through a peripheral intravenous cannula.", IV),
     ("line as the way", "route", "MSCs are infused via a dedicated IV line.", IV),

@@ -90,7 +90,7 @@ _AGENT_AFTER = re.compile(
     r"|PRP|platelet[\s-]+rich|adenosine|nitroglycerin|antibiotics?|r?t-?PA|alteplase"
     r"|tenecteplase|urokinase|thromboly\w*|baclofen|botulinum|methotrexate|chemotherap\w*"
     r"|cyclophosphamide|fludarabine|ATG|immunoglobulins?|IVIG|rituximab|tacrolimus|anti-VEGF"
-    r"|ranibizumab|aflibercept|bevacizumab|glucose\s+tolerance|GTT|glucocorticoids?"
+    r"|ranibizumab|aflibercept|bevacizumab|glucose\s+tolerance|glucocorticoids?"
     r"|nitric\s+oxide|bronchodilators?|salbutamol|albuterol|oxygen|tranexamic|cefazolin"
     r"|vancomycin|iron)\b",
     re.IGNORECASE,
