@@ -191,7 +191,8 @@ def typed_lines(text: str) -> list[Intervention] | None:
 
 
 _REPEC_GROUP = re.compile(
-    r"Group name:[ \t]*(?P<label>[^\n]*?)[ \t]*Type of group\b(?P<meta>.*?)"
+    # bounded stretches: a long text without the next field costs linear time, not quadratic
+    r"Group name:[ \t]*(?P<label>[^\n]{0,200}?)[ \t]*Type of group\b(?P<meta>.{0,300}?)"
     r"Intervention\(s\) description:[ \t]*",
     re.IGNORECASE | re.DOTALL,
 )
@@ -208,6 +209,8 @@ def repec_groups(text: str) -> list[Arm] | None:
     ...     "Intervention(s) description:Saline IV.".replace("<br>", "\\n")) or []]
     [('Cells', 'MSCs IV.'), ('Control', 'Saline IV.')]
     """
+    if "description:" not in text:
+        return None
     heads = list(_REPEC_GROUP.finditer(text))
     if not heads:
         return None
