@@ -575,6 +575,12 @@ LOCAL: list[Entry] = [
         "Intracoronary adenosine is given, then MSCs are injected transendocardially.",
         TEC,
     ),
+    (
+        "near-miss:drug",
+        "route",
+        "MSCs are given intravenously with heparin.",
+        IV,
+    ),
     # imaging contrast
     (
         "near-miss:contrast",

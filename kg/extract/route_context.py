@@ -150,7 +150,8 @@ def not_a_giving(text: str, m: re.Match[str], key: str) -> bool:
         and not _WAY_BEFORE.search(text, max(0, m.start() - 40), m.start())
     ):
         return True
-    if _AGENT_AFTER.match(text, m.end()):
+    # (not after an adverb: "infused intravenously with heparin" is the cells' route)
+    if not word.lower().endswith("ly") and _AGENT_AFTER.match(text, m.end()):
         return True
     if key == "endobronchial" and "bronchoscop" in word.lower():
         if _BRONCHOSCOPY_DONE.match(text, m.end()):
