@@ -1075,21 +1075,44 @@ def _irct_arms(text: str) -> list[Arm]:
     return []
 
 
-_TYPE_TAIL = re.compile(r";([A-Za-z/ -]{3,40}(?:;[A-Za-z/ -]{3,40})*);?\s*$")
+_TAIL_SEGMENT = re.compile(r"[A-Za-z/ -]{3,40}")
+
+
+def _type_tail(text: str) -> tuple[int, str] | None:
+    """Where the trailing ``;descriptor;descriptor`` run starts, and the run without its
+    first ``;`` (a walk back over the segments: linear, where a regular expression searched
+    from every ``;`` took quadratic time on a long list).
+
+    >>> _type_tail("Cells given IV.;Biological/vaccine;Transplantation; ")
+    (15, 'Biological/vaccine;Transplantation')
+    >>> _type_tail("Cells given IV; 2 doses") is None
+    True
+    """
+    end = len(text.rstrip())
+    if end and text[end - 1] == ";":
+        end -= 1
+    else:  # spaces right after the last descriptor are its own (as the expression read them)
+        while end < len(text) and text[end] == " ":
+            end += 1
+    start, parts = end, []
+    while (cut := text.rfind(";", 0, start)) >= 0 and _TAIL_SEGMENT.fullmatch(text, cut + 1, start):
+        parts.append(text[cut + 1 : start])
+        start = cut
+    return (start, ";".join(reversed(parts))) if parts else None
 
 
 def _free_text_intervention(text: str, notes: list[str]) -> Intervention:
     """A registry's free-text interventions as one intervention (ReBEC's trailing
     ``;Biological/vaccine;Transplantation`` descriptors become its type where one maps)."""
     kind: str | None = None
-    tail = _TYPE_TAIL.search(text)
+    tail = _type_tail(text)
     body = text
-    if tail and "." in text[: tail.start()]:
-        for word in re.split(r"[;/]", tail.group(1)):
+    if tail and "." in text[: tail[0]]:
+        for word in re.split(r"[;/]", tail[1]):
             found = norm_intervention_type(word.strip())
             if word.strip() and found.note is None:
                 kind = kind or found.value
-        body = text[: tail.start()].strip()
+        body = text[: tail[0]].strip()
     return Intervention(name="Interventions", type=kind, description=body)
 
 
