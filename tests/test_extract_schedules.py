@@ -353,6 +353,9 @@ WORDINGS: list[Wording] = [
     W("unstated", "Patients receive at least one infusion of MSCs.", None),
     W("unstated", "Patients receive multiple doses of MSCs.", None),
     W("unstated", "MSCs are infused within 24 hours of admission.", None),
+    W("protocol", "MSCs are given in a two-dose regimen.", 2),
+    W("protocol", "Dosing schedule: MSCs at Week 0, Week 2, Week 4.", 3),
+    W("protocol", "MSC dosing on days 1, 8 and 15.", 3),
     # ---- dose levels compared are no count; with a schedule "N doses" are administrations
     W("doses compared", "A dose-finding study: two doses of MSCs are compared.", None),
     W("doses compared", "Patients are randomised to one of three doses of MSCs.", None),
@@ -699,6 +702,71 @@ RECORDS: list[Record] = [
             detailed="The study treatment is given as 3 courses, with infusions on days 1 and 8.",
         ),
         {"MSC + tacrolimus": None},
+    ),
+    # ---- counts listed per group "respectively", and a count named for one group
+    Record(
+        "respectively",
+        trial(
+            [
+                arm("Group A", EXP, "MSCs 1 x 10^6/kg IV.", B_MSC),
+                arm("Group B", EXP, "MSCs 1 x 10^6/kg IV.", B_MSC),
+            ],
+            [biological(MSC, None, "Group A", "Group B")],
+            detailed="Groups A and B receive one and two infusions of MSCs, respectively.",
+        ),
+        {"Group A": 1, "Group B": 2},
+    ),
+    Record(
+        "respectively",
+        trial(
+            [
+                arm("Cohort 1", EXP, "Intravenous MSCs.", B_MSC),
+                arm("Cohort 2", EXP, "Intravenous MSCs.", B_MSC),
+                arm("Cohort 3", EXP, "Intravenous MSCs.", B_MSC),
+            ],
+            [
+                biological(
+                    MSC,
+                    "Cohorts 1, 2 and 3 are given MSCs once, twice and three times, respectively.",
+                    "Cohort 1",
+                    "Cohort 2",
+                    "Cohort 3",
+                )
+            ],
+        ),
+        {"Cohort 1": 1, "Cohort 2": 2, "Cohort 3": 3},
+    ),
+    Record(
+        "respectively",
+        trial(
+            [
+                arm("Group A", EXP, "MSCs IV.", B_MSC),
+                arm("Group B", EXP, "MSCs IV.", B_MSC),
+            ],
+            [biological(MSC, None, "Group A", "Group B")],
+            summary="Groups A and B receive 1 and 2 x 10^6 MSCs/kg, respectively, as a single "
+            "infusion.",
+        ),
+        {"Group A": 1, "Group B": 1},
+    ),
+    Record(
+        "respectively",
+        trial(
+            [
+                arm("Single dose", EXP, "MSCs IV.", B_MSC),
+                arm("Repeated dose", EXP, "MSCs IV.", B_MSC),
+            ],
+            [
+                biological(
+                    MSC,
+                    "MSCs are infused intravenously at baseline.",
+                    "Single dose",
+                    "Repeated dose",
+                )
+            ],
+            detailed="Patients in the repeated dose arm receive a second infusion at week 4.",
+        ),
+        {"Single dose": 1, "Repeated dose": 2},
     ),
     # ---- WHO ICTRP records, through the mapper
     Record(

@@ -83,6 +83,7 @@ from kg.extract.regimen import (
     start_point,
 )
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
+from kg.extract.schedules import respective_counts
 from kg.extract.tables import GENERIC_MSC
 from kg.extract.text import clause_bounds, sentences_of
 from kg.model import Arm, CellCap, CellProduct, Donor, Dose, Intervention, Trial
@@ -726,7 +727,13 @@ def _regimen(
         if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
             seen = {(c.start, c.value) for x, c in counts if x is t}
             counts += [(t, c) for c in group_counts(t.text) if (c.start, c.value) not in seen]
-    skip = others or {}
+    skip = dict(others or {})
+    for t in texts + trial_texts:  # a count listed per group "respectively" is no one arm's
+        resp = [
+            (lo, hi) for lo, hi in _respective_spans(t.text) if respective_groups(t.text, lo, hi)
+        ]
+        if resp:
+            skip[t.field] = [*skip.get(t.field, ()), *resp]
     counts = [
         (t, c) for t, c in counts if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
     ]
@@ -1534,6 +1541,16 @@ def _group_count(w: _ArmWork, groups: _Groups | None) -> tuple[int, str] | None:
         return None
     found: list[tuple[int, str]] = []
     for t in groups.shared.values():
+        for lo, hi in _respective_spans(t.text):
+            # "Groups A and B receive one and two infusions, respectively"
+            keys = respective_groups(t.text, lo, hi)
+            listed = respective_counts(t.text, lo, hi)
+            if keys and len(keys) == len(listed):
+                found += [
+                    (v, t.text[lo:hi].strip())
+                    for k, v in zip(keys, listed, strict=True)
+                    if groups.arm_of.get(k) is w
+                ]
         for token, lo, hi in group_segments(t.text, groups.names):
             if groups.arm_of.get(token.key) is not w:
                 continue
@@ -1545,6 +1562,15 @@ def _group_count(w: _ArmWork, groups: _Groups | None) -> tuple[int, str] | None:
     if len(values) != 1:
         return None
     return found[0]
+
+
+def _respective_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences that list groups' figures or counts "respectively"."""
+    if "respectively" not in text.lower():
+        return []
+    return [
+        (lo, hi) for lo, hi in sentences_of(text).spans() if "respectively" in text[lo:hi].lower()
+    ]
 
 
 def _other_segments(w: _ArmWork, groups: _Groups | None) -> dict[str, list[tuple[int, int]]]:

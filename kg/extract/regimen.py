@@ -83,7 +83,8 @@ _BLOCKED_FILLER = (
 _FILLER = rf"(?:(?!(?:{_BLOCKED_FILLER})\b)[A-Za-z][\w/+-]*|\([^()]{{1,15}}\))"
 _N_NOUN = re.compile(
     rf"\b{_N}(?:\s*\(\d{{1,2}}\))?[\s-]+(?:{_FILLER}\s+){{0,6}}?(?P<noun>{_NOUN})\b"
-    r"(?![\s-]+(?:levels?|groups?|cohorts?|arms?|escalation|regimens?|finding))",
+    # "a two-dose regimen" is a count, "single- and multiple-dose regimens" are not
+    r"(?![\s-]+(?:levels?|groups?|cohorts?|arms?|escalation|regimens|finding))",
     re.IGNORECASE,
 )
 # "single infusion group; double infusion group": sub-groups with their own counts.
@@ -288,7 +289,7 @@ _SECOND_LATER = re.compile(
     re.IGNORECASE,
 )
 _ADMIN_WORDS = re.compile(
-    r"infus|inject|dose|administ|receive|given|transplant|implant|MSC|cells", re.IGNORECASE
+    r"infus|inject|dos(?:e|ing)|administ|receive|given|transplant|implant|MSC|cells", re.IGNORECASE
 )
 _OTHER_THING = re.compile(r"\b(?:placebo|saline|vehicle|sham|control)\b", re.IGNORECASE)
 _FOLLOW_WORDS = re.compile(

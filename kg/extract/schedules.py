@@ -42,6 +42,7 @@ __all__ = [
     "local_portions",
     "not_giving",
     "points_across",
+    "respective_counts",
     "scheduled_after",
     "session_after",
     "stated",
@@ -442,6 +443,36 @@ def _ordinal_lists(text: str, lo: int, hi: int) -> list[Stated]:
         elif m.group("noun"):
             out.append(Stated(max(values), m.start(), m.end(), False, ""))
     return out
+
+
+# ---------------------------------------------------------------- counts "respectively"
+
+_RESP_N = rf"(?:{_NUM}|once|twice|thrice|single)"
+# "one and two infusions", "once, twice and three times", "a single and a double infusion"
+_RESPECTIVE_COUNTS = re.compile(
+    rf"\b(?P<list>(?:an?\s+)?{_RESP_N}(?:\s*,\s*(?:an?\s+)?{_RESP_N})*\s*,?\s+(?:and|or)\s+"
+    rf"(?:an?\s+)?(?:{_RESP_N}|double|triple))(?P<tail>\s+(?:times|(?:[\w-]+\s+){{0,2}}?{_NOUN}))?\b",
+    re.IGNORECASE,
+)
+_RESP_VALUE = {"once": 1, "single": 1, "twice": 2, "double": 2, "thrice": 3, "triple": 3}
+
+
+def respective_counts(text: str, lo: int, hi: int) -> list[int]:
+    """The counts a sentence lists for its groups "respectively" ("Groups A and B receive one
+    and two infusions, respectively"), in order; empty where it lists none."""
+    if "respectively" not in text[lo:hi].lower():
+        return []
+    for m in _RESPECTIVE_COUNTS.finditer(text, lo, hi):
+        words = re.findall(
+            rf"{_NUM}|once|twice|thrice|single|double|triple", m.group("list"), re.IGNORECASE
+        )
+        times = any(w.lower() in _RESP_VALUE for w in words)
+        if not (m.group("tail") or times):
+            continue  # "1 and 2 x 10^6 cells/kg": figures, not counts
+        values = [_RESP_VALUE.get(w.lower()) or parse_count(w) or 0 for w in words]
+        if all(0 < v <= 60 for v in values):
+            return values
+    return []
 
 
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
