@@ -980,3 +980,12 @@ def test_whole_record_routes(family: str, record: Trial, routes: dict[str, str |
 
 def test_route_context_doctests() -> None:
     assert doctest.testmod(kg.extract.route_context).failed == 0
+
+
+def test_a_sentence_is_read_in_a_window_of_a_long_text() -> None:
+    """Each hit's sentence is found by bisection and read at most 600 characters each side,
+    so that checking every hit of a long text without stops stays linear."""
+    text = "MSCs are injected into the lesion " * 2000
+    lo, hi = kg.extract.route_context.sentence_bounds(text, 30_000)
+    assert (lo, hi) == (29_400, 30_600)
+    assert kg.extract.route_context.sentence_bounds("Given. Then injected.", 8) == (6, 20)

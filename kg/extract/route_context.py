@@ -17,6 +17,8 @@ route yields to the finer one its sentence names, a plain dressing is no topical
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 from kg.extract.schedules import background
@@ -187,12 +189,24 @@ def harvested_from(text: str, start: int) -> bool:
     return bool(ends) and GIVING.search(text, ends[-1], start) is None
 
 
+# How far a sentence reaches on each side of a position at most (a text without stops is read
+# in windows, so that checking every hit of a long text stays linear).
+_REACH = 600
+
+
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, pos):
-        lo = m.end()
-    m2 = _SENTENCE_END.search(text, pos)
-    return lo, (m2.start() if m2 else len(text))
+    """The sentence (up to ``.;!?`` before a space) around ``pos``, at most ``_REACH``
+    characters on each side."""
+    stops = _stops(text)
+    i = bisect_left(stops, pos)
+    lo = stops[i - 1] + 1 if i > 0 else 0
+    hi = stops[i] if i < len(stops) else len(text)
+    return max(lo, pos - _REACH), min(hi, pos + _REACH)
+
+
+@lru_cache(maxsize=64)
+def _stops(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _SENTENCE_END.finditer(text))
 
 
 # An artery a catheter goes in by ("through the femoral artery, a catheter is advanced ...") is
