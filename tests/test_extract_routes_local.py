@@ -384,6 +384,27 @@ LOCAL: list[Entry] = [
     ("subarachnoid", "route", "MSCs were transplanted by subarachnoid injection.", "intrathecal"),
     ("subarachnoid", "route", "Subarachnoid administration of MSCs.", "intrathecal"),
     ("subarachnoid", "route", "MSCs are injected into the subarachnoid space.", "intrathecal"),
+    # a broader route elsewhere in the text yields to the finer one
+    (
+        "finer in the text",
+        "route",
+        "MSCs are injected into the supraspinatus tendon. The MSC injection into the tear site "
+        "is guided by ultrasound.",
+        TEN,
+    ),
+    (
+        "finer in the text",
+        "route",
+        "MSCs are given by transendocardial injection. The intramyocardial MSC injections are "
+        "made at 10 sites.",
+        TEC,
+    ),
+    (
+        "finer in the text",
+        "route",
+        "Local injection of MSCs. The MSCs are injected into the Achilles tendon.",
+        TEN,
+    ),
     # the artery a catheter goes in by is no route beside the place it ends in
     (
         "access artery",

@@ -254,18 +254,11 @@ def not_this_trial(text: str, h: Hit) -> bool:
 
 
 def finer_wins(text: str, hits: list[H]) -> list[H]:
-    """In one sentence, a broader route yields to a finer one it names ("transendocardial
-    injection guided by NOGA mapping": transendocardial, not intracardiac too)."""
-    finer = [h for h in hits if _BROADER.get(h.key) is not None]
-    if not finer:
-        return hits
-    out = []
-    for h in hits:
-        lo, hi = sentence_bounds(text, h.start)
-        if any(_BROADER.get(f.key) == h.key and lo <= f.start < hi for f in finer):
-            continue
-        out.append(h)
-    return out
+    """In one text, a broader route yields to a finer one it names ("transendocardial
+    injection guided by NOGA mapping": transendocardial, not intracardiac too; "injected into
+    the tendon ... the injection into the tear": intratendinous)."""
+    finer = {_BROADER.get(h.key) for h in hits} - {None}
+    return [h for h in hits if h.key not in finer] if finer else hits
 
 
 # The way the cells reach an organ: "transplanted into the liver through the hepatic artery"
