@@ -230,6 +230,17 @@ LOCAL: list[Entry] = [
     ("implanted", "route", "MSCs seeded on a collagen scaffold are implanted in the defect.", LES),
     ("implanted", "route", "Surgical implantation of MSCs into the lesion cavity.", LES),
     # ---------------------------------------------------------------- image-guided
+    ("joint", "route", "MSCs are injected to the affected joint.", IA),
+    ("joint", "route", "MSCs are injected in the target joint under ultrasound.", IA),
+    ("joint", "route", "MSCs are injected in the knee articular space.", IA),
+    (
+        "near-miss:joint",
+        "route",
+        "MSCs are given intravenously for pain in the affected joint.",
+        IV,
+    ),
+    ("near-miss:joint", "route", "MSCs for patients with a painful joint.", None),
+    ("near-miss:joint", "route", "MSCs are given to improve the target joint function.", None),
     ("image-guided", "route", "CT-guided injection of MSCs into the sacroiliac joint.", IA),
     ("image-guided", "route", "Fluoroscopy-guided injection of MSCs into the facet joints.", IA),
     ("image-guided", "route", "Ultrasound-guided injection of MSCs into the plantar fascia.", LES),

@@ -316,7 +316,14 @@ _VEIN = re.compile(
 _JOINT = re.compile(
     r"\b(?:in|into|within|to)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:(?:affected|target|index|knee|hip"
     r"|ankle|shoulder)\s+)?(?:(?:articular|joint|synovial)\s+(?:cavity|cavities|space)"
-    r"|knees?(?:\s+joints?)?)\b",
+    r"|knees?(?:\s+joints?)?"
+    # "to the affected joint", "in the target joint(s)"
+    r"|(?:affected|target|index|painful|treated|arthritic|osteoarthritic)\s+joints?)\b",
+    re.IGNORECASE,
+)
+# A symptom of the joint, not the place: "given intravenously for pain in the affected joint".
+_SYMPTOM_BEFORE = re.compile(
+    r"\b(?:pain|swelling|stiffness|effusion|symptoms?|damage|function|inflammation)\s*$",
     re.IGNORECASE,
 )
 # The place the cells are put, after a word of giving: "injected into the myocardium".
@@ -654,10 +661,12 @@ def _vessel_hits(text: str, found: list[RouteHit]) -> list[RouteHit]:
         if _free(found + out, m.start(), m.end()):
             key = _ABBREVIATION_KEYS.get(m.group("ab") or "", "intracardiac")
             out.append(RouteHit(key, m.start(), m.end(), True))
-    if "knee" in low or "cavit" in low or "joint space" in low:
+    if "knee" in low or "cavit" in low or "joint" in low:
         for m in _JOINT.finditer(text):
-            if _free(found + out, m.start(), m.end()) and GIVING.search(
-                text, max(0, m.start() - 60), m.start()
+            if (
+                _free(found + out, m.start(), m.end())
+                and GIVING.search(text, max(0, m.start() - 60), m.start())
+                and not _SYMPTOM_BEFORE.search(text, max(0, m.start() - 30), m.start())
             ):
                 start, end = _widen(text, m.start(), m.end())
                 out.append(RouteHit("intra-articular", start, end, True))
