@@ -274,6 +274,13 @@ WORDINGS: list[Wording] = [
         "MSCs are injected at baseline, with further injections at months 3 and 6 if needed.",
         None,
     ),
+    W("start then repeats", "MSCs are infused initially and then at 1 and 2 months.", 3),
+    W("start then repeats", "MSCs at baseline, then patients are seen at months 3 and 6.", None),
+    # ---- listed points, then a rate until a last point
+    W("until", "MSCs are infused at weeks 0 and 4, then every 4 weeks until week 24.", 7),
+    W("until", "MSCs at days 0 and 7, then every 7 days until day 28.", 5),
+    W("until", "MSCs are injected at months 0 and 1, thereafter every 3 months up to month 10.", 5),
+    W("until", "MSCs are infused at weeks 0 and 4, then every 2 months until month 12.", None),
     # ---- "3x"
     W("n x", "MSCs 3x, 1 week apart.", 3),
     W("n x", "MSCs are infused 2x, 4 weeks apart.", 2),

@@ -757,7 +757,8 @@ def find_counts(
         if s.inner is not None:  # "2 cycles, each of 3 infusions": 6 replaces the 3
             a, b = s.inner
             out = [c for c in out if not a <= c.start < b]
-    out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more]
+    # a value of 0: the listed points are not the whole count, and it cannot be worked out
+    out += [Count(s.value, s.start, s.end, s.strong, s.noun) for s in more if s.value]
     # a count in a clause about taking the cells or following the patients is not theirs
     out = [c for c in out if not not_giving(text, lo, c.start, end)]
     # "partial responders may receive 2 further infusions": a conditional extra, left out

@@ -344,11 +344,13 @@ def _daily_range(text: str, lo: int, hi: int) -> list[Stated]:
 
 # "at baseline, with repeat dosing at weeks 4 and 8" = 3: the start point and the listed
 # repeats (the list alone would say 2).
+_LIST_OF = r"\d{1,3}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\d{1,3})*"
 _START_THEN_LIST = re.compile(
-    r"\b(?:at|on)\s+(?:baseline|day\s*0|week\s*0|month\s*0|enrol?ment|inclusion)\b"
-    r"[^.;]{0,40}?\b(?:repeat\w*|further|additional|booster|again|followed\s+by)\b[^.;]{0,30}?"
-    r"(?P<at>\b(?:at|on|in)\s+)(?P<u>days?|weeks?|months?)\s+"
-    r"(?P<list>\d{1,3}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\d{1,3})*)\b",
+    r"(?:\b(?:at|on)\s+(?:baseline|day\s*0|week\s*0|month\s*0|enrol?ment|inclusion"
+    r"|the\s+(?:start|beginning|outset))|\binitially)\b"
+    r"[^.;]{0,40}?\b(?:repeat\w*|further|additional|booster|again|followed\s+by|then)\b[^.;]{0,30}?"
+    rf"(?P<at>\b(?:at|on|in)\s+)(?:(?P<u>days?|weeks?|months?)\s+(?P<list>{_LIST_OF})\b"
+    rf"|(?P<list2>{_LIST_OF})\s+(?P<u2>days|weeks|months)\b(?![\s-]+(?:later|after|from|old|ago)))",
     re.IGNORECASE,
 )
 _MAYBE = re.compile(
@@ -366,7 +368,10 @@ def _start_then_list(text: str, lo: int, hi: int) -> list[Stated]:
             text, lo, m.start()
         ):
             continue
-        later = {int(x) for x in re.findall(r"\d{1,3}", m.group("list"))} - {0}
+        if _NOT_GIVING.search(m.group(0)):
+            continue  # "at baseline, then patients are seen at months 3 and 6"
+        listed = m.group("list") or m.group("list2")
+        later = {int(x) for x in re.findall(r"\d{1,3}", listed)} - {0}
         if later:
             span = (m.start("at"), m.end())
             out.append(Stated(1 + len(later), m.start(), m.end(), True, "points", span))
@@ -475,6 +480,41 @@ def respective_counts(text: str, lo: int, hi: int) -> list[int]:
     return []
 
 
+# ---------------------------------------------------------------- points, then a rate until
+
+# "at weeks 0 and 4, then every 4 weeks until week 24" = 0, 4, 8, ..., 24 = 7; where the
+# steps do not fit (other units), the listed points are no count (value 0: only ``inner``).
+_UNTIL = re.compile(
+    rf"(?P<at>\b(?:at|on)\s+)(?P<u>days|weeks|months)\s+(?P<list>{_LIST_OF})\s*,?\s*"
+    r"(?:and\s+)?(?:then|thereafter|followed\s+by\s+(?:infusions?|injections?|doses?))\s+"
+    rf"(?:once\s+)?every\s+(?:(?P<k>\d{{1,2}}|{_NUMWORD}|other)\s+)?(?P<ku>days?|weeks?|months?)\s+"
+    r"(?:until|till|through|up\s+to|to)\s+(?:(?P<mu>day|week|month)\s+(?P<m>\d{1,3})"
+    r"|(?P<m2>\d{1,3})\s+(?P<mu2>days|weeks|months))\b",
+    re.IGNORECASE,
+)
+
+
+def _until(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _UNTIL.finditer(text, lo, hi):
+        if not _giving_before(text, lo, m.start()):
+            continue
+        units = {
+            (m.group(g) or "").lower().rstrip("s") for g in ("u", "ku", "mu", "mu2") if m.group(g)
+        }
+        raw_k = (m.group("k") or "1").lower()
+        k = 2 if raw_k == "other" else parse_count(raw_k)
+        points = sorted({int(x) for x in re.findall(r"\d{1,3}", m.group("list"))})
+        last = int(m.group("m") or m.group("m2"))
+        value = 0
+        if len(units) == 1 and k and points and last > points[-1]:
+            more = range(points[-1] + k, last + 1, k)
+            if 1 < len(points) + len(more) <= 60:
+                value = len(points) + len(more)
+        out.append(Stated(value, m.start(), m.end(), True, "schedule", (m.start("at"), m.end())))
+    return out
+
+
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
     """The counts this module's rules read in ``text[lo:hi]`` (cheap tests first: most
     sentences state no count)."""
@@ -500,6 +540,8 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _daily_range(text, lo, end)
     if _REPEAT_GATE.search(low):
         out += _start_then_list(text, lo, end)
+    if "every" in low and ("until" in low or "through" in low or " to " in low or "till" in low):
+        out += _until(text, lo, end)
     if _N_X_GATE.search(low):
         out += _n_x(text, lo, end)
     if "puncture" in low or "lps" in low or "total of" in low:
@@ -514,7 +556,7 @@ _SESSION_GATE = re.compile(
 )
 _ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth")
 _ONE_X_GATE = re.compile(r"[x×]\s*1\b")
-_REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed")
+_REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed|then")
 _N_X_GATE = re.compile(r"\d\s?[x×](?!\s*\d)")
 
 
