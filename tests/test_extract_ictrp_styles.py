@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -1209,3 +1210,39 @@ def test_the_xml_export_of_every_record_reads_as_the_csv_does() -> None:
         annotate_trial(from_xml)
         annotate_trial(from_csv)
         assert rows_of(from_xml) == rows_of(from_csv), s.trial_id
+
+
+def test_every_record_builds_into_a_valid_graph_one_arm_node_per_group(tmp_path: Path) -> None:
+    """The whole chain to the store: all records as one export, built, validated (no SHACL or
+    QC violation about them), each record's groups as distinct arms, its doses on them."""
+    from pyoxigraph import QuerySolutions
+
+    from kg.build import build
+    from kg.store import open_store
+    from kg.validate import validate
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "styles.csv").write_bytes(
+        export(*[(s.trial_id, s.title, s.interventions) for s in STYLES])
+    )
+    report = build([folder], tmp_path / "store")
+    assert not report.failed, [d.errors for d in report.failed]
+    store = open_store(tmp_path / "store", read_only=True).store
+    assert [f for f in validate(store) if f.severity == "violation"] == []
+    result = store.query(
+        "PREFIX cto: <https://w3id.org/celltrials/ontology#> "
+        "SELECT (COUNT(DISTINCT ?arm) AS ?arms) (COUNT(DISTINCT ?dose) AS ?doses) "
+        "WHERE { ?t cto:hasArm ?arm . OPTIONAL { ?arm cto:hasDose ?dose } }",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(result, QuerySolutions)
+    [counts] = list(result)
+    expected_arms = sum(len({r[0] for r in s.expected} - {"-"}) for s in STYLES)
+    expected_doses = sum(
+        1 for s in STYLES for r in s.expected if r[0] != "-" and len(r) > 2 and r[1] is not None
+    )
+    assert (int(counts["arms"].value), int(counts["doses"].value)) == (
+        expected_arms,
+        expected_doses,
+    )
