@@ -215,6 +215,27 @@ LOCAL: list[Entry] = [
     ("eye without a key", "route", "Sub-Tenon injection of MSCs.", None),
     ("eye without a key", "route", "Retrobulbar injection of MSC infusion product.", None),
     ("eye without a key", "route", "MSCs are infused into the suprachoroidal space.", None),
+    (
+        "points around",
+        "route",
+        "MSCs will be injected in multiple points around the edge of the wound.",
+        LES,
+    ),
+    ("points around", "route", "MSCs are injected at 4 sites along the fistula tract.", LES),
+    ("points around", "route", "MSCs are injected in several points within the scar.", LES),
+    (
+        "part of an organ",
+        "route",
+        "MSCs are transplanted into the injured part of the spinal cord.",
+        "intraspinal",
+    ),
+    (
+        "part of an organ",
+        "route",
+        "MSCs are injected into the infarcted region of the myocardium.",
+        CARD,
+    ),
+    ("part of an organ", "route", "MSCs are injected into the lateral part of the thigh.", IM),
     # ---------------------------------------------------------------- at the site of
     ("site of", "route", "MSCs are injected at the site of injury.", LES),
     ("site of", "route", "MSCs are administered at the lesion site.", LES),

@@ -164,6 +164,9 @@ ROUTE_WORDS: tuple[tuple[str, str], ...] = (
         r"(?:of\s+(?:[\w-]+\s+){1,6}?)?"
         rf"(?:{_MANNER}\s+)?"
         r"(?:in|into|to|at|along|around|within|inside|throughout|beneath|below)\s+"
+        # "in multiple points around the edge of the wound", "at 4 sites along the tract"
+        r"(?:(?:\d{1,3}|multiple|several|many|two|three|four|five|six|eight|ten)\s+"
+        r"(?:points?|sites?|spots?|places?|locations?)\s+(?:around|along|at|in|into|on|within|of)\s+)?"
         # "into the tissue surrounding the internal opening of the fistula"
         r"(?:the\s+tissues?\s+(?:surrounding|around)\s+(?:(?:the\s+)?(?:[\w-]+\s+){1,2}of\s+)?)?"
         rf"(?:the\s+|an?\s+)?(?:{_NOT_ORGAN}{_NOT_WHO}[\w-]+\s+){{0,4}}?"
@@ -379,7 +382,9 @@ _PLACE_WORDS: tuple[tuple[str, str], ...] = (
     ("intratracheal", r"trachea|endotracheal\s+tube"),
 )
 _PLACE = re.compile(
-    r"\b(?:into|in|within|to)\s+(?:the\s+|a\s+|each\s+|both\s+)?(?:"
+    r"\b(?:into|in|within|to)\s+(?:the\s+|a\s+|each\s+|both\s+)?"
+    # "into the injured part of the spinal cord", "into the infarcted region of the myocardium"
+    r"(?:(?:[\w-]+\s+)?(?:part|area|region|segment|portion|zone)s?\s+of\s+(?:the\s+)?)?(?:"
     + "|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PLACE_WORDS))
     + r")\b(?![\s-]+(?:injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
     r"|failure|cancers?|tumou?rs?|fibrosis|cirrhosis|degeneration|infarct\w*))",
