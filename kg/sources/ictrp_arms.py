@@ -50,7 +50,8 @@ _HEAD = re.compile(
     r"|dose[ \t]+level)"
     rf"[ \t_-]*{_NUMBER}(?![\w])|G\d{{1,2}}(?![\w]))"
     # "Experimental group", "Low dose group", "MSC arm", "Control group"
-    rf"|(?:{_LABEL_WORD}[ \t]+){{0,3}}{_GROUP_WORD}(?![\w])"
+    # "Experimental group 2", "Treatment arm B"
+    rf"|(?:{_LABEL_WORD}[ \t]+){{0,3}}{_GROUP_WORD}(?:[ \t]+{_NUMBER})?(?![\w])"
     # "Intervention:", "Control:" (bare, with a colon only)
     r"|(?:interventions?|control|comparator|placebo)(?=[ \t]*:)"
     r")"
