@@ -1258,3 +1258,20 @@ def test_every_record_builds_into_a_valid_graph_one_arm_node_per_group(tmp_path:
         expected_arms,
         expected_doses,
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=14))
+def test_groups_are_the_texts_own_words(pieces: list[str]) -> None:
+    """Nothing is invented: every arm's label and text, and the text said of all groups, are
+    stretches of the interventions text as written."""
+    from kg.sources.ictrp_arms import group_arms, repec_groups
+
+    text = "".join(pieces).replace("<br>", "\n")
+    arms, shared = group_arms(text)
+    for arm in [*arms, *(repec_groups(text) or [])]:
+        label = arm.label.removesuffix(f" ({arms.index(arm) + 1})") if arm in arms else arm.label
+        assert label.replace(" ", "") in text.replace(" ", "").replace("_", "")
+        assert arm.description is None or arm.description in text
+    for part in (shared or "").split("\n\n"):
+        assert part in text
