@@ -281,6 +281,17 @@ WORDINGS: list[Wording] = [
     W("until", "MSCs at days 0 and 7, then every 7 days until day 28.", 5),
     W("until", "MSCs are injected at months 0 and 1, thereafter every 3 months up to month 10.", 5),
     W("until", "MSCs are infused at weeks 0 and 4, then every 2 months until month 12.", None),
+    # ---- a figure times N
+    W("figure x n", "MSCs 1x10^6 cells/kg x 2.", 2),
+    W("figure x n", "MSCs 1 x 10^6/kg x2, 4 weeks apart.", 2),
+    W("figure x n", "MSCs 2 x 10^7 cells x 3, at weekly intervals.", 3),
+    W("figure x n", "MSCs 1x10^6 cells/kg x 2 patients per cohort.", None),
+    W("figure x n", "MSCs 1 x 10^6 cells x 2 mL.", None),
+    # ---- re-dosing that is planned (one more than the first)
+    W("re-dosing", "MSCs at baseline and redosing at week 12.", 2),
+    W("re-dosing", "MSCs are infused at baseline and re-infused at month 6.", 2),
+    W("re-dosing", "MSCs are injected, and re-injected after 3 months.", 2),
+    W("re-dosing", "MSCs at baseline, with re-dosing at week 12 in patients who relapse.", None),
     # ---- "3x"
     W("n x", "MSCs 3x, 1 week apart.", 3),
     W("n x", "MSCs are infused 2x, 4 weeks apart.", 2),

@@ -515,6 +515,44 @@ def _until(text: str, lo: int, hi: int) -> list[Stated]:
     return out
 
 
+# ---------------------------------------------------------------- a figure times N; re-dosing
+
+# "1x10^6 cells/kg x 2", "1 x 10^6/kg x2, 4 weeks apart": a dose given N times (not "x 2
+# patients", not a power of ten)
+_FIGURE_X = re.compile(
+    r"(?:\bcells?|MSCs?|/\s*kg|\bkg)\s*[x×]\s*(?P<n>\d{1,2})\b"
+    r"(?!\s*(?:[\^.,]\d|\d|10|[x×*]|patients?|subjects?|participants?|cohorts?|groups?|arms?"
+    r"|sites?|points?|mL|ml|cm|mm|vials?|bags?)\b)",
+    re.IGNORECASE,
+)
+# "redosing at week 12", "re-infused at month 6", "re-injected after 3 months", "repeat after
+# 1 month": one administration more (weak: what the first part states comes first)
+_READMIN = re.compile(
+    r"\b(?:re-?dos(?:ed|ing)|re-?infus(?:ed|ion)|re-?inject(?:ed|ion)|re-?administ\w*"
+    r"|re-?transplant\w*|re-?implant\w*|repeat)\s+(?:(?:is|are|will\s+be)\s+\w+\s+)?"
+    rf"(?:after|at|in|on)\s+(?:(?:day|week|month)\s*\d{{1,3}}|(?:{_NUM}|a|an|one)\s+"
+    r"(?:days?|weeks?|months?|years?))\b",
+    re.IGNORECASE,
+)
+
+
+def _figure_x_readmin(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _FIGURE_X.finditer(text, lo, hi):
+        n = int(m.group("n"))
+        if 1 < n <= 60:
+            out.append(Stated(n, m.start(), m.end(), True, "schedule"))
+    for m in _READMIN.finditer(text, lo, hi):
+        sentence_end = _CLAUSE_END.search(text, m.end(), hi)
+        stop = sentence_end.start() if sentence_end else hi
+        a = lo
+        for e in _CLAUSE_END.finditer(text, max(lo, m.start() - 200), m.start()):
+            a = e.end()
+        if not _MAYBE.search(text, a, stop):
+            out.append(Stated(2, m.start(), m.end(), False, ""))
+    return out
+
+
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
     """The counts this module's rules read in ``text[lo:hi]`` (cheap tests first: most
     sentences state no count)."""
@@ -544,6 +582,8 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _until(text, lo, end)
     if _N_X_GATE.search(low):
         out += _n_x(text, lo, end)
+    if _FIGURE_X_GATE.search(low) or "re" in low:
+        out += _figure_x_readmin(text, lo, end)
     if "puncture" in low or "lps" in low or "total of" in low:
         out += _punctures_totals(text, lo, end)
     if ordinal and " and " in low:
@@ -557,6 +597,7 @@ _SESSION_GATE = re.compile(
 _ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth")
 _ONE_X_GATE = re.compile(r"[x×]\s*1\b")
 _REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed|then")
+_FIGURE_X_GATE = re.compile(r"[x×]\s*\d")
 _N_X_GATE = re.compile(r"\d\s?[x×](?!\s*\d)")
 
 
