@@ -25,6 +25,8 @@ import doctest
 import data_key
 import pytest
 import test_extract_record_shapes as rs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_extract_phrasings import AD, BM, Field, Row, Where, observed
 
 import kg.extract.route_context
@@ -1042,3 +1044,65 @@ def test_a_sentence_is_read_in_a_window_of_a_long_text() -> None:
     lo, hi = kg.extract.route_context.sentence_bounds(text, 30_000)
     assert (lo, hi) == (29_400, 30_600)
     assert kg.extract.route_context.sentence_bounds("Given. Then injected.", 8) == (6, 20)
+
+
+_WORDS = [
+    "injected",
+    "into",
+    "the",
+    "lesion",
+    "tract",
+    "defect",
+    "gap",
+    "fistula",
+    "is",
+    "filled",
+    "with",
+    "MSCs",
+    "applied",
+    "placed",
+    "grafted",
+    "received",
+    "delivered",
+    "administered",
+    "infiltrated",
+    "instilled",
+    "via",
+    "across",
+    "through",
+    "endocardium",
+    "stereotactic",
+    "injection",
+    "myocardial",
+    "transmyocardially",
+    "fiberbronchoscope",
+    "bronchoscopy",
+    "atomized",
+    "intra",
+    "articular",
+    "intravenous",
+    "jelly",
+    "cells",
+    "at",
+    "site",
+    "of",
+    "sites",
+    "4",
+    "points",
+    "around",
+    "the",
+    "wound",
+    "tendon",
+]
+
+
+@given(st.lists(st.sampled_from([*_WORDS, "", "-", ".", ";"]), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_anchored_search_equals_a_full_scan_on_route_vocabulary(words: list[str]) -> None:
+    """Texts made of the local phrasings' words, glued or spaced: the anchors (a word's start
+    for the new words) find exactly what a scan of every position finds."""
+    for sep in (" ", ""):
+        text = sep.join(words)
+        assert [m.span() for m in _route_matches(text)] == [
+            m.span() for m in _ROUTE_RE.finditer(text)
+        ]
