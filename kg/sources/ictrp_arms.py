@@ -125,7 +125,7 @@ def group_arms(text: str) -> tuple[list[Arm], str | None]:
 
 
 def _tidy(label: str) -> str:
-    return re.sub(r"[ \t_]+", " ", label).strip()
+    return re.sub(r"[ \t]+", " ", label).strip()
 
 
 def _unique(arms: list[Arm]) -> list[Arm]:
