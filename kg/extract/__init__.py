@@ -81,5 +81,12 @@ __all__ = [
 # and 6 months", "at 0 and 12 hours"); counted cycles multiply out; "quadruple"; "for 4
 # consecutive times"; "once/week x 4 weeks"; "MSC injection x 1"; "second MSC infusion" (not
 # "second dose group"); response-dependent re-dosing is conditional; no count from background
-# sentences or from taking the cells or following the patients.
+# sentences or from taking the cells or following the patients. Also in 10 (schedules): "N
+# doses" compared are levels; "the study product" is the cells where the rest are controls; a
+# form's Frequency / Duration / Number of doses fields; "1 injection/month for 3 months";
+# "daily on days 1-5"; day ranges and windows are no points; a start and listed repeats; "3x";
+# "Day 0: MSC infusion. Day 7: MSC infusion."; ordinal lists with their points; lumbar
+# punctures; cycles with days; visit numbers and tolerances of points; "qd x 5 days"; counts
+# "respectively"; "a two-dose regimen"; points then a rate until a last point; "1x10^6
+# cells/kg x 2"; planned re-dosing.
 EXTRACT_VERSION = "10"
