@@ -431,6 +431,16 @@ style(
     tissue=WJ,
 )
 style(
+    "experimental and control group",
+    "LBCTR2020010302",
+    "Umbilical cord stromal cells in respiratory distress",
+    "Study group: umbilical cord MSCs, 1 x 10^6 cells/kg, by intravenous infusion on days 1, 3 "
+    "and 5, with standard care; Control group: standard care only",
+    row("Study group", 1e6, None, KG, 3, IV),
+    none("Control group"),
+    tissue=UC,
+)
+style(
     "experimental and control group near-miss",
     "RBR-8def34",
     "Convalescent plasma in viral pneumonia",
@@ -1008,8 +1018,9 @@ def test_groups_become_arms_as_written_and_shared_text_stays_an_intervention() -
         "Intervention: Autologous adipose MSCs<br>Dose: 50 million cells<br>Route: intra-articular",
         # one enumerated item recognised out of several: the others are not groups we can name
         "1. Standard care<br>2. MSC group - 10 participants<br>MSCs 1 x 10^6 cells/kg IV.",
-        # a sentence about the groups is no heading
+        # a sentence about the groups is no heading, nor is a plural group word
         "Two groups: experimental and control. All groups: standard care.",
+        "Study arms: MSCs 1 x 10^6 cells/kg IV or saline IV.",
     ],
 )
 def test_texts_that_label_no_group_stay_one_intervention(text: str) -> None:

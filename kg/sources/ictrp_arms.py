@@ -62,7 +62,9 @@ _HEAD = re.compile(
 # A label that is a sentence's subject, not a heading: "The control group: ..." is rare; words
 # that open a sentence about the groups are not labels.
 _NOT_LABEL = re.compile(
-    r"^(?:the|both|all|each|two|three|four|in|of|per|these|study|randomi[sz]ed)\b",
+    r"^(?:the|both|all|each|two|three|four|in|of|per|these|randomi[sz]ed)\b"
+    # a plural group word introduces the groups ("Study arms: ...", "Treatment groups:")
+    r"|\b(?:groups|arms|cohorts)$",
     re.IGNORECASE,
 )
 
@@ -75,7 +77,7 @@ def _heads(text: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     for m in _HEAD.finditer(text):
         label = m.group("label")
-        if _NOT_LABEL.match(label):
+        if _NOT_LABEL.search(label):
             continue
         out.append(m)
     return out
