@@ -911,6 +911,47 @@ style(
     none("Control group"),
     tissue=UC,
 )
+# ---------------------------------------------------------------- ChiCTR full-width punctuation
+# Chinese registries' English fields often keep the full-width "；", "：", "，", "（）".
+style(
+    "chictr full-width punctuation",
+    "ChiCTR2000000401",
+    "Umbilical cord stromal cells in liver cirrhosis",
+    "Experimental group：hUC-MSCs 1×10^6/kg，intravenous drip，once a week for 4 weeks；Control "
+    "group：normal saline；",
+    row("Experimental group", 1e6, None, KG, 4, IV),
+    none("Control group"),
+    tissue=UC,
+)
+style(
+    "chictr full-width punctuation",
+    "ChiCTR2000000402",
+    "Umbilical cord stromal cells in viral pneumonia",
+    "Experimental group:hUC-MSCs（1×10^6/kg）intravenous infusion on day 1，day 4；Control group:"
+    "routine treatment;",
+    row("Experimental group", 1e6, None, KG, 2, IV),
+    none("Control group"),
+    tissue=UC,
+)
+style(
+    "chictr full-width punctuation",
+    "ChiCTR2000000403",
+    "Umbilical cord stromal cells in spinal cord injury",
+    "Treatment group:UC-MSCs 5×10^7 cells，subarachnoid injection (intrathecal)，once a week，4 "
+    "times in total;Control group:rehabilitation;",
+    row("Treatment group", 5e7, None, CELLS, 4, "intrathecal"),
+    none("Control group"),
+    tissue=UC,
+)
+style(
+    "chictr near-miss",
+    "ChiCTR2000000404",
+    "Favipiravir in viral pneumonia",
+    "Experimental group：favipiravir 1600 mg twice daily on day 1，then 600 mg twice daily for 6 "
+    "days；Control group：placebo；",
+    none("Experimental group"),
+    none("Control group"),
+)
 
 # ---------------------------------------------------------------- near-misses of the list rules
 # "once" closes a list only at its end ("once a week" is a rate); a ';' item that names another

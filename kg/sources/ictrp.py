@@ -895,7 +895,7 @@ def _interventions(
     if registry.code == "EUCTR":
         return _euctr_products(text), []
     if registry.code == "ChiCTR":
-        arms = _labelled_arms(text.split(";"), ":")
+        arms = _labelled_arms(re.split(r"[;；]", text), ":")  # "；" as ChiCTR also writes it
         if arms:
             return [], arms
     if registry.code == "CTRI":
