@@ -582,7 +582,7 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _until(text, lo, end)
     if _N_X_GATE.search(low):
         out += _n_x(text, lo, end)
-    if _FIGURE_X_GATE.search(low) or "re" in low:
+    if _FIGURE_X_GATE.search(low) or _READMIN_GATE.search(low):
         out += _figure_x_readmin(text, lo, end)
     if "puncture" in low or "lps" in low or "total of" in low:
         out += _punctures_totals(text, lo, end)
@@ -598,6 +598,7 @@ _ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth
 _ONE_X_GATE = re.compile(r"[x×]\s*1\b")
 _REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed|then")
 _FIGURE_X_GATE = re.compile(r"[x×]\s*\d")
+_READMIN_GATE = re.compile(r"\bre-?(?:dos|infus|inject|administ|transplant|implant)|repeat")
 _N_X_GATE = re.compile(r"\d\s?[x×](?!\s*\d)")
 
 
