@@ -564,11 +564,11 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
     ordinal = _ORDINAL_GATE.search(low) is not None
     if ordinal and "the " in low:
         out += _ordinal_points(text, lo, end)
-    if " and " in low and ("later" in low or "after" in low or "day" in low or "week" in low):
+    if " and " in low and _START_GATE.search(low):
         out += _again_later(text, lo, end)
     if "point" in low or "occasion" in low or "visit" in low:
         out += _time_points(text, lo, end)
-    if "cycle" in low or "course" in low or "round" in low:
+    if _CYCLE_GATE.search(low):
         out += _cycles(text, lo, end)
     if "once" in low or "number of" in low or _ONE_X_GATE.search(low):
         out += _once_short(text, lo, end)
@@ -594,6 +594,11 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
 _SESSION_GATE = re.compile(
     r"procedure|session|sitting|operation|surgery|catheteri|intervention|visit"
 )
+_START_GATE = re.compile(
+    r"baseline|enrol|inclusion|randomi|admission|entry|day\s*[01]\b|(?:week|month)\s*0\b"
+    r"|surger|operation|transplant|implantation|engraftment|visit"
+)
+_CYCLE_GATE = re.compile(r"\b(?:cycles?|courses?|rounds?)\b")
 _ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth")
 _ONE_X_GATE = re.compile(r"[x×]\s*1\b")
 _REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed|then")
