@@ -740,6 +740,50 @@ LOCAL: list[Entry] = [
     ("near-miss:no place", "route", "MSCs for patients with a chronic wound.", None),
     ("near-miss:no place", "route", "MSCs for non-union of the tibia.", None),
     ("near-miss:no place", "route", "MSCs for diabetic foot ulcers after debridement.", None),
+    # (engineer Q, review) the heart's ventricles: "intraventricular" alone is no brain route
+    (
+        "near-miss:heart-ventricle",
+        "route",
+        "Patients with intraventricular conduction delay receive MSCs.",
+        None,
+    ),
+    (
+        "near-miss:heart-ventricle",
+        "route",
+        "Patients with bundle branch block or intraventricular conduction delay are eligible; "
+        "MSCs are given intravenously.",
+        IV,
+    ),
+    (
+        "near-miss:heart-ventricle",
+        "route",
+        "MSCs are injected into the left ventricular wall; intraventricular dyssynchrony is "
+        "measured by echocardiography.",
+        CARD,
+    ),
+    # a limb's vein is no muscle: "infused into the leg veins"
+    ("near-miss:limb-vein", "route", "MSCs are infused into the leg veins.", IV),
+    ("near-miss:limb-vein", "route", "MSCs are given by slow infusion into the arm vein.", IV),
+    ("near-miss:limb-vein", "route", "MSCs are infused into the veins of the leg.", IV),
+    # a systemic giving is no local injection, whatever lesion follows
+    (
+        "near-miss:systemic",
+        "route",
+        "MSCs are administered systemically in the fracture healing period.",
+        None,
+    ),
+    (
+        "near-miss:systemic",
+        "route",
+        "MSCs are delivered parenterally in the early phase of wound healing.",
+        None,
+    ),
+    (
+        "near-miss:systemic",
+        "route",
+        "MSCs are injected systemically at the time of the fracture fixation.",
+        None,
+    ),
 ]
 
 # Words of tissue that name the place the cells go, not the product's source.
@@ -853,6 +897,8 @@ NOT_GIVING = [
     "a history of intraventricular haemorrhage",
     "IV contrast at baseline",
     "a subarachnoid haemorrhage",
+    "intraventricular conduction delay on the ECG",
+    "intraventricular dyssynchrony",
 ]
 
 

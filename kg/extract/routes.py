@@ -71,7 +71,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
 # How an injection is made, between the act and the place: "percutaneously", "under
 # ultrasound guidance", "with a 22-gauge needle" (never a route adverb: "intramuscularly").
 _MANNER = (
-    r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical|stereo)\w*ly\b)[a-z]+ly"
+    r"(?:once|twice|(?!(?:intra|sub|epi|peri|trans|endo|topical|stereo|system|parenter|oral|nasal|rectal)\w*ly\b)[a-z]+ly"
     r"|under\s+(?:[\w-]+\s+){1,2}?guidance|(?:with|using|through)\s+(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:needles?|syringes?|cannula|trocar)"
     # "injected at the time of surgery into the defect", "during arthroscopy into the lesion"
@@ -386,7 +386,7 @@ _PLACE = re.compile(
     # "into the injured part of the spinal cord", "into the infarcted region of the myocardium"
     r"(?:(?:[\w-]+\s+)?(?:part|area|region|segment|portion|zone)s?\s+of\s+(?:the\s+)?)?(?:"
     + "|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PLACE_WORDS))
-    + r")\b(?![\s-]+(?:injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
+    + r")\b(?![\s-]+(?:veins?|venous|arter(?:y|ies|ial)|vessels?|injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
     r"|failure|cancers?|tumou?rs?|fibrosis|cirrhosis|degeneration|infarct\w*))",
     re.IGNORECASE,
 )
@@ -565,6 +565,8 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
             adjective(m.group(0)) and harvested_from(text, m.start())
         ):
             continue
+        if key == "intracerebroventricular" and _heart_ventricle(text, m):
+            continue  # "intraventricular conduction delay" in a heart trial
         start, end = _widen(text, m.start(), m.end())
         if key == "intralesional" and (
             _TENDON.search(text, start, end) or _TENDON.match(text[end : end + 40])
@@ -611,6 +613,25 @@ def _find_routes(text: str) -> tuple[RouteHit, ...]:
 # of a stroke trial is intracerebral.
 _HEART = re.compile(r"myocard|heart|cardi|ventric|coronary|CABG|bypass", re.IGNORECASE)
 _BRAIN = re.compile(r"stroke|brain|cerebr|stereotac|putamen|striat", re.IGNORECASE)
+
+
+# "intraventricular" alone is the brain's ventricles where it gives the cells ("intraventricular
+# transplantation", "intraventricular MSCs", "injected intraventricularly") or the text speaks of
+# the brain; otherwise it is the heart's ("intraventricular conduction delay", "dyssynchrony").
+_BARE_VENTRICULAR = re.compile(r"intra-?\s?ventricular", re.IGNORECASE)
+_GIVES_AFTER = re.compile(
+    r"[\s-]+(?:[\w-]+\s+){0,2}?(?:injections?|infusions?|administrations?|transplant\w*"
+    r"|implant\w*|delivery|route|instillations?|MSCs?|cells?|stem|stromal|mesenchymal)\b",
+    re.IGNORECASE,
+)
+
+
+def _heart_ventricle(text: str, m: re.Match[str]) -> bool:
+    return (
+        _BARE_VENTRICULAR.fullmatch(m.group(0)) is not None
+        and _GIVES_AFTER.match(text, m.end()) is None
+        and _BRAIN.search(text) is None
+    )
 
 
 def _place_key(text: str, m: re.Match[str]) -> str | None:
