@@ -355,6 +355,38 @@ style(
     row("Dose level 3", 4e6, None, KG, 1, IV),
 )
 
+# ---------------------------------------------------------------- text said of all groups
+# A sentence before the groups (or a paragraph after them) is said of the trial as a whole:
+# its figure goes to the groups given cells, never to a control group whose own text names none.
+style(
+    "text said of all groups",
+    "ACTRN12619000301301",
+    "Stromal cells in acute lung injury",
+    "Participants are randomised to MSCs (1 x 10^6 cells/kg IV on day 1) or placebo.<br>"
+    "Experimental group: MSCs.<br>Control group: placebo (saline).",
+    row("Experimental group", 1e6, None, KG, 1, IV),
+    none("Control group"),
+)
+style(
+    "text said of all groups",
+    "ACTRN12619000301302",
+    "Umbilical cord stromal cells after kidney transplantation",
+    "All participants receive umbilical cord MSCs 1 x 10^6 cells/kg IV on day 1 and day 8.<br>"
+    "Group A: MSCs with tacrolimus.<br>Group B: MSCs with mycophenolate.",
+    row("Group A", 1e6, None, KG, 2, IV),
+    row("Group B", 1e6, None, KG, 2, IV),
+    tissue=UC,
+)
+style(
+    "text said of all groups",
+    "DRKS00020303",
+    "Stromal cells in Crohn's disease",
+    "Patients are randomised to MSCs (1 x 10^6 cells/kg IV on day 1) or standard care.<br>"
+    "Arm 1: MSCs plus standard care.<br>Arm 2: Standard care alone.",
+    row("Arm 1", 1e6, None, KG, 1, IV),
+    none("Arm 2"),
+)
+
 # ---------------------------------------------------------------- "Experimental group: ..."
 style(
     "experimental and control group",
@@ -1031,7 +1063,7 @@ def test_every_family_has_three_records_and_near_misses() -> None:
 # ---------------------------------------------------------------- the mapping itself
 
 
-def test_groups_become_arms_as_written_and_shared_text_stays_an_intervention() -> None:
+def test_groups_become_arms_as_written_and_shared_text_is_the_description() -> None:
     t = record(
         "ACTRN12619000246246",
         "Stromal cells",
@@ -1042,9 +1074,8 @@ def test_groups_become_arms_as_written_and_shared_text_stays_an_intervention() -
         ("Arm 1", "MSCs 1 x 10^6 cells/kg IV on Day 1.", None),
         ("Arm 2", "Placebo IV on Day 1.", None),
     ]
-    [shared] = t.interventions
-    assert shared.arm_labels == ()
-    assert shared.description == (
+    assert t.interventions == []
+    assert t.detailed_description == (
         "Participants are randomised 1:1.\n\nAll participants continue standard care."
     )
     assert any("read as arms: Arm 1; Arm 2" in n for n in t.notes)

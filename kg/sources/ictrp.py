@@ -35,7 +35,6 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -405,7 +404,15 @@ def build_trial(row: Mapping[str, str], prov: Provenance) -> Trial:
     trial.conditions = [Condition(c) for c in _conditions(conditions)]
     trial.sponsors = _sponsors(row, notes)
     trial.sites = [Site(country=c) for c in _split_unique(_value(row, "countries"), ";")]
-    trial.interventions, trial.arms = _interventions(_value(row, "interventions"), registry, notes)
+    trial.interventions, trial.arms, shared = _interventions(
+        _value(row, "interventions"), registry, notes
+    )
+    if shared is not None:
+        # the interventions text said of all its groups ("Participants are randomised to MSCs
+        # (1 x 10^6 cells/kg) or placebo."): the record's description of the trial as a whole,
+        # read as such (it is no intervention of any one group, nor of every group)
+        trial.detailed_description = shared
+        notes.append("interventions text said of all groups kept as the detailed description")
     trial.primary_outcomes = tuple(_outcomes(_value(row, "primary_outcome"), notes))
     trial.secondary_outcomes = tuple(_outcomes(_value(row, "secondary_outcomes"), notes))
     _flags(trial, row, raw)
@@ -883,60 +890,59 @@ _EUCTR_KEY = re.compile(
 )
 
 
-def _interventions(
-    text: str | None, registry: M.Registry, notes: list[str]
-) -> tuple[list[Intervention], list[Arm]]:
-    """Interventions and arms from the interventions text, as the registry writes it."""
+_Read = tuple[list[Intervention], list[Arm], str | None]
+
+
+def _interventions(text: str | None, registry: M.Registry, notes: list[str]) -> _Read:
+    """Interventions and arms from the interventions text, as the registry writes it, and the
+    part of the text said of all groups (where groups are read as arms)."""
     if text is None:
-        return [], []
+        return [], [], None
     text = keep(scrub_text(text, "interventions"), notes)
     if registry.code == "CTGOV":
-        return _ctgov_interventions(text, notes), []
+        return _ctgov_interventions(text, notes), [], None
     if registry.code == "EUCTR":
-        return _euctr_products(text), []
+        return _euctr_products(text), [], None
     if registry.code == "ChiCTR":
         arms = _labelled_arms(re.split(r"[;；]", text), ":")  # "；" as ChiCTR also writes it
         if arms:
-            return [], arms
+            return [], arms, None
     if registry.code == "CTRI":
         arms = _ctri_arms(text)
         if arms:
-            return [], arms
+            return [], arms, None
     if registry.code == "IRCT":
         arms = _irct_arms(text)
         if arms:
-            return [], arms
+            return [], arms, None
     return _other_registry(text, notes)
 
 
-def _other_registry(text: str, notes: list[str]) -> tuple[list[Intervention], list[Arm]]:
+def _other_registry(text: str, notes: list[str]) -> _Read:
     """A registry without a layout of its own (:mod:`kg.sources.ictrp_arms`): PACTR's name
-    list, CRiS's typed lines, labelled groups as arms (the text said of all groups stays one
-    intervention linked to no arm), else the whole text as one intervention."""
+    list, CRiS's typed lines, labelled groups as arms (with the text said of all groups),
+    else the whole text as one intervention."""
     names = ictrp_arms.name_list(text)
     if names is not None:
-        return names, []
+        return names, [], None
     typed = ictrp_arms.typed_lines(text)
     if typed is not None:
         if len(typed) == 1:  # one typed line that writes the groups: "Biological : Group A: ..."
             arms, shared = ictrp_arms.group_arms(typed[0].description or "")
             if arms:
                 notes.append(_groups_note(arms))
-                rest = [replace(typed[0], description=shared)] if shared else []
-                return rest, arms
-        return typed, []
+                return [], arms, shared
+        return typed, [], None
     repec = ictrp_arms.repec_groups(text)
     if repec is not None:
         notes.append(_groups_note(repec))
-        return [], repec
+        return [], repec, None
     free = _free_text_intervention(text, notes)
     arms, shared = ictrp_arms.group_arms(free.description or "")
     if not arms:
-        return [free], []
+        return [free], [], None
     notes.append(_groups_note(arms))
-    if shared is None:
-        return [], arms
-    return [Intervention(name=free.name, type=free.type, description=shared)], arms
+    return [], arms, shared
 
 
 def _groups_note(arms: list[Arm]) -> str:

@@ -16,7 +16,8 @@ These registries write their groups inside one text, each in its own way:
 
 Each labelled group becomes an :class:`~kg.model.Arm` with its label as written and its own
 text; text before the first group and paragraphs after the last group's own paragraph are
-said of the trial as a whole and stay one intervention (``Interventions``) linked to no arm.
+said of the trial as a whole (the mapper keeps them as the trial's detailed description: an
+intervention linked to no arm would be given to every arm, its control groups too).
 A text with no labelled group stays one intervention, as before. Nothing is invented: arms
 have no type (the registries give none), and every description is the record's own text.
 
