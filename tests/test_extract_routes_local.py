@@ -761,6 +761,20 @@ LOCAL: list[Entry] = [
         "measured by echocardiography.",
         CARD,
     ),
+    # the heart the cells reach after an infusion is no place they are put: only "into the heart"
+    ("near-miss:reach the heart", "route", "MSCs are infused and travel to the heart.", IV),
+    (
+        "near-miss:reach the heart",
+        "route",
+        "MSCs are given by peripheral infusion to repair the damage in the heart.",
+        IV,
+    ),
+    (
+        "near-miss:reach the heart",
+        "route",
+        "MSCs are infused; the cells home to the heart and the lungs.",
+        IV,
+    ),
     # a limb's vein is no muscle: "infused into the leg veins"
     ("near-miss:limb-vein", "route", "MSCs are infused into the leg veins.", IV),
     ("near-miss:limb-vein", "route", "MSCs are given by slow infusion into the arm vein.", IV),

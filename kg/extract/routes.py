@@ -637,6 +637,8 @@ def _heart_ventricle(text: str, m: re.Match[str]) -> bool:
 def _place_key(text: str, m: re.Match[str]) -> str | None:
     key = _PLACE_KEYS[str(m.lastgroup)]
     words = m.group(0).lower()
+    if key == "intracardiac" and words.endswith("heart") and not words.startswith("into"):
+        return None  # "infused ... and travel to the heart", "to repair damage in the heart"
     if key == "intracardiac" and ("infarct" in words or "border" in words):
         if "myocard" in words or _HEART.search(text) or not _BRAIN.search(text):
             return key
