@@ -20,7 +20,12 @@ never read: the contacts). Format-specific decisions:
 * Arms are read from the interventions text as each registry writes it (ChiCTR
   ``Group:description;``, IRCT ``Intervention 1: … Control 1: …``, CTRI ``Intervention1:
   name: description<br>``, EUCTR ``Product Name: …<br>INN or Proposed INN: …`` blocks,
-  ClinicalTrials.gov ``Type: name;``); other registries' free text is one intervention.
+  ClinicalTrials.gov ``Type: name;``); the other registries' labelled groups (``Arm 1:``,
+  ``Experimental group: …; Control group: …``, ``Group A: … Group B (Control): …``, REPEC's
+  ``Group name:`` blocks; :mod:`kg.sources.ictrp_arms`) are arms too, the text said of all
+  groups the trial's detailed description; PACTR's ``;name;name`` lists and CRiS's typed lines
+  are interventions; a text with no labelled group is one intervention. EUCTR's placebo form
+  and route lines are a ``Placebo`` intervention, not the product's.
 * Text in another language than English (titles, criteria, outcomes) is kept as written and
   tagged with its language where its script or its function words say which
   (:func:`detect_language`); it is never translated or guessed into English.
