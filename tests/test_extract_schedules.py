@@ -292,6 +292,20 @@ WORDINGS: list[Wording] = [
     W("re-dosing", "MSCs are infused at baseline and re-infused at month 6.", 2),
     W("re-dosing", "MSCs are injected, and re-injected after 3 months.", 2),
     W("re-dosing", "MSCs at baseline, with re-dosing at week 12 in patients who relapse.", None),
+    # ---- phases that add up
+    W("phases", "MSCs: 3 weekly injections followed by 3 monthly injections.", 6),
+    W("phases", "MSCs: a loading dose followed by 3 maintenance doses.", 4),
+    W(
+        "phases",
+        "MSCs: an induction phase of 4 weekly infusions and a maintenance phase of 4 monthly "
+        "infusions.",
+        8,
+    ),
+    W("phases", "MSCs: 2 infusions one week apart, then 3 further infusions every month.", 5),
+    W("phases", "MSCs: one infusion, followed by two more infusions at 4-week intervals.", 3),
+    W("phases", "MSCs are infused on 2 consecutive days per week for 2 weeks.", 4),
+    W("phases", "MSCs: 2 infusions, followed by 2 infusions of placebo.", 2),
+    W("phases", "MSCs: 2 infusions, then 2 more infusions if there is no response.", 2),
     # ---- "3x"
     W("n x", "MSCs 3x, 1 week apart.", 3),
     W("n x", "MSCs are infused 2x, 4 weeks apart.", 2),

@@ -553,6 +553,50 @@ def _figure_x_readmin(text: str, lo: int, hi: int) -> list[Stated]:
     return out
 
 
+# ---------------------------------------------------------------- phases that add up
+
+# "3 weekly injections followed by 3 monthly injections" = 6, "a loading dose followed by 3
+# maintenance doses" = 4, "2 infusions one week apart, then 3 further infusions every month" = 5
+_PHASE_N = rf"(?:{_NUM}|an?|one|single)"
+_PHASES = re.compile(
+    rf"\b(?P<n1>{_PHASE_N})\s+(?:(?!(?:and|then|followed|plus|of)\b)[\w-]+\s+){{0,2}}?{_NOUN}\b"
+    r"(?P<mid>[^.;]{0,40}?)"
+    r"\s*,?\s*(?:(?:and\s+)?then|followed\s+by|and\s+(?:an?\s+|the\s+)?[\w-]+\s+phase\s+of|plus)\s+"
+    rf"(?P<n2>{_PHASE_N})\s+(?:(?!(?:and|then|of)\b)[\w-]+\s+){{0,2}}?{_NOUN}\b"
+    r"(?!\s+of\s+(?:the\s+)?(?:placebo|saline|vehicle|control|sham))",
+    re.IGNORECASE,
+)
+# "on 2 consecutive days per week for 2 weeks" = 4
+_DAYS_PER_WEEK = re.compile(
+    rf"\b(?:(?:on|for|over|during)\s+)?(?P<n>{_NUM})\s+(?:consecutive\s+)?days\s+(?:per|a|each|every)\s+week\s+"
+    rf"(?:for|during|over)\s+(?P<m>{_NUM})\s+(?:consecutive\s+)?weeks\b",
+    re.IGNORECASE,
+)
+
+
+def _phase_value(raw: str) -> int | None:
+    low = raw.lower()
+    return 1 if low in {"a", "an", "one", "single"} else parse_count(low)
+
+
+def _phases(text: str, lo: int, hi: int) -> list[Stated]:
+    out: list[Stated] = []
+    for m in _PHASES.finditer(text, lo, hi):
+        a, b = _phase_value(m.group("n1")), _phase_value(m.group("n2"))
+        stop = _CLAUSE_END.search(text, m.end(), hi)
+        if a is None or b is None or _MAYBE.search(text, m.start(), stop.start() if stop else hi):
+            continue  # "2 infusions, then 2 more if there is no response": the extra is an option
+        if _NOT_GIVING.search(m.group("mid")):
+            continue
+        if 1 < a + b <= 60:
+            out.append(Stated(a + b, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
+    for m in _DAYS_PER_WEEK.finditer(text, lo, hi):
+        n, w = parse_count(m.group("n")), parse_count(m.group("m"))
+        if n and w and 1 < n * w <= 60 and _giving_before(text, lo, m.start()):
+            out.append(Stated(n * w, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
+    return out
+
+
 def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
     """The counts this module's rules read in ``text[lo:hi]`` (cheap tests first: most
     sentences state no count)."""
@@ -588,6 +632,14 @@ def stated(text: str, lo: int = 0, hi: int | None = None) -> list[Stated]:
         out += _punctures_totals(text, lo, end)
     if ordinal and " and " in low:
         out += _ordinal_lists(text, lo, end)
+    if (
+        "followed by" in low
+        or "then" in low
+        or "phase" in low
+        or "plus" in low
+        or "per week" in low
+    ):
+        out += _phases(text, lo, end)
     return out
 
 
