@@ -107,6 +107,11 @@ WORDINGS: list[Wording] = [
     W("portions", "MSCs are given as 20 intramuscular injections into the thigh.", None),
     W("portions", "Patients receive 10 intradermal injections of MSCs around the ulcer.", None),
     W("portions", "Bone marrow MSCs by 8 intramyocardial injections of 0.5 mL.", None),
+    # one injection per place in one session
+    W("per place", "Patients receive 2 injections of MSCs, one in each knee.", None),
+    W("per place", "Each patient receives 2 intravitreal injections (one per eye).", None),
+    W("per place", "MSCs: 4 injections into 4 quadrants around the fistula.", None),
+    W("per place", "Each knee receives 2 injections of MSCs, 6 months apart.", 2),
     # a schedule makes local injections a count again
     W("local schedule", "Five intramuscular injections of MSCs, one every month.", 5),
     W("local schedule", "MSCs by 6 intradermal injections given 2 weeks apart.", 6),

@@ -36,6 +36,7 @@ from kg.extract.schedules import (
     doses_compared,
     local_portions,
     not_giving,
+    per_place,
     points_across,
     scheduled_after,
     session_after,
@@ -441,6 +442,12 @@ def _noun_count(text: str, m: re.Match[str]) -> Count | None:
         return None  # "20 injections ... during the same catheterisation": one session
     if local_portions(text, m.start(), m.start("noun"), value, len(text)):
         return None  # "15 transendocardial injections": the portions of one session
+    if (
+        value > 1
+        and m.group("noun").lower().startswith("injection")
+        and per_place(text, m.end(), len(text))
+    ):
+        return None  # "2 injections of MSCs, one in each knee": one session
     noun = m.group("noun").lower()
     # a session is an administration: "given in two sessions" counts, unlike "given in 10
     # injections" (portions of one session); so are doses given ("given in four doses", "given

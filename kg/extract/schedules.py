@@ -41,6 +41,7 @@ __all__ = [
     "doses_compared",
     "local_portions",
     "not_giving",
+    "per_place",
     "points_across",
     "respective_counts",
     "scheduled_after",
@@ -134,6 +135,26 @@ def scheduled_after(text: str, pos: int) -> bool:
     intervals", "every 4 weeks")."""
     end = _CLAUSE_END.search(text, pos)
     return _SCHEDULE_WORD.search(text, pos, end.start() if end else len(text)) is not None
+
+
+# "2 injections, one in each knee", "(one per eye)", "into 4 quadrants": one injection per place
+_PER_PLACE = re.compile(
+    r"\b(?:one|1|each)\s+(?:injection\s+)?(?:in|into|per|for|at)\s+(?:each|every|either|the\s+\w+)?\s*"
+    r"(?:knees?|eyes?|sides?|quadrants?|joints?|hips?|shoulders?|legs?|arms?|limbs?|feet|foot"
+    r"|hands?|ears?|lesions?|sites?|ulcers?|muscles?|kidneys?|lobes?|segments?)\b"
+    r"|\b(?:into|in|at)\s+(?:\d{1,2}|two|three|four|five|six|eight|ten|both|the\s+two)\s+"
+    r"(?:quadrants|sides|knees|eyes|joints|segments|lobes|regions|areas)\b",
+    re.IGNORECASE,
+)
+
+
+def per_place(text: str, end: int, hi: int) -> bool:
+    """The clause after an "N injections" says one goes to each place ("2 injections of MSCs,
+    one in each knee", "4 injections into 4 quadrants"): portions of one session."""
+    stop = _CLAUSE_END.search(text, end, hi)
+    return _PER_PLACE.search(text, end, stop.start() if stop else hi) is not None and (
+        _SCHEDULE_WORD.search(text, end, stop.start() if stop else hi) is None
+    )
 
 
 def local_portions(text: str, start: int, noun_start: int, value: int, hi: int) -> bool:
