@@ -129,6 +129,8 @@ WORDINGS: list[Wording] = [
     W("ordinal days", "MSCs are infused on the 1st and 7th days of treatment.", 2),
     W("ordinal days", "MSCs are infused in the first week and the fourth week.", 2),
     W("ordinal days", "MSCs are injected on the 1st day and the 14th day.", 2),
+    W("ordinal days", "MSCs: the 1st, 4th, 7th day.", 3),
+    W("ordinal days", "MSCs were transfused at the 1st and 2nd week.", 2),
     # a start point and a later one
     W("again later", "MSCs are infused at enrolment and again 4 weeks later.", 2),
     W("again later", "MSCs are infused at inclusion and 3 months later.", 2),

@@ -182,7 +182,7 @@ _ORD = (
 _UNIT = r"(?:days?|weeks?|months?)"
 _ORD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 _ORDINAL_POINTS = re.compile(
-    rf"\b(?:on|in|at|during)\s+the\s+(?P<list>{_ORD}(?:\s+{_UNIT})?"
+    rf"(?:\b(?:on|in|at|during)\s+|:\s*)the\s+(?P<list>{_ORD}(?:\s+{_UNIT})?"
     rf"(?:{_ORD_SEP}(?:the\s+)?{_ORD}(?:\s+{_UNIT})?)+)\s*(?P<u>{_UNIT})?\b",
     re.IGNORECASE,
 )
