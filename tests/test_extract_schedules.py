@@ -393,6 +393,9 @@ WORDINGS: list[Wording] = [
     W("unstated", "Patients receive multiple doses of MSCs.", None),
     W("unstated", "MSCs are infused within 24 hours of admission.", None),
     W("protocol", "MSCs are given in a two-dose regimen.", 2),
+    W("protocol", "MSCs are infused once weekly (±2 days) for 4 weeks.", 4),
+    W("protocol", "MSCs on Day 1 (±1), Day 8 (±1) and Day 15 (±2).", 3),
+    W("protocol", "MSCs on Day 1 of each 21-day cycle for up to 6 cycles.", None),
     W("protocol", "Dosing schedule: MSCs at Week 0, Week 2, Week 4.", 3),
     W("protocol", "MSC dosing on days 1, 8 and 15.", 3),
     # ---- dose levels compared are no count; with a schedule "N doses" are administrations

@@ -145,8 +145,10 @@ _DURATION = (
 )
 # "weekly infusions for 4 weeks": the administration's noun may sit between the two
 # "weekly intravenous MSC infusions over 4 weeks": two words may come before it
+# "once weekly (±2 days) for 4 weeks": a tolerance between the rate and the duration
+_TOLERANCE_IN = r"(?:\s*\(\s*(?:±|\+\s*/\s*-)[^()]{1,15}\))?"
 _SCHEDULE = re.compile(
-    rf"\b{_RATE}(?:(?:\s+[\w-]+){{0,2}}?\s+(?:{_NOUN}))?{_DURATION}", re.IGNORECASE
+    rf"\b{_RATE}(?:(?:\s+[\w-]+){{0,2}}?\s+(?:{_NOUN}))?{_TOLERANCE_IN}{_DURATION}", re.IGNORECASE
 )
 _SCHEDULE_WORDS = ("day", "dail", "week", "month", "every", "alternate", "fortnight")
 _CHAIN = re.compile(r"\s*,?\s*(?:and|then|followed\s+by|,)\s+(?:then\s+)?$", re.IGNORECASE)
