@@ -20,8 +20,12 @@ import copy
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.extract import annotate_trial
+from kg.extract.regimen import find_counts
+from kg.extract.schedules import stated
 from kg.model import Arm, Intervention, Provenance, Trial
 
 PROV = Provenance("test.json", "test", "0" * 64, "0", "NCT00000000", "0" * 64)
@@ -876,3 +880,101 @@ def test_every_record_family_has_three_records() -> None:
     for r in RECORDS:
         families[r.family] = families.get(r.family, 0) + 1
     assert [f for f, n in families.items() if n < 3] == []
+
+
+# ------------------------------------------------------------ any text: no crash, sane counts
+
+_WORDS = [
+    "MSCs",
+    "infused",
+    "injected",
+    "on",
+    "at",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "D0",
+    "D7",
+    "the",
+    "1st",
+    "2nd",
+    "third",
+    "and",
+    "then",
+    "followed",
+    "by",
+    "every",
+    "until",
+    "up",
+    "to",
+    "2",
+    "3",
+    "4",
+    "x",
+    "1x10^6",
+    "cells/kg",
+    "once",
+    "twice",
+    "times",
+    "total",
+    "of",
+    "a",
+    "single",
+    "session",
+    "procedure",
+    "in",
+    "one",
+    "same",
+    "per",
+    "place",
+    "knee",
+    ",",
+    ";",
+    ".",
+    ":",
+    "(",
+    ")",
+    "±",
+    "2",
+    "cycles",
+    "courses",
+    "of",
+    "each",
+    "respectively",
+    "groups",
+    "A",
+    "B",
+    "baseline",
+    "again",
+    "later",
+    "re-dosing",
+    "if",
+    "may",
+    "Frequency:",
+    "Duration:",
+    "Number",
+    "of",
+    "doses:",
+    "lumbar",
+    "punctures",
+    "phase",
+    "maintenance",
+    "loading",
+    "dose",
+    "doses",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=40))
+def test_any_wording_gives_counts_in_range(words: list[str]) -> None:
+    """Whatever the words, the counts read are whole numbers from 1 to 60 within the text."""
+    text = " ".join(words)
+    for c in find_counts(text):
+        assert 1 <= c.value <= 60
+        assert 0 <= c.start <= c.end <= len(text)
+    for s in stated(text):
+        assert 0 <= s.value <= 60
+        assert 0 <= s.start <= s.end <= len(text)
