@@ -473,6 +473,18 @@ style(
     tissue=UC,
 )
 style(
+    "experimental and control group",
+    "IRCT20200101000002N1",
+    "Two doses of umbilical cord stromal cells in multiple sclerosis",
+    "Intervention group 1: umbilical cord MSCs 1 x 10^6 cells/kg intravenously, once; "
+    "Intervention group 2: umbilical cord MSCs 2 x 10^6 cells/kg intravenously, once; Control "
+    "group: normal saline intravenously, once",
+    row("Intervention group 1", 1e6, None, KG, 1, IV),
+    row("Intervention group 2", 2e6, None, KG, 1, IV),
+    none("Control group"),
+    tissue=UC,
+)
+style(
     "experimental and control group near-miss",
     "RBR-8def34",
     "Convalescent plasma in viral pneumonia",

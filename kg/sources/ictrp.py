@@ -918,6 +918,10 @@ def _interventions(text: str | None, registry: M.Registry, notes: list[str]) -> 
             return [], arms, None
     if registry.code == "IRCT":
         arms = _irct_arms(text)
+        groups, shared = ictrp_arms.group_arms(text)
+        if len(groups) > len(arms):  # "Intervention group 1: …; Intervention group 2: …"
+            notes.append(_groups_note(groups))
+            return [], groups, shared
         if arms:
             return [], arms, None
     return _other_registry(text, notes)
