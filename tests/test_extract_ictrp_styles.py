@@ -988,6 +988,16 @@ style(
     tissue=UC,
 )
 style(
+    "chictr items with semicolons",  # and one without: the groups read as the text labels them
+    "ChiCTR2000000406",
+    "Umbilical cord stromal cells in premature ovarian insufficiency",
+    "Experimental group:hUC-MSCs 1×10^7 cells injected into the ovary under ultrasound "
+    "guidance, once. Control group:hormone replacement therapy.",
+    row("Experimental group", 1e7, None, CELLS, 1, "intraovarian"),
+    none("Control group"),
+    tissue=UC,
+)
+style(
     "chictr near-miss",
     "ChiCTR2000000404",
     "Favipiravir in viral pneumonia",

@@ -910,6 +910,10 @@ def _interventions(text: str | None, registry: M.Registry, notes: list[str]) -> 
         return _euctr_products(text), [], None
     if registry.code == "ChiCTR":
         arms = _labelled_arms(re.split(r"[;；]", text), ":")  # "；" as ChiCTR also writes it
+        groups, shared = ictrp_arms.group_arms(text)
+        if arms and len(groups) > len(arms):  # "A group:…. B group:…" with no ";" between
+            notes.append(_groups_note(groups))
+            return [], groups, shared
         if arms:
             return [], arms, None
     if registry.code == "CTRI":
