@@ -600,9 +600,15 @@ def _phase_value(raw: str) -> int | None:
     return 1 if low in {"a", "an", "one", "single"} else parse_count(low)
 
 
+_DPW_GATE = re.compile(r"days\s+(?:per|a|each|every)\s+week", re.IGNORECASE)
+_ADMIN_NOUN_GATE = re.compile(r"infusion|injection|dose|administration|application|session", re.I)
+
+
 def _phases(text: str, lo: int, hi: int) -> list[Stated]:
     out: list[Stated] = []
-    for m in _PHASES.finditer(text, lo, hi):
+    nouns = _ADMIN_NOUN_GATE.finditer(text, lo, hi)
+    two = next(nouns, None) is not None and next(nouns, None) is not None
+    for m in _PHASES.finditer(text, lo, hi) if two else ():
         a, b = _phase_value(m.group("n1")), _phase_value(m.group("n2"))
         stop = _CLAUSE_END.search(text, m.end(), hi)
         if a is None or b is None or _MAYBE.search(text, m.start(), stop.start() if stop else hi):
@@ -611,6 +617,8 @@ def _phases(text: str, lo: int, hi: int) -> list[Stated]:
             continue
         if 1 < a + b <= 60:
             out.append(Stated(a + b, m.start(), m.end(), True, "schedule", (m.start(), m.end())))
+    if not _DPW_GATE.search(text, lo, hi):
+        return out
     for m in _DAYS_PER_WEEK.finditer(text, lo, hi):
         n, w = parse_count(m.group("n")), parse_count(m.group("m"))
         if n and w and 1 < n * w <= 60 and _giving_before(text, lo, m.start()):
@@ -675,7 +683,7 @@ _CYCLE_GATE = re.compile(r"\b(?:cycles?|courses?|rounds?)\b")
 _ORDINAL_GATE = re.compile(r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth")
 _ONE_X_GATE = re.compile(r"[x×]\s*1\b")
 _REPEAT_GATE = re.compile(r"repeat|further|additional|booster|again|followed|then")
-_FIGURE_X_GATE = re.compile(r"[x×]\s*\d")
+_FIGURE_X_GATE = re.compile(r"(?:cells?|mscs?|kg)\s*[x×]\s*\d")
 _READMIN_GATE = re.compile(r"\bre-?(?:dos|infus|inject|administ|transplant|implant)|repeat")
 _N_X_GATE = re.compile(r"\d\s?[x×](?!\s*\d)")
 
