@@ -30,7 +30,7 @@ from kg.rdf import (
     CTO,
     OBO,
     Minter,
-    WrittenRecord,
+    Written,
     provenance_quads,
     source_quads,
     trial_quads,
@@ -239,7 +239,7 @@ def map_document_file(
     minter: Minter,
     unchanged: Collection[str] = (),
     records: list[tuple[str, int, int]] | None = None,
-    written: dict[str, WrittenRecord] | None = None,
+    written: dict[str, Written] | None = None,
 ) -> tuple[DocumentResult, list[Quad], list[Trial]]:
     """Map one document to its quads (record graphs + provenance); never raises for bad input.
 
@@ -252,9 +252,8 @@ def map_document_file(
     ``records``: gets (record graph IRI, start, end) of each record's own quads in the
     returned list (the rest is metadata), for :func:`kg.streamed.serialize_document`.
 
-    ``written``: gets each record graph's quads written as N-Quads
-    (:func:`kg.rdf.trial_record`), by graph IRI; they are then not among the returned quads
-    (the record's range in ``records`` is empty).
+    ``written``: gets the parts of record graphs written as N-Quads (the posted results,
+    :func:`kg.rdf.trial_record`), by record graph IRI; they are then not among the quads.
     """
     result = DocumentResult(key=key, status="mapped")
     quads: list[Quad] = []
@@ -298,12 +297,11 @@ def map_document_file(
         result.format = trial.provenance.format
         trial.notes = [shorten(note) for note in trial.notes]
         try:
-            lines: WrittenRecord | None = None
             if written is None:
                 graph, record = trial_quads(trial, minter=minter)
+                lines: Written = []
             else:
-                graph, lines = trial_record(trial, minter=minter)
-                record = []
+                graph, record, lines = trial_record(trial, minter=minter)
             meta = list(
                 provenance_quads(trial.provenance, trial.notes, source_key=key, minter=minter)
             )
@@ -321,7 +319,7 @@ def map_document_file(
             records.append((graph.value, len(quads), len(quads) + len(record)))
         quads.extend(record)
         quads.extend(meta)
-        if lines is not None and written is not None:
+        if lines and written is not None:
             written[graph.value] = lines
         label = trial.nct_id or trial.provenance.record_key
         result.notes.extend(f"{label}: {note}" for note in trial.notes)
@@ -612,7 +610,7 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
         return DocumentResult(key=key, status="unchanged"), b"", sha, None
     try:
         records: list[tuple[str, int, int]] = []
-        written: dict[str, WrittenRecord] = {}  # (the record graphs, as N-Quads)
+        written: dict[str, Written] = {}  # (the posted results, as N-Quads)
         result, quads, _ = map_document_file(
             data, key, minter=minter, unchanged=unchanged, records=records, written=written
         )
@@ -627,7 +625,7 @@ def _map_task(task: _Task, minter: Minter) -> _Mapped:
                 minter=minter,
             )
         )
-        result.quads = len(quads) + sum(len(r.lines) for r in written.values())
+        result.quads = len(quads) + sum(len(p.lines) for ps in written.values() for p in ps)
         payload, stats = serialize_document(quads, records, key=key, minter=minter, written=written)
     except Exception as exc:  # the last resort: this document's error
         failed = DocumentResult(

@@ -50,7 +50,8 @@ __all__ = [
     "DEFAULT_BASE",
     "PREFIXES",
     "Minter",
-    "WrittenRecord",
+    "Written",
+    "WrittenPart",
     "curie_to_iri",
     "iri_to_curie",
     "provenance_quads",
@@ -273,29 +274,32 @@ class Minter:
 
 
 class _Writer:
-    """Collects the quads of one record graph, as N-Quads lines (:mod:`kg.nquads`; a term
-    object is written as pyoxigraph writes it, its ``str``): the record's quads are read as
-    quads only where a later step needs them (:func:`trial_record`)."""
+    """Collects the quads of one record graph."""
 
-    __slots__ = ("end", "graph", "lines", "markdown")
+    __slots__ = ("graph", "markdown", "quads", "written")
 
     def __init__(self, graph: NamedNode, *, markdown: bool = False) -> None:
         self.graph = graph
-        self.end = f" {graph} .\n"  # the graph term and the end of each line
         self.markdown = markdown  # the record's text is markdown: shown with escapes resolved
-        self.lines: list[str] = []
+        self.quads: list[Quad] = []
+        self.written: Written = []  # parts written as N-Quads lines (kg.nquads)
+
+    def lines(self, lines: list[str]) -> None:
+        """N-Quads lines of this graph, after the quads so far (see :class:`WrittenPart`)."""
+        if lines:
+            self.written.append(written_part(len(self.quads), lines))
 
     def add(
         self, s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | Literal | BlankNode
     ) -> None:
-        self.lines.append(f"{s} {p} {o}{self.end}")
+        self.quads.append(Quad(s, p, o, self.graph))
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
         if value:
             text = redact(value) if "@" in value or "+" in value else value  # skip the call
             if self.markdown and "\\" in text:  # as the reader of the rendered record sees it
                 text = unescape_markdown(text)
-            self.lines.append(f"{s} {p} {quoted(text)}{self.end}")
+            self.quads.append(Quad(s, p, Literal(text), self.graph))
 
     def evidence(self, s: NamedNode, span: str | None, p: NamedNode | None = None) -> None:
         """An evidence span (``p``: cto:evidence or cto:regimenEvidence) as the reader of the
@@ -307,34 +311,20 @@ class _Writer:
         if "@" in span:
             span = redact(span)
         shown = unescape_markdown(span) if self.markdown else span
-        self.lines.append(f"{s} {p or _P_EVIDENCE} {quoted(shown)}{self.end}")
+        self.quads.append(Quad(s, p or _P_EVIDENCE, Literal(shown), self.graph))
         if shown != span:
-            self.lines.append(f"{s} {_P_EVIDENCE_AS_WRITTEN} {quoted(span)}{self.end}")
+            self.quads.append(Quad(s, _P_EVIDENCE_AS_WRITTEN, Literal(span), self.graph))
 
     def typed(self, s: NamedNode, p: NamedNode, value: object, datatype: NamedNode) -> None:
         if value is not None:
-            lexical = quoted(_typed_lexical(value))
-            self.lines.append(f"{s} {p} {lexical}^^{datatype}{self.end}")
+            lexical = _typed_lexical(value)
+            self.quads.append(Quad(s, p, Literal(lexical, datatype=datatype), self.graph))
 
     def date(self, s: NamedNode, p: NamedNode, date: PartialDate | None) -> None:
         if date is not None:
             self.add(s, p, Literal(date.value, datatype=_DATE_TYPES[date.precision]))
             if date.kind:
                 self.add(s, _node(p.value + "Type"), Literal(date.kind))
-
-    def quads(self) -> list[Quad]:
-        """The quads written so far (ValueError if a text is not valid Unicode)."""
-        return list(parse(_encoded(self.lines), format=RdfFormat.N_QUADS))
-
-    def extend(self, quads: Iterable[Quad]) -> None:
-        self.lines.extend(f"{q.subject} {q.predicate} {q.object}{self.end}" for q in quads)
-
-
-def _encoded(lines: Iterable[str]) -> bytes:
-    try:
-        return "".join(lines).encode("utf-8")
-    except UnicodeEncodeError as exc:  # (a lone surrogate: no literal can hold it)
-        raise ValueError(f"a text is not valid Unicode: {exc}") from None
 
 
 _CURIE_NODES: dict[str, NamedNode] = {}
@@ -494,26 +484,50 @@ _P_BUILD_NOTE = cto("buildNote")
 
 def trial_quads(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, list[Quad]]:
     """All quads one record states, in its own named graph (returned with them)."""
-    graph, record = trial_record(trial, minter=minter)
-    return graph, list(parse(_encoded(record.lines), format=RdfFormat.N_QUADS))
+    graph, quads, written = trial_record(trial, minter=minter)
+    for part in reversed(written):
+        quads[part.at : part.at] = parse("".join(part.lines).encode(), format=RdfFormat.N_QUADS)
+    return graph, quads
 
 
-class WrittenRecord(NamedTuple):
-    """A record graph's quads as N-Quads lines, byte for byte as pyoxigraph writes them."""
+class WrittenPart(NamedTuple):
+    """Quads of a record graph written as N-Quads lines directly (kg.nquads), byte for byte
+    as pyoxigraph writes them, instead of as pyoxigraph quads: the sites and the posted
+    results, most of the quads of a large record, which nothing reads as quads before they
+    are serialised. A part's quads are none of the record's other quads: their subjects are
+    nodes only the part's writer mints (``<trial>/site/...``, ``<trial>/results...``), or
+    the trial with a property only that writer states (``cto:site``, ``cto:hasResults``)."""
 
+    at: int  # the index among the record's quads that the lines come before
     lines: list[str]  # as written, one quad a line, duplicates included
     nquads: bytes  # the lines without duplicates (the first of each), UTF-8
     unique: int  # their number
 
 
-def trial_record(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNode, WrittenRecord]:
-    """What :func:`trial_quads` returns, as N-Quads lines (:class:`WrittenRecord`), for the
-    build (:func:`kg.streamed.serialize_document`): making a pyoxigraph quad and literal of
-    each value would cost as much again as serialising them. The steps that read the
-    record's quads read them back (the materialised figures, only for a record with
-    products or doses) or get what they need from the writer (the summaries, the sites'
-    countries; the language tags, the lines of the trial's plain literals). ValueError if
-    a text is not valid Unicode (a lone surrogate)."""
+Written = list[WrittenPart]
+
+
+def written_part(at: int, lines: list[str]) -> WrittenPart:
+    """A part of ``lines`` written at ``at``; ValueError if a text is not valid Unicode (a
+    lone surrogate, which no literal can hold: the record cannot be written)."""
+    unique = list(dict.fromkeys(lines))
+    try:
+        data = "".join(unique).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"a text is not valid Unicode: {exc}") from None
+    return WrittenPart(at, lines, data, len(unique))
+
+
+def trial_record(
+    trial: Trial, *, minter: Minter | None = None
+) -> tuple[NamedNode, list[Quad], Written]:
+    """What :func:`trial_quads` returns, with the sites and the posted results
+    (kg.rdf_results) as N-Quads lines beside the quads (:class:`WrittenPart`) instead of
+    quads among them, for the build (:func:`kg.streamed.serialize_document`): making their
+    pyoxigraph objects would cost as much again as serialising them. Nothing written after
+    them reads them as quads: the summaries are made from the sites as written, the
+    materialised figures read products and doses, the language tags only the trial's plain
+    literals."""
     m = minter or Minter()
     graph = m.graph(trial.provenance)
     w = _Writer(graph, markdown=is_markdown_format(trial.provenance.format))
@@ -563,19 +577,18 @@ def trial_record(trial: Trial, *, minter: Minter | None = None) -> tuple[NamedNo
     if products or trial.doses or any(a.doses for a in trial.arms):
         from kg.materialise import materialised_quads  # it imports this module
 
-        w.extend(materialised_quads(w.quads(), graph))  # tissue closure, comparable doses
+        w.quads.extend(materialised_quads(w.quads, graph))  # tissue closure, comparable doses
     if trial.results is not None:  # posted results, in this record's graph (kg.rdf_results)
         from kg.rdf_results import results_lines  # it imports this module
 
-        w.lines += results_lines(trial, trial_node=t, graph=graph, minter=m)
+        w.lines(results_lines(trial, trial_node=t, graph=graph, minter=m))
     if trial.registry_ids or trial.raw_values or trial.languages:
         _registries(w, m, t, trial)
     if trial.sites:  # per-trial summaries that listings read (kg.summary)
         from kg.summary import country_summary  # it imports this module
 
-        w.extend(country_summary(t, countries, graph))
-    unique = dict.fromkeys(w.lines)
-    return graph, WrittenRecord(w.lines, _encoded(unique), len(unique))
+        w.quads.extend(country_summary(t, countries, graph))
+    return graph, w.quads, w.written
 
 
 # ---------------------------------------------------------------- registries (ICTRP)
@@ -666,15 +679,12 @@ def _registries(w: _Writer, m: Minter, t: NamedNode, trial: Trial) -> None:
 
 def _retag(w: _Writer, t: NamedNode, retag: dict[tuple[str, str], str]) -> None:
     """Give the trial's plain literals of ``retag`` (property, text) their language tag."""
-    plain = {
-        f"{t} <{p}> {quoted(text)}{w.end}": (p, text, lang) for (p, text), lang in retag.items()
-    }
-    for n, line in enumerate(w.lines):
-        found = plain.get(line)
-        if found is not None:
-            p, text, lang = found
-            tagged = Literal(text, language=lang)  # (checks the tag)
-            w.lines[n] = f"{t} <{p}> {tagged}{w.end}"
+    for n, q in enumerate(w.quads):
+        o = q.object
+        if q.subject == t and isinstance(o, Literal) and o.language is None:
+            lang = retag.get((q.predicate.value, o.value))
+            if lang is not None:
+                w.quads[n] = Quad(t, q.predicate, Literal(o.value, language=lang), w.graph)
 
 
 def _eligibility(w: _Writer, t: NamedNode, trial: Trial) -> None:
@@ -757,13 +767,13 @@ def _official(w: _Writer, m: Minter, t: NamedNode, o: Official) -> None:
 
 
 def _sites(w: _Writer, t: NamedNode, sites: Iterable[Site]) -> list[tuple[str, str]]:
-    """The trial's sites (the most numerous part of large records); returns (site node IRI,
-    country literal) of each site with a country, in order, for the per-trial summaries
-    (kg.summary)."""
-    end = w.end
+    """The trial's sites (the most numerous part of large records), written as N-Quads
+    lines (:meth:`_Writer.lines`); returns (site node IRI, country literal) of each site
+    with a country, in order, for the per-trial summaries (kg.summary)."""
+    end = f" {w.graph} .\n"
     trial = t.value
     head = f"{t} {_P_SITE} <"
-    lines = w.lines
+    lines: list[str] = []
     countries: list[tuple[str, str]] = []
     for s in sites:
         facility, city, state, country = s.facility, s.city, s.state, s.country
@@ -788,6 +798,7 @@ def _sites(w: _Writer, t: NamedNode, sites: Iterable[Site]) -> list[tuple[str, s
         for p, number in ((_P_LATITUDE, s.lat), (_P_LONGITUDE, s.lon)):
             if number is not None:
                 lines.append(f"<{node}> {p} {quoted(_typed_lexical(number))}{_DECIMAL}{end}")
+    w.lines(lines)
     return countries
 
 

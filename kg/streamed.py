@@ -19,12 +19,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.link.coverage import Coverage
 from kg.listing_stats import Figures, compute
-from kg.rdf import CTO, OBO, PROV, RDF, Minter, WrittenRecord
+from kg.rdf import CTO, OBO, PROV, RDF, Minter, Written
 from kg.streamed_coverage import ConditionCounts, Mentions, coverage_lines
 from kg.streamed_listings import (
     RawListing,
@@ -92,7 +93,7 @@ def serialize_document(
     *,
     key: str,
     minter: Minter,
-    written: Mapping[str, WrittenRecord] | None = None,
+    written: Mapping[str, Written] | None = None,
 ) -> tuple[bytes, DocStats]:
     """One document's quads as N-Quads (without duplicates: the store keeps one of each),
     and what they add to the derived figures.
@@ -103,8 +104,9 @@ def serialize_document(
     Python object is made per quad (making one costs as much as serialising the quad);
     only the metadata (a few quads a record) is looked at quad by quad.
 
-    ``written``: record graphs already written as N-Quads (:func:`kg.rdf.trial_record`,
-    duplicates removed), by graph IRI, in place of their quads (their ranges are empty).
+    ``written``: parts of record graphs already written as N-Quads (posted results: see
+    :func:`kg.rdf.trial_record`), by record graph IRI, at their positions in the record's
+    quads (counted from the record's start).
     """
     stats = DocStats()
     parts: list[bytes] = []
@@ -124,10 +126,8 @@ def serialize_document(
         rest += quads[done:start]
         done = end
         own = written.get(graph) if written else None
-        if own is not None:
-            if end != start:
-                raise ValueError(f"record graph {graph}: both quads and N-Quads lines")
-            data, n = own.nquads, own.unique
+        if own:
+            data, n = _with_parts(quads[start:end], own)
         else:
             record = list(dict.fromkeys(quads[start:end]))
             serialized = serialize(record, format=RdfFormat.N_QUADS)
@@ -175,6 +175,28 @@ def serialize_document(
     if stats.unusual is None:
         _listings(lines + listed, stats, key=key, prefixes=(trial_prefix, sponsor_prefix))
     return b"".join(parts), stats
+
+
+def _with_parts(quads: list[Quad], written: Written) -> tuple[bytes, int]:
+    """A record's quads serialised with the parts ``written`` as N-Quads at their
+    positions, each quad once (the first), and the number of quads: what serialising the
+    record's quads without duplicates gives. A written part holds no duplicate line and no
+    quad of the record's other quads or parts (:class:`kg.rdf.WrittenPart`)."""
+    seen: dict[Quad, None] = {}
+    chunks: list[bytes] = []
+    done = 0
+    for part in (*written, None):
+        at = len(quads) if part is None else part.at
+        if at > done:
+            before = len(seen)
+            seen.update(dict.fromkeys(quads[done:at]))
+            new = list(islice(seen, before, None))  # (in order of first appearance)
+            if new:
+                chunks.append(serialize(new, format=RdfFormat.N_QUADS) or b"")
+            done = at
+        if part is not None:
+            chunks.append(part.nquads)
+    return b"".join(chunks), len(seen) + sum(part.unique for part in written)
 
 
 def _listings(lines: list[bytes], stats: DocStats, *, key: str, prefixes: tuple[str, str]) -> None:

@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg.build import PIPELINE_VERSION, _map_task, map_document_file
 from kg.model import Arm, Provenance, Site, Trial
-from kg.rdf import Minter, source_quads, trial_quads, trial_record
+from kg.rdf import Minter, source_quads, trial_quads, trial_record, written_part
 from kg.rdf_results import results_nquads
 from kg.results_join import join_results
 from kg.results_model import (
@@ -79,22 +79,14 @@ def test_the_results_lines_are_pyoxigraph_s_serialisation_of_their_quads() -> No
     assert set(AWKWARD) <= values  # each text as it was, after the round trip
 
 
-def test_trial_quads_are_the_record_s_lines_read_back() -> None:
+def test_trial_quads_hold_the_results_where_the_record_writes_them() -> None:
     trial = awkward_trial()
-    trial.brief_title = trial.brief_summary = AWKWARD[3]
-    trial.official_title = AWKWARD[4]
-    graph, record = trial_record(trial)
+    graph, quads, written = trial_record(trial)
+    assert [part.at for part in written] == [len(quads)]  # (nothing after them here)
     _, everything = trial_quads(trial)
-    assert len(everything) == len(record.lines) > 100
-    # each line is pyoxigraph's serialisation of its quad; the record's, each once
-    assert serialize(everything, format=RdfFormat.N_QUADS) == "".join(record.lines).encode()
-    unique = list(dict.fromkeys(everything))
-    assert serialize(unique, format=RdfFormat.N_QUADS) == record.nquads
-    assert record.unique == len(unique)
+    results = list(parse(written[0].nquads, format=RdfFormat.N_QUADS))
+    assert everything == [*quads, *results]
     assert all(q.graph_name == graph for q in everything)
-    assert {AWKWARD[3], AWKWARD[4]} <= {
-        q.object.value for q in everything if isinstance(q.object, Literal)
-    }
 
 
 def test_a_lone_surrogate_is_an_error_of_the_record() -> None:
@@ -106,35 +98,27 @@ def test_a_lone_surrogate_is_an_error_of_the_record() -> None:
     )
     with pytest.raises(ValueError, match="not valid Unicode"):
         trial_record(trial)
-    trial = awkward_trial()
-    trial.brief_title = "bad \ud800 title"
-    with pytest.raises(ValueError, match="not valid Unicode"):
-        trial_record(trial)
 
 
-def test_a_written_record_takes_the_place_of_its_quads() -> None:
+def test_lines_and_quads_without_duplicates_in_order_of_first_appearance() -> None:
     m = Minter()
-    trial = awkward_trial()
-    graph, record = trial_record(trial, minter=m)
-    _, quads = trial_quads(trial, minter=m)
-    meta = [Quad(graph, NamedNode(m.base + "p"), Literal("m"), m.meta_graph())]
+    g = NamedNode(m.base + "graph/ctgov-v2/NCT01-0123456789ab")
+    t = NamedNode(m.base + "trial/NCT01")
+    p = NamedNode("https://w3id.org/celltrials/ontology#p")
+    q1, q2, q3 = (Quad(t, p, Literal(x), g) for x in ("a", 'b"\n', "c"))
+    meta = [Quad(g, p, Literal("m"), m.meta_graph())]
+    # the record: q1 q1 [q2 q2] q1 q3 q1 [q4] q3: a written part repeats its own lines,
+    # never the record's other quads (kg.rdf.WrittenPart)
+    q4 = Quad(t, p, Literal("d"), g)
+    l2, l4 = (serialize([q], format=RdfFormat.N_QUADS).decode() for q in (q2, q4))  # type: ignore[union-attr]
+    quads = [q1, q1, q1, q3, q1, q3, *meta]
+    parts = [written_part(2, [l2, l2]), written_part(5, [l4])]
+    assert parts[0].unique == 1
     payload, stats = serialize_document(
-        meta, [(graph.value, 0, 0)], key="p.json", minter=m, written={graph.value: record}
+        quads, [(g.value, 0, 6)], key="p.json", minter=m, written={g.value: parts}
     )
-    expected, expected_stats = serialize_document(
-        [*quads, *meta], [(graph.value, 0, len(quads))], key="p.json", minter=m
-    )
-    assert payload == expected
-    assert stats == expected_stats
-    assert stats.graphs[graph.value][0] == record.unique
-    with pytest.raises(ValueError, match="both"):
-        serialize_document(
-            [*quads, *meta],
-            [(graph.value, 0, len(quads))],
-            key="p.json",
-            minter=m,
-            written={graph.value: record},
-        )
+    assert payload == serialize([q1, q2, q3, q4, *meta], format=RdfFormat.N_QUADS)
+    assert stats.graphs[g.value][0] == 4
 
 
 def documents_with_results(test_data: Path) -> list[Path]:
@@ -190,7 +174,10 @@ def test_the_sites_lines_are_pyoxigraph_s_serialisation_and_give_the_same_summar
     ]
     sites += [sites[0], Site(city="call +1 (555) 123-4567", country="X"), Site()]  # twice
     trial = Trial(provenance=PROV, nct_id="NCT00000001", sites=sites)
-    graph, part = trial_record(trial)
+    graph, quads, written = trial_record(trial)
+    assert len(written) == 1
+    assert not [q for q in quads if q.predicate.value.endswith("#site")]  # all in the part
+    part = written[0]
     assert len(part.lines) > part.unique  # (the site given twice)
     back = list(parse(part.nquads, format=RdfFormat.N_QUADS))
     assert serialize(back, format=RdfFormat.N_QUADS) == part.nquads
