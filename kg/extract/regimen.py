@@ -125,6 +125,8 @@ _RATE = (
     r"(?:(?:a|per|each|every)\s+|/\s*)(?P<rp>day|week|month)"
     rf"|(?P<an>{_NUM}\s+times|twice|thrice|once)\s+(?P<ap>daily|weekly|monthly)"
     r"|(?P<f>daily|weekly|monthly|fortnightly)"
+    # the prescription shorthand: "q.d. for 3 days", "qw for 4 weeks", "biw for 2 weeks"
+    r"|(?<![\w.])(?P<qs>q\.?d|q\.?w|b\.?i\.?w|t\.?i\.?w)\.?(?=\s)"
     r"|/\s*(?P<sl>day|week|month)\b"  # "1 x 10^6/kg/week for 4 weeks"
     # "1 x 10^6 cells/kg per week for three weeks": a figure per period
     r"|(?:(?<=cells)|(?<=/kg)|(?<=MSCs))\s+per\s+(?P<pp>day|week|month)\b"
@@ -483,6 +485,11 @@ def _rate(m: re.Match[str]) -> tuple[int, str, int] | None:
         unit = (m.group("rp") or m.group("ap") or "").lower()
         unit = {"daily": "day", "weekly": "week", "monthly": "month"}.get(unit, unit)
         return (n, unit, 1) if n else None
+    if m.group("qs"):
+        q = m.group("qs").lower().replace(".", "")
+        return {"qd": (1, "day", 1), "qw": (1, "week", 1), "biw": (2, "week", 1)}.get(
+            q, (3, "week", 1)
+        )
     if m.group("sl"):
         return 1, m.group("sl").lower(), 1
     if m.group("pp"):

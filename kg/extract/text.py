@@ -49,9 +49,11 @@ ORDINAL_WORDS: dict[str, int] = {
 }
 
 # A sentence ends at . ! ? ; followed by white space (not inside "1.5", not after "i.v.",
-# "e.g.", "vs."), or at a line break.
+# "e.g.", "vs.", "q.d."), or at a line break.
 _SENTENCE_END = re.compile(
     r"(?<![\s(]i\.v)(?<![\s(]i\.m)(?<![\s(]s\.c)(?<![\s(]e\.g)(?<![\s(]i\.e)(?<!\svs)"
+    # prescription shorthand: "q.d. for 3 days", "b.i.w. for 2 weeks"
+    r"(?<![\s(]q\.d)(?<![\s(]q\.w)(?<![\s(]b\.i\.w)(?<![\s(]t\.i\.w)"
     r"(?<!\sapprox)[.!?;。](?=\s)|\n",
     re.IGNORECASE,
 )
