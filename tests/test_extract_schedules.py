@@ -607,6 +607,58 @@ RECORDS: list[Record] = [
         ),
         {"MSC": 1},
     ),
+    # a drug's schedule in the cells' sentence, after the cells
+    Record(
+        "drug beside",
+        trial(
+            [
+                arm(
+                    "MSC + tocilizumab",
+                    EXP,
+                    "MSCs are infused on day 0 plus tocilizumab every 4 weeks for 3 doses.",
+                    B_MSC,
+                    "Drug: Tocilizumab",
+                )
+            ],
+            [
+                biological(MSC, None, "MSC + tocilizumab"),
+                drug("Tocilizumab", None, "MSC + tocilizumab"),
+            ],
+        ),
+        {"MSC + tocilizumab": 1},
+    ),
+    Record(
+        "drug beside",
+        trial(
+            [arm("MSC + tocilizumab", EXP, "MSCs and tocilizumab.", B_MSC, "Drug: Tocilizumab")],
+            [
+                biological(MSC, None, "MSC + tocilizumab"),
+                drug("Tocilizumab", None, "MSC + tocilizumab"),
+            ],
+            detailed="Patients receive MSCs intravenously and tocilizumab every 4 weeks for 3 "
+            "doses.",
+        ),
+        {"MSC + tocilizumab": None},
+    ),
+    Record(
+        "drug beside",
+        trial(
+            [
+                arm(
+                    "MSC + tocilizumab",
+                    EXP,
+                    "Tocilizumab is given on day 0 and MSCs are infused on days 1, 8 and 15.",
+                    B_MSC,
+                    "Drug: Tocilizumab",
+                )
+            ],
+            [
+                biological(MSC, None, "MSC + tocilizumab"),
+                drug("Tocilizumab", None, "MSC + tocilizumab"),
+            ],
+        ),
+        {"MSC + tocilizumab": 3},
+    ),
     # ---- cohorts, dose levels and phases are no count
     Record(
         "cohorts",

@@ -83,7 +83,7 @@ from kg.extract.regimen import (
     start_point,
 )
 from kg.extract.routes import RouteHit, find_routes, unmapped_routes
-from kg.extract.schedules import respective_counts
+from kg.extract.schedules import agent_before, respective_counts
 from kg.extract.tables import GENERIC_MSC
 from kg.extract.text import clause_bounds, sentences_of
 from kg.model import Arm, CellCap, CellProduct, Donor, Dose, Intervention, Trial
@@ -662,6 +662,7 @@ def _regimen(
     other_words: frozenset[str] | None = None,
     names: Names = (),
     study_cells: bool = False,
+    agents: frozenset[str] = frozenset(),
 ) -> _Regimen:
     """Route and number of administrations of an arm. The trial's texts give the count to
     the one arm with cells; to arms that differ only by their group (``group_keys``: dose
@@ -721,7 +722,7 @@ def _regimen(
     for t in texts:
         spans = _cell_spans(t, doses)
         for lo, hi in spans:
-            counts += [(t, c) for c in find_counts(t.text, lo, hi)]
+            counts += [(t, c) for c in find_counts(t.text, lo, hi, agents=agents)]
         if not counts and len(spans) > 1:  # "Day 0: MSC infusion. Day 7: MSC infusion."
             counts += [(t, c) for c in counts_across(t.text, spans)]
         if len(spans) > 1:  # sub-groups with their own counts, in sentences of their own
@@ -770,7 +771,7 @@ def _regimen(
                     continue  # a group no cell arm is named by: whose count it is is unclear
                 found = [
                     (t, c)
-                    for c in find_counts(t.text, lo, hi)
+                    for c in find_counts(t.text, lo, hi, agents=agents)
                     if not any(a <= c.start < b for a, b in skip.get(t.field, ()))
                 ]
                 if found:
@@ -789,6 +790,12 @@ def _regimen(
                 if across:
                     reg.notes.append(f"number of administrations from {t.field}")
                 counts += across
+    if agents:  # "MSCs on day 0 plus tocilizumab every 4 weeks for 3 doses": the drug's count
+        counts = [
+            (t, c)
+            for t, c in counts
+            if not agent_before(t.text, sentences_of(t.text).bounds(c.start)[0], c.start, agents)
+        ]
     levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
     kept = drop_dose_levels([c for _, c in counts], levels)
     counts = [(t, c) for t, c in counts if c in kept]
@@ -809,7 +816,7 @@ def _regimen(
             )
             reg.notes.append(f"{resolved.value} administration(s) {how}: {span!r}")
     elif not counts:
-        _start_point_count(reg, texts, doses, trial_texts if sole else [])
+        _start_point_count(reg, texts, doses, trial_texts if sole else [], agents)
     return reg
 
 
@@ -842,6 +849,68 @@ def _study_product_spans(text: str) -> tuple[tuple[int, int], ...]:
     )
 
 
+# Words of an intervention's name that name no agent of its own.
+_AGENT_STOP = frozenset(
+    [
+        "standard",
+        "care",
+        "therapy",
+        "treatment",
+        "placebo",
+        "saline",
+        "usual",
+        "control",
+        "medical",
+        "conventional",
+        "routine",
+        "solution",
+        "injection",
+        "infusion",
+        "normal",
+        "sodium",
+        "chloride",
+        "drug",
+        "other",
+        "procedure",
+        "biological",
+        "device",
+        "group",
+        "dose",
+        "doses",
+        "vehicle",
+        "sham",
+        "medium",
+        "media",
+        "plasma",
+        "albumin",
+        "supportive",
+        "best",
+        "management",
+        "behavioral",
+        "behavioural",
+        "dietary",
+        "supplement",
+        "radiation",
+        "genetic",
+        "combination",
+        "product",
+    ]
+)
+
+
+def _trial_agents(trial: Trial) -> frozenset[str]:
+    """Names (lower-case words of five letters or more) of the trial's interventions that are
+    not cells and not a control: drugs and other agents given beside the cells."""
+    out: set[str] = set()
+    for iv in trial.interventions:
+        if any(t.positive for t in _intervention_texts(iv)):
+            continue
+        for name in (iv.name, *iv.other_names):
+            words = re.findall(r"[a-z][a-z0-9-]{4,}", (name or "").lower())
+            out |= {w for w in words if w not in _AGENT_STOP}
+    return frozenset(out)
+
+
 def _study_product_is_cells(trial: Trial) -> bool:
     """Every intervention of the trial is cells or a control (placebo, sham, standard care),
     and one is cells: "the study product" of its texts is the cells."""
@@ -855,7 +924,11 @@ def _study_product_is_cells(trial: Trial) -> bool:
 
 
 def _start_point_count(
-    reg: _Regimen, texts: list[_Text], doses: list[Dose], trial_texts: list[_Text]
+    reg: _Regimen,
+    texts: list[_Text],
+    doses: list[Dose],
+    trial_texts: list[_Text],
+    agents: frozenset[str] = frozenset(),
 ) -> None:
     """One administration where the only point of the schedule stated is its start ("MSCs are
     infused at baseline (day 0)") and no text about the cells speaks of a repeat, a further
@@ -868,7 +941,7 @@ def _start_point_count(
         return
     for t, (lo, hi) in pool:
         c = start_point(t.text, lo, hi)
-        if c is not None:
+        if c is not None and not agent_before(t.text, lo, c.start, agents):
             reg.count, reg.count_span = 1, (t, c)
             reg.notes.append(
                 f"1 administration: one stated point of the schedule, {t.text[c.start : c.end]!r}"
@@ -1602,6 +1675,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
         summary, common = _summary_doses(trial, facts, len(cell_arms), given)
         if len(cell_arms) > 1 and common is None:
             by_level = _level_figures(cell_arms, groups, facts, given)
+    agents = _trial_agents(trial) if cell_arms and len(trial.interventions) > 1 else frozenset()
     study_cells = (
         bool(cell_arms)
         and any(_STUDY_PRODUCT.search(t.text) for t in facts.texts)
@@ -1644,6 +1718,7 @@ def _annotate_arms(trial: Trial, facts: _TrialFacts) -> None:
             _other_words(w, cell_arms),
             groups.names if groups is not None else (),
             study_cells,
+            agents,
         )
         _fill(w.arm, products, doses, reg, where, notes, w.texts + facts.texts)
         trial.notes += notes

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from kg.extract.schedules import (
+    agent_before,
     background,
     doses_compared,
     local_portions,
@@ -623,7 +624,9 @@ _RANGE_END = re.compile(r"(?:-|–|\bto|\bthrough|\buntil|\btill)\s*$", re.IGNOR
 _BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:,|and|&)\s*(?:(?:at|on)\s+)?$", re.IGNORECASE)
 
 
-def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[Count]:
+def _day_counts(
+    text: str, lo: int, hi: int, given_here: bool = False, agents: frozenset[str] = frozenset()
+) -> list[Count]:
     points: list[tuple[int, int, str]] = []
     prev_end: int | None = None
     window = False  # "between day 1 and day 5": a window, not two points
@@ -646,6 +649,8 @@ def _day_counts(text: str, lo: int, hi: int, given_here: bool = False) -> list[C
             continue  # "from day 1 to day 5": the end of a range, no point of its own
         if _drug_clause(text, lo, m.start()):
             continue  # "cyclophosphamide 500 mg/m2 on days 1, 8 and 15": the drug's days
+        if agent_before(text, lo, m.start(), agents):
+            continue  # "Tocilizumab is given on day 0 and MSCs ...": the agent's point
         if _other_clause(text, lo, m.start()):
             continue  # "Placebo at week 0, MSCs at week 12": the placebo's point
         unit = (m.group("u") or "day").lower().rstrip("s")
@@ -695,11 +700,17 @@ def _conditional(text: str, sentences: Sentences, pos: int) -> bool:
 
 
 def find_counts(
-    text: str, lo: int = 0, hi: int | None = None, *, given_here: bool = False
+    text: str,
+    lo: int = 0,
+    hi: int | None = None,
+    *,
+    given_here: bool = False,
+    agents: frozenset[str] = frozenset(),
 ) -> list[Count]:
     """Every statement of a number of administrations in ``text[lo:hi]``; ``given_here``: the
     stretch is known to be about giving the cells (a group's part of a cell intervention's
-    text: "Schedule A: on days 0 and 7"), so points in time need no word of giving."""
+    text: "Schedule A: on days 0 and 7"), so points in time need no word of giving;
+    ``agents``: names of other agents the trial gives, whose points and counts are theirs."""
     end = len(text) if hi is None else hi
     low = text[lo:end].lower()  # cheap tests first: most sentences state no count
     out = _noun_counts(text, lo, end)
@@ -728,7 +739,7 @@ def find_counts(
             Count(1, m.start("w"), m.end("w"), True) for m in _ONCE_ITEM.finditer(text, lo, end)
         ]
     if "day" in low or "week" in low or "month" in low or "hour" in low or re.search(r"\bd\d", low):
-        out += _day_counts(text, lo, end, given_here)
+        out += _day_counts(text, lo, end, given_here, agents)
     if "group" in low or "cohort" in low or "arm" in low:
         out += group_counts(text, lo, end)
     sentences = sentences_of(text)

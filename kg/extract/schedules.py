@@ -37,6 +37,7 @@ from kg.extract.text import NUMBER_WORDS, ORDINAL_WORDS, parse_count
 
 __all__ = [
     "Stated",
+    "agent_before",
     "background",
     "doses_compared",
     "local_portions",
@@ -786,6 +787,25 @@ def doses_compared(text: str, lo: int, hi: int) -> bool:
     """``text[lo:hi]`` (a sentence or title with "N doses") compares dose levels and states no
     schedule: its "N doses" are levels, not administrations."""
     return _COMPARED.search(text, lo, hi) is not None and _SCHEDULED.search(text, lo, hi) is None
+
+
+# ---------------------------------------------------------------- another agent's count
+
+_CELLISH_WORDS = re.compile(r"\w*mscs?\b|\bcells?\b|\bstem\b|\bstromal\b", re.IGNORECASE)
+
+
+def agent_before(text: str, lo: int, pos: int, agents: frozenset[str]) -> bool:
+    """Between ``lo`` (a sentence's start) and ``pos``, the name of another agent given in the
+    trial (``agents``, lower case) comes after the last word of the cells: a count or point at
+    ``pos`` is the agent's ("MSCs on day 0 plus tocilizumab every 4 weeks for 3 doses")."""
+    if not agents:
+        return False
+    before = text[lo:pos].lower()
+    last_agent = max((before.rfind(a) for a in agents), default=-1)
+    if last_agent < 0:
+        return False
+    cells = [m.end() for m in _CELLISH_WORDS.finditer(before)]
+    return not cells or cells[-1] <= last_agent
 
 
 # ---------------------------------------------------------------- background
