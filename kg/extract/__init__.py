@@ -88,5 +88,6 @@ __all__ = [
 # "Day 0: MSC infusion. Day 7: MSC infusion."; ordinal lists with their points; lumbar
 # punctures; cycles with days; visit numbers and tolerances of points; "qd x 5 days"; counts
 # "respectively"; "a two-dose regimen"; points then a rate until a last point; "1x10^6
-# cells/kg x 2"; planned re-dosing.
+# cells/kg x 2"; planned re-dosing; phases that add up; one injection per place; "q.d. for 3
+# days"; a tolerance inside a schedule; another agent's count in the cells' sentence.
 EXTRACT_VERSION = "10"
