@@ -298,11 +298,23 @@ WORDINGS: list[Wording] = [
     W("figure x n", "MSCs 2 x 10^7 cells x 3, at weekly intervals.", 3),
     W("figure x n", "MSCs 1x10^6 cells/kg x 2 patients per cohort.", None),
     W("figure x n", "MSCs 1 x 10^6 cells x 2 mL.", None),
+    # (engineer Q, review) a duration after the figure is no count
+    W("figure x n", "MSCs at 1x10^6 cells/kg x 2 weeks.", None),
+    W("figure x n", "MSCs 1x10^6 cells/kg x 3 months.", None),
+    W("figure x n", "1x10^6 MSCs/kg x 2 days.", None),
     # ---- re-dosing that is planned (one more than the first)
     W("re-dosing", "MSCs at baseline and redosing at week 12.", 2),
     W("re-dosing", "MSCs are infused at baseline and re-infused at month 6.", 2),
     W("re-dosing", "MSCs are injected, and re-injected after 3 months.", 2),
     W("re-dosing", "MSCs at baseline, with re-dosing at week 12 in patients who relapse.", None),
+    # (engineer Q, review) the patient's own cells given back after a harvest are no re-dosing
+    W(
+        "re-dosing",
+        "Bone marrow is aspirated at baseline and the expanded MSCs are re-infused at week 4.",
+        None,
+    ),
+    W("re-dosing", "Bone marrow cells are collected and reinfusion is performed on day 14.", None),
+    W("re-dosing", "Fat is harvested by liposuction and the MSCs re-injected after 3 weeks.", None),
     # ---- phases that add up
     W("phases", "MSCs: 3 weekly injections followed by 3 monthly injections.", 6),
     W("phases", "MSCs: a loading dose followed by 3 maintenance doses.", 4),

@@ -544,7 +544,7 @@ def _until(text: str, lo: int, hi: int) -> list[Stated]:
 _FIGURE_X = re.compile(
     r"(?:\bcells?|MSCs?|/\s*kg|\bkg)\s*[x×]\s*(?P<n>\d{1,2})\b"
     r"(?!\s*(?:[\^.,]\d|\d|10|[x×*]|patients?|subjects?|participants?|cohorts?|groups?|arms?"
-    r"|sites?|points?|mL|ml|cm|mm|vials?|bags?)\b)",
+    r"|sites?|points?|mL|ml|cm|mm|vials?|bags?|hours?|days?|weeks?|months?|years?)\b)",
     re.IGNORECASE,
 )
 # "redosing at week 12", "re-infused at month 6", "re-injected after 3 months", "repeat after
@@ -570,7 +570,7 @@ def _figure_x_readmin(text: str, lo: int, hi: int) -> list[Stated]:
         a = lo
         for e in _CLAUSE_END.finditer(text, max(lo, m.start() - 200), m.start()):
             a = e.end()
-        if not _MAYBE.search(text, a, stop):
+        if not _MAYBE.search(text, a, stop) and not _NOT_GIVING.search(text, a, m.start()):
             out.append(Stated(2, m.start(), m.end(), False, ""))
     return out
 
