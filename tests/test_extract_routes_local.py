@@ -779,6 +779,15 @@ LOCAL: list[Entry] = [
     ("near-miss:limb-vein", "route", "MSCs are infused into the leg veins.", IV),
     ("near-miss:limb-vein", "route", "MSCs are given by slow infusion into the arm vein.", IV),
     ("near-miss:limb-vein", "route", "MSCs are infused into the veins of the leg.", IV),
+    # a limb's fat or skin is no muscle either
+    ("near-miss:limb-fat", "route", "MSCs are injected into the thigh fat of each patient.", None),
+    ("near-miss:limb-fat", "route", "The SVF is grafted into the buttock adipose tissue.", None),
+    (
+        "near-miss:limb-fat",
+        "route",
+        "MSCs are injected into the thigh subcutaneous tissue.",
+        "subcutaneous",
+    ),
     # a systemic giving is no local injection, whatever lesion follows
     (
         "near-miss:systemic",

@@ -386,7 +386,8 @@ _PLACE = re.compile(
     # "into the injured part of the spinal cord", "into the infarcted region of the myocardium"
     r"(?:(?:[\w-]+\s+)?(?:part|area|region|segment|portion|zone)s?\s+of\s+(?:the\s+)?)?(?:"
     + "|".join(f"(?P<p{i}>{pattern})" for i, (_, pattern) in enumerate(_PLACE_WORDS))
-    + r")\b(?![\s-]+(?:veins?|venous|arter(?:y|ies|ial)|vessels?|injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
+    + r")\b(?![\s-]+(?:veins?|venous|arter(?:y|ies|ial)|vessels?|fat|adipose|skin|subcutane\w*"
+    r"|injur\w*|patients?|diseases?|disorders?|damage|dysfunction|pain|isch[a]?emi\w*"
     r"|failure|cancers?|tumou?rs?|fibrosis|cirrhosis|degeneration|infarct\w*))",
     re.IGNORECASE,
 )
