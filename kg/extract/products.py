@@ -821,11 +821,16 @@ def _find_mentions(text: str) -> tuple[Mention, ...]:
             named_at[start] = n
     raw.sort(key=lambda r: r[0])
     out: list[Mention] = []
+    # each sentence's tissues read once (a long sentence naming the cells many times was
+    # rescanned for every mention)
+    tissues_of: dict[tuple[int, int], list[tuple[int, Tissue]]] = {}
     for i, (start, end, kind, raw_cell, raw_tissue, raw_donor) in enumerate(raw):
         cell, tissue, donor = raw_cell, raw_tissue, raw_donor
         if tissue is None and kind in {"phrase", "abbr"}:
             lo, hi = sentences_of(text).bounds(start)
-            ctx = _context_tissue(_sentence_tissues(text, lo, hi), start, end)
+            if (lo, hi) not in tissues_of:
+                tissues_of[(lo, hi)] = _sentence_tissues(text, lo, hi)
+            ctx = _context_tissue(tissues_of[(lo, hi)], start, end)
             if ctx is not None:
                 cell, tissue = _typed(ctx)
         if donor is Donor.UNKNOWN:
