@@ -779,6 +779,21 @@ LOCAL: list[Entry] = [
     ("near-miss:limb-vein", "route", "MSCs are infused into the leg veins.", IV),
     ("near-miss:limb-vein", "route", "MSCs are given by slow infusion into the arm vein.", IV),
     ("near-miss:limb-vein", "route", "MSCs are infused into the veins of the leg.", IV),
+    # an organ system's tract is no fistula tract
+    (
+        "near-miss:organ tract",
+        "route",
+        "MSCs are delivered to the intestinal tract via colonoscopy.",
+        None,
+    ),
+    (
+        "near-miss:organ tract",
+        "route",
+        "MSCs are administered to the respiratory tract by nebulizer.",
+        "inhalation",
+    ),
+    ("near-miss:organ tract", "route", "MSCs are injected into the urinary tract.", None),
+    ("near-miss:organ tract", "route", "MSCs are injected into the GI tract.", None),
     # a limb's fat or skin is no muscle either
     ("near-miss:limb-fat", "route", "MSCs are injected into the thigh fat of each patient.", None),
     ("near-miss:limb-fat", "route", "The SVF is grafted into the buttock adipose tissue.", None),

@@ -79,7 +79,10 @@ _MANNER = (
 )
 # Words of a local place: the lesion, or a structure torn or broken.
 _LESION = (
-    r"lesion|defect|wound|ulcer|fistul\w*|tract|scar|keloid|nonunion|non-union"
+    # (a tract is a fistula's or a sinus's, not an organ system's: "the intestinal / urinary /
+    # respiratory / digestive / GI tract" is no lesion)
+    r"lesion|defect|wound|ulcer|fistul\w*|(?<!al\s)(?<!ry\s)(?<!ve\s)(?<!gi\s)tract|scar|keloid"
+    r"|nonunion|non-union"
     r"|fractured\s+site|peri-?anal\s+(?:region|area|tissue)"
     r"|(?:internal|external|fistul\w*)\s+(?:openings?|orifices?)"
     r"|(?:injur(?:y|ed)|lesion(?:ed)?|damaged|affected|target|treated)\s+(?:sites?|areas?|zones?|regions?)"
