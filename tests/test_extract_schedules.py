@@ -307,6 +307,15 @@ WORDINGS: list[Wording] = [
     W("re-dosing", "MSCs are infused at baseline and re-infused at month 6.", 2),
     W("re-dosing", "MSCs are injected, and re-injected after 3 months.", 2),
     W("re-dosing", "MSCs at baseline, with re-dosing at week 12 in patients who relapse.", None),
+    # (engineer Q, review) a count of making the product is none of giving it
+    W("making", "MSCs are stored at -80 degrees and thawed twice before use.", None),
+    W("making", "The cell product is passaged three times before release.", None),
+    W(
+        "making",
+        "The MSCs are washed twice in saline and then infused once.",
+        1,
+        "a count of making the product in a clause that also gives it is still read (1, 2 unclear)",
+    ),
     # (engineer Q, review) the patient's own cells given back after a harvest are no re-dosing
     W(
         "re-dosing",

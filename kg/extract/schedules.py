@@ -739,7 +739,8 @@ def points_across(text: str, spans: list[tuple[int, int]]) -> Stated | None:
 # cells' ("bone marrow is aspirated twice", "two liposuction sessions", "patients are seen every
 # 4 weeks for 6 months").
 _NOT_GIVING = re.compile(
-    r"\b(?:aspirat|harvest|liposuction|lipoaspirat|\w*apheres|biops|collect|obtain)|\bdrawn\b|\bdraws?\b"
+    r"\b(?:aspirat|harvest|liposuction|lipoaspirat|\w*apheres|biops|collect|obtain|thaw|wash|passag)"
+    r"|\bdrawn\b|\bdraws?\b"
     r"|\btaken\b|\bsampl|\bseen\b|\breview|\bvisits?\b(?!\s*\d)|\bfollow[\s-]*ups?\b"
     r"|\bfollowed\s+(?:up|for)\b|\b(?:assess|evaluat|examin|measur)|\bscans?\b"
     r"|\bMRI\b|\bimaging|\bquestionnaire|\bmonitor|\bcontact|\b(?:tele)?phone",
