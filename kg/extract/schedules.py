@@ -80,6 +80,11 @@ _GIVING = re.compile(
 )
 _CLAUSE_END = re.compile(r"[.;:](?=\s|$)|\n")
 
+# How far a rule looks for the ends of a clause, each side of a position (as
+# kg.extract.route_context's sentence_bounds): a text with no clause break (a long arm text, a
+# list run together) costs work in proportion to its length, not to its length squared.
+_REACH = 600
+
 # ---------------------------------------------------------------- one session
 
 # "in a single procedure", "during the same catheterisation", "in one sitting", "(single
@@ -213,9 +218,9 @@ def _ordinal_points(text: str, lo: int, hi: int) -> list[Stated]:
 
 
 def _giving_before(text: str, lo: int, start: int) -> bool:
-    """A word of giving or the cells before ``start`` in its clause, and no word of taking or
-    following between it and ``start``."""
-    a = lo
+    """A word of giving or the cells before ``start`` in its clause (at most ``_REACH``
+    characters back), and no word of taking or following between it and ``start``."""
+    a = max(lo, start - _REACH)
     for e in _CLAUSE_END.finditer(text, max(lo, start - 120), start):
         a = e.end()
     giving = list(_GIVING_OR_CELLS.finditer(text, a, start))
