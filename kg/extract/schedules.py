@@ -85,6 +85,17 @@ _CLAUSE_END = re.compile(r"[.;:](?=\s|$)|\n")
 # list run together) costs work in proportion to its length, not to its length squared.
 _REACH = 600
 
+
+def _end_within(end: re.Pattern[str], text: str, pos: int, hi: int) -> int:
+    """The start of the first match of ``end`` in ``text[pos:hi]`` within ``_REACH``
+    characters of ``pos``, else ``min(hi, pos + _REACH)``. A few characters after the reach
+    stay visible, so a stop that starts before it is judged by what follows it, as in the
+    whole text."""
+    reach = min(hi, pos + _REACH)
+    m = end.search(text, pos, min(hi, reach + 16))
+    return m.start() if m is not None and m.start() < reach else reach
+
+
 # ---------------------------------------------------------------- one session
 
 # "in a single procedure", "during the same catheterisation", "in one sitting", "(single
@@ -570,9 +581,8 @@ def _figure_x_readmin(text: str, lo: int, hi: int) -> list[Stated]:
         if 1 < n <= 60:
             out.append(Stated(n, m.start(), m.end(), True, "schedule"))
     for m in _READMIN.finditer(text, lo, hi):
-        sentence_end = _CLAUSE_END.search(text, m.end(), hi)
-        stop = sentence_end.start() if sentence_end else hi
-        a = lo
+        stop = _end_within(_CLAUSE_END, text, m.end(), hi)
+        a = max(lo, m.start() - _REACH)
         for e in _CLAUSE_END.finditer(text, max(lo, m.start() - 200), m.start()):
             a = e.end()
         if not _MAYBE.search(text, a, stop) and not _NOT_GIVING.search(text, a, m.start()):
@@ -762,12 +772,10 @@ _SUB_CLAUSE = re.compile(r"[.;:](?=\s|$)|\n|,\s*(?:and|while|whereas|then)\s", r
 def not_giving(text: str, lo: int, pos: int, hi: int | None = None) -> bool:
     """The clause of ``pos`` (within ``text[lo:hi]``) is about taking the cells or following
     the patients and has no word of giving: a count there is not the cells'."""
-    a = lo
+    a = max(lo, pos - _REACH)
     for e in _SUB_CLAUSE.finditer(text, max(lo, pos - 150), pos):
         a = e.end()
-    stop = len(text) if hi is None else hi
-    end = _SUB_CLAUSE.search(text, pos, stop)
-    b = end.start() if end else stop
+    b = _end_within(_SUB_CLAUSE, text, pos, len(text) if hi is None else hi)
     return _NOT_GIVING.search(text, a, b) is not None and _GIVING_CLAUSE.search(text, a, b) is None
 
 
