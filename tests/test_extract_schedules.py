@@ -17,14 +17,18 @@ docs/dose-labelling.md, "Administrations".
 from __future__ import annotations
 
 import copy
+import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract import annotate_trial
-from kg.extract.regimen import find_counts
+from kg.extract import annotate, annotate_trial, schedules
+from kg.extract.regimen import Count, find_counts
 from kg.extract.schedules import stated
 from kg.model import Arm, Intervention, Provenance, Trial
 
@@ -1054,3 +1058,86 @@ def test_any_wording_gives_counts_in_range(words: list[str]) -> None:
     for s in stated(text):
         assert 0 <= s.value <= 60
         assert 0 <= s.start <= s.end <= len(text)
+
+
+# ---------------------------------------------------------------- work grows with the text
+
+# Texts with no sentence break (an arm text run on, a form's fields repeated): the work a rule
+# does must grow with the text's length, not with its square. Work is counted, not timed: the
+# characters offered to the clause patterns of kg.extract.schedules, the characters of the
+# stretches find_counts reads, and the comparisons of counts with kept counts.
+_LONG_CLAUSES = {
+    "points then every": "at weeks 0 and 4, then every 4 weeks until week 24, ",
+    "re-dosing": "redosing at week 12 and re-infused at month 6 and ",
+    "form": "Dose: 1x10^6 cells/kg; Route: intravenous; Frequency: once a week; "
+    "Duration: 4 weeks; ",
+}
+_SCANNED_PATTERNS = ("_CLAUSE_END", "_SUB_CLAUSE", "_NOT_GIVING", "_MAYBE", "_GIVING_OR_CELLS")
+
+
+class _Scanned:
+    """A compiled pattern that adds up the characters each search is offered."""
+
+    def __init__(self, pattern: re.Pattern[str], work: list[int]) -> None:
+        self._pattern, self._work = pattern, work
+
+    def _add(self, text: str, pos: int, endpos: int) -> None:
+        self._work[0] += max(0, min(endpos, len(text)) - pos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        self._add(text, pos, endpos)
+        return self._pattern.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        self._add(text, pos, endpos)
+        return self._pattern.match(text, pos, endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        self._add(text, pos, endpos)
+        return self._pattern.finditer(text, pos, endpos)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._pattern, name)
+
+
+def _work(monkeypatch: pytest.MonkeyPatch, clause: str, length: int) -> tuple[int, int, int]:
+    """(characters scanned by the clause patterns, characters read by find_counts, counts
+    compared) annotating a one-arm record whose arm text is ``clause`` repeated to ``length``."""
+    scanned, read, compared = [0], [0], [0]
+    with monkeypatch.context() as m:
+        for name in _SCANNED_PATTERNS:
+            m.setattr(schedules, name, _Scanned(getattr(schedules, name), scanned))
+
+        def counted_find_counts(text: str, lo: int = 0, hi: int | None = None, **kw: Any) -> Any:
+            read[0] += (len(text) if hi is None else hi) - lo
+            return find_counts(text, lo, hi, **kw)
+
+        m.setattr(annotate, "find_counts", counted_find_counts)
+        eq = Count.__eq__
+
+        def counted_eq(self: Count, other: object) -> bool:
+            compared[0] += 1
+            return eq(self, other)
+
+        m.setattr(Count, "__eq__", counted_eq)
+        text = (clause * (length // len(clause) + 1))[:length]
+        annotate_trial(one_arm(text, "arm"))
+    return scanned[0], read[0], compared[0]
+
+
+@pytest.mark.parametrize("name", list(_LONG_CLAUSES))
+def test_work_grows_with_the_text_not_its_square(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Five times the text costs about five times the work (before the clause windows were
+    bounded, 'points then every' and 're-dosing' scanned to the text's ends from every match,
+    and a form's ';' fields were each read to the text's end: 20 to 25 times)."""
+    clause = _LONG_CLAUSES[name]
+    small = _work(monkeypatch, clause, 4_000)
+    large = _work(monkeypatch, clause, 20_000)
+    for what, a, b in zip(
+        ("scanned", "read by find_counts", "compared"), small, large, strict=True
+    ):
+        assert b <= 7 * max(a, 1_000), (what, a, b)

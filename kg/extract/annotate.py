@@ -483,6 +483,12 @@ _OTHER_AGENT = re.compile(
 )
 
 
+# How far a ';' list item goes on with the one about the cells before it: a form's fields
+# ("Dose: ...; Route: ...; Frequency: ...; Duration: ...") are a few hundred characters; a list
+# run on for pages would make each item's stretch the rest of the text.
+_LIST_REACH = 600
+
+
 def _with_list_items(
     spans: list[tuple[int, int]], every: list[tuple[int, int]], text: str
 ) -> list[tuple[int, int]]:
@@ -494,6 +500,7 @@ def _with_list_items(
         end, after = span[1], nxt.get(span)
         while (
             after is not None
+            and after[0] - span[0] < _LIST_REACH  # a list run on for pages: not one stretch
             and text[end - 1 : end] in {";", "；"}
             and _OTHER_AGENT.search(text, after[0], after[1]) is None
         ):
@@ -798,7 +805,8 @@ def _regimen(
         ]
     levels = len({(d.min_cells, d.max_cells, d.unit) for d in doses if d.per.value != "course"})
     kept = drop_dose_levels([c for _, c in counts], levels)
-    counts = [(t, c) for t, c in counts if c in kept]
+    kept_set = set(kept)  # a list compared with a list costs their lengths multiplied
+    counts = [(t, c) for t, c in counts if c in kept_set]
     resolved = resolve(kept)
     if resolved.ambiguous:
         values = sorted({c.value for _, c in counts if c.strong})
