@@ -1060,6 +1060,34 @@ def test_any_wording_gives_counts_in_range(words: list[str]) -> None:
         assert 0 <= s.start <= s.end <= len(text)
 
 
+# ---------------------------------------------------------------- a form's fields, no cell word
+
+# A registry form's fields written with no word of the cells ("Frequency: once a week; Duration:
+# 4 weeks"): the duration field goes with the frequency before it wherever the cells are what
+# the text is about, the cell intervention's description and the description of an arm given
+# only cells; the detailed description's sentences that name no cells give no count there (as
+# "Infusions are given on days 1, 8 and 15" gives none there). Fields of visits, the study or
+# follow-up give none anywhere.
+_BARE_FORMS = [
+    ("Frequency: once a week; Duration: 4 weeks", 4),
+    ("Administration frequency: every 2 weeks; Treatment duration: 8 weeks", 4),
+    ("Dosing frequency: twice a week; Duration: 3 weeks", 6),
+    ("Frequency: once daily. Duration: 5 days.", 5),
+    ("Visit frequency: every 3 months; Duration: 12 months", None),
+    ("Frequency: weekly; Duration of the study: 12 months", None),
+    ("Frequency: every 2 weeks; Duration of follow-up: 6 months", None),
+]
+
+
+@pytest.mark.parametrize("where", WHERE)
+@pytest.mark.parametrize(("text", "expected"), _BARE_FORMS)
+def test_bare_form_fields(text: str, expected: int | None, where: str) -> None:
+    t = one_arm(text, where)
+    annotate_trial(t)
+    (a,) = t.arms
+    assert a.administrations == (None if where == "detailed" else expected), t.notes
+
+
 # ---------------------------------------------------------------- work grows with the text
 
 # Texts with no sentence break (an arm text run on, a form's fields repeated): the work a rule

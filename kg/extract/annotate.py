@@ -1059,7 +1059,10 @@ def _arm_own_counts(
             continue
         if any(is_other_cell(m.cell_type) for m in t.positive):
             continue  # other cells given beside them (NK cells, T cells)
-        for lo, hi in sentences_of(t.text).spans():
+        every = sentences_of(t.text).spans()
+        # "Frequency: once a week; Duration: 4 weeks": the duration field goes with the sentence
+        # before it, as in the cells' own sentences (_cell_spans)
+        for lo, hi in _with_duration(every, every, t.text):
             if _NOT_THE_CELLS.search(t.text, lo, hi):
                 continue
             out += [
