@@ -387,6 +387,67 @@ style(
     none("Arm 2"),
 )
 
+# A sentence after the last group that speaks of every group ("all patients", "both groups",
+# "each participant") is said of the trial too, not of the last group only: each group given
+# cells takes its count and route (the last group alone had them, the first group neither).
+style(
+    "text said of all groups after the last group",
+    "ACTRN12620000401401",
+    "Umbilical cord stromal cells in knee osteoarthritis",
+    "Group A: umbilical cord MSCs 1x10^6 cells/kg; Group B: umbilical cord MSCs 3x10^6 "
+    "cells/kg; all patients receive two intravenous infusions, 4 weeks apart.",
+    row("Group A", 1e6, None, KG, 2, IV),
+    row("Group B", 3e6, None, KG, 2, IV),
+    tissue=UC,
+)
+style(
+    "text said of all groups after the last group",
+    "ACTRN12620000402402",
+    "Stromal cells in lung injury",
+    "Dose level 1: MSCs 1x10^6 cells/kg<br>Dose level 2: MSCs 2x10^6 cells/kg<br>"
+    "Each patient will receive one intravenous infusion.",
+    row("Dose level 1", 1e6, None, KG, 1, IV),
+    row("Dose level 2", 2e6, None, KG, 1, IV),
+)
+style(
+    "text said of all groups after the last group",
+    "ACTRN12620000406406",
+    "Stromal cells at two doses in lung injury",
+    "Dose level 1: MSCs 1x10^6 cells/kg<br>Dose level 2: MSCs 2x10^6 cells/kg<br>"
+    "Each patient will receive one intravenous infusion.",
+    row("Dose level 1", 1e6, None, KG, 1, IV),
+    row("Dose level 2", 2e6, None, KG, 1, IV),
+    gap="'at two doses' in the title is read as 2 administrations (the rule for dose levels "
+    "knows 'Two Doses of'); with 'a single infusion' in the text the count is left empty",
+)
+style(
+    "text said of all groups after the last group",
+    "IRCT20200101046401N1",
+    "Mesenchymal stem cells in multiple sclerosis",
+    "Group A: MSCs 1x10^6 cells/kg. Group B: MSCs 3x10^6 cells/kg. Both groups receive the "
+    "cells intravenously twice, one month apart.",
+    row("Group A", 1e6, None, KG, 2, IV),
+    row("Group B", 3e6, None, KG, 2, IV),
+)
+style(
+    "text said of all groups after the last group",
+    "DRKS00020404",
+    "Stromal cells in Crohn's disease",
+    "Arm 1: MSCs 1x10^6 cells/kg plus standard care; Arm 2: standard care alone; in all arms "
+    "the participants are followed for 12 months.",
+    row("Arm 1", 1e6, None, KG, None, None),
+    none("Arm 2"),
+)
+style(
+    "text said of all groups after the last group near-miss",
+    "ACTRN12620000405405",
+    "Stromal cells with steroids in lung injury",
+    "Group A: MSCs 1x10^6 cells/kg; Group B: placebo; all patients receive intravenous "
+    "methylprednisolone on day 1.",
+    row("Group A", 1e6, None, KG, None, None),
+    none("Group B"),
+)
+
 # ---------------------------------------------------------------- "Experimental group: ..."
 style(
     "experimental and control group",

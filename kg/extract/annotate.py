@@ -580,11 +580,34 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
                 explicit.append((t, h))
             elif inside:
                 implied.append((t, h))
-            elif h.explicit and not t.field.startswith(("title", "official", "brief", "detailed")):
+            elif h.explicit and (
+                not t.field.startswith(("title", "official", "brief", "detailed"))
+                or (t.field.startswith("detailed") and _said_of_every_group(t.text, h.start))
+            ):
                 other.append((t, h))
     if unmapped:
         implied = []
     return explicit, implied, other
+
+
+# A clause that speaks of every group or patient ("all patients receive two intravenous
+# infusions", "Both groups are given the product intravenously", "each participant will
+# receive one IV infusion"): in the trial's description, its route is the arms' (the cells
+# need not be named in it; the route of another agent is still left out, _route_of_agent).
+_EVERY_GROUP = re.compile(
+    r"\b(?:all|both|each|every)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:patients?|participants?"
+    r"|subjects?|groups?|arms?|cohorts?|individuals?|volunteers?|children|cases?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"[.;\n；。](?=[^.;\n；。]*$)")
+
+
+def _said_of_every_group(text: str, at: int) -> bool:
+    """Whether the clause holding position ``at`` (from its start to ``at``, at most 300
+    characters back) speaks of every group or patient."""
+    head = text[max(0, at - 300) : at]
+    cut = _CLAUSE_START.search(head)
+    return _EVERY_GROUP.search(head[cut.end() :] if cut else head) is not None
 
 
 # Drugs and other agents records name beside the cells, with a route of their own.

@@ -71,6 +71,17 @@ _NOT_LABEL = re.compile(
 
 
 _NEXT_ITEM = re.compile(r"\n[ \t]*(?:\d{1,2}|[a-h])[.)][ \t]+")
+# A sentence, clause or line after the last group that speaks of every group ("...; Group B:
+# 3x10^6 MSCs/kg; all patients receive two intravenous infusions", "Both groups are followed
+# for 12 months", "Each patient will receive one infusion"): said of the trial, not of the
+# last group.
+_OF_ALL_GROUPS = re.compile(
+    r"(?:^|(?<=[\n;.；。]))[ \t]*"
+    r"(?=(?:in[ \t]+|for[ \t]+)?(?:all|both|each|every)[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?"
+    r"(?:\w+[ \t]+)?(?:patients?|participants?|subjects?|groups?|arms?|cohorts?|individuals?"
+    r"|volunteers?|children|cases?)\b)",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"interventions?|control|comparator|placebo", re.IGNORECASE)
 
 
@@ -116,6 +127,11 @@ def group_arms(text: str) -> tuple[list[Arm], str | None]:
         elif n + 1 == len(heads):
             # the last group's text ends at its paragraph's end; later paragraphs are shared
             own, _, rest = body.partition("\n\n")
+            of_all = _OF_ALL_GROUPS.search(own, 1) if len(heads) > 1 else None
+            if of_all is not None:
+                # ... as is a sentence of it that speaks of every group
+                rest = own[of_all.start() :].strip() + ("\n\n" + rest if rest.strip() else "")
+                own = own[: of_all.start()]
             if rest.strip():
                 shared.append(rest.strip())
             body = own
