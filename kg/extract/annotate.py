@@ -582,7 +582,7 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
                 implied.append((t, h))
             elif h.explicit and (
                 not t.field.startswith(("title", "official", "brief", "detailed"))
-                or (t.field.startswith("detailed") and _said_of_every_group(t.text, h.start))
+                or (t.field.startswith("detailed") and _said_of_every_group(t.text, h))
             ):
                 other.append((t, h))
     if unmapped:
@@ -600,14 +600,30 @@ _EVERY_GROUP = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_START = re.compile(r"[.;\n；。](?=[^.;\n；。]*$)")
+# The route word says how the giving is done, not what is given: an adverb
+# ("intravenously"), or an adjective of a word of giving ("two intravenous infusions", "an
+# intrathecal bolus injection"); not "intravenous tocilizumab", "intravenous fluids".
+_GIVING_AFTER = re.compile(
+    r"\s*(?:(?:bolus|slow|single|cell|cells|stem|MSCs?)\s+)?(?:infusions?|injections?"
+    r"|administrations?|transfusions?|instillations?|implantations?|transplantations?|route)\b",
+    re.IGNORECASE,
+)
 
 
-def _said_of_every_group(text: str, at: int) -> bool:
-    """Whether the clause holding position ``at`` (from its start to ``at``, at most 300
-    characters back) speaks of every group or patient."""
-    head = text[max(0, at - 300) : at]
+def _said_of_every_group(text: str, h: RouteHit) -> bool:
+    """Whether the route word ``h`` says how something is given (see ``_GIVING_AFTER``) in a
+    clause (from its start to the word, at most 300 characters back) that speaks of every
+    group or patient."""
+    head = text[max(0, h.start - 300) : h.start]
     cut = _CLAUSE_START.search(head)
-    return _EVERY_GROUP.search(head[cut.end() :] if cut else head) is not None
+    if _EVERY_GROUP.search(head[cut.end() :] if cut else head) is None:
+        return False
+    word = text[h.start : h.end]
+    return (
+        word.lower().endswith("ly")
+        or _GIVING_AFTER.search(word) is not None  # the hit holds its noun: "intravenous infusions"
+        or _GIVING_AFTER.match(text, h.end) is not None
+    )
 
 
 # Drugs and other agents records name beside the cells, with a route of their own.
