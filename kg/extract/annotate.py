@@ -590,15 +590,10 @@ def _route_hits(texts: list[_Text], doses: list[Dose]) -> tuple[list[tuple[_Text
     return explicit, implied, other
 
 
-# A clause that speaks of every group or patient ("all patients receive two intravenous
-# infusions", "Both groups are given the product intravenously", "each participant will
-# receive one IV infusion"): in the trial's description, its route is the arms' (the cells
+# A clause that speaks of every group or patient (_ALL_ARMS: "all patients receive two
+# intravenous infusions", "Both groups are given the product intravenously", "each participant
+# will receive one IV infusion"): in the trial's description, its route is the arms' (the cells
 # need not be named in it; the route of another agent is still left out, _route_of_agent).
-_EVERY_GROUP = re.compile(
-    r"\b(?:all|both|each|every)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?(?:patients?|participants?"
-    r"|subjects?|groups?|arms?|cohorts?|individuals?|volunteers?|children|cases?)\b",
-    re.IGNORECASE,
-)
 _CLAUSE_START = re.compile(r"[.;\n；。](?=[^.;\n；。]*$)")
 # The route word says how the giving is done, not what is given: an adverb
 # ("intravenously"), or an adjective of a word of giving ("two intravenous infusions", "an
@@ -616,7 +611,7 @@ def _said_of_every_group(text: str, h: RouteHit) -> bool:
     group or patient."""
     head = text[max(0, h.start - 300) : h.start]
     cut = _CLAUSE_START.search(head)
-    if _EVERY_GROUP.search(head[cut.end() :] if cut else head) is None:
+    if _ALL_ARMS.search(head[cut.end() :] if cut else head) is None:
         return False
     word = text[h.start : h.end]
     return (
